@@ -1,0 +1,37 @@
+// Bundles the extension (Node host) and the CLI. Type-checking is a separate `tsc --noEmit` step.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // @peculiar/x509 pulls in tsyringe, which needs Reflect metadata; both are bundled.
+  mainFields: ['module', 'main'],
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+];
+if (fs.existsSync('src/cli/main.ts')) {
+  builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+}
+
+if (watch) {
+  for (const b of builds) {
+    const ctx = await esbuild.context(b);
+    await ctx.watch();
+  }
+} else {
+  await Promise.all(builds.map(b => esbuild.build(b)));
+  for (const b of builds) {
+    console.log(`${b.outfile}: ${(fs.statSync(b.outfile).size / 1024).toFixed(0)} KB`);
+  }
+}

@@ -1,0 +1,81 @@
+// The one test command (`npm test`, which .ci/run calls): build, type-check, unit tests, then every
+// integration suite in a real VS Code on its own freshly generated workspace, then the UI journeys.
+// Prints a closing "N passed, N failed" line over the stages.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WS = path.join(ROOT, 'test-results', 'ws');
+const only = process.argv.slice(2); // e.g. `npm test -- unit decode` runs just those stages
+
+/** Integration suites: which mocha files run, in which generated workspace. */
+const SUITES = [
+  { name: 'decode', suites: ['hover'], folder: 'carriers', manifests: ['carriers', 'keys'] },
+];
+
+function sh(cmd, args, opts = {}) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+  return r.status ?? 1;
+}
+
+function generate(kind) {
+  const out = path.join(WS, kind);
+  const status = sh(process.execPath, [path.join(ROOT, 'out/test/fixtures/generate.js'), kind, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (status !== 0) {
+    throw new Error(`fixture generator failed for ${kind}`);
+  }
+  return { root: out, manifest: `${out}.manifest.json` };
+}
+
+const results = [];
+function stage(name, fn) {
+  if (only.length && !only.some(o => name === o || name.startsWith(`${o}:`) || name.endsWith(`:${o}`))) {
+    return;
+  }
+  const t0 = Date.now();
+  let status;
+  try {
+    status = fn();
+  } catch (e) {
+    console.error(e);
+    status = 1;
+  }
+  results.push({ name, ok: status === 0, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+}
+
+stage('build', () => sh('node', ['esbuild.mjs']) || sh('npx', ['tsc', '-p', '.', '--noEmit']));
+stage('compile-tests', () => sh('npx', ['tsc', '-p', 'test/tsconfig.json']));
+stage('unit', () => sh(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...fs.readdirSync(path.join(ROOT, 'out/test/unit')).filter(f => f.endsWith('.test.js')).map(f => `out/test/unit/${f}`)]));
+
+const { runSuite } = await import('./test-integration.mjs');
+for (const s of SUITES) {
+  if (only.length && !only.some(o => o === s.name || o === 'integration')) {
+    continue;
+  }
+  const t0 = Date.now();
+  let ok = false;
+  try {
+    fs.rmSync(WS, { recursive: true, force: true });
+    const env = { PKI_LENS_SUITES: s.suites.join(',') };
+    const trees = {};
+    for (const kind of new Set([s.folder, ...s.manifests])) {
+      trees[kind] = generate(kind);
+      env[`PKI_LENS_MANIFEST_${kind.toUpperCase().replace(/-/g, '_')}`] = trees[kind].manifest;
+    }
+    ok = (await runSuite({ folder: trees[s.folder].root, env })) === 0;
+  } catch (e) {
+    console.error(e);
+  }
+  results.push({ name: `integration:${s.name}`, ok, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+}
+
+console.log('\nstages:');
+for (const r of results) {
+  console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)`);
+}
+const failed = results.filter(r => !r.ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,198 @@
+// Helpers for UI journeys (test/ui/*): open a real VS Code workbench with the extension loaded and
+// drive it like a user would (Quick Open, hover, F1 commands, Problems panel, notifications).
+// Every wait is on a DOM condition with a timeout, so a broken journey fails with a message, not a hang.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, ensureRuntime } from './runtime.mjs';
+import { log, startCodeServer, launchChromium, workbenchUrl, installVsix } from './workbench.mjs';
+
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+export const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
+const QUICK_INPUT = '.quick-input-widget:not([style*="display: none"])';
+
+/** Polls fn() until it returns a truthy value (which is returned); throws `what` after timeout ms. */
+export async function waitUntil(fn, { timeout = 15000, interval = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try { last = await fn(); } catch (e) { last = undefined; if (Date.now() > end) { throw e; } }
+    if (last) { return last; }
+    if (Date.now() > end) { throw new Error(`timed out after ${timeout} ms waiting for ${what}`); }
+    await new Promise(r => setTimeout(r, interval));
+  }
+}
+
+/**
+ * Opens the workbench with `folder` and the extension, either as a development extension
+ * (extensionDevelopmentPath; needs the smoke-test driver, which hides notification toasts) or installed
+ * from a .vsix (vsix; a normal production workbench). env reaches the extension host.
+ * Resolves { page, context, server, dataDir, close({ keep }) }; close() deletes the data dir unless keep
+ * (or PKI_LENS_KEEP_RUNS) is set — pass keep: true when the journey failed.
+ */
+export async function openWorkbench({ folder, extensionDevelopmentPath, vsix, env = {}, settings = {}, label = 'ui' } = {}) {
+  if (!!extensionDevelopmentPath === !!vsix) { throw new Error('openWorkbench needs exactly one of extensionDevelopmentPath or vsix'); }
+  await ensureRuntime();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(RESULTS_DIR, `ui-${label.replace(/[^\w.-]+/g, '_')}-`));
+  let server, context;
+  const close = async ({ keep = false } = {}) => {
+    await context?.close().catch(() => {});
+    await server?.stop();
+    if (keep || process.env.PKI_LENS_KEEP_RUNS) { log(`UI run data kept in ${dataDir}`); } else { fs.rmSync(dataDir, { recursive: true, force: true }); }
+  };
+  try {
+    if (vsix) { log(await installVsix(vsix, dataDir)); }
+    server = await startCodeServer({ dataDir, folder, env, settings, smokeTestDriver: !vsix });
+    context = await launchChromium(path.join(dataDir, 'chromium-profile'));
+    const page = context.pages()[0] || await context.newPage();
+    page.on('pageerror', e => log('page error:', e.message));
+    await page.goto(workbenchUrl(server, { folder, extensionDevelopmentPath }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // The explorer listing the folder means the workspace (and the remote extension host) is up.
+    if (folder) { await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 }); }
+    return { page, context, server, dataDir, close };
+  } catch (e) {
+    await close({ keep: true });
+    throw e;
+  }
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor tab is active. */
+export async function openFile(page, relPath, { timeout = 15000 } = {}) {
+  const name = path.posix.basename(relPath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ timeout });
+  await input.fill(relPath);
+  // Pick the row for exactly this file (Quick Open also lists similar names and recent files).
+  const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).filter({ has: page.locator('.label-name', { hasText: name }) });
+  await row.first().waitFor({ timeout });
+  await row.first().click();
+  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor({ timeout });
+  await page.locator('.part.editor .monaco-editor .view-line').first().waitFor({ timeout });
+}
+
+/** Viewport box of the first visible occurrence of `text` in the editor area, or null. */
+function findTextBox(page, text) {
+  return page.evaluate((needle) => {
+    // A line is split into token <span>s; join its text nodes and map the match back onto them.
+    // VS Code renders spaces as U+00A0, so compare with those turned into plain spaces.
+    for (const line of document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')) {
+      const nodes = [];
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push(n); }
+      const full = nodes.map(n => n.textContent).join('').replace(/\u00a0/g, ' ');
+      const at = full.indexOf(needle);
+      if (at < 0) { continue; }
+      const locate = offset => {
+        for (const n of nodes) {
+          if (offset <= n.textContent.length) { return [n, offset]; }
+          offset -= n.textContent.length;
+        }
+        return [nodes[nodes.length - 1], nodes[nodes.length - 1].textContent.length];
+      };
+      const range = document.createRange();
+      range.setStart(...locate(at));
+      range.setEnd(...locate(at + needle.length));
+      const r = range.getClientRects()[0] || range.getBoundingClientRect();
+      if (r.width > 0) { return { x: r.x + Math.min(r.width / 2, 20), y: r.y + r.height / 2 }; }
+    }
+    return null;
+  }, text);
+}
+
+/**
+ * Hovers the first visible occurrence of `text` in the active editor and returns the hover's text.
+ * The pointer goes to the middle of the match, or 20 px into it when the match is long, so it lands
+ * on the match's first word. If the text is scrolled out of view, the editor's find widget reveals it first.
+ * expect (string or RegExp): keep waiting until the hover contains it (hover providers answer at
+ * different speeds); without it the text is returned once it stops changing.
+ */
+export async function hoverText(page, text, { expect, timeout = 15000 } = {}) {
+  let box = await findTextBox(page, text);
+  if (!box) {
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type(text);
+    await page.keyboard.press('Escape');
+    box = await waitUntil(() => findTextBox(page, text), { timeout, what: `"${text}" in the editor` });
+  }
+  const hover = page.locator('.monaco-hover:not(.hidden)');
+  const matches = t => !expect || (expect instanceof RegExp ? expect.test(t) : t.includes(expect));
+  const end = Date.now() + timeout;
+  let textNow = '';
+  // Re-hover a few times: a hover can be dismissed by a late re-render or not appear on the first move.
+  while (Date.now() < end) {
+    await page.mouse.move(1, 1);
+    box = (await findTextBox(page, text)) || box;
+    await page.mouse.move(box.x - 4, box.y);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    try {
+      let previous = null;
+      textNow = await waitUntil(async () => {
+        const t = (await hover.allInnerTexts()).join('\n').trim();
+        if (!t || !matches(t)) { return null; }
+        if (expect || t === previous) { return t; }
+        previous = t; // no expectation: accept once two polls agree
+        return null;
+      }, { timeout: Math.min(5000, Math.max(500, end - Date.now())), interval: 250, what: 'hover' });
+      return textNow;
+    } catch { /* try again */ }
+  }
+  throw new Error(`no hover${expect ? ` containing ${expect}` : ''} over "${text}" within ${timeout} ms (last: ${JSON.stringify(textNow)})`);
+}
+
+/** Runs a command by its palette title via F1 (clicks the row whose title matches exactly when there is one). */
+export async function runCommand(page, title, { timeout = 15000 } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ timeout });
+  await input.fill(`>${title}`);
+  const rows = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`);
+  const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  await rows.filter({ hasText: title }).first().waitFor({ timeout });
+  await ((await exact.count()) ? exact.first() : rows.filter({ hasText: title }).first()).click();
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout });
+}
+
+/**
+ * Opens the Problems panel (Ctrl+Shift+M) and returns its rows' texts (file rows and marker rows).
+ * until(rows) → truthy: keep reading until it holds (diagnostics arrive asynchronously).
+ */
+export async function readProblems(page, { until = rows => rows.length > 0, timeout = 15000 } = {}) {
+  if (!(await page.locator('.markers-panel').isVisible())) { await page.keyboard.press('Control+Shift+M'); }
+  await page.locator('.markers-panel').waitFor({ timeout });
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  let last = [];
+  try {
+    return await waitUntil(async () => { last = await rows.allInnerTexts(); return until(last) ? last : null; }, { timeout, what: 'Problems rows' });
+  } catch (e) {
+    throw new Error(`${e.message}; rows were ${JSON.stringify(last)}`);
+  }
+}
+
+/**
+ * Opens the notification centre and returns each notification's text (message first, then source/buttons).
+ * The centre holds toasts too, so this works with the smoke-test driver, which suppresses toasts.
+ * until(list) → truthy: keep reading until it holds.
+ */
+export async function notifications(page, { until = list => list.length > 0, timeout = 15000 } = {}) {
+  const center = page.locator('.notifications-center.visible');
+  if (!(await center.isVisible())) { await page.locator('[id="status.notifications"]').first().click(); }
+  await center.waitFor({ timeout });
+  const items = page.locator('.notifications-center .notification-list-item');
+  let last = [];
+  try {
+    return await waitUntil(async () => { last = await items.allInnerTexts(); return until(last) ? last : null; }, { timeout, what: 'notifications' });
+  } catch (e) {
+    throw new Error(`${e.message}; notifications were ${JSON.stringify(last)}`);
+  }
+}
+
+/** Saves a PNG of the page as test-results/screenshots/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,143 @@
+/** Byte helpers shared by the core. Pure: no Node `Buffer`, so the core also runs in a browser host. */
+
+export type Bytes = Uint8Array;
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function toHex(bytes: ArrayBuffer | Uint8Array, separator = ''): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let out = '';
+  for (let i = 0; i < view.length; i++) {
+    out += (i && separator ? separator : '') + HEX[view[i]];
+  }
+  return out;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[^0-9a-fA-F]/g, '');
+  const out = new Uint8Array(clean.length >> 1);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  }
+  return out;
+}
+
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+    ? bytes.buffer
+    : bytes.slice().buffer as ArrayBuffer;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64_ALPHABET.length; i++) {
+  B64_VALUE[B64_ALPHABET.charCodeAt(i)] = i;
+}
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+export type Base64Result = { ok: true; bytes: Uint8Array } | { ok: false; error: string; offset: number };
+
+/**
+ * Strict base64 decoding that reports *where* the input goes wrong.
+ * Written by hand because atob/Buffer either throw without a position or silently skip bad
+ * characters, and a located message ("unexpected character at offset 1234") is the point.
+ * Whitespace (as in wrapped PEM bodies and folded YAML) is skipped.
+ */
+export function decodeBase64(text: string, baseOffset = 0): Base64Result {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  let significant = 0;
+  let padding = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (WHITESPACE.has(c)) {
+      continue;
+    }
+    if (c === 0x3d /* = */) {
+      padding++;
+      if (padding > 2) {
+        return { ok: false, error: `not valid base64 (too much padding at offset ${baseOffset + i})`, offset: baseOffset + i };
+      }
+      continue;
+    }
+    const v = c < 128 ? B64_VALUE[c] : -1;
+    if (v < 0 || padding > 0) {
+      const what = padding > 0 ? 'data after padding' : `unexpected character ${JSON.stringify(text[i])}`;
+      return { ok: false, error: `not valid base64 (${what} at offset ${baseOffset + i})`, offset: baseOffset + i };
+    }
+    significant++;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  if (significant % 4 === 1) {
+    return { ok: false, error: `not valid base64 (truncated: ${significant} characters is not a whole number of bytes)`, offset: baseOffset + text.length };
+  }
+  if (padding > 0 && (significant + padding) % 4 !== 0) {
+    return { ok: false, error: `not valid base64 (wrong padding at offset ${baseOffset + text.length})`, offset: baseOffset + text.length };
+  }
+  return { ok: true, bytes: out.slice(0, n) };
+}
+
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += B64_ALPHABET[v >> 18] + B64_ALPHABET[(v >> 12) & 63] + B64_ALPHABET[(v >> 6) & 63] + B64_ALPHABET[v & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const v = bytes[i] << 16;
+    out += B64_ALPHABET[v >> 18] + B64_ALPHABET[(v >> 12) & 63] + '==';
+  } else if (rest === 2) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += B64_ALPHABET[v >> 18] + B64_ALPHABET[(v >> 12) & 63] + B64_ALPHABET[(v >> 6) & 63] + '=';
+  }
+  return out;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+const utf8Encoder = new TextEncoder();
+
+export function utf8(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+export function utf8Bytes(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** SHA digests through WebCrypto, available in Node's extension host and in browsers alike. */
+export async function digest(algorithm: 'SHA-1' | 'SHA-256', bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest(algorithm, toArrayBuffer(bytes)));
+}
+
+/** A cheap, synchronous content key for caches (FNV-1a 64 over the text); collisions only cost a cache miss check. */
+export function contentKey(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${text.length}`;
+}

@@ -1,0 +1,183 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import {
+  AuthorityKeyIdentifier, BasicConstraints, Certificate, ExtendedKeyUsage, GeneralName, KeyUsage,
+  SubjectAlternativeName, SubjectKeyIdentifier,
+} from '@peculiar/asn1-x509';
+import { digest, toHex } from './bytes';
+import { DistinguishedName, formatName, nameFromAsn } from './name';
+import { EXTENDED_KEY_USAGES, KEY_USAGE_NAMES, extensionName, signatureAlgorithmName } from './oids';
+import { PublicKeyInfo, publicKeyFromAsn } from './keys';
+
+export type SanType = 'DNS' | 'IP' | 'email' | 'URI' | 'DirName' | 'RID' | 'othername';
+
+export interface SubjectAltName {
+  type: SanType;
+  value: string;
+}
+
+export interface ExtendedKeyUsageInfo {
+  oid: string;
+  /** serverAuth, clientAuth… or the OID when unknown. */
+  short: string;
+  /** "TLS Web Server Authentication (serverAuth)" — the openssl long name with the short one. */
+  label: string;
+}
+
+export interface ExtensionInfo {
+  oid: string;
+  name: string;
+  critical: boolean;
+  /** The extension value (extnValue contents) in hex, for extensions we show raw. */
+  valueHex: string;
+}
+
+/** Everything the extension shows or checks about one X.509 certificate. */
+export interface CertificateInfo {
+  version: number;
+  subject: DistinguishedName;
+  issuer: DistinguishedName;
+  /** Serial as uppercase hex, as `openssl x509 -serial` prints it. */
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  subjectAltNames: SubjectAltName[];
+  keyUsage?: string[];
+  extendedKeyUsage?: ExtendedKeyUsageInfo[];
+  basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
+  subjectKeyId?: string;
+  authorityKeyId?: string;
+  fingerprints: { sha256: string; sha1: string };
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: { oid: string; name: string };
+  extensions: ExtensionInfo[];
+  /** Subject and issuer names are the same bytes: a self-issued (usually self-signed) certificate. */
+  selfIssued: boolean;
+  isCa: boolean;
+  der: Uint8Array;
+}
+
+function formatFingerprint(bytes: Uint8Array): string {
+  return toHex(bytes, ':').toUpperCase();
+}
+
+function generalName(n: GeneralName): SubjectAltName {
+  if (n.dNSName !== undefined) { return { type: 'DNS', value: n.dNSName }; }
+  if (n.iPAddress !== undefined) { return { type: 'IP', value: formatIp(n.iPAddress) }; }
+  if (n.rfc822Name !== undefined) { return { type: 'email', value: n.rfc822Name }; }
+  if (n.uniformResourceIdentifier !== undefined) { return { type: 'URI', value: n.uniformResourceIdentifier }; }
+  if (n.directoryName !== undefined) { return { type: 'DirName', value: formatName(nameFromAsn(n.directoryName).rdns) }; }
+  if (n.registeredID !== undefined) { return { type: 'RID', value: n.registeredID }; }
+  if (n.otherName !== undefined) { return { type: 'othername', value: `${n.otherName.typeId}:<unsupported>` }; }
+  return { type: 'othername', value: '<unsupported>' };
+}
+
+/** IPv6 as openssl prints it: eight uncompressed groups without leading zeros, upper case. */
+function formatIp(ip: string): string {
+  if (!ip.includes(':')) {
+    return ip;
+  }
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const fill = tail !== undefined ? Array(8 - headGroups.length - tailGroups.length).fill('0') : [];
+  return [...headGroups, ...fill, ...tailGroups].map(g => (parseInt(g, 16) || 0).toString(16).toUpperCase()).join(':');
+}
+
+function keyUsageNames(bits: KeyUsage): string[] {
+  const flags = bits.toNumber();
+  return KEY_USAGE_NAMES.filter((_, i) => flags & (1 << i));
+}
+
+/**
+ * Decode a DER certificate. Throws a descriptive Error for anything that is not a certificate;
+ * callers attach the location.
+ */
+export async function decodeCertificate(der: Uint8Array): Promise<CertificateInfo> {
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(der, Certificate);
+  } catch (e) {
+    throw new Error(`not a valid certificate: ${(e as Error).message || 'ASN.1 structure does not match X.509'}`);
+  }
+  const tbs = cert.tbsCertificate;
+  const info: CertificateInfo = {
+    version: tbs.version + 1,
+    subject: nameFromAsn(tbs.subject),
+    issuer: nameFromAsn(tbs.issuer),
+    serialNumber: serialHex(new Uint8Array(tbs.serialNumber)),
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    subjectAltNames: [],
+    fingerprints: {
+      sha256: formatFingerprint(await digest('SHA-256', der)),
+      sha1: formatFingerprint(await digest('SHA-1', der)),
+    },
+    publicKey: publicKeyFromAsn(tbs.subjectPublicKeyInfo),
+    signatureAlgorithm: { oid: cert.signatureAlgorithm.algorithm, name: signatureAlgorithmName(cert.signatureAlgorithm.algorithm) },
+    extensions: [],
+    selfIssued: false,
+    isCa: false,
+    der,
+  };
+  info.selfIssued = toHex(info.subject.der) === toHex(info.issuer.der);
+  for (const ext of tbs.extensions ?? []) {
+    const value = ext.extnValue.buffer;
+    info.extensions.push({ oid: ext.extnID, name: extensionName(ext.extnID), critical: ext.critical, valueHex: toHex(value) });
+    try {
+      switch (ext.extnID) {
+        case '2.5.29.17':
+          info.subjectAltNames = AsnConvert.parse(value, SubjectAlternativeName).map(generalName);
+          break;
+        case '2.5.29.15':
+          info.keyUsage = keyUsageNames(AsnConvert.parse(value, KeyUsage));
+          break;
+        case '2.5.29.37':
+          info.extendedKeyUsage = AsnConvert.parse(value, ExtendedKeyUsage).map(oid => {
+            const known = EXTENDED_KEY_USAGES[oid];
+            return known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
+          });
+          break;
+        case '2.5.29.19': {
+          const bc = AsnConvert.parse(value, BasicConstraints);
+          info.basicConstraints = { ca: bc.cA, pathLength: bc.pathLenConstraint, critical: ext.critical };
+          break;
+        }
+        case '2.5.29.14':
+          info.subjectKeyId = toHex(AsnConvert.parse(value, SubjectKeyIdentifier).buffer, ':').toUpperCase();
+          break;
+        case '2.5.29.35': {
+          const aki = AsnConvert.parse(value, AuthorityKeyIdentifier);
+          if (aki.keyIdentifier) {
+            info.authorityKeyId = toHex(aki.keyIdentifier.buffer, ':').toUpperCase();
+          }
+          break;
+        }
+      }
+    } catch {
+      // A malformed extension stays listed with its raw value; the rest of the certificate is still useful.
+    }
+  }
+  info.isCa = info.basicConstraints?.ca === true;
+  return info;
+}
+
+/** INTEGER bytes to openssl's serial spelling: minimal uppercase hex, negative serials with a leading '-'. */
+function serialHex(bytes: Uint8Array): string {
+  if (bytes.length && bytes[0] & 0x80) {
+    // two's complement negative: negate to print the magnitude as openssl does
+    const neg = new Uint8Array(bytes.length);
+    let carry = 1;
+    for (let i = bytes.length - 1; i >= 0; i--) {
+      const v = (~bytes[i] & 0xff) + carry;
+      neg[i] = v & 0xff;
+      carry = v >> 8;
+    }
+    return '-' + stripZeros(toHex(neg).toUpperCase());
+  }
+  return stripZeros(toHex(bytes).toUpperCase());
+}
+
+function stripZeros(hex: string): string {
+  const s = hex.replace(/^(00)+/, '');
+  return s === '' ? '00' : s;
+}

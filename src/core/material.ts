@@ -1,0 +1,168 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { CertificateList } from '@peculiar/asn1-x509';
+import { toArrayBuffer } from './bytes';
+import { CertificateInfo, decodeCertificate } from './certificate';
+import { DistinguishedName, nameFromAsn } from './name';
+import { PemBlock, TextRange } from './pem';
+import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
+import { signatureAlgorithmName } from './oids';
+
+export type MaterialKind = 'certificate' | 'private-key' | 'public-key' | 'csr' | 'crl' | 'parameters' | 'unknown';
+
+export interface CsrInfo {
+  subject: DistinguishedName;
+  publicKey: PublicKeyInfo;
+  signatureAlgorithm: string;
+  attributes: string[];
+}
+
+export interface CrlInfo {
+  issuer: DistinguishedName;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  revoked: number;
+  signatureAlgorithm: string;
+}
+
+/** One decoded piece of PKI material: a certificate, a key, a CSR, a CRL — or why it could not be decoded. */
+export interface DecodedObject {
+  kind: MaterialKind;
+  /** PEM label, or "DER" for bare DER. */
+  label: string;
+  /** Where it sits in the document. For base64 carriers, the carrier's value range. */
+  range: TextRange;
+  certificate?: CertificateInfo;
+  privateKey?: PrivateKeyInfo;
+  publicKey?: PublicKeyInfo;
+  csr?: CsrInfo;
+  crl?: CrlInfo;
+  error?: string;
+  errorOffset?: number;
+  /** DER bytes (never kept for private keys). */
+  der?: Uint8Array;
+}
+
+const KIND_BY_LABEL: Record<string, MaterialKind> = {
+  'CERTIFICATE': 'certificate',
+  'TRUSTED CERTIFICATE': 'certificate',
+  'X509 CERTIFICATE': 'certificate',
+  'X509 CRL': 'crl',
+  'CERTIFICATE REQUEST': 'csr',
+  'NEW CERTIFICATE REQUEST': 'csr',
+  'PRIVATE KEY': 'private-key',
+  'ENCRYPTED PRIVATE KEY': 'private-key',
+  'RSA PRIVATE KEY': 'private-key',
+  'EC PRIVATE KEY': 'private-key',
+  'PUBLIC KEY': 'public-key',
+  'RSA PUBLIC KEY': 'public-key',
+  'EC PARAMETERS': 'parameters',
+};
+
+export function kindOfLabel(label: string): MaterialKind {
+  return KIND_BY_LABEL[label] ?? 'unknown';
+}
+
+/**
+ * Decode a set of PEM blocks (from a file or a carrier). `rangeOverride` places every object at
+ * a carrier's value when the blocks came from decoded base64 rather than the document itself.
+ * Never throws: failures become `error` with a reason an operator recognises.
+ */
+export async function decodePemBlocks(blocks: PemBlock[], rangeOverride?: TextRange): Promise<DecodedObject[]> {
+  const out: DecodedObject[] = [];
+  let ecParameters: ArrayBuffer | undefined;
+  for (const block of blocks) {
+    const kind = kindOfLabel(block.label);
+    const range = rangeOverride ?? block.range;
+    const base: DecodedObject = { kind, label: block.label, range };
+    if (block.error || !block.der) {
+      out.push({ ...base, error: block.error ?? 'empty PEM block', errorOffset: rangeOverride ? undefined : block.errorOffset });
+      continue;
+    }
+    if (kind === 'parameters') {
+      ecParameters = toArrayBuffer(block.der);
+      continue; // folded into the EC key that follows, as openssl ecparam -genkey writes them
+    }
+    out.push(await decodeDer(kind, block.label, block.der, range, block.headers, ecParameters));
+  }
+  return out;
+}
+
+export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string> = {}, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
+  const base: DecodedObject = { kind, label, range };
+  try {
+    switch (kind) {
+      case 'certificate': {
+        // TRUSTED CERTIFICATE is a certificate followed by openssl trust settings; the certificate comes first.
+        const certDer = label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der;
+        return { ...base, certificate: await decodeCertificate(certDer), der: certDer };
+      }
+      case 'private-key': {
+        const info = describePrivateKey(label, der, headers, ecParameters);
+        return { ...base, privateKey: await completePublicKey(info, label, der, ecParameters) };
+      }
+      case 'public-key':
+        return { ...base, publicKey: label === 'RSA PUBLIC KEY' ? describeRsaPublicKey(der) : describePublicKey(der), der };
+      case 'csr':
+        return { ...base, csr: decodeCsr(der), der };
+      case 'crl':
+        return { ...base, crl: decodeCrl(der), der };
+      default:
+        return { ...base, error: `unsupported PEM label "${label}"` };
+    }
+  } catch (e) {
+    return { ...base, error: explain(kind, e) };
+  }
+}
+
+function explain(kind: MaterialKind, e: unknown): string {
+  const reason = (e as Error)?.message || String(e);
+  const what = { certificate: 'a valid certificate', 'private-key': 'a valid private key', 'public-key': 'a valid public key', csr: 'a valid certificate request', crl: 'a valid CRL', parameters: 'valid parameters', unknown: 'valid' }[kind];
+  return reason.startsWith('not a valid') ? `PEM body is ${reason}` : `PEM body is not ${what}: ${reason}`;
+}
+
+/** The first DER element of a buffer (length from its header), used for TRUSTED CERTIFICATE. */
+function firstElement(der: Uint8Array): Uint8Array {
+  if (der.length < 2) {
+    return der;
+  }
+  let len = der[1];
+  let header = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < n; i++) {
+      len = len * 256 + der[2 + i];
+    }
+    header += n;
+  }
+  return der.subarray(0, header + len);
+}
+
+function decodeCsr(der: Uint8Array): CsrInfo {
+  const csr = AsnConvert.parse(der, CertificationRequest);
+  const info = csr.certificationRequestInfo;
+  return {
+    subject: nameFromAsn(info.subject),
+    publicKey: publicKeyFromAsn(info.subjectPKInfo),
+    signatureAlgorithm: signatureAlgorithmName(csr.signatureAlgorithm.algorithm),
+    attributes: info.attributes.map(a => a.type),
+  };
+}
+
+function decodeCrl(der: Uint8Array): CrlInfo {
+  const crl = AsnConvert.parse(der, CertificateList);
+  const tbs = crl.tbsCertList;
+  return {
+    issuer: nameFromAsn(tbs.issuer),
+    thisUpdate: tbs.thisUpdate.getTime(),
+    nextUpdate: tbs.nextUpdate?.getTime(),
+    revoked: tbs.revokedCertificates?.length ?? 0,
+    signatureAlgorithm: signatureAlgorithmName(crl.signatureAlgorithm.algorithm),
+  };
+}
+
+/** Bare DER bytes that look like a certificate (SEQUENCE with long length), as in .der files and some Secrets. */
+export function looksLikeDerCertificate(bytes: Uint8Array): boolean {
+  return bytes.length > 64 && bytes[0] === 0x30 && (bytes[1] === 0x82 || bytes[1] === 0x81) && bytes[bytes[1] === 0x82 ? 4 : 3] === 0x30;
+}

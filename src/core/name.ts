@@ -1,0 +1,98 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import type { Name as AsnName, AttributeValue } from '@peculiar/asn1-x509';
+import { toHex, utf8Bytes } from './bytes';
+import { NAME_ATTRIBUTES } from './oids';
+
+/** One attribute of a relative distinguished name, e.g. `CN=kube-apiserver`. */
+export interface NameAttribute {
+  oid: string;
+  /** Short name (CN, O, OU…) or the dotted OID when we have no name for it. */
+  type: string;
+  value: string;
+  /** Set when the value is not a string type and is shown as `#hex` of its DER. */
+  derHex?: string;
+}
+
+/** A subject or issuer name. */
+export interface DistinguishedName {
+  /** RDNs in encoding order (most general first), each a set of attributes. */
+  rdns: NameAttribute[][];
+  /** RFC 4514 string, most specific RDN first, readable UTF-8 (`CN=kube-apiserver,O=…`). */
+  text: string;
+  commonName?: string;
+  organizations: string[];
+  /** DER of the whole Name, the form issuer/subject matching compares. */
+  der: Uint8Array;
+}
+
+function attributeString(value: AttributeValue): string | undefined {
+  const v = value as unknown as Record<string, unknown>;
+  for (const k of ['utf8String', 'printableString', 'ia5String', 'teletexString', 'bmpString', 'universalString']) {
+    if (typeof v[k] === 'string') {
+      return v[k] as string;
+    }
+  }
+  return undefined;
+}
+
+export function nameFromAsn(name: AsnName, der?: Uint8Array): DistinguishedName {
+  const rdns: NameAttribute[][] = name.map(rdn => rdn.map(atv => {
+    const type = NAME_ATTRIBUTES[atv.type] ?? atv.type;
+    const str = attributeString(atv.value);
+    if (str !== undefined && type !== atv.type) {
+      return { oid: atv.type, type, value: str };
+    }
+    // openssl's dump_unknown: attributes without a known name are dumped as their DER.
+    const derHex = toHex(new Uint8Array(AsnConvert.serialize(atv.value)));
+    return { oid: atv.type, type, value: `#${derHex}`, derHex };
+  }));
+  const encoded = der ?? new Uint8Array(AsnConvert.serialize(name));
+  const flat = rdns.flat();
+  return {
+    rdns,
+    text: formatName(rdns),
+    commonName: [...flat].reverse().find(a => a.type === 'CN')?.value,
+    organizations: flat.filter(a => a.type === 'O').map(a => a.value),
+    der: encoded,
+  };
+}
+
+export interface FormatNameOptions {
+  /** Escape non-ASCII as `\XX` UTF-8 bytes, as `openssl -nameopt RFC2253` does (default: keep readable UTF-8). */
+  escapeNonAscii?: boolean;
+}
+
+/** RFC 4514 / RFC 2253 string: RDNs reversed, multi-valued RDNs joined with `+`. */
+export function formatName(rdns: NameAttribute[][], options: FormatNameOptions = {}): string {
+  return [...rdns].reverse()
+    .map(rdn => rdn.map(a => `${a.type}=${a.derHex ? a.value : escapeValue(a.value, options)}`).join('+'))
+    .join(',');
+}
+
+function escapeValue(value: string, options: FormatNameOptions): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    const code = value.charCodeAt(i);
+    if (',+"\\<>;'.includes(ch) || (i === 0 && (ch === '#' || ch === ' ')) || (i === value.length - 1 && ch === ' ')) {
+      out += '\\' + ch;
+    } else if (code < 0x20 || code === 0x7f) {
+      out += '\\' + code.toString(16).toUpperCase().padStart(2, '0');
+    } else if (code > 0x7f && options.escapeNonAscii) {
+      const cp = value.codePointAt(i)!;
+      const chars = String.fromCodePoint(cp);
+      for (const b of utf8Bytes(chars)) {
+        out += '\\' + b.toString(16).toUpperCase().padStart(2, '0');
+      }
+      i += chars.length - 1;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** The name the UI shows for a certificate: its CN, or the whole DN when it has none. */
+export function shortName(name: DistinguishedName): string {
+  return name.commonName !== undefined ? `CN=${name.commonName}` : (name.text || '(empty name)');
+}

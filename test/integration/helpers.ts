@@ -1,0 +1,57 @@
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Manifest } from '../fixtures/manifest';
+
+export const EXTENSION_ID = 'pki-lens.pki-lens';
+
+/** The manifest of a generated fixture tree, handed over by the test launcher through the environment. */
+export function manifest(name: string): Manifest {
+  const file = process.env[`PKI_LENS_MANIFEST_${name.toUpperCase()}`];
+  assert.ok(file, `PKI_LENS_MANIFEST_${name.toUpperCase()} is not set`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+}
+
+export async function activate(): Promise<void> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  await ext.activate();
+}
+
+export async function open(root: string, rel: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root, ...rel.split('/'))));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+/** The position of the first occurrence of `needle` (after `from`), plus `delta` characters. */
+export function positionOf(doc: vscode.TextDocument, needle: string, delta = 0, from = 0): vscode.Position {
+  const offset = doc.getText().indexOf(needle, from);
+  assert.ok(offset >= 0, `${needle} not found in ${doc.fileName}`);
+  return doc.positionAt(offset + delta);
+}
+
+/** All hover text at a position, through the real hover pipeline (every provider, as the editor asks). */
+export async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
+  return (hovers ?? []).flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : c.value))).join('\n');
+}
+
+/** Wait for a condition driven by VS Code events, polling with a deadline rather than sleeping blindly. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) {
+        return value as T;
+      }
+    } catch (e) {
+      last = e;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
