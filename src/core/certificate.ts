@@ -126,13 +126,13 @@ export async function decodeCertificate(der: Uint8Array): Promise<CertificateInf
     try {
       switch (ext.extnID) {
         case '2.5.29.17':
-          info.subjectAltNames = AsnConvert.parse(value, SubjectAlternativeName).map(generalName);
+          info.subjectAltNames = Array.from(AsnConvert.parse(value, SubjectAlternativeName), generalName);
           break;
         case '2.5.29.15':
           info.keyUsage = keyUsageNames(AsnConvert.parse(value, KeyUsage));
           break;
         case '2.5.29.37':
-          info.extendedKeyUsage = AsnConvert.parse(value, ExtendedKeyUsage).map(oid => {
+          info.extendedKeyUsage = Array.from(AsnConvert.parse(value, ExtendedKeyUsage), oid => {
             const known = EXTENDED_KEY_USAGES[oid];
             return known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
           });

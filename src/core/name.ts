@@ -36,7 +36,7 @@ function attributeString(value: AttributeValue): string | undefined {
 }
 
 export function nameFromAsn(name: AsnName, der?: Uint8Array): DistinguishedName {
-  const rdns: NameAttribute[][] = name.map(rdn => rdn.map(atv => {
+  const rdns: NameAttribute[][] = Array.from(name, rdn => Array.from(rdn, atv => {
     const type = NAME_ATTRIBUTES[atv.type] ?? atv.type;
     const str = attributeString(atv.value);
     if (str !== undefined && type !== atv.type) {
