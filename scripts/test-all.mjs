@@ -13,6 +13,8 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit decode` runs just 
 /** Integration suites: which mocha files run, in which generated workspace. */
 const SUITES = [
   { name: 'decode', suites: ['hover'], folder: 'carriers', manifests: ['carriers', 'keys'] },
+  { name: 'problems', suites: ['problems', 'tree'], folder: 'kubeadm', manifests: ['kubeadm'] },
+  { name: 'healthy', suites: ['healthy'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
 ];
 
 function sh(cmd, args, opts = {}) {
@@ -71,6 +73,10 @@ for (const s of SUITES) {
   }
   results.push({ name: `integration:${s.name}`, ok, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
 }
+
+// UI journeys: what a person sees in the real workbench (screenshots land in media/screenshots for README).
+stage('ui', () => sh(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1',
+  ...fs.readdirSync(path.join(ROOT, 'test/ui')).filter(f => f.endsWith('.journey.mjs')).sort().map(f => `test/ui/${f}`)]));
 
 console.log('\nstages:');
 for (const r of results) {

@@ -31,10 +31,10 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
   settings = {}, label } = {}) {
   timeoutMs ??= Number(process.env.PKI_LENS_TEST_TIMEOUT_MS || 180000);
   label ??= folder ? path.basename(folder) : path.basename(extensionDevelopmentPath);
-  label = label.replace(/[^\w.-]+/g, '_');
+  label = label.replace(/[^\w.-]+/g, '_').slice(0, 40);
   const t0 = Date.now();
   let exitCode = 2;
-  let server, ctx, dataDir;
+  let server, ctx, dataDir, tResult;
   try {
     if (!extensionDevelopmentPath || !extensionTestsPath) { throw new Error('extensionDevelopmentPath and extensionTestsPath are required'); }
     await ensureRuntime();
@@ -47,14 +47,16 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
 
     // Both hooks must exist before the workbench loads: it looks them up when the test run starts.
     // codeAutomationExit(code, logs) is called once run() settles (0 resolved, 1 rejected/unloadable).
-    const finished = new Promise(resolve => page.exposeFunction('codeAutomationExit', (code, logs) => {
-      for (const l of Array.isArray(logs) ? logs : []) {
+    let reportExit;
+    const finished = new Promise(r => { reportExit = r; });
+    await page.exposeFunction('codeAutomationExit', (code, logs) => {
+      for (const l of Array.isArray(logs) ? logs : []) { // the workbench's own logs, for debugging
         const f = path.join(dataDir, 'vscode-logs', l.relativePath);
         fs.mkdirSync(path.dirname(f), { recursive: true });
         fs.writeFileSync(f, l.contents);
       }
-      resolve(Number(code));
-    }));
+      reportExit(Number(code));
+    });
     // Extension-host console calls (mocha's reporter) arrive as printf-style argument lists.
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const msg = format(...(Array.isArray(args) ? args : [args]));
@@ -72,6 +74,7 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
     const timedOut = new Promise(r => { timer = setTimeout(() => r(`no result after ${timeoutMs} ms`), timeoutMs); });
     const outcome = await Promise.race([finished, timedOut, serverExited, crashed]);
     clearTimeout(timer);
+    tResult = Date.now();
     await page.screenshot({ path: path.join(SCREENSHOTS, `integration-${label}.png`) }).catch(e => log('screenshot failed:', e.message));
     // The workbench also reports an exit when it loses its extension host (server killed, Ctrl+C), so a
     // result only counts while code-server is still up and nobody is shutting this process down.
@@ -89,7 +92,9 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
   if (dataDir) {
     if (exitCode === 0 && !process.env.PKI_LENS_KEEP_RUNS) { fs.rmSync(dataDir, { recursive: true, force: true }); } else { log(`run data kept in ${dataDir}`); }
   }
-  log(`integration run "${label}" finished with exit code ${exitCode} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const secs = ms => `${(ms / 1000).toFixed(1)} s`;
+  log(`integration run "${label}" finished with exit code ${exitCode} in ${secs(Date.now() - t0)}`
+    + (tResult ? ` (result after ${secs(tResult - t0)}, shutdown ${secs(Date.now() - tResult)})` : ''));
   return exitCode;
 }
 

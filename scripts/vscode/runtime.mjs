@@ -14,9 +14,11 @@ export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// Debian packages: chromium to render the workbench; the -dev headers only for building code-server.
+// Debian packages: chromium to render the workbench; a C++ toolchain and -dev headers only for
+// building code-server's native modules (node-gyp; libkrb5-dev for the kerberos module, and so on).
 const APT_RUN = ['chromium'];
-const APT_BUILD = { 'pkg-config': '/usr/bin/pkg-config', 'libkrb5-dev': '/usr/include/gssapi/gssapi.h',
+const APT_BUILD = { 'g++': '/usr/bin/g++', make: '/usr/bin/make', python3: '/usr/bin/python3',
+  'pkg-config': '/usr/bin/pkg-config', 'libkrb5-dev': '/usr/include/gssapi/gssapi.h',
   'libx11-dev': '/usr/include/X11/XKBlib.h', 'libxkbfile-dev': '/usr/include/X11/extensions/XKBfile.h',
   'libsecret-1-dev': '/usr/include/libsecret-1/libsecret/secret.h' };
 
@@ -102,7 +104,7 @@ export async function ensureRuntime({ log = msg => console.error(`[runtime] ${ms
   const missing = missingAptPackages(p, needBuild);
   if (missing.length) {
     throw new Error(`missing system packages; install them with:\n  apt-get update && apt-get install -y ${missing.join(' ')}`
-      + (missing.includes('chromium') && process.env.CHROMIUM ? `\n(or point CHROMIUM at an existing browser; now ${p.chromium})` : ''));
+      + (missing.includes('chromium') ? `\n(${p.chromium} not found; or set CHROMIUM to another chromium binary)` : ''));
   }
   if (!needBuild) { return p; }
   fs.mkdirSync(p.dir, { recursive: true });

@@ -33,7 +33,7 @@ export async function openWorkbench({ folder, extensionDevelopmentPath, vsix, en
   if (!!extensionDevelopmentPath === !!vsix) { throw new Error('openWorkbench needs exactly one of extensionDevelopmentPath or vsix'); }
   await ensureRuntime();
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(RESULTS_DIR, `ui-${label.replace(/[^\w.-]+/g, '_')}-`));
+  const dataDir = fs.mkdtempSync(path.join(RESULTS_DIR, `ui-${label.replace(/[^\w.-]+/g, '_').slice(0, 40)}-`));
   let server, context;
   const close = async ({ keep = false } = {}) => {
     await context?.close().catch(() => {});
@@ -84,17 +84,19 @@ function findTextBox(page, text) {
       const full = nodes.map(n => n.textContent).join('').replace(/\u00a0/g, ' ');
       const at = full.indexOf(needle);
       if (at < 0) { continue; }
-      const locate = offset => {
+      // A start offset at the very end of a node belongs to the next node: otherwise the range's first
+      // rectangle is a zero-width sliver at the end of the preceding (indentation) span.
+      const locate = (offset, isEnd) => {
         for (const n of nodes) {
-          if (offset <= n.textContent.length) { return [n, offset]; }
+          if (offset < n.textContent.length || (isEnd && offset === n.textContent.length)) { return [n, offset]; }
           offset -= n.textContent.length;
         }
         return [nodes[nodes.length - 1], nodes[nodes.length - 1].textContent.length];
       };
       const range = document.createRange();
-      range.setStart(...locate(at));
-      range.setEnd(...locate(at + needle.length));
-      const r = range.getClientRects()[0] || range.getBoundingClientRect();
+      range.setStart(...locate(at, false));
+      range.setEnd(...locate(at + needle.length, true));
+      const r = [...range.getClientRects()].find(rect => rect.width > 0) || range.getBoundingClientRect();
       if (r.width > 0) { return { x: r.x + Math.min(r.width / 2, 20), y: r.y + r.height / 2 }; }
     }
     return null;
@@ -109,6 +111,10 @@ function findTextBox(page, text) {
  * different speeds); without it the text is returned once it stops changing.
  */
 export async function hoverText(page, text, { expect, timeout = 15000 } = {}) {
+  // A hover left open by an earlier call can cover the text and keep the editor from re-rendering under it.
+  await page.keyboard.press('Escape');
+  await page.mouse.move(1, 1);
+  await page.locator('.monaco-hover:not(.hidden)').waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
   let box = await findTextBox(page, text);
   if (!box) {
     await page.locator('.part.editor .monaco-editor .view-lines').first().click();

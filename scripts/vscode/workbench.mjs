@@ -55,8 +55,9 @@ export function freePort() {
   });
 }
 
-// VS Code creates unix sockets (vscode-ipc-<uuid>.sock, 52 chars) in os.tmpdir(); socket paths are
-// limited to 107 bytes, so a deep data dir gets its temp dir under the system temp dir instead.
+// VS Code (vscode-ipc-<uuid>.sock, 52 chars) and chromium (org.chromium.Chromium.XXXXXX/SingletonSocket,
+// 41 chars) create unix sockets in the temp dir; socket paths are limited to 107 bytes, so a deep data
+// dir gets its temp dir under the system temp dir instead (owned: the caller removes it).
 function tmpDirFor(dataDir) {
   const inside = path.join(dataDir, 'tmp');
   if (inside.length <= 50) { fs.mkdirSync(inside, { recursive: true }); return { dir: inside, owned: false }; }
@@ -131,6 +132,7 @@ export async function startCodeServer({ port, dataDir, folder, env = {}, smokeTe
     if (sig === 'SIGKILL') { try { watchdog.kill('SIGKILL'); } catch { /* gone */ } }
   };
   const exited = new Promise(r => child.once('exit', r));
+  const removeTmp = () => { if (tmp.owned) { fs.rmSync(tmp.dir, { recursive: true, force: true }); } };
   let untrack = () => {};
   const stop = async () => {
     untrack();
@@ -141,20 +143,25 @@ export async function startCodeServer({ port, dataDir, folder, env = {}, smokeTe
       clearTimeout(timer);
     }
     killGroup('SIGKILL'); // stragglers whose parent already left
-    if (tmp.owned) { fs.rmSync(tmp.dir, { recursive: true, force: true }); }
+    removeTmp();
   };
-  untrack = track(stop, () => killGroup('SIGKILL'));
+  untrack = track(stop, () => { killGroup('SIGKILL'); removeTmp(); });
 
   const out = fs.createWriteStream(logFile);
   child.once('exit', () => out.end());
   let seen = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`code-server did not listen within ${startTimeoutMs} ms`)), startTimeoutMs);
-    const fail = e => { clearTimeout(timer); stop().finally(() => reject(new Error(`${e.message}; log ${logFile}:\n${seen.slice(-3000)}`))); };
+    let started = false;
+    const fail = e => {
+      if (started) { return; } // a later exit is the caller's business (stop(), or its own exit watch)
+      clearTimeout(timer);
+      stop().finally(() => reject(new Error(`${e.message}; log ${logFile}:\n${seen.slice(-3000)}`)));
+    };
     const onData = d => {
       out.write(d);
       if (seen.length < 100000) { seen += d; }
-      if (seen.includes('HTTP server listening on')) { clearTimeout(timer); resolve(); }
+      if (!started && seen.includes('HTTP server listening on')) { started = true; clearTimeout(timer); resolve(); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -187,20 +194,28 @@ setInterval(() => {
 export async function launchChromium(profileDir, { viewport = { width: 1400, height: 900 } } = {}) {
   fs.rmSync(profileDir, { recursive: true, force: true });
   fs.mkdirSync(profileDir, { recursive: true });
-  const ctx = await chromium.launchPersistentContext(profileDir, {
-    executablePath: runtimePaths().chromium,
-    headless: true,
-    viewport,
-    // our own signal handling closes the browser together with code-server
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-    // chromium writes ~/.config/chromium/Crash Reports and temp files otherwise
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config'), XDG_CACHE_HOME: path.join(profileDir, 'xdg-cache'), TMPDIR: profileDir },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost'],
-  });
-  const untrack = track(() => ctx.close().catch(() => {}));
-  ctx.once('close', untrack);
+  const tmp = tmpDirFor(profileDir);
+  const removeTmp = () => { if (tmp.owned) { fs.rmSync(tmp.dir, { recursive: true, force: true }); } };
+  let ctx;
+  try {
+    ctx = await chromium.launchPersistentContext(profileDir, {
+      executablePath: runtimePaths().chromium,
+      headless: true,
+      viewport,
+      // our own signal handling closes the browser together with code-server
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+      // chromium writes ~/.config/chromium/Crash Reports and temp files otherwise
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(profileDir, 'xdg-config'), XDG_CACHE_HOME: path.join(profileDir, 'xdg-cache'), TMPDIR: tmp.dir },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost'],
+    });
+  } catch (e) {
+    removeTmp();
+    throw e;
+  }
+  const untrack = track(() => ctx.close().catch(() => {}), removeTmp);
+  ctx.once('close', () => { untrack(); removeTmp(); });
   return ctx;
 }
 

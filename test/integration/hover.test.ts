@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import * as vscode from 'vscode';
 import { activate, hoverText, manifest, open, positionOf } from './helpers';
 
 describe('hovers in a real VS Code', () => {
@@ -24,7 +25,8 @@ describe('hovers in a real VS Code', () => {
 
   it('hover on client-certificate-data shows SANs and TLS Web Client Authentication', async () => {
     const [rel, facts] = kubeconfigFile();
-    const client = facts.carriers!.find(c => c.path.endsWith('client-certificate-data') && c.certificates?.length)!;
+    const client = facts.carriers!.find(c => c.path.endsWith('client-certificate-data') && c.certificates?.[0]?.san.length)!;
+    assert.ok(client, 'the fixture has a client certificate with SANs');
     const doc = await open(carriers.root, rel);
     const valueStart = doc.getText().indexOf(client.value);
     assert.ok(valueStart > 0, 'the client certificate value is in the file');
@@ -49,12 +51,19 @@ describe('hovers in a real VS Code', () => {
   });
 
   it('hover on a broken value gives the reason', async () => {
-    const broken = Object.entries(carriers.files).flatMap(([rel, f]) => (f.carriers ?? []).filter(c => c.broken).map(c => [rel, c] as const))[0];
-    assert.ok(broken, 'the carriers fixture has a broken carrier');
-    const [rel, carrier] = broken;
-    const doc = await open(carriers.root, rel);
-    const text = await hoverText(doc, doc.positionAt(doc.getText().indexOf(carrier.value) + 2));
-    assert.match(text, /Cannot decode|not valid base64|no PEM block|PEM body/);
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: 'apiVersion: v1\nkind: Config\nusers:\n- name: broken\n  user:\n    client-certificate-data: LS0tLS1CRUdJTi!!\n    client-key-data: aGVsbG8gd29ybGQ=\n',
+    });
+    const bad = await hoverText(doc, positionOf(doc, 'LS0tLS1'));
+    assert.match(bad, /not valid base64 \(unexpected character "!" at offset \d+\)/);
+    const noPem = await hoverText(doc, positionOf(doc, 'aGVsbG8'));
+    assert.match(noPem, /tls: failed to find any PEM data in key input/);
+    for (const [rel, facts] of Object.entries(keys.files).filter(([, f]) => f.kind === 'broken')) {
+      const file = await open(keys.root, rel);
+      const text = await hoverText(file, positionOf(file, '-----BEGIN', 12));
+      assert.match(text, /Cannot decode|no END line|PEM body|ends with|unsupported PEM label/, `${rel}: ${facts.note ?? ''}\n${text}`);
+    }
   });
 
   it('hover on a PEM bundle file shows one section per certificate', async () => {
