@@ -20,6 +20,11 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
+if (fs.existsSync('src/web.ts')) {
+  // The browser entry (package.json "browser"): a web-worker bundle; scripts/web/esbuild-web.mjs holds its platform seams.
+  const { webExtensionBuild } = await import('./scripts/web/esbuild-web.mjs');
+  builds.push(webExtensionBuild({ production }));
+}
 if (fs.existsSync('src/cli/main.ts')) {
   builds.push({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 }

@@ -12,9 +12,12 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit decode` runs just 
 
 /** Integration suites: which mocha files run, in which generated workspace. */
 const SUITES = [
-  { name: 'decode', suites: ['hover'], folder: 'carriers', manifests: ['carriers', 'keys'] },
+  { name: 'decode', suites: ['hover', 'decode'], folder: 'carriers', manifests: ['carriers', 'keys'] },
   { name: 'problems', suites: ['problems', 'tree'], folder: 'kubeadm', manifests: ['kubeadm'] },
   { name: 'healthy', suites: ['healthy'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
+  // Renewal writes files: each suite gets a fresh tree of its own.
+  { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
+  { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
 ];
 
 function sh(cmd, args, opts = {}) {
@@ -77,6 +80,9 @@ for (const s of SUITES) {
 // UI journeys: what a person sees in the real workbench (screenshots land in media/screenshots for README).
 stage('ui', () => sh(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1',
   ...fs.readdirSync(path.join(ROOT, 'test/ui')).filter(f => f.endsWith('.journey.mjs')).sort().map(f => `test/ui/${f}`)]));
+
+// The browser build (dist/web/extension.js) in VS Code's web-worker extension host, via @vscode/test-web.
+stage('web', () => sh(process.execPath, ['scripts/test-web.mjs']));
 
 console.log('\nstages:');
 for (const r of results) {

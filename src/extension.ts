@@ -4,6 +4,20 @@ import { PkiHoverProvider } from './features/hover';
 import { Services } from './services';
 import { AnalysisCache } from './workspace/analysisCache';
 import { LazyOutputLogger } from './util/logger';
+import { WorkspaceIndex, registerWorkspaceIndex } from './workspace/index';
+import { registerDiagnostics } from './features/diagnostics';
+import { InventoryTreeApi, registerInventoryTree } from './features/tree';
+import { registerStatusBar } from './features/statusBar';
+import { registerExpiryReport } from './features/expiryReport';
+import { registerCodeLens } from './features/codeLens';
+import { registerSymbols } from './features/symbols';
+import { registerDecodedView } from './features/decodedView';
+import { registerDerDocuments } from './features/derDocuments';
+import { registerClipboard } from './features/clipboard';
+import { registerEncodeForKubeconfig } from './features/encodeForKubeconfig';
+import { registerDecodeToFile } from './features/decodeToFile';
+import { registerPathCarriers } from './features/pathCarriers';
+import { registerRenewal } from './features/renew';
 
 /** Documents PKI Lens reads: files on disk, unsaved buffers, and remote/virtual workspaces. */
 export const DOCUMENTS: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-vfs' }, { scheme: 'vscode-remote' }];
@@ -11,17 +25,34 @@ export const DOCUMENTS: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme:
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
 export interface PkiLensApi {
   readonly services: Services;
+  /** The inventory view's content as data (tests assert the tree through it). */
+  readonly inventoryTree: InventoryTreeApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
   const logger = new LazyOutputLogger();
-  const services: Services = { cache: new AnalysisCache(), logger };
+  const cache = new AnalysisCache();
+  const services: Services = { cache, logger, index: new WorkspaceIndex(cache, logger) };
   context.subscriptions.push(
     logger,
     vscode.languages.registerHoverProvider(DOCUMENTS, new PkiHoverProvider(services.cache, logger)),
   );
   // Each feature registers itself here, one line each: register<Feature>(context, services).
-  return { services };
+  registerDiagnostics(context, services);
+  const inventoryTree = registerInventoryTree(context, services);
+  registerStatusBar(context, services);
+  registerExpiryReport(context, services);
+  registerCodeLens(context, services);
+  registerSymbols(context, services);
+  registerDecodedView(context, services);
+  registerDerDocuments(context, services);
+  registerClipboard(context, services);
+  registerEncodeForKubeconfig(context, services);
+  registerDecodeToFile(context, services);
+  registerPathCarriers(context, services);
+  registerRenewal(context, services);
+  registerWorkspaceIndex(context, services.index, logger); // last: features are listening before the first scan ends
+  return { services, inventoryTree };
 }
 
 export function deactivate(): void {

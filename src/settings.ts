@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ExpiryThresholds } from './core/expiry';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './scanDefaults';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {
@@ -21,7 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings
     scan: {
       include: c.get('scan.include', DEFAULT_INCLUDE),
       exclude: c.get('scan.exclude', DEFAULT_EXCLUDE),
-      maxFileSizeKB: c.get('scan.maxFileSizeKB', 2048),
+      maxFileSizeKB: c.get('scan.maxFileSizeKB', DEFAULT_MAX_FILE_SIZE_KB),
     },
     renewal: {
       key: c.get('renewal.key', 'reuse'),
@@ -31,5 +32,4 @@ export function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings
   };
 }
 
-export const DEFAULT_INCLUDE = ['**/*.{pem,crt,cer,der,key,csr,pub,conf,kubeconfig,yaml,yml,json}', '**/kubeconfig', '**/.kube/config'];
-export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/*.bak', '**/*.bak/**', '**/*~', '**/*.orig'];
+export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './scanDefaults';

@@ -63,6 +63,20 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   return analysis;
 }
 
+const fileDecoder = new TextDecoder('utf-8');
+
+/**
+ * A file's bytes as text, or undefined for binary content (DER): a NUL byte near the start, or a
+ * DER SEQUENCE header with a long length. The workspace scan and `pki-lens check` both decide so.
+ */
+export function decodeFileText(bytes: Uint8Array): string | undefined {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0) || (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80)) {
+    return undefined;
+  }
+  return fileDecoder.decode(bytes);
+}
+
 /** A file that is not text: a DER certificate (.der, .cer, binary .crt), or nothing we know. */
 export async function analyzeBinary(bytes: Uint8Array): Promise<DocumentAnalysis> {
   const range = { start: 0, end: 0 };

@@ -4,6 +4,8 @@ import {
   SubjectAlternativeName, SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { digest, toHex } from './bytes';
+import { decodeCertificateFast } from './fastCertificate';
+import { sha1, sha256 } from './sha';
 import { DistinguishedName, formatName, nameFromAsn } from './name';
 import { EXTENDED_KEY_USAGES, KEY_USAGE_NAMES, extensionName, signatureAlgorithmName } from './oids';
 import { PublicKeyInfo, publicKeyFromAsn } from './keys';
@@ -90,9 +92,19 @@ function keyUsageNames(bits: KeyUsage): string[] {
 
 /**
  * Decode a DER certificate. Throws a descriptive Error for anything that is not a certificate;
- * callers attach the location.
+ * callers attach the location. Ordinary certificates take the fast DER walk (a workspace scan
+ * decodes thousands); anything unusual, and every error, comes from the schema-based decoder.
  */
 export async function decodeCertificate(der: Uint8Array): Promise<CertificateInfo> {
+  const fast = decodeCertificateFast(der);
+  if (fast) {
+    return { ...fast, fingerprints: { sha256: formatFingerprint(sha256(der)), sha1: formatFingerprint(sha1(der)) } };
+  }
+  return decodeCertificateAsn1(der);
+}
+
+/** The reference decoder: @peculiar/asn1-x509's schema parse (≈1.2 ms a certificate). */
+export async function decodeCertificateAsn1(der: Uint8Array): Promise<CertificateInfo> {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(der, Certificate);

@@ -1,12 +1,13 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertificateList } from '@peculiar/asn1-x509';
-import { toArrayBuffer } from './bytes';
+import { toArrayBuffer, toHex } from './bytes';
 import { CertificateInfo, decodeCertificate } from './certificate';
 import { DistinguishedName, nameFromAsn } from './name';
 import { PemBlock, TextRange } from './pem';
 import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
 import { signatureAlgorithmName } from './oids';
+import { sha256 } from './sha';
 
 export type MaterialKind = 'certificate' | 'private-key' | 'public-key' | 'csr' | 'crl' | 'parameters' | 'unknown';
 
@@ -88,7 +89,36 @@ export async function decodePemBlocks(blocks: PemBlock[], rangeOverride?: TextRa
   return out;
 }
 
+/** The decoded part of a `DecodedObject`: everything but where it sits. */
+type Decoded = Omit<DecodedObject, 'kind' | 'label' | 'range'>;
+
+/**
+ * Decoded certificates and keys by content: the cluster CA sits in every kubeconfig, a chain in
+ * every bundle, and a rescan meets the same bytes again. Keyed by SHA-256 of the DER (the cache
+ * never holds private key bytes; key infos hold only public halves); bounded, oldest dropped first.
+ */
+const decodeCache = new Map<string, Decoded>();
+const DECODE_CACHE_SIZE = 20_000;
+
 export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string> = {}, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
+  const cacheable = (kind === 'certificate' || kind === 'private-key' || kind === 'public-key') && !Object.keys(headers).length;
+  const key = cacheable ? `${kind}|${label}|${toHex(sha256(der))}|${ecParameters ? toHex(ecParameters) : ''}` : undefined;
+  const hit = key !== undefined ? decodeCache.get(key) : undefined;
+  if (hit) {
+    return { kind, label, range, ...hit };
+  }
+  const decoded = await decodeUncached(kind, label, der, range, headers, ecParameters);
+  if (key !== undefined) {
+    const { kind: _k, label: _l, range: _r, ...rest } = decoded;
+    if (decodeCache.size >= DECODE_CACHE_SIZE) {
+      decodeCache.delete(decodeCache.keys().next().value!);
+    }
+    decodeCache.set(key, rest);
+  }
+  return decoded;
+}
+
+async function decodeUncached(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string>, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
   const base: DecodedObject = { kind, label, range };
   try {
     switch (kind) {

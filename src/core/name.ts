@@ -46,7 +46,11 @@ export function nameFromAsn(name: AsnName, der?: Uint8Array): DistinguishedName 
     const derHex = toHex(new Uint8Array(AsnConvert.serialize(atv.value)));
     return { oid: atv.type, type, value: `#${derHex}`, derHex };
   }));
-  const encoded = der ?? new Uint8Array(AsnConvert.serialize(name));
+  return distinguishedName(rdns, der ?? new Uint8Array(AsnConvert.serialize(name)));
+}
+
+/** A name from its attributes and DER (shared by the schema-based and the fast DER decoder). */
+export function distinguishedName(rdns: NameAttribute[][], encoded: Uint8Array): DistinguishedName {
   const flat = rdns.flat();
   return {
     rdns,

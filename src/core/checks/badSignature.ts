@@ -1,0 +1,26 @@
+import { Inventory } from '../inventory';
+import { shortName } from '../name';
+import { Check, Describe, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
+
+/**
+ * chain-bad-signature: a certificate carries its issuer's name (and key identifier), but the
+ * issuer's key does not verify its signature — altered bytes, or signed by another key under the
+ * same name. For a self-signed certificate: its own key does not verify it.
+ */
+export const checkBadSignature: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  for (const node of reportedCertificates(inventory)) {
+    if (node.issuerStatus !== 'bad-signature') {
+      continue;
+    }
+    const cert = node.certificate;
+    const candidate = node.record.badSignatureIssuers[0];
+    const self = candidate === node.record;
+    const message = self
+      ? `${Describe(cert)} names itself as issuer, but its own key does not verify its signature (altered, or signed by another key) — x509: certificate signed by unknown authority`
+      : `Signature of ${shortName(cert.subject)} does not verify with the key of its issuer ${shortName(candidate.certificate.subject)} (${candidate.preferred.where}), whose name${cert.authorityKeyId ? ' and key identifier' : ''} match — altered, or signed by another key with the same name: x509: certificate signed by unknown authority (crypto/x509: verification error)`;
+    findings.push(finding('chain-bad-signature', 'error', node, message,
+      self ? [] : [relatedTo(candidate.preferred, `${shortName(candidate.certificate.subject)}: name matches, signature does not verify with its key`)]));
+  }
+  return findings;
+};

@@ -1,0 +1,111 @@
+import { CertificateInfo } from '../certificate';
+import { ExpiryThresholds } from '../expiry';
+import { shortName } from '../name';
+import { CertificateNode, Inventory, MaterialNode } from '../inventory';
+import { TextRange } from '../pem';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** Another place a finding is about: the issuer, the key, the cluster's CA. */
+export interface RelatedLocation {
+  uri: string;
+  range: TextRange;
+  message: string;
+}
+
+/** One problem found in the workspace's PKI, placed on the material it is about. */
+export interface Finding {
+  /** A `CHECK_CODES` key, e.g. `cert-expired`. */
+  code: CheckCode;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: TextRange;
+  related: RelatedLocation[];
+}
+
+export type CheckCode =
+  | 'cert-expired'
+  | 'cert-not-yet-valid'
+  | 'cert-expiring'
+  | 'chain-unknown-issuer'
+  | 'chain-bad-signature'
+  | 'chain-issuer-not-ca'
+  | 'chain-issuer-expired'
+  | 'key-mismatch'
+  | 'kubeconfig-ca-mismatch'
+  | 'decode-error'
+  | 'profile-eku'
+  | 'profile-san'
+  | 'profile-subject'
+  | 'profile-front-proxy-ca'
+  | 'weak-key'
+  | 'weak-signature';
+
+export interface CheckOptions {
+  /** The moment validity is judged at; defaults to the time of the call. */
+  now?: Date;
+  /** Expiry thresholds; missing fields take `DEFAULT_THRESHOLDS`. */
+  thresholds?: Partial<ExpiryThresholds>;
+  /** Codes not to report. */
+  disabled?: Iterable<string>;
+  /** The API server's service IP (first IP of the service CIDR). When unset, any IP SAN will do. */
+  serviceIp?: string;
+  /** The cluster DNS domain. When unset, any `kubernetes.default.svc.<domain>` will do. */
+  dnsDomain?: string;
+}
+
+/** `CheckOptions` with every default filled in, as rules receive them. */
+export interface ResolvedCheckOptions {
+  now: Date;
+  thresholds: ExpiryThresholds;
+  serviceIp?: string;
+  dnsDomain?: string;
+}
+
+/** A rule: pure, synchronous, never touches an editor. */
+export type Check = (inventory: Inventory, options: ResolvedCheckOptions) => Finding[];
+
+export function finding(code: CheckCode, severity: Severity, node: Pick<MaterialNode, 'file' | 'range'>, message: string, related: RelatedLocation[] = []): Finding {
+  return { code, severity, message, uri: node.file.uri, range: node.range, related };
+}
+
+/** Point at another node: "issuer CN=kubernetes (pki/ca.crt)". */
+export function relatedTo(node: Pick<MaterialNode, 'file' | 'range'>, message: string): RelatedLocation {
+  return { uri: node.file.uri, range: node.range, message };
+}
+
+/** How messages name a certificate: `CA certificate CN=kubernetes`, `certificate CN=kube-apiserver`. */
+export function describeCertificate(cert: CertificateInfo): string {
+  return `${cert.isCa ? 'CA certificate' : 'certificate'} ${shortName(cert.subject)}`;
+}
+
+/** A certificate occurrence as messages name it, with its place in a bundle: `CA certificate CN=x (certificate 2 of 3 in this bundle)`. */
+export function describeNode(node: CertificateNode): string {
+  const text = describeCertificate(node.certificate);
+  return node.bundle ? `${text} (certificate ${(node.bundleIndex ?? 0) + 1} of ${node.bundle.certificates.length} in this bundle)` : text;
+}
+
+/** The same with a capital letter, to open a message. */
+export function Describe(cert: CertificateInfo): string {
+  return capitalise(describeCertificate(cert));
+}
+
+export function capitalise(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * The certificate occurrences rules report on: every one, except a repeat of the same certificate
+ * inside one bundle (it shares the carrier's range and would say the same thing twice).
+ */
+export function reportedCertificates(inventory: Inventory): CertificateNode[] {
+  let list = reported.get(inventory);
+  if (!list) {
+    list = inventory.certificates.filter(node => !node.bundle || node.bundle.certificates.findIndex(c => c.fingerprint === node.fingerprint) === node.bundleIndex);
+    reported.set(inventory, list);
+  }
+  return list;
+}
+
+const reported = new WeakMap<Inventory, CertificateNode[]>();

@@ -1,0 +1,106 @@
+/**
+ * The rules over the workspace's PKI. Each rule is a pure function of the inventory; this module
+ * runs them all and lists what each code means.
+ *
+ * What is said once rather than twice:
+ * - an expired CA gets cert-expired; the in-date certificates it signed get chain-issuer-expired
+ *   (never cert-expired for the CA's fault);
+ * - a kubeconfig client certificate signed by a CA that is nowhere in the workspace gets both
+ *   chain-unknown-issuer (the CA is missing) and kubeconfig-ca-mismatch (the cluster refuses it);
+ *   when its issuer is elsewhere in the workspace, only kubeconfig-ca-mismatch; when its
+ *   signature fails against the cluster's own CA, only chain-bad-signature;
+ * - a key paired by location is reported on the key (key-mismatch), never again on the certificate;
+ *   a weak key held by a certificate is reported on the certificate only;
+ * - a certificate repeated inside one bundle is reported once; the same certificate in several
+ *   files or carriers is reported at each place (each is a copy someone must fix);
+ * - a carrier that does not decode gets decode-error and nothing else (no mismatch judged on it).
+ */
+import { DEFAULT_THRESHOLDS } from '../expiry';
+import { Inventory } from '../inventory';
+import { checkBadSignature } from './badSignature';
+import { checkDecodeError } from './decodeError';
+import { Check, CheckCode, CheckOptions, Finding, ResolvedCheckOptions, Severity } from './finding';
+import { checkIssuerExpired } from './issuerExpired';
+import { checkIssuerNotCa } from './issuerNotCa';
+import { checkKeyMismatch } from './keyMismatch';
+import { checkKubeconfigCa } from './kubeconfigCa';
+import { checkProfileEku } from './profileEku';
+import { checkProfileFrontProxyCa } from './profileFrontProxyCa';
+import { checkProfileSan } from './profileSan';
+import { checkProfileSubject } from './profileSubject';
+import { checkUnknownIssuer } from './unknownIssuer';
+import { checkValidity } from './validity';
+import { checkWeakKey } from './weakKey';
+import { checkWeakSignature } from './weakSignature';
+
+export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
+
+/** Every code a rule can report, with its usual severity and one line saying what it means (README, CLI, diagnostics' code links). */
+export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: string }> = {
+  'cert-expired': { severity: 'error', description: 'The certificate is past its NotAfter date: "x509: certificate has expired or is not yet valid".' },
+  'cert-not-yet-valid': { severity: 'error', description: 'The certificate\'s NotBefore date is in the future (clock skew, or issued ahead): "x509: certificate has expired or is not yet valid".' },
+  'cert-expiring': { severity: 'warning', description: 'The certificate expires within the warning window (days, or percent of its lifetime used); an error within the error window.' },
+  'chain-unknown-issuer': { severity: 'warning', description: 'No certificate in the workspace issued this one: "x509: certificate signed by unknown authority" unless the verifier has the CA (information for public CAs).' },
+  'chain-bad-signature': { severity: 'error', description: 'The issuer named by the certificate is here, but its key does not verify the signature.' },
+  'chain-issuer-not-ca': { severity: 'error', description: 'The certificate was signed by a certificate that may not sign others (no CA:TRUE, or key usage without keyCertSign).' },
+  'chain-issuer-expired': { severity: 'error', description: 'The certificate is in date but its issuing CA is not, so the chain no longer verifies.' },
+  'key-mismatch': { severity: 'error', description: 'A private key does not belong to the certificate (or public key) its location pairs it with: "tls: private key does not match public key".' },
+  'kubeconfig-ca-mismatch': { severity: 'error', description: 'A kubeconfig user\'s client certificate is not signed by its cluster\'s certificate-authority-data CA; the API server would refuse it.' },
+  'decode-error': { severity: 'error', description: 'Certificate or key material that does not decode: bad base64, truncated PEM, not a certificate, no PEM data.' },
+  'profile-eku': { severity: 'error', description: 'A kubeadm certificate lacks the extended key usage its role needs: "x509: certificate specifies an incompatible key usage".' },
+  'profile-san': { severity: 'error', description: 'A kubeadm serving certificate lacks names its clients dial (API server in-cluster names and service IP; etcd localhost and 127.0.0.1).' },
+  'profile-subject': { severity: 'error', description: 'A kubeadm client certificate\'s CN/O do not give the identity its role needs (kubelet system:node:<name>/system:nodes, admin groups, front-proxy-client).' },
+  'profile-front-proxy-ca': { severity: 'error', description: 'The front-proxy CA is the cluster CA: client certificates and front-proxy requests become indistinguishable.' },
+  'weak-key': { severity: 'warning', description: 'An RSA key shorter than 2048 bits.' },
+  'weak-signature': { severity: 'warning', description: 'Signed with MD5 or SHA-1: "x509: cannot verify signature: insecure algorithm".' },
+};
+
+/** Rules in the order their findings are listed. */
+export const CHECKS: readonly Check[] = [
+  checkDecodeError,
+  checkValidity,
+  checkIssuerExpired,
+  checkUnknownIssuer,
+  checkBadSignature,
+  checkIssuerNotCa,
+  checkKubeconfigCa,
+  checkKeyMismatch,
+  checkProfileEku,
+  checkProfileSan,
+  checkProfileSubject,
+  checkProfileFrontProxyCa,
+  checkWeakKey,
+  checkWeakSignature,
+];
+
+export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
+  return {
+    now: options.now ?? new Date(),
+    thresholds: { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) },
+    serviceIp: options.serviceIp,
+    dnsDomain: options.dnsDomain,
+  };
+}
+
+/** Run every rule over the inventory. Synchronous: everything costly happened in `buildInventory`. */
+export function runChecks(inventory: Inventory, options: CheckOptions = {}): Finding[] {
+  const resolved = resolveCheckOptions(options);
+  const disabled = new Set(options.disabled ?? []);
+  const findings: Finding[] = [];
+  // The same certificate twice in one carrier (both objects share the carrier's range) says the same thing once.
+  const seen = new Set<string>();
+  for (const check of CHECKS) {
+    for (const f of check(inventory, resolved)) {
+      const key = `${f.code}\n${f.uri}\n${f.range.start}\n${f.range.end}\n${f.message}`;
+      if (!disabled.has(f.code) && !seen.has(key)) {
+        seen.add(key);
+        findings.push(f);
+      }
+    }
+  }
+  return findings;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,31 @@
+import { Inventory, InventoryFile } from '../inventory';
+import { kubeadmCertificatePath } from '../profiles';
+import { Check, Finding, ResolvedCheckOptions, finding, relatedTo } from './finding';
+import { profileTargets } from './profileTargets';
+
+/**
+ * profile-front-proxy-ca: the front-proxy CA is the cluster CA (same certificate, or the same
+ * key). Then --client-ca-file and --requestheader-client-ca-file trust the same signer and any
+ * ordinary client certificate can pose as the front proxy. On front-proxy-ca.crt.
+ */
+export const checkProfileFrontProxyCa: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  const byPath = new Map<string, InventoryFile>(inventory.files.map(f => [f.relativePath, f] as const));
+  for (const { node, role, root } of profileTargets(inventory)) {
+    if (role.id !== 'front-proxy-ca') {
+      continue;
+    }
+    const ca = byPath.get(kubeadmCertificatePath(root, 'ca'))?.certificates.find(c => !c.carrier);
+    if (!ca) {
+      continue;
+    }
+    const same = ca.fingerprint === node.fingerprint ? 'the same certificate as' : ca.certificate.publicKey.id === node.certificate.publicKey.id ? 'the same key as' : undefined;
+    if (!same) {
+      continue;
+    }
+    findings.push(finding('profile-front-proxy-ca', 'error', node,
+      `The front-proxy CA is ${same} the cluster CA (${ca.where}): --client-ca-file and --requestheader-client-ca-file then trust one signer, ordinary client certificates are taken for front-proxy requests and refused (or worse, any client can pose as the aggregation layer)`,
+      [relatedTo(ca, 'the cluster CA')]));
+  }
+  return findings;
+};

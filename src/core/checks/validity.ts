@@ -1,0 +1,54 @@
+import { ValidityState, validityState } from '../expiry';
+import { CertificateNode, Inventory } from '../inventory';
+import { duration, formatDate } from '../render/time';
+import { Check, Finding, ResolvedCheckOptions, capitalise, describeCertificate, describeNode, finding, relatedTo, reportedCertificates } from './finding';
+
+const DAY = 86_400_000;
+/** What Go's crypto/x509 (kubectl, every component) says about a certificate out of its validity period. */
+export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
+
+/** cert-expired, cert-not-yet-valid, cert-expiring: one rule, the three states of a certificate's validity period. */
+export const checkValidity: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  const now = options.now.getTime();
+  const states = new Map<string, ValidityState>();
+  for (const node of reportedCertificates(inventory)) {
+    let state = states.get(node.fingerprint);
+    if (!state) {
+      state = validityState(node.certificate, options.now, options.thresholds);
+      states.set(node.fingerprint, state);
+    }
+    if (state === 'valid') {
+      continue;
+    }
+    const cert = node.certificate;
+    const issuer = issuerRelated(node);
+    if (state === 'expired') {
+      // An expired CA beside an in-date one in a trust bundle (mid-rotation) breaks nothing: worth removing, not an error.
+      const inDate = node.bundle && node.carrier?.role === 'ca'
+        ? node.bundle.certificates.filter(c => c !== node && c.certificate.notBefore.getTime() <= now && now <= c.certificate.notAfter.getTime()).length
+        : 0;
+      const consequence = inDate
+        ? `; the bundle still trusts ${inDate} CA certificate${inDate > 1 ? 's' : ''} in date, so remove this one`
+        : cert.isCa ? '; nothing it signed verifies any more' : '';
+      findings.push(finding('cert-expired', inDate ? 'warning' : 'error', node,
+        `${capitalise(describeNode(node))} expired on ${formatDate(cert.notAfter)} (${duration(now - cert.notAfter.getTime())} ago)${consequence} — ${X509_EXPIRED}`, issuer));
+    } else if (state === 'not-yet-valid') {
+      findings.push(finding('cert-not-yet-valid', 'error', node,
+        `${capitalise(describeNode(node))} is not valid before ${formatDate(cert.notBefore)} (another ${duration(cert.notBefore.getTime() - now)}: issued ahead of time, or a clock is wrong) — ${X509_EXPIRED}`, issuer));
+    } else {
+      const remaining = cert.notAfter.getTime() - now;
+      const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
+      const used = lifetime > 0 ? Math.floor(((now - cert.notBefore.getTime()) / lifetime) * 100) : 100;
+      const severity = remaining <= options.thresholds.errorDays * DAY ? 'error' : 'warning';
+      findings.push(finding('cert-expiring', severity, node,
+        `${capitalise(describeNode(node))} expires on ${formatDate(cert.notAfter)} (in ${duration(remaining)}; ${used}% of its lifetime of ${duration(lifetime)} used) — renew it before clients see: ${X509_EXPIRED}`, issuer));
+    }
+  }
+  return findings;
+};
+
+/** The issuer to renew from, when it is known. */
+function issuerRelated(node: CertificateNode) {
+  return node.issuer && node.issuerStatus === 'found' ? [relatedTo(node.issuer, `issued by ${describeCertificate(node.issuer.certificate)} (${node.issuer.where})`)] : [];
+}

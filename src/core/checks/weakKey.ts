@@ -1,0 +1,34 @@
+import { Inventory, MaterialNode } from '../inventory';
+import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
+
+const MIN_BITS = 2048;
+const WEAK_ALGORITHMS = new Set(['RSA', 'RSA-PSS', 'DSA']);
+
+/**
+ * weak-key: an RSA (or DSA) key under 2048 bits. On certificates, and on keys that no
+ * certificate in the workspace holds (sa.key / sa.pub); a key whose certificate is already
+ * reported is not reported twice.
+ */
+export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  const report = (node: MaterialNode, key: { algorithm: string; bits?: number }, what: string) => {
+    if (WEAK_ALGORITHMS.has(key.algorithm) && key.bits !== undefined && key.bits < MIN_BITS) {
+      findings.push(finding('weak-key', 'warning', node,
+        `${what} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
+    }
+  };
+  for (const node of reportedCertificates(inventory)) {
+    report(node, node.certificate.publicKey, capitalise(describeNode(node)));
+  }
+  for (const node of inventory.privateKeys) {
+    if (!node.certificates.length) {
+      report(node, node.key, 'Private key');
+    }
+  }
+  for (const node of inventory.publicKeys) {
+    if (!node.certificates.length) {
+      report(node, node.publicKey, 'Public key');
+    }
+  }
+  return findings;
+};

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+/** What a scan learns about one file before parsing it. */
+export interface FileRead {
+  mtime: number;
+  size: number;
+  /** The path itself is a symbolic link (kubelet-client-current.pem). */
+  symlink: boolean;
+  /**
+   * The real file behind the path: device and inode for local files, so a symlink and its target
+   * (or a file seen through a symlinked folder) count once; the URI itself elsewhere.
+   */
+  identity: string;
+  /** Undefined when the file is over the size cap (or vanished between listing and reading). */
+  bytes?: Uint8Array;
+}
+
+/** Files up to this size are read synchronously (see readLocal). */
+const SYNC_READ_BYTES = 64 * 1024;
+
+/**
+ * Stat, then read only when under the cap: a 2 GB log must cost one stat, not a read. Local files
+ * go straight to Node's fs: `workspace.fs` crosses a process boundary per call in remote and web
+ * set-ups (≈0.7 ms a stat in code-server, against ≈0.02 ms), which dominated a 27,000-file scan.
+ */
+export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }): Promise<FileRead | 'unchanged' | undefined> {
+  if (uri.scheme === 'file') {
+    return readLocal(uri, maxBytes, previous);
+  }
+  let stat: vscode.FileStat;
+  try {
+    stat = await vscode.workspace.fs.stat(uri);
+  } catch {
+    return undefined;
+  }
+  if (!(stat.type & vscode.FileType.File)) {
+    return undefined;
+  }
+  if (previous && previous.mtime === stat.mtime && previous.size === stat.size) {
+    return 'unchanged';
+  }
+  const read: FileRead = { mtime: stat.mtime, size: stat.size, symlink: (stat.type & vscode.FileType.SymbolicLink) !== 0, identity: uri.toString() };
+  if (stat.size > maxBytes) {
+    return read;
+  }
+  try {
+    read.bytes = await vscode.workspace.fs.readFile(uri);
+  } catch {
+    return undefined;
+  }
+  return read;
+}
+
+/**
+ * One lstat for an ordinary file (a second stat only for a symlink), and small files read
+ * synchronously: a scan makes tens of thousands of these, and each promise-based call is several
+ * thread-pool round trips (27,000 files: 11.7 s async against 3.9 s sync, parsing included). A
+ * small local read takes microseconds; the scan loop yields every few milliseconds, so the host
+ * stays responsive. Larger files are read asynchronously.
+ */
+async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }): Promise<FileRead | 'unchanged' | undefined> {
+  const fsPath = uri.fsPath;
+  try {
+    const link = lstatSync(fsPath);
+    const stat = link.isSymbolicLink() ? statSync(fsPath) : link;
+    if (!stat.isFile()) {
+      return undefined;
+    }
+    const mtime = Math.floor(stat.mtimeMs);
+    if (previous && previous.mtime === mtime && previous.size === stat.size) {
+      return 'unchanged';
+    }
+    // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
+    const identity = stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri.toString();
+    const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity };
+    if (stat.size <= maxBytes) {
+      const buffer = stat.size <= SYNC_READ_BYTES ? readFileSync(fsPath) : await readFile(fsPath);
+      read.bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    return read;
+  } catch {
+    return undefined;
+  }
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** The file as text, or undefined for binary content (DER): a NUL byte, or a DER SEQUENCE header with a long length. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0) || (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80)) {
+    return undefined;
+  }
+  return decoder.decode(bytes);
+}

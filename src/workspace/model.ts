@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { DocumentAnalysis } from '../core/analyze';
+import { EMPTY_LINE_INDEX, LineIndex } from './lineIndex';
+
+/** Where an indexed file's text came from: the disk, or an open editor whose (unsaved) text wins. */
+export type FileOrigin = 'disk' | 'editor';
+
+/** One file the index holds, with its analysis and what is needed to place ranges in it. */
+export class IndexedFile {
+  private lineIndex: LineIndex | undefined;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    /** The real file behind `uri` (symlinks resolved); files sharing it are one file. */
+    readonly identity: string,
+    readonly symlink: boolean,
+    readonly mtime: number,
+    readonly size: number,
+    readonly origin: FileOrigin,
+    /** The text read; undefined for binary (DER) files and for files without material (not kept). */
+    readonly text: string | undefined,
+    readonly analysis: DocumentAnalysis,
+  ) {}
+
+  /** Offsets → positions, computed on first use from the text we read (never by opening a document). */
+  get lines(): LineIndex {
+    this.lineIndex ??= this.text === undefined ? EMPTY_LINE_INDEX : LineIndex.of(this.text);
+    return this.lineIndex;
+  }
+
+  get hasMaterial(): boolean {
+    return this.analysis.entries.length > 0 || this.analysis.kubeconfigs.length > 0;
+  }
+
+  /** The file name, for labels: `admin.conf`, `kubelet-client-current.pem`. */
+  get name(): string {
+    return this.uri.path.slice(this.uri.path.lastIndexOf('/') + 1);
+  }
+}
+
+export const EMPTY_ANALYSIS: DocumentAnalysis = Object.freeze({ entries: [], kubeconfigs: [], syntaxErrors: [] }) as DocumentAnalysis;

@@ -1,0 +1,111 @@
+// The Problems panel on a seeded kubeadm tree, with no file opened: exactly one diagnostic of the
+// right code at the right range per seeded problem, nothing else; then that it follows the disk and
+// the editor within a second.
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { manifest } from './helpers';
+import { Expected, compare, expectedOf, fmt, locate, locateRef, pkiApi, pkiDiagnostics, rel, waitForDiagnostics } from './pkiWorkspace';
+
+describe('Problems panel on a seeded kubeadm workspace', () => {
+  const m = manifest('kubeadm');
+  const expected: Expected[] = m.seeded.map(p => expectedOf(m, p));
+  const abs = (file: string) => path.join(m.root, ...file.split('/'));
+
+  after(async () => {
+    fs.rmSync(abs('extra'), { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('lists exactly the seeded problems, with no file opened and without being asked to activate', async () => {
+    assert.ok(m.seeded.length >= 9, 'the fixture seeds at least nine problems');
+    await waitForDiagnostics(m.root, expected, 90_000);
+    const opened = vscode.workspace.textDocuments.filter(d => d.uri.scheme === 'file' && d.uri.fsPath.startsWith(m.root));
+    assert.deepStrictEqual(opened.map(d => d.fileName), [], 'no fixture file was opened');
+    const result = compare(pkiDiagnostics(m.root), expected);
+    assert.ok(result.ok, result.report);
+  });
+
+  it('each diagnostic has its source, a code linking to the rule, a severity, and related locations', async () => {
+    const diagnostics = pkiDiagnostics(m.root);
+    for (const { diagnostic, key } of diagnostics) {
+      assert.strictEqual(diagnostic.source, 'PKI Lens');
+      assert.ok(typeof diagnostic.code === 'object', `${key}: code is { value, target }`);
+      const code = diagnostic.code as { value: string; target: vscode.Uri };
+      assert.ok(code.target.toString().endsWith(`#${code.value}`), `${key}: target ${code.target} names the rule`);
+      assert.ok(diagnostic.message.length > 20, `${key}: a message in words`);
+    }
+    const severity = (code: string, file: string) => diagnostics.find(d => d.code === code && d.file === file)!.diagnostic.severity;
+    assert.strictEqual(severity('cert-expired', 'pki/apiserver-kubelet-client.crt'), vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(severity('cert-expiring', 'pki/apiserver.crt'), vscode.DiagnosticSeverity.Warning);
+    assert.strictEqual(severity('cert-not-yet-valid', 'pki/front-proxy-client.crt'), vscode.DiagnosticSeverity.Error);
+
+    for (const p of m.seeded.filter(s => s.related?.length)) {
+      const want = expectedOf(m, p);
+      const { diagnostic } = diagnostics.find(d => d.code === p.code && d.file === p.file && want.range.contains(d.diagnostic.range))!;
+      for (const ref of p.related!) {
+        const to = locateRef(m, ref);
+        const found = (diagnostic.relatedInformation ?? []).some(r => rel(m.root, r.location.uri) === to.file && r.location.range.isEqual(to.range));
+        assert.ok(found, `${p.code} on ${p.file}: related ${ref} at ${fmt(to.range)}; got ${(diagnostic.relatedInformation ?? []).map(r => `${rel(m.root, r.location.uri)} ${fmt(r.location.range)}`).join(', ')}`);
+      }
+    }
+  });
+
+  it('a certificate written to disk is diagnosed within a second, and forgotten when deleted', async () => {
+    const copy = 'extra/expired-copy.crt';
+    fs.mkdirSync(abs('extra'), { recursive: true });
+    fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+    const withCopy: Expected[] = [...expected, { code: 'cert-expired', file: copy, range: locate(m, copy).range }];
+    const appeared = await waitForDiagnostics(m.root, withCopy, 10_000);
+    console.log(`      new file diagnosed after ${appeared} ms`);
+    fs.rmSync(abs(copy));
+    const gone = await waitForDiagnostics(m.root, expected, 10_000);
+    console.log(`      deleted file forgotten after ${gone} ms`);
+    assert.ok(appeared < 1000 && gone < 1000, `within a second (${appeared} ms, ${gone} ms)`);
+  });
+
+  it('unsaved editor text wins over the disk, and the disk returns when the editor is reverted', async () => {
+    const file = 'pki/legacy-client.crt';
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(abs(file)));
+    await vscode.window.showTextDocument(doc);
+    // Cut the PEM body short: the certificate no longer decodes, so its chain problem gives way to a decode error.
+    const lines = doc.getText().split('\n');
+    const cut = new vscode.Range(new vscode.Position(3, 0), new vscode.Position(lines.length - 3, 0));
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(doc.uri, cut);
+    // The clock starts when the extension host learns of the edit, as the extension does.
+    let changedAt = 0;
+    const sub = vscode.workspace.onDidChangeTextDocument(e => {
+      if (e.document === doc && !changedAt) {
+        changedAt = Date.now();
+      }
+    });
+    const t0 = Date.now();
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    sub.dispose();
+    const text = doc.getText();
+    const begin = text.indexOf('-----BEGIN');
+    const end = text.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length;
+    const edited: Expected[] = [
+      ...expected.filter(e => !(e.code === 'chain-issuer-expired' && e.file === file)),
+      { code: 'decode-error', file, range: new vscode.Range(doc.positionAt(begin), doc.positionAt(end)), within: true },
+    ];
+    await waitForDiagnostics(m.root, edited, 10_000);
+    const took = Date.now() - changedAt;
+    console.log(`      unsaved edit diagnosed ${took} ms after the change event (${Date.now() - t0} ms after applyEdit was called; 300 ms of it is the typing debounce)`);
+    assert.ok(doc.isDirty, 'the edit is unsaved');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitForDiagnostics(m.root, expected, 10_000);
+    assert.ok(took < 1000, `within a second (${took} ms)`);
+  });
+
+  it('the kubelet symlink and its timestamped target are one file: reported once, under the symlink', async () => {
+    const link = 'kubelet/pki/kubelet-client-current.pem';
+    assert.ok(m.files[link]?.symlinkTo, 'the fixture has the symlink');
+    const api = await pkiApi();
+    const snapshot = await api.services.index.ready();
+    const kubeletFiles = snapshot.files.map(f => rel(m.root, f.uri)).filter(f => f.startsWith('kubelet/pki/'));
+    assert.deepStrictEqual(kubeletFiles, [link]);
+  });
+});

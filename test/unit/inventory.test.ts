@@ -1,0 +1,317 @@
+// The inventory's links checked against material openssl made: issuers (confirmed by signature,
+// with openssl verify as the oracle for what signed what), key pairs, kubeconfig trust, bundles,
+// the signature cache, and near-linear cost on a large generated workspace.
+import 'reflect-metadata';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { X509Certificate } from '@peculiar/x509';
+import { analyzeBinary, analyzeText } from '../../src/core/analyze';
+import { toArrayBuffer } from '../../src/core/bytes';
+import { CertificateInfo, decodeCertificate } from '../../src/core/certificate';
+import { runChecks } from '../../src/core/checks';
+import { Inventory, InventoryInput, ResolvedPathCarrier, SignatureCache, buildInventory, verifySignature } from '../../src/core/inventory';
+import { Issued, KeyAlg, Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
+import { generateBench } from '../fixtures/generate';
+import { b64, kubeconfigYaml } from '../fixtures/kubeconfig';
+import { openssl, opensslStatus } from '../fixtures/openssl';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-inventory-'));
+const bench = new Workbench();
+after(() => {
+  bench.dispose();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const now = Date.now();
+const at = (ms: number) => new Date(now + ms);
+const valid = { notBefore: at(-minutes(5)), notAfter: at(days(365)) };
+type IssueExtra = Partial<Parameters<Workbench['issue']>[0]>;
+const ca = (cn: string, alg: KeyAlg = 'p256', extra: IssueExtra = {}): Issued =>
+  bench.issue({ subject: `/CN=${cn}`, key: bench.newKey(alg), ext: kubeadmCaExt(cn), notBefore: at(-minutes(5)), notAfter: at(days(3650)), ...extra });
+const leaf = (cn: string, issuer: Issued, alg: KeyAlg = 'p256', extra: IssueExtra = {}): Issued =>
+  bench.issue({ subject: `/CN=${cn}`, key: bench.newKey(alg), issuer, ext: kubeadmLeafExt(['serverAuth']), ...valid, ...extra });
+
+async function inventoryOf(files: Record<string, string>, options: { resolvedPaths?: ResolvedPathCarrier[]; signatureCache?: SignatureCache } = {}): Promise<Inventory> {
+  const inputs: InventoryInput[] = [];
+  for (const [rel, text] of Object.entries(files)) {
+    inputs.push({ uri: `mem:/${rel}`, relativePath: rel, analysis: await analyzeText(text, { fileName: rel }) });
+  }
+  return buildInventory(inputs, options);
+}
+
+const certOf = (inv: Inventory, rel: string, i = 0) => {
+  const node = inv.fileByUri.get(`mem:/${rel}`)?.certificates[i];
+  assert.ok(node, `a certificate in ${rel}`);
+  return node;
+};
+
+async function certInfo(pem: string): Promise<CertificateInfo> {
+  return decodeCertificate(new Uint8Array(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64')));
+}
+
+/** openssl's own answer to "did this CA sign this certificate?" (signature only, no dates or purposes). */
+function opensslSays(caPem: string, certPem: string): boolean {
+  const caFile = bench.scratch('ca.pem', caPem);
+  return opensslStatus(['verify', '-no-CApath', '-no-CAstore', '-no_check_time', '-partial_chain', '-CAfile', caFile], { input: certPem }).status === 0;
+}
+
+describe('issuer links', () => {
+  it('one record per distinct certificate, every occurrence linked, the file preferred over carriers', async () => {
+    const root = ca('kubernetes');
+    const server = leaf('server', root);
+    const kubeconfig = kubeconfigYaml({
+      clusters: [{ name: 'k', server: 'https://k:6443', caData: b64(root.pem) }],
+      users: [{ name: 'u', certData: b64(server.pem) }],
+      contexts: [{ name: 'c', cluster: 'k', user: 'u' }], currentContext: 'c',
+    });
+    const inv = await inventoryOf({ 'z/config': kubeconfig, 'pki/ca.crt': root.pem, 'pki/server.crt': server.pem, 'pki/ca.key': root.key.traditional() });
+    const record = inv.records.get(root.facts.sha256)!;
+    assert.equal(record.occurrences.length, 2);
+    assert.equal(record.preferred.file.relativePath, 'pki/ca.crt');
+    assert.equal(record.issuerStatus, 'self-signed');
+    assert.equal(record.hasKeyInWorkspace, true);
+    const leafNode = certOf(inv, 'pki/server.crt');
+    assert.equal(leafNode.issuerStatus, 'found');
+    assert.equal(leafNode.issuer?.file.relativePath, 'pki/ca.crt');
+    assert.equal(leafNode.record.signatureVerified, true);
+    assert.equal(leafNode.record.hasKeyInWorkspace, false);
+    assert.deepEqual(record.issued.map(r => r.fingerprint).sort(), [server.facts.sha256]);
+    assert.equal(inv.nodeOf(leafNode.object), leafNode);
+  });
+
+  it('agrees with openssl verify on which CA signed which certificate', async () => {
+    const a = ca('same-name');
+    const b = ca('same-name'); // another key under the same name, as after a CA re-key
+    const fromA = leaf('from-a', a);
+    const fromB = leaf('from-b', b);
+    const inv = await inventoryOf({ 'a.crt': a.pem, 'b.crt': b.pem, 'from-a.crt': fromA.pem, 'from-b.crt': fromB.pem });
+    for (const [rel, pem] of [['from-a.crt', fromA.pem], ['from-b.crt', fromB.pem]] as const) {
+      const node = certOf(inv, rel);
+      const ours = node.record.issuers.map(r => r.preferred.file.relativePath);
+      const theirs = [['a.crt', a.pem], ['b.crt', b.pem]].filter(([, caPem]) => opensslSays(caPem, pem)).map(([f]) => f);
+      assert.deepEqual(ours, theirs, rel);
+    }
+  });
+
+  it('a leaf whose CA was re-keyed under the same name is unknown, and says a CA of that name is here', async () => {
+    const old = ca('rekeyed');
+    const current = ca('rekeyed');
+    const orphan = leaf('orphan', old);
+    const inv = await inventoryOf({ 'ca.crt': current.pem, 'orphan.crt': orphan.pem });
+    const node = certOf(inv, 'orphan.crt');
+    assert.equal(node.issuerStatus, 'unknown');
+    assert.deepEqual(node.record.sameNameOtherKey.map(r => r.fingerprint), [current.facts.sha256]);
+    const finding = runChecks(inv).find(f => f.code === 'chain-unknown-issuer')!;
+    assert.match(finding.message, /with another key/);
+  });
+
+  it('a CA renewed with its key and subject: both copies verify the leaf, the one in date is preferred', async () => {
+    const key = bench.newKey('p256');
+    const expired = bench.issue({ subject: '/CN=renewed', key, ext: kubeadmCaExt('renewed'), notBefore: at(-days(400)), notAfter: at(-days(1)) });
+    const renewed = bench.issue({ subject: '/CN=renewed', key, ext: kubeadmCaExt('renewed'), notBefore: at(-minutes(5)), notAfter: at(days(3650)) });
+    const child = leaf('child', expired);
+    const inv = await inventoryOf({ 'old.crt': expired.pem, 'new.crt': renewed.pem, 'child.crt': child.pem });
+    const node = certOf(inv, 'child.crt');
+    assert.equal(node.record.issuers.length, 2);
+    assert.equal(node.issuer?.file.relativePath, 'new.crt');
+    assert.deepEqual(runChecks(inv).map(f => f.code), ['cert-expired'], 'only the old copy is reported; the leaf still verifies');
+  });
+
+  it('bundles: a chain file and a CA bundle carrier', async () => {
+    const root = ca('root');
+    const inter = bench.issue({ subject: '/CN=inter', key: bench.newKey('p256'), issuer: root, ext: { ...kubeadmCaExt('inter'), aki: true }, ...valid });
+    const server = leaf('server', inter);
+    const secret = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: s', 'data:', `  ca.crt: ${b64(inter.pem + root.pem)}`, ''].join('\n');
+    const inv = await inventoryOf({ 'chain.pem': server.pem + inter.pem, 'secret.yaml': secret, 'root.crt': root.pem });
+    assert.equal(inv.bundles.length, 2);
+    const chain = inv.bundles.find(b => !b.carrier)!;
+    assert.deepEqual(chain.certificates.map(c => c.certificate.subject.commonName), ['server', 'inter']);
+    assert.equal(chain.certificates[1].where, 'chain.pem (certificate 2 of 2)');
+    const carried = inv.bundles.find(b => b.carrier)!;
+    assert.equal(carried.carrier?.path, 'data.ca.crt');
+    assert.equal(certOf(inv, 'chain.pem').issuer?.record.fingerprint, inter.facts.sha256);
+    assert.equal(certOf(inv, 'chain.pem', 1).issuer?.file.relativePath, 'root.crt');
+    assert.deepEqual(runChecks(inv), []);
+  });
+});
+
+describe('signature verification', () => {
+  const cases: [string, () => { ca: string; cert: string }][] = [
+    ['RSA sha256', () => { const r = ca('rsa', 'rsa2048'); return { ca: r.pem, cert: leaf('l', r).pem }; }],
+    ['RSA sha1', () => { const r = ca('rsa1', 'rsa2048'); return { ca: r.pem, cert: leaf('l', r, 'p256', { md: 'sha1' }).pem }; }],
+    ['ECDSA P-256', () => { const r = ca('p256'); return { ca: r.pem, cert: leaf('l', r, 'rsa2048').pem }; }],
+    ['ECDSA P-384 sha384', () => { const r = ca('p384', 'p384'); return { ca: r.pem, cert: leaf('l', r, 'p256', { md: 'sha384' }).pem }; }],
+    ['ECDSA P-521 sha512', () => { const r = ca('p521', 'p521'); return { ca: r.pem, cert: leaf('l', r, 'p256', { md: 'sha512' }).pem }; }],
+    ['Ed25519', () => { const r = ca('ed', 'ed25519'); return { ca: r.pem, cert: leaf('l', r).pem }; }],
+    ['RSA-PSS', () => {
+      const dir = fs.mkdtempSync(path.join(tmp, 'pss-'));
+      openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k'), '-out', path.join(dir, 'c'), '-subj', '/CN=pss',
+        '-days', '2', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32']);
+      const pem = fs.readFileSync(path.join(dir, 'c'), 'utf8');
+      return { ca: pem, cert: pem };
+    }],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name}: valid as @peculiar/x509 and openssl say, invalid once altered`, async () => {
+      const { ca: caPem, cert: certPem } = make();
+      const [issuer, cert] = [await certInfo(caPem), await certInfo(certPem)];
+      const cache = new SignatureCache();
+      assert.equal(await verifySignature(cert, issuer, cache), 'valid');
+      assert.equal(await new X509Certificate(toArrayBuffer(cert.der)).verify({ publicKey: toArrayBuffer(issuer.publicKey.spki), signatureOnly: true }), true);
+      assert.ok(opensslSays(caPem, certPem));
+      const der = cert.der.slice();
+      der[der.length - 3] ^= 0x04;
+      const altered = await decodeCertificate(der);
+      assert.equal(await verifySignature(altered, issuer, cache), 'invalid');
+      assert.equal(await new X509Certificate(toArrayBuffer(der)).verify({ publicKey: toArrayBuffer(issuer.publicKey.spki), signatureOnly: true }), false);
+    });
+  }
+
+  it('MD5 cannot be checked here: the issuer is accepted on names, marked unverified, and weak-signature reported', async () => {
+    const root = ca('md5-root', 'rsa2048');
+    const md5 = leaf('md5', root, 'p256', { md: 'md5' });
+    const inv = await inventoryOf({ 'root.crt': root.pem, 'md5.crt': md5.pem });
+    const node = certOf(inv, 'md5.crt');
+    assert.equal(node.issuerStatus, 'found');
+    assert.equal(node.record.signatureVerified, false);
+    assert.deepEqual(runChecks(inv).map(f => f.code), ['weak-signature']);
+  });
+
+  it('a rebuild answers from the cache', async () => {
+    const root = ca('cached');
+    const files = { 'ca.crt': root.pem, 'a.crt': leaf('a', root).pem, 'b.crt': leaf('b', root).pem };
+    const cache = new SignatureCache();
+    const first = await inventoryOf(files, { signatureCache: cache });
+    assert.equal(first.stats.verified, 3);
+    const second = await inventoryOf(files, { signatureCache: cache });
+    assert.equal(second.stats.verified, 0);
+    assert.equal(second.stats.cached, 3);
+  });
+});
+
+describe('key pairs by location', () => {
+  it('names each pairing: combined file, same name, cfssl, kubeconfig user, Secret, key-pair files', async () => {
+    const root = ca('root');
+    const [combined, crt, cfssl, user, tls] = ['combined', 'crt', 'cfssl', 'user', 'tls'].map(n => leaf(n, root));
+    const sa = bench.newKey('rsa2048');
+    const kubeconfig = kubeconfigYaml({
+      clusters: [{ name: 'k', server: 'https://k:6443', caData: b64(root.pem) }],
+      users: [{ name: 'u', certData: b64(user.pem), keyData: b64(user.key.traditional()) }],
+      contexts: [{ name: 'c', cluster: 'k', user: 'u' }], currentContext: 'c',
+    });
+    const secret = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: s', 'type: kubernetes.io/tls', 'data:', `  tls.crt: ${b64(tls.pem)}`, `  tls.key: ${b64(tls.key.pkcs8)}`, ''].join('\n');
+    const inv = await inventoryOf({
+      'ca.crt': root.pem,
+      'combined.pem': combined.pem + combined.key.traditional(),
+      'crt.crt': crt.pem, 'crt.key': crt.key.traditional(),
+      'cfssl.pem': cfssl.pem, 'cfssl-key.pem': cfssl.key.pkcs8,
+      'admin.kubeconfig': kubeconfig,
+      'secret.yaml': secret,
+      'sa.key': sa.traditional(), 'sa.pub': sa.publicPem(),
+    });
+    const reasons = Object.fromEntries(inv.pairings.map(p => [p.key.file.relativePath, [p.reason, p.matches]]));
+    assert.deepEqual(reasons, {
+      'combined.pem': ['combined-file', true],
+      'crt.key': ['same-name', true],
+      'cfssl-key.pem': ['same-name', true],
+      'admin.kubeconfig': ['kubeconfig-user', true],
+      'secret.yaml': ['secret', true],
+      'sa.key': ['key-pair-files', true],
+    });
+    assert.equal(inv.records.get(root.facts.sha256)!.hasKeyInWorkspace, false, 'no ca.key');
+    for (const issued of [combined, crt, cfssl, user, tls]) {
+      assert.equal(inv.records.get(issued.facts.sha256)!.hasKeyInWorkspace, true);
+    }
+  });
+
+  it('an encrypted key beside a CA counts as the key being present (it cannot be matched)', async () => {
+    const root = ca('root');
+    const encrypted = openssl(['pkey', '-aes256', '-passout', 'pass:secret'], { input: root.key.pkcs8 });
+    const inv = await inventoryOf({ 'ca.crt': root.pem, 'ca.key': encrypted });
+    assert.equal(inv.pairings[0].matches, undefined);
+    assert.equal(inv.records.get(root.facts.sha256)!.hasKeyInWorkspace, true);
+    assert.deepEqual(runChecks(inv), []);
+  });
+});
+
+describe('kubeconfigs', () => {
+  it('resolves path carriers to the files they name, and judges the client certificate against the cluster CA', async () => {
+    const root = ca('kubernetes');
+    const other = ca('other');
+    const admin = leaf('admin', root);
+    const stranger = leaf('stranger', other);
+    const text = kubeconfigYaml({
+      clusters: [{ name: 'k', server: 'https://k:6443', caPath: 'pki/ca.crt' }],
+      users: [{ name: 'admin', certPath: 'pki/admin.crt', keyPath: 'pki/admin.key' }, { name: 'stranger', certPath: 'pki/stranger.crt' }],
+      contexts: [{ name: 'a', cluster: 'k', user: 'admin' }, { name: 's', cluster: 'k', user: 'stranger' }], currentContext: 'a',
+    });
+    const resolvedPaths: ResolvedPathCarrier[] = [
+      { uri: 'mem:/kubeconfig', carrierPath: 'clusters[0].cluster.certificate-authority', targetUri: 'mem:/pki/ca.crt' },
+      { uri: 'mem:/kubeconfig', carrierPath: 'users[0].user.client-certificate', targetUri: 'mem:/pki/admin.crt' },
+      { uri: 'mem:/kubeconfig', carrierPath: 'users[0].user.client-key', targetUri: 'mem:/pki/admin.key' },
+      { uri: 'mem:/kubeconfig', carrierPath: 'users[1].user.client-certificate', targetUri: 'mem:/pki/stranger.crt' },
+    ];
+    const inv = await inventoryOf({
+      kubeconfig: text, 'pki/ca.crt': root.pem, 'pki/admin.crt': admin.pem, 'pki/admin.key': admin.key.traditional(),
+      'pki/stranger.crt': stranger.pem, 'other.crt': other.pem,
+    }, { resolvedPaths });
+    const [adminUser, strangerUser] = inv.kubeconfigs[0].users;
+    assert.equal(inv.kubeconfigs[0].clusters[0].caCertificates[0].file.relativePath, 'pki/ca.crt');
+    assert.equal(adminUser.certificates[0].file.relativePath, 'pki/admin.crt');
+    assert.equal(adminUser.keys[0].file.relativePath, 'pki/admin.key');
+    assert.deepEqual(adminUser.caVerdicts.map(v => v.signed), [true]);
+    assert.deepEqual(strangerUser.caVerdicts.map(v => v.signed), [false]);
+    const findings = runChecks(inv);
+    assert.deepEqual(findings.map(f => f.code), ['kubeconfig-ca-mismatch']);
+    const f = findings[0];
+    assert.equal(f.uri, 'mem:/kubeconfig', 'on the kubeconfig, where the user names the file');
+    const carrier = inv.fileByUri.get('mem:/kubeconfig')!.analysis.entries.find(e => e.carrier?.path === 'users[1].user.client-certificate')!;
+    assert.deepEqual(f.range, carrier.carrier!.valueRange);
+  });
+});
+
+describe('scale', () => {
+  it('links a generated workspace of thousands of certificates in near-linear time', async () => {
+    const certificates = Number(process.env.PKI_LENS_INVENTORY_SCALE ?? 2000);
+    const manifest = await generateBench(path.join(tmp, 'bench'), { certificates, kubeconfigs: Math.round(certificates / 10), unrelated: 0 });
+    const inputs: InventoryInput[] = [];
+    const walk = async (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const abs = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          await walk(abs);
+        } else {
+          const rel = path.relative(manifest.root, abs).split(path.sep).join('/');
+          const analysis = rel.endsWith('.der') ? await analyzeBinary(new Uint8Array(fs.readFileSync(abs))) : await analyzeText(fs.readFileSync(abs, 'utf8'), { fileName: rel });
+          inputs.push({ uri: rel, relativePath: rel, analysis });
+        }
+      }
+    };
+    await walk(manifest.root);
+    const cache = new SignatureCache();
+    const t0 = performance.now();
+    const inv = await buildInventory(inputs, { signatureCache: cache });
+    const built = performance.now() - t0;
+    const t1 = performance.now();
+    const findings = runChecks(inv);
+    const checked = performance.now() - t1;
+    const t2 = performance.now();
+    const again = await buildInventory(inputs, { signatureCache: cache });
+    const rebuilt = performance.now() - t2;
+    const distinct = inv.records.size;
+    console.log(`# ${inv.certificates.length} certificate occurrences (${distinct} distinct), ${inv.kubeconfigs.length} kubeconfigs: build ${built.toFixed(0)} ms (${inv.stats.verified} signatures), checks ${checked.toFixed(0)} ms, rebuild ${rebuilt.toFixed(0)} ms (${again.stats.cached} cached)`);
+    assert.ok(distinct >= certificates, 'every generated certificate is a record');
+    for (const node of inv.certificates) {
+      assert.ok(node.issuerStatus === 'found' || node.issuerStatus === 'self-signed', `${node.where}: ${node.issuerStatus}`);
+    }
+    assert.equal(findings.filter(f => !['cert-expired', 'cert-expiring'].includes(f.code)).length, 0, findings.filter(f => !f.code.startsWith('cert-')).slice(0, 3).map(f => f.message).join('\n'));
+    assert.equal(again.stats.verified, 0);
+    // Budget: well under a millisecond per certificate on these 2-core machines, signatures included.
+    assert.ok(built < certificates * 0.5 + 500, `build took ${built.toFixed(0)} ms`);
+    assert.ok(checked < certificates * 0.2 + 200, `checks took ${checked.toFixed(0)} ms`);
+    assert.ok(rebuilt < certificates * 0.1 + 200, `cached rebuild took ${rebuilt.toFixed(0)} ms`);
+  });
+});
