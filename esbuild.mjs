@@ -19,6 +19,8 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
+  { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
 if (fs.existsSync('src/web.ts')) {
   // The browser entry (package.json "browser"): a web-worker bundle; scripts/web/esbuild-web.mjs holds its platform seams.

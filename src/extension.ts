@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { PkiHoverProvider } from './features/hover';
 import { Services } from './services';
 import { AnalysisCache } from './workspace/analysisCache';
+import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { LazyOutputLogger } from './util/logger';
 import { WorkspaceIndex, registerWorkspaceIndex } from './workspace/index';
 import { registerDiagnostics } from './features/diagnostics';
@@ -31,10 +32,12 @@ export interface PkiLensApi {
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
   const logger = new LazyOutputLogger();
-  const cache = new AnalysisCache();
+  const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
+  const cache = new AnalysisCache(2000, analyzer.analyze);
   const services: Services = { cache, logger, index: new WorkspaceIndex(cache, logger) };
   context.subscriptions.push(
     logger,
+    analyzer,
     vscode.languages.registerHoverProvider(DOCUMENTS, new PkiHoverProvider(services.cache, logger)),
   );
   // Each feature registers itself here, one line each: register<Feature>(context, services).

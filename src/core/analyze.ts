@@ -1,6 +1,7 @@
 import { decodeBase64, utf8 } from './bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './carriers';
-import { DecodedObject, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './material';
+import { Tlv, children, oidString, readTlv } from './der';
+import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './material';
 import { TextRange, findPemBlocks } from './pem';
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
@@ -34,6 +35,12 @@ export function isStructured(fileName: string, text: string): boolean {
   return /^(apiVersion|kind|clusters|users):/m.test(text.slice(0, 4096));
 }
 
+/**
+ * Largest text parsed as YAML/JSON. Parsing costs ≈1 s and ≈100 MB of transient memory per MB of
+ * dense YAML; real kubeconfigs and manifests are far smaller (a kubeconfig with 500 users is 5 MB).
+ */
+export const MAX_STRUCTURED_LENGTH = 8 * 1048576;
+
 export interface AnalyzeOptions {
   fileName?: string;
 }
@@ -42,7 +49,11 @@ export interface AnalyzeOptions {
 export async function analyzeText(text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const analysis: DocumentAnalysis = { entries: [], kubeconfigs: [], syntaxErrors: [] };
   const blocks = findPemBlocks(text);
-  const structured = isStructured(options.fileName ?? '', text) && mayHoldCarriers(text);
+  let structured = isStructured(options.fileName ?? '', text) && mayHoldCarriers(text);
+  if (structured && text.length > MAX_STRUCTURED_LENGTH) {
+    structured = false;
+    analysis.syntaxErrors.push({ message: `not read as YAML/JSON: ${(text.length / 1048576).toFixed(0)} MB is over the ${MAX_STRUCTURED_LENGTH / 1048576} MB limit (PEM blocks are still read)`, range: { start: 0, end: 0 } });
+  }
   const claimed = new Set<number>();
   if (structured) {
     const scan = findCarriers(text);
@@ -71,10 +82,19 @@ const fileDecoder = new TextDecoder('utf-8');
  */
 export function decodeFileText(bytes: Uint8Array): string | undefined {
   const head = bytes.subarray(0, 8192);
-  if (head.includes(0) || (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80)) {
+  if (head.includes(0) || (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80) || isShortDer(bytes)) {
     return undefined;
   }
   return fileDecoder.decode(bytes);
+}
+
+/** DER under 128 bytes (a short-form length): a SEQUENCE exactly as long as the file whose content parses as DER. */
+function isShortDer(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 || bytes[0] !== 0x30 || bytes[1] + 2 !== bytes.length) {
+    return false;
+  }
+  const top = readTlv(bytes, 0);
+  return !!top && children(bytes, top) !== undefined;
 }
 
 /** A file that is not text: a DER certificate (.der, .cer, binary .crt), or nothing we know. */
@@ -82,10 +102,88 @@ export async function analyzeBinary(bytes: Uint8Array): Promise<DocumentAnalysis
   const range = { start: 0, end: 0 };
   const analysis: DocumentAnalysis = { entries: [], kubeconfigs: [], syntaxErrors: [] };
   if (bytes.length && bytes[0] === 0x30) {
-    const obj = await decodeDer('certificate', 'DER', bytes, range);
+    let obj = await decodeDer('certificate', 'DER', bytes, range);
+    if (obj.error) {
+      // Not a certificate: a DER CRL, request or key decodes as what it is; containers are named.
+      const other = derKind(bytes);
+      if (other && 'pair' in other) {
+        analysis.entries.push({ range, objects: await Promise.all(other.pair.map(der => decodeDer('certificate', 'DER', der, range))) });
+        return analysis;
+      }
+      if (other && 'container' in other) {
+        obj = { ...obj, kind: 'unknown', error: `DER data is ${other.container}, which PKI Lens does not read` };
+      } else if (other) {
+        obj = { ...(await decodeDer(other.kind, other.label, bytes, range)), label: 'DER' };
+      }
+    }
     analysis.entries.push({ range, objects: [obj] });
   }
   return analysis;
+}
+
+const PKCS7_PREFIX = '1.2.840.113549.1.7.';
+
+/** What DER that is not a certificate holds, judged by its outer structure alone. */
+function derKind(bytes: Uint8Array): { kind: MaterialKind; label: string } | { container: string } | { pair: Uint8Array[] } | undefined {
+  const top = readTlv(bytes, 0);
+  const kids = top && top.tag === 0x30 ? children(bytes, top) : undefined;
+  if (!kids?.length) {
+    return undefined;
+  }
+  const tags = kids.map(k => k.tag);
+  const small = (i: number) => (tags[i] === 0x02 && kids[i].end - kids[i].contentStart === 1 ? bytes[kids[i].contentStart] : -1);
+  const firstOid = (t: Tlv) => {
+    const inner = t.tag === 0x30 ? children(bytes, t) : undefined;
+    return inner?.[0] ? oidString(bytes, inner[0]) : undefined;
+  };
+  if (tags[0] === 0x06 && oidString(bytes, kids[0])?.startsWith(PKCS7_PREFIX)) {
+    return { container: 'a PKCS#7/CMS message (.p7b, .p7s)' };
+  }
+  if (small(0) === 3 && tags[1] === 0x30 && firstOid(kids[1])?.startsWith(PKCS7_PREFIX)) {
+    return { container: 'a PKCS#12 archive (.p12, .pfx)' };
+  }
+  if (tags[0] === 0x0a) {
+    return { container: 'an OCSP response' };
+  }
+  if (kids.length <= 2 && tags[0] === 0x30 && (kids.length === 1 || tags[1] === 0xa0)) {
+    return { container: 'an OCSP request' };
+  }
+  if (kids.length <= 2 && tags.every(tag => tag === 0xa0 || tag === 0xa1)) {
+    // CrossCertificatePair (X.509 / LDAP crossCertificatePair): [0] forward, [1] reverse certificate.
+    return { pair: kids.map(k => bytes.subarray(k.contentStart, k.end)) };
+  }
+  if (kids.length === 3 && tags[0] === 0x30 && tags[1] === 0x30 && tags[2] === 0x03) {
+    const tbs = children(bytes, kids[0]) ?? [];
+    const t = tbs.map(k => k.tag);
+    const time = (tag: number | undefined) => tag === 0x17 || tag === 0x18;
+    // TBSCertList: [version] signature issuer thisUpdate …
+    if ((t[0] === 0x02 && t[1] === 0x30 && t[2] === 0x30 && time(t[3])) || (t[0] === 0x30 && t[1] === 0x30 && time(t[2]))) {
+      return { kind: 'crl', label: 'X509 CRL' };
+    }
+    if (t[0] === 0x02 && t[1] === 0x30 && t[2] === 0x30 && t[3] === 0xa0) {
+      return { kind: 'csr', label: 'CERTIFICATE REQUEST' };
+    }
+    return undefined; // shaped like a certificate: its own error says what is wrong
+  }
+  if (kids.length === 2 && tags[0] === 0x30 && tags[1] === 0x03 && firstOid(kids[0])) {
+    return { kind: 'public-key', label: 'PUBLIC KEY' };
+  }
+  if (kids.length === 2 && tags[0] === 0x30 && tags[1] === 0x04 && firstOid(kids[0])) {
+    return { kind: 'private-key', label: 'ENCRYPTED PRIVATE KEY' };
+  }
+  if ((small(0) === 0 || small(0) === 1) && tags[1] === 0x30 && tags[2] === 0x04) {
+    return { kind: 'private-key', label: 'PRIVATE KEY' };
+  }
+  if (small(0) === 0 && kids.length >= 9 && tags.every(tag => tag === 0x02)) {
+    return { kind: 'private-key', label: 'RSA PRIVATE KEY' };
+  }
+  if (small(0) === 1 && tags[1] === 0x04) {
+    return { kind: 'private-key', label: 'EC PRIVATE KEY' };
+  }
+  if (kids.length === 2 && tags[0] === 0x02 && tags[1] === 0x02) {
+    return { kind: 'public-key', label: 'RSA PUBLIC KEY' };
+  }
+  return undefined;
 }
 
 async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: ReturnType<typeof findPemBlocks>, claimed: Set<number>): Promise<MaterialEntry | undefined> {
@@ -96,7 +194,7 @@ async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: Ret
       return entry; // resolved against the file system by the workspace layer
     case 'pem': {
       // PEM written as a YAML block scalar stands verbatim in the document: use the exact block ranges.
-      const inside = blocks.map((b, i) => [b, i] as const).filter(([b]) => b.range.start >= carrier.valueRange.start && b.range.end <= carrier.valueRange.end);
+      const inside = blocksWithin(blocks, carrier.valueRange);
       if (inside.length) {
         inside.forEach(([, i]) => claimed.add(i));
         entry.objects = await decodePemBlocks(inside.map(([b]) => b));
@@ -134,6 +232,30 @@ async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: Ret
       return { ...entry, error: `decodes to ${describeBytes(decoded.bytes)} with no PEM block (kubectl would say: tls: failed to find any PEM data in ${inputWord} input)` };
     }
   }
+}
+
+/**
+ * The blocks (with their indices) lying inside `range`. Blocks come sorted by start and never
+ * overlap: a binary search keeps a file with thousands of PEM carriers linear, not quadratic.
+ */
+function blocksWithin(blocks: ReturnType<typeof findPemBlocks>, range: TextRange): (readonly [ReturnType<typeof findPemBlocks>[number], number])[] {
+  let lo = 0;
+  let hi = blocks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (blocks[mid].range.start < range.start) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const out: (readonly [ReturnType<typeof findPemBlocks>[number], number])[] = [];
+  for (let i = lo; i < blocks.length && blocks[i].range.start < range.end; i++) {
+    if (blocks[i].range.end <= range.end) {
+      out.push([blocks[i], i] as const);
+    }
+  }
+  return out;
 }
 
 function describeBytes(bytes: Uint8Array): string {

@@ -106,10 +106,15 @@ export async function decodeCertificate(der: Uint8Array): Promise<CertificateInf
 /** The reference decoder: @peculiar/asn1-x509's schema parse (≈1.2 ms a certificate). */
 export async function decodeCertificateAsn1(der: Uint8Array): Promise<CertificateInfo> {
   let cert: Certificate;
+  // Only the message is ever shown: skip capturing stacks, the bulk of the cost of rejecting garbage.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     cert = AsnConvert.parse(der, Certificate);
   } catch (e) {
     throw new Error(`not a valid certificate: ${(e as Error).message || 'ASN.1 structure does not match X.509'}`);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   const tbs = cert.tbsCertificate;
   const info: CertificateInfo = {

@@ -613,7 +613,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
       if (!candidates.length) {
         // The same name spelled in another string type or case still names the issuer (RFC 5280 name matching).
         const text = cert.issuer.text.toLowerCase();
-        candidates = (bySki.get(aki) ?? []).filter(c => c.certificate.subject.text.toLowerCase() === text);
+        candidates = (bySki.get(aki) ?? []).slice(0, 4 * MAX_CANDIDATES).filter(c => c.certificate.subject.text.toLowerCase() === text);
       }
       if (!candidates.length) {
         record.sameNameOtherKey = (bySubject.get(issuer) ?? []).slice(0, MAX_CANDIDATES);
@@ -621,8 +621,11 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
     } else {
       candidates = bySubject.get(issuer) ?? [];
     }
-    if (candidates.length > 1 && candidates.includes(record)) {
-      candidates = [record, ...candidates.filter(c => c !== record)];
+    // Never scan a whole same-name list (thousands of self-signed "CN=localhost"): bounded slices only.
+    const self = cert.selfIssued && (!aki || !cert.subjectKeyId || aki === cert.subjectKeyId);
+    candidates = candidates.slice(0, MAX_CANDIDATES + 1).filter(c => c !== record);
+    if (self) {
+      candidates.unshift(record);
     }
     candidates = candidates.slice(0, MAX_CANDIDATES);
     plans.push({ record, candidates, results: new Array(candidates.length) });

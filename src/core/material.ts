@@ -65,6 +65,12 @@ export function kindOfLabel(label: string): MaterialKind {
 }
 
 /**
+ * More PEM blocks than any real bundle holds (public CA bundles have ~150). Past it the rest of a
+ * file or carrier is one located error, so a hostile file costs bounded time and memory.
+ */
+export const MAX_PEM_BLOCKS = 10_000;
+
+/**
  * Decode a set of PEM blocks (from a file or a carrier). `rangeOverride` places every object at
  * a carrier's value when the blocks came from decoded base64 rather than the document itself.
  * Never throws: failures become `error` with a reason an operator recognises.
@@ -72,7 +78,12 @@ export function kindOfLabel(label: string): MaterialKind {
 export async function decodePemBlocks(blocks: PemBlock[], rangeOverride?: TextRange): Promise<DecodedObject[]> {
   const out: DecodedObject[] = [];
   let ecParameters: ArrayBuffer | undefined;
-  for (const block of blocks) {
+  for (const [index, block] of blocks.entries()) {
+    if (index === MAX_PEM_BLOCKS) {
+      const rest = { start: block.range.start, end: blocks[blocks.length - 1].range.end };
+      out.push({ kind: 'unknown', label: block.label, range: rangeOverride ?? rest, error: `${blocks.length - index} more PEM blocks not decoded: PKI Lens reads at most ${MAX_PEM_BLOCKS} in one place (this one has ${blocks.length})` });
+      break;
+    }
     const kind = kindOfLabel(block.label);
     const range = rangeOverride ?? block.range;
     const base: DecodedObject = { kind, label: block.label, range };
@@ -176,7 +187,7 @@ function decodeCsr(der: Uint8Array): CsrInfo {
     subject: nameFromAsn(info.subject),
     publicKey: publicKeyFromAsn(info.subjectPKInfo),
     signatureAlgorithm: signatureAlgorithmName(csr.signatureAlgorithm.algorithm),
-    attributes: info.attributes.map(a => a.type),
+    attributes: (info.attributes ?? []).map(a => a.type),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   parseInvocation,
 } from './renewModel';
 import { RenewalJob, filePlans, planJob } from './renewPlan';
-import { RenewalPreviewDocument, confirmRenewal } from './renewPreview';
+import { RenewalPreviewDocument, confirmRenewal, previewText } from './renewPreview';
 import { RenewQuickFix } from './renewQuickFix';
 import { afterRenewal, announce } from './renewReport';
 import { currentSnapshot, expiringTargets, resolveTargets } from './renewTargets';
@@ -84,6 +84,9 @@ export class RenewalCommands extends Disposable {
       requireTrust(this.isTrusted);
       await this.renew(flow, inv, result);
       result.ok = true;
+      for (const r of result.renewed) {
+        this.services.logger.info(`renewed ${r.name} (${r.where}): serial ${r.serialNumber}, valid until ${r.notAfter}, key ${r.keyPolicy === 'rotate' ? 'rotated' : 'reused'}`);
+      }
       if (result.renewed.length) {
         announce(result, this.services.logger);
       } else if (interactive) {
@@ -130,20 +133,26 @@ export class RenewalCommands extends Disposable {
     const caSource = new WorkspaceCaSource(snapshot, options, inv.interactive);
     const explicitCa = options.caCertificate !== undefined || options.caKey !== undefined;
 
-    let candidates = targets;
-    if (flow === 'expiring') {
+    // One renewal per distinct certificate (two tree nodes, or a finding and its copy, may name the same one).
+    let candidates = targets.filter((n, i) => targets.findIndex(t => t.fingerprint === n.fingerprint) === i);
+    if (!explicitCa && (flow === 'expiring' || candidates.length > 1)) {
       // Like `kubeadm certs renew all`: a certificate whose CA key is not at hand is externally managed.
+      // A batch (every user of a kubeconfig, every expiring certificate) never stops to ask for CA files.
       candidates = targets.filter(node => {
-        const ok = explicitCa || node.record.issuerStatus === 'self-signed' ? true : caSource.hasWorkspaceIssuer(node.record);
-        if (!ok) {
-          result.skipped.push({ where: node.where, reason: node.record.issuer ? 'its CA\'s private key is not in the workspace' : `its issuer ${shortName(node.certificate.issuer)} is not in the workspace` });
+        const selfSigned = node.record.issuerStatus === 'self-signed';
+        if (selfSigned ? caSource.hasOwnKey(node.record) : caSource.hasWorkspaceIssuer(node.record)) {
+          return true;
         }
-        return ok;
+        result.skipped.push({ where: node.where, reason: externallyManaged(node) });
+        return false;
       });
-      if (!candidates.length) {
+    }
+    if (!candidates.length) {
+      if (flow === 'expiring') {
         result.notes.push(targets.length ? 'no expired or expiring certificate has its CA key in the workspace' : 'no certificate is expired or expiring');
         return;
       }
+      throw new RenewCommandError('ca-missing', `no CA with its private key in the workspace issued ${result.skipped.map(s => s.where).join(', ')}: pass caCertificate and caKey, or renew one of them at a time to pick the CA files`);
     }
     // CAs first: the leaves of the same batch are then signed by the renewed CA certificate.
     const ordered = [...candidates].sort((a, b) => rank(a) - rank(b));
@@ -151,6 +160,7 @@ export class RenewalCommands extends Disposable {
 
     const plans = filePlans(snapshot, jobs);
     const prepared = await prepareFiles(plans);
+    result.preview = previewText(jobs, plans, result.skipped, settings.renewal.backupFolder);
     if (inv.interactive && !await confirmRenewal(jobs, plans, result.skipped, settings.renewal.backupFolder, this.preview())) {
       throw new RenewCancelled();
     }
@@ -222,6 +232,13 @@ export class RenewalCommands extends Disposable {
       this.services.logger.error('refreshing the index after renewal failed', e);
     }
   }
+}
+
+function externallyManaged(node: CertificateNode): string {
+  if (node.record.issuerStatus === 'self-signed') {
+    return 'its private key is not in the workspace';
+  }
+  return node.record.issuer ? `the private key of its CA ${shortName(node.record.issuer.certificate.subject)} is not in the workspace` : `its issuer ${shortName(node.certificate.issuer)} is not in the workspace`;
 }
 
 function rank(node: CertificateNode): number {

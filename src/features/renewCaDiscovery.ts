@@ -33,8 +33,10 @@ export interface CaSource {
   issuerOf(record: CertificateRecord): Promise<SigningCa>;
   /** A self-signed certificate's own key, to renew it (a CA renewed with the same key). */
   selfOf(record: CertificateRecord): Promise<SigningCa>;
-  /** Would `issuerOf` find the CA and its key without asking anybody? (renewExpiring's filter) */
+  /** Would `issuerOf` find the CA and its key in the workspace? (the batch filter) */
   hasWorkspaceIssuer(record: CertificateRecord): boolean;
+  /** Is a self-signed certificate's own key in the workspace? */
+  hasOwnKey(record: CertificateRecord): boolean;
 }
 
 /** How many times a mistyped passphrase may be typed again. */
@@ -64,6 +66,10 @@ export class WorkspaceCaSource implements CaSource {
   hasWorkspaceIssuer(record: CertificateRecord): boolean {
     const issuer = this.workspaceIssuer(record);
     return !!issuer && !!this.workspaceKey(issuer);
+  }
+
+  hasOwnKey(record: CertificateRecord): boolean {
+    return !!this.workspaceKey(record);
   }
 
   /** The best confirmed issuer with its key at hand, else the best confirmed issuer. */

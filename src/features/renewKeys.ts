@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { MaterialEntry } from '../core/analyze';
 import { decodeBase64, utf8 } from '../core/bytes';
@@ -29,8 +30,7 @@ export function displayPath(uri: vscode.Uri): string {
 /** A file's bytes: local files through Node, other schemes through VS Code's file system. */
 export async function readBytes(uri: vscode.Uri): Promise<Uint8Array> {
   if (uri.scheme === 'file') {
-    const fs = await import('node:fs/promises');
-    return new Uint8Array(await fs.readFile(uri.fsPath));
+    return new Uint8Array(await readFile(uri.fsPath));
   }
   return vscode.workspace.fs.readFile(uri);
 }

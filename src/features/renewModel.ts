@@ -12,7 +12,8 @@ export interface RenewOptions {
   /**
    * Which certificate of the file, in document order. In a kubeconfig it counts the users' client
    * certificates; elsewhere every certificate of the file. Without it: every user of a kubeconfig
-   * (those the chosen CA issued), the first certificate of any other file.
+   * (those whose CA is in the workspace), in any other file the first certificate that is not a
+   * self-signed CA's copy (a Secret's `tls.crt` rather than its `ca.crt`).
    */
   index?: number;
   /** Lifetime of the new certificate; default `pkiLens.renewal.validityDays`, 0 there = the old lifetime. */
@@ -131,6 +132,8 @@ export interface RenewCommandResult {
   restart: string[];
   /** Everything else the operator was told. */
   notes: string[];
+  /** The preview's text: old versus new for every certificate, and the files written (also with `confirm: false`). */
+  preview?: string;
 }
 
 export function emptyResult(): RenewCommandResult {

@@ -38,8 +38,8 @@ export function describeJob(job: RenewalJob): string[] {
     lines.push(`  SANs: ${c.subjectAltNames.new.join(', ') || '(none)'}${kept(c.subjectAltNames.changed)}`);
   }
   lines.push(
-    `  Valid: ${span(c.notBefore.old, c.notAfter.old)}`,
-    `     now: ${span(c.notBefore.new, c.notAfter.new)}`,
+    `  Validity, old: ${span(c.notBefore.old, c.notAfter.old)}`,
+    `  Validity, new: ${span(c.notBefore.new, c.notAfter.new)}`,
     `  Serial: ${serial(c.serialNumber.old)} → ${serial(c.serialNumber.new)}`,
   );
   if (job.policy === 'rotate') {

@@ -144,9 +144,11 @@ export async function resolveTargets(services: Services, snapshot: IndexSnapshot
   let at = inv.at;
   const editor = vscode.window.activeTextEditor;
   if (!uri && editor) {
+    // No file named: the editor's, and what is under its cursor.
     uri = editor.document.uri;
-  }
-  if (uri && !at && !inv.explicit && !inv.fingerprint && editor?.document.uri.toString() === uri.toString()) {
+    at = editor.selection.active;
+  } else if (uri && !at && !inv.explicit && !inv.fingerprint && editor?.document.uri.toString() === uri.toString()) {
+    // The editor's context menu names the file; the cursor says which certificate.
     at = editor.selection.active;
   }
   if (!uri) {
@@ -197,7 +199,11 @@ export async function resolveTargets(services: Services, snapshot: IndexSnapshot
   if (file.kubeconfigs.length) {
     return listed; // every user; those the chosen CA did not issue are skipped later
   }
-  return listed.length === 1 || !inv.interactive ? [listed[0]] : [await pickAmong(snapshot, listed, `Which certificate of ${file.name}?`)];
+  if (listed.length === 1) {
+    return [listed[0]];
+  }
+  // Several (a Secret's ca.crt and tls.crt, a chain): without a choice, the first that is not a CA's own copy.
+  return inv.interactive ? [await pickAmong(snapshot, listed, `Which certificate of ${file.name}?`)] : [listed.find(n => !isSelfSigned(n)) ?? listed[0]];
 }
 
 /** Every expired or expiring certificate, as the Problems panel shows them (`cert-expired`, `cert-expiring`). */

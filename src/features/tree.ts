@@ -33,6 +33,10 @@ export interface TreeNodeSnapshot {
   uri?: string;
   /** [startLine, startCharacter, endLine, endCharacter] */
   range?: [number, number, number, number];
+  /** The hover markdown the view shows for the node. */
+  tooltip?: string;
+  /** SHA-256 fingerprint of a certificate node (what Copy Fingerprint copies). */
+  fingerprint?: string;
   children: TreeNodeSnapshot[];
 }
 
@@ -99,16 +103,24 @@ export class InventoryTreeProvider extends Disposable implements vscode.TreeData
     item.description = element.description;
     item.contextValue = element.contextValue;
     item.iconPath = iconOf(element);
-    if (element.tooltip) {
-      const tooltip = new vscode.MarkdownString(element.tooltip, true);
-      tooltip.supportThemeIcons = true;
-      item.tooltip = tooltip;
-    }
     if (element.contextValue === 'pki-file' && element.uri) {
       item.resourceUri = element.uri;
     }
     if (element.uri && element.range) {
       item.command = { command: Command.RevealEntry, title: 'Reveal in Editor', arguments: [element.uri, element.range] };
+    }
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, element: InventoryTreeElement): vscode.TreeItem {
+    try {
+      if (element.tooltip) {
+        const tooltip = new vscode.MarkdownString(element.tooltip(), true);
+        tooltip.supportThemeIcons = true;
+        item.tooltip = tooltip;
+      }
+    } catch (e) {
+      this.services.logger.error('rendering a tree tooltip failed', e);
     }
     return item;
   }
@@ -145,6 +157,8 @@ function snapshotOf(element: InventoryTreeElement): TreeNodeSnapshot {
     state: element.state,
     uri: element.uri?.toString(),
     range: r ? [r.start.line, r.start.character, r.end.line, r.end.character] : undefined,
+    tooltip: element.tooltip?.(),
+    fingerprint: element.fingerprint,
     children: element.children.map(snapshotOf),
   };
 }
@@ -160,26 +174,6 @@ async function revealEntry(target?: vscode.Uri | InventoryTreeElement, range?: v
   if (where) {
     editor.revealRange(where, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
-}
-
-/** Copy the SHA-256 fingerprint of the certificate under a tree node, or under the cursor. */
-async function copyFingerprint(services: Services, element?: InventoryTreeElement): Promise<void> {
-  let fingerprint = element?.fingerprint;
-  if (!fingerprint) {
-    const editor = vscode.window.activeTextEditor;
-    if (editor) {
-      const analysis = await services.cache.analyze(editor.document.getText(), editor.document.fileName);
-      const offset = editor.document.offsetAt(editor.selection.active);
-      const entry = analysis.entries.find(e => offset >= (e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start) && offset <= e.range.end);
-      fingerprint = entry?.objects.find(o => o.certificate)?.certificate?.fingerprints.sha256;
-    }
-  }
-  if (!fingerprint) {
-    void vscode.window.showInformationMessage('PKI Lens: no certificate here to copy a fingerprint from.');
-    return;
-  }
-  await vscode.env.clipboard.writeText(fingerprint);
-  vscode.window.setStatusBarMessage(`$(check) Copied SHA-256 fingerprint ${fingerprint.slice(0, 11)}…`, 3000);
 }
 
 export function registerInventoryTree(context: vscode.ExtensionContext, services: Services): InventoryTreeApi {
@@ -200,7 +194,7 @@ export function registerInventoryTree(context: vscode.ExtensionContext, services
     vscode.commands.registerCommand(Command.GroupByFile, () => provider.setGrouping('file')),
     vscode.commands.registerCommand(Command.RevealEntry, guard('reveal', revealEntry)),
     vscode.commands.registerCommand(Command.FocusInventory, guard('focus', () => vscode.commands.executeCommand(`${VIEW_ID}.focus`))),
-    vscode.commands.registerCommand(Command.CopyFingerprint, guard('copy fingerprint', (el?: InventoryTreeElement) => copyFingerprint(services, el))),
+    // pkiLens.copyFingerprint is features/clipboard.ts's: it takes a tree element by its `fingerprint`.
   );
   return {
     async roots(grouping?: Grouping) {

@@ -25,7 +25,8 @@ export interface InventoryTreeElement {
   readonly description?: string;
   readonly contextValue: string;
   readonly state: NodeState;
-  readonly tooltip?: string;
+  /** Hover markdown, rendered only when the view asks for it (resolveTreeItem): most nodes are never hovered. */
+  readonly tooltip?: () => string;
   readonly uri?: vscode.Uri;
   readonly range?: vscode.Range;
   /** SHA-256 fingerprint of the certificate this node shows. */
@@ -161,7 +162,7 @@ function fileTree(ctx: Ctx): InventoryTreeElement[] {
     const state = worst(children.map(c => c.state));
     push(byFolder, file.folder.replace(/\/$/, ''), {
       id, label: file.name, contextValue: 'pki-file', state, uri,
-      notAfter: Math.min(NEVER, ...children.map(c => c.notAfter)), children, tooltip: file.relativePath,
+      notAfter: Math.min(NEVER, ...children.map(c => c.notAfter)), children, tooltip: () => md(file.relativePath),
     });
   }
   const top: InventoryTreeElement[] = [];
@@ -185,7 +186,7 @@ function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: 
   const state = stateOf(validity, problems);
   const where = node.file.relativePath + (node.carrier && !kubeconfigUser ? ` ${node.carrier.path}` : '');
   const occurrences = node.record.occurrences.length;
-  const tooltip = [
+  const tooltip = () => [
     renderObject(node.object, ctx.hover, kubeconfigUser ? `Client certificate of ${md(label)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
     `${md(where)}${occurrences > 1 ? ` — also in ${occurrences - 1} other place${occurrences > 2 ? 's' : ''}` : ''}`,
     ...problemLines(problems),
@@ -213,7 +214,7 @@ function keyElement(ctx: Ctx, key: PrivateKeyNode, parentId: string): InventoryT
     description: `${key.key.description}${key.key.encrypted ? ' · encrypted' : ''}${mismatch ? ' · does not match' : ''}`,
     contextValue: 'pki-key',
     state: mismatch || problems.some(p => p.severity === 'error') ? 'broken' : 'none',
-    tooltip: [renderObject(key.object, hover, 'Private key'), md(key.where), ...problemLines(problems)].join('\n\n'),
+    tooltip: () => [renderObject(key.object, hover, 'Private key'), md(key.where), ...problemLines(problems)].join('\n\n'),
     uri: ctx.snapshot.byUri.get(key.file.uri)?.uri, range: rangeIn(ctx.snapshot, key.file.uri, key.range),
     notAfter: NEVER, children: [],
   };
@@ -227,7 +228,7 @@ function publicKeyElement(ctx: Ctx, pub: PublicKeyNode, parentId: string): Inven
     description: `${pub.publicKey.description} · public key${pub.privateKeys.length ? ` of ${pub.privateKeys[0].file.name}` : ''}`,
     contextValue: 'pki-key.public',
     state: problems.some(p => p.severity === 'error') ? 'broken' : 'none',
-    tooltip: [renderObject(pub.object, ctx.hover, 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
+    tooltip: () => [renderObject(pub.object, ctx.hover, 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
     uri: ctx.snapshot.byUri.get(pub.file.uri)?.uri, range: rangeIn(ctx.snapshot, pub.file.uri, pub.range),
     notAfter: NEVER, children: [],
   };
@@ -262,7 +263,7 @@ function brokenInFile(ctx: Ctx, file: IndexedFile, parentId: string): { start: n
         description: 'cannot be decoded',
         contextValue: 'pki-broken',
         state: 'broken',
-        tooltip: [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
+        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
         uri: file.uri, range: file.lines.range(failure.range),
         notAfter: Number.NEGATIVE_INFINITY, children: [],
       } });

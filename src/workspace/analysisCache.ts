@@ -1,6 +1,11 @@
 import { DocumentAnalysis, analyzeText, isStructured } from '../core/analyze';
 import { contentKey } from '../core/bytes';
 
+/** Turns text into an analysis; in the Node host large texts go to a worker thread (see workerAnalyzer.ts). */
+export type Analyzer = (text: string, fileName: string) => Promise<DocumentAnalysis>;
+
+const inline: Analyzer = (text, fileName) => analyzeText(text, { fileName });
+
 interface CacheEntry {
   text: string;
   analysis: Promise<DocumentAnalysis>;
@@ -14,7 +19,7 @@ interface CacheEntry {
 export class AnalysisCache {
   private readonly entries = new Map<string, CacheEntry>();
 
-  constructor(private readonly capacity = 2000) {}
+  constructor(private readonly capacity = 2000, private readonly analyzer: Analyzer = inline) {}
 
   analyze(text: string, fileName: string): Promise<DocumentAnalysis> {
     const key = `${isStructured(fileName, text) ? 's' : 'p'}:${contentKey(text)}`;
@@ -24,7 +29,7 @@ export class AnalysisCache {
       this.entries.set(key, hit);
       return hit.analysis;
     }
-    const analysis = analyzeText(text, { fileName });
+    const analysis = this.analyzer(text, fileName);
     this.entries.set(key, { text, analysis });
     if (this.entries.size > this.capacity) {
       this.entries.delete(this.entries.keys().next().value!);

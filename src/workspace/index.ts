@@ -78,7 +78,7 @@ export class WorkspaceIndex extends Disposable {
     });
   }
 
-  /** The indexed file for a URI (any of its spellings, symlink or target), if it holds material. */
+  /** What the index holds for a URI now (newer than the snapshot while a rebuild is pending). */
   file(uri: vscode.Uri): IndexedFile | undefined {
     return this.records.get(uri.toString());
   }
@@ -136,6 +136,7 @@ export class WorkspaceIndex extends Disposable {
     if (this.scanCts === cts) {
       this.scanCts = undefined;
     }
+    cts.dispose();
     // Even a cancelled scan publishes what it read. A rescan that changed nothing keeps the current
     // snapshot (the hourly clock re-judges validity); a forced refresh always rebuilds.
     if (force || this.dirty || !this.current) {
@@ -163,20 +164,27 @@ export class WorkspaceIndex extends Disposable {
     }
   }
 
-  /** A file or folder was deleted (watcher): drop it and everything below it. */
-  diskDeleted(uri: vscode.Uri): void {
+  /** A file or folder was deleted (watcher): drop it and everything below it; a symlink to it is read again (and dangles). */
+  async diskDeleted(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
     const prefix = key.endsWith('/') ? key : `${key}/`;
-    let changed = false;
+    const gone = new Set<string>();
     for (const [k, file] of this.records) {
       if ((k === key || k.startsWith(prefix)) && file.origin !== 'editor') {
         this.deleteRecord(k);
-        changed = true;
+        gone.add(file.identity);
       }
     }
-    if (changed) {
-      this.scheduleRebuild();
+    if (!gone.size) {
+      return;
     }
+    for (const other of [...this.records.values()]) {
+      const scope = gone.has(other.identity) ? scopeFor(this.scopes, other.uri) : undefined;
+      if (scope) {
+        await this.loadFromDisk(other.uri, scope.maxBytes, true);
+      }
+    }
+    this.scheduleRebuild();
   }
 
   /** A folder appeared (moved or copied in): its files come without events of their own. */

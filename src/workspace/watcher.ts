@@ -24,7 +24,7 @@ export class WorkspaceWatcher extends Disposable {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
       watcher.onDidCreate(uri => void this.changed(uri, true));
       watcher.onDidChange(uri => void this.changed(uri, false));
-      watcher.onDidDelete(uri => this.index.diskDeleted(uri));
+      watcher.onDidDelete(uri => void this.index.diskDeleted(uri).catch(e => this.logger.error('handling a deletion failed', e)));
       this.watchers.push(watcher);
     }
   }

@@ -66,6 +66,18 @@ describe('hovers in a real VS Code', () => {
     }
   });
 
+  it('hover works on a large kubeconfig, analysed off the extension host thread', async () => {
+    const [, facts] = kubeconfigFile();
+    const ca = facts.carriers!.find(c => c.path.endsWith('certificate-authority-data') && c.certificates?.length === 1)!;
+    const clusters = Array.from({ length: 400 }, (_, i) => `- name: c${i}\n  cluster:\n    server: https://10.0.${i >> 8}.${i & 255}:6443\n    certificate-authority-data: ${ca.value}\n`).join('');
+    const content = `apiVersion: v1\nkind: Config\nclusters:\n${clusters}`;
+    assert.ok(content.length > 300 * 1024, `large enough for the worker (${content.length} chars)`);
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+    const last = content.lastIndexOf('certificate-authority-data');
+    const text = await hoverText(doc, doc.positionAt(last + 3));
+    assert.ok(text.includes(ca.certificates![0].subject), `hover on the 400th cluster shows its CA:\n${text.slice(0, 300)}`);
+  });
+
   it('hover on a PEM bundle file shows one section per certificate', async () => {
     const entry = Object.entries(keys.files).find(([, f]) => f.format === 'PEM' && (f.blocks?.filter(b => b.certificate).length ?? 0) >= 2);
     assert.ok(entry, 'the keys fixture has a PEM bundle');

@@ -69,6 +69,13 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
     assert.deepStrictEqual(result.restart, ['kube-apiserver']);
     assert.strictEqual(result.renewed[0].keyPolicy, 'reuse');
     assert.match(result.renewed[0].issuer.keyUri ?? '', /pki\/ca\.key$/, 'the CA and its key were found in the workspace');
+    // What the preview shows (and what confirm: false still returns): old versus new.
+    const preview = result.preview ?? '';
+    for (const expected of ['CN=kube-apiserver — pki/apiserver.crt', 'Subject: CN=kube-apiserver (kept)', 'SANs: DNS:cp-1, DNS:kubernetes,',
+      'Key: reused — RSA 2048', 'CA: CN=kubernetes (pki/ca.crt, key pki/ca.key)', `Serial: `, 'pki/apiserver.crt']) {
+      assert.ok(preview.includes(expected), `preview has "${expected}":\n${preview}`);
+    }
+    assert.match(preview, /Validity, old: .* → .*\n\s+Validity, new: .* → /);
   });
 
   it('renews pki/etcd/server.crt (ECDSA) with a new key, written 0600 in the old SEC1 format', async () => {
@@ -168,9 +175,11 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await waitFor('undo restores the edited text', () => doc.getText() === edited || undefined, 5_000);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor('revert', () => !doc.isDirty || undefined, 5_000);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.strictEqual(tree.read('scheduler.conf'), disk, 'still nothing on disk');
+    // Leave no dirty editor behind (closing one would ask to save).
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor('the hand edit reverted', () => !doc.isDirty || doc.isClosed || undefined, 5_000);
     assert.strictEqual(tree.read('scheduler.conf'), disk);
   });
 
@@ -230,9 +239,119 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
     assert.ok(!JSON.stringify(result).includes('s3cret'), 'the passphrase is nowhere in the result');
   });
 
+  it('renews the certificate a tree node stands for (its uri, range and fingerprint)', async () => {
+    const old = tree.read('pki/etcd/peer.crt');
+    const fingerprint = fingerprintOf(old).split('=')[1];
+    const node = { uri: tree.uri('pki/etcd/peer.crt'), range: new vscode.Range(0, 0, 0, 0), fingerprint, contextValue: 'pki-cert-leaf', label: 'cp-1' };
+    const result = await vscode.commands.executeCommand<RenewCommandResult>('pkiLens.renewCertificate', node, { confirm: false });
+    assert.ok(result?.ok, `${result?.error?.code}: ${result?.error?.message}`);
+    assert.strictEqual(result.renewed[0].where, 'pki/etcd/peer.crt');
+    assert.ok(verify(bench, tree.read('pki/etcd/ca.crt'), tree.read('pki/etcd/peer.crt')).ok);
+    assert.deepStrictEqual(keptFacts(tree.read('pki/etcd/peer.crt')), keptFacts(old));
+  });
+
+  it('renews the kubeconfig user under the editor\'s cursor (on its client-key-data)', async () => {
+    const doc = await vscode.workspace.openTextDocument(tree.uri('super-admin.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('client-key-data:') + 20);
+    editor.selection = new vscode.Selection(at, at);
+    const old = kubeconfigValue(doc.getText(), 'client-certificate-data');
+    const result = await vscode.commands.executeCommand<RenewCommandResult>('pkiLens.renewCertificate', { confirm: false });
+    assert.ok(result?.ok, `${result?.error?.code}: ${result?.error?.message}`);
+    assert.strictEqual(result.renewed[0].kubeconfigUser, 'kubernetes-super-admin');
+    const now = kubeconfigValue(tree.read('super-admin.conf'), 'client-certificate-data');
+    assert.ok(verify(bench, tree.read('pki/ca.crt'), now).ok);
+    assert.notStrictEqual(serialOf(now), serialOf(old));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('renews every user of a kubeconfig whose CA is in the workspace, not only the current context; index picks one', async () => {
+    const ca = workspaceCa(tree, 'pki/ca.crt', 'pki/ca.key', 'rsa2048');
+    const outsider = issueCa(bench, 'another-ca', -10, 3650);
+    const users = [['alice', ca], ['bob', ca], ['carol', outsider]] as const;
+    const issued = users.map(([name, issuer]) => issueLeaf(bench, issuer, name, -100, 200));
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    tree.write('extra/team.conf', [
+      'apiVersion: v1', 'clusters:', '- cluster:', `    certificate-authority-data: ${b64(tree.read('pki/ca.crt'))}`, '    server: https://192.168.0.10:6443', '  name: kubernetes',
+      'contexts:', '- context:', '    cluster: kubernetes', '    user: alice', '  name: alice@kubernetes', 'current-context: alice@kubernetes', 'kind: Config', 'preferences: {}',
+      'users:', ...users.flatMap(([name], i) => [`- name: ${name}  # ${name}'s account`, '  user:', `    client-certificate-data: ${b64(issued[i].pem)}`, `    client-key-data: ${b64(issued[i].key.traditional())}`]),
+    ].join('\n') + '\n', 0o600);
+    await indexed(tree, 'extra/team.conf');
+    const certs = (text: string) => [...text.matchAll(/client-certificate-data: (\S+)/g)].map(m => Buffer.from(m[1], 'base64').toString('utf8'));
+
+    const t0 = tree.read('extra/team.conf');
+    const one = await renewOk('pkiLens.renewCertificate', tree.uri('extra/team.conf'), { index: 1 });
+    assert.deepStrictEqual(one.renewed.map(r => r.kubeconfigUser), ['bob']);
+    const t1 = tree.read('extra/team.conf');
+    assert.deepStrictEqual(certs(t1).map(serialOf).map((s, i) => s === serialOf(certs(t0)[i])), [true, false, true], 'only bob changed');
+
+    const all = await renewOk('pkiLens.renewCertificate', tree.uri('extra/team.conf'), {});
+    assert.deepStrictEqual(all.renewed.map(r => r.kubeconfigUser), ['alice', 'bob']);
+    assert.ok(all.skipped.some(s => /users\[2\]/.test(s.where) && /not in the workspace/.test(s.reason)), `carol left alone: ${JSON.stringify(all.skipped)}`);
+    const t2 = tree.read('extra/team.conf');
+    const [alice, bob, carol] = certs(t2);
+    assert.ok(verify(bench, tree.read('pki/ca.crt'), alice).ok && verify(bench, tree.read('pki/ca.crt'), bob).ok);
+    assert.strictEqual(carol, certs(t0)[2]);
+    const changed = t1.split('\n').map((l, i) => (l === t2.split('\n')[i] ? undefined : l.trim().replace(/:.*$/, ''))).filter(Boolean);
+    assert.deepStrictEqual(changed, ['client-certificate-data', 'client-certificate-data'], 'two values changed; comments, order and the rest kept');
+  });
+
+  it('renews a TLS Secret\'s tls.crt with a new tls.key, leaving ca.crt and every other byte', async () => {
+    const ca = workspaceCa(tree, 'pki/ca.crt', 'pki/ca.key', 'rsa2048');
+    const leaf = issueLeaf(bench, ca, 'webhook-svc', -200, 100);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    tree.write('extra/webhook-tls.yaml', [
+      'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: webhook-tls', '  namespace: default', 'type: kubernetes.io/tls', 'data:',
+      `  ca.crt: ${b64(tree.read('pki/ca.crt'))}`, `  tls.crt: "${b64(leaf.pem)}"`, `  tls.key: ${b64(leaf.key.traditional())}`,
+    ].join('\n') + '\n');
+    await indexed(tree, 'extra/webhook-tls.yaml');
+    const before = tree.read('extra/webhook-tls.yaml');
+    const result = await renewOk('pkiLens.renewCertificate', tree.uri('extra/webhook-tls.yaml'), { key: 'rotate' });
+    const after = tree.read('extra/webhook-tls.yaml');
+    const value = (text: string, key: string) => Buffer.from(new RegExp(`^  ${key.replace('.', '\\.')}: "?([^"\\s]+)"?$`, 'm').exec(text)![1], 'base64').toString('utf8');
+    assert.strictEqual(result.renewed[0].where, 'extra/webhook-tls.yaml data.tls.crt');
+    assert.ok(verify(bench, tree.read('pki/ca.crt'), value(after, 'tls.crt')).ok);
+    assert.strictEqual(publicKeyOfKey(value(after, 'tls.key')), publicKeyOfCert(value(after, 'tls.crt')));
+    assert.deepStrictEqual(labels(value(after, 'tls.key')), ['EC PRIVATE KEY']);
+    assert.match(after, /^ {2}tls\.crt: "[^"]+"$/m, 'the quotes are kept');
+    const changed = before.split('\n').map((l, i) => (l === after.split('\n')[i] ? undefined : l.trim().replace(/:.*$/, ''))).filter(Boolean);
+    assert.deepStrictEqual(changed, ['tls.crt', 'tls.key']);
+  });
+
+  it('follows the renewal settings: key policy, validity and backup folder', async () => {
+    const config = vscode.workspace.getConfiguration('pkiLens');
+    await config.update('renewal.key', 'rotate', vscode.ConfigurationTarget.Workspace);
+    await config.update('renewal.validityDays', 30, vscode.ConfigurationTarget.Workspace);
+    await config.update('renewal.backupFolder', '.pki-backups', vscode.ConfigurationTarget.Workspace);
+    try {
+      const before = record('pki/apiserver-etcd-client.crt', 'pki/apiserver-etcd-client.key');
+      const oldKey = tree.read('pki/apiserver-etcd-client.key');
+      const result = await renewOk('pkiLens.renewCertificate', tree.uri('pki/apiserver-etcd-client.crt'), {});
+      const cert = tree.read('pki/apiserver-etcd-client.crt');
+      const key = tree.read('pki/apiserver-etcd-client.key');
+      assert.strictEqual(result.renewed[0].keyPolicy, 'rotate');
+      assert.notStrictEqual(publicKeyOfKey(key), publicKeyOfKey(oldKey));
+      assert.strictEqual(publicKeyOfKey(key), publicKeyOfCert(cert));
+      assert.ok(Math.abs(notAfter(cert).getTime() - (Date.now() + 30 * 86_400_000)) < 120_000, `NotAfter ${notAfter(cert).toISOString()} ≈ now + 30 days`);
+      for (const f of result.files) {
+        assert.ok(f.backup!.startsWith(tree.path('.pki-backups/pki/')), `backup ${f.backup} under the backup folder, mirroring pki/`);
+      }
+      assertBackups(result, before);
+      const keyBackup = result.files.find(f => f.path.endsWith('.key'))!.backup!;
+      assert.strictEqual(fs.statSync(keyBackup).mode & 0o777, 0o600, 'the key\'s backup is as private as the key');
+      const snapshot = await (await pkiApi()).services.index.rebuildNow();
+      assert.ok(!snapshot?.files.some(f => f.uri.path.includes('.pki-backups')), 'backups are not scanned');
+    } finally {
+      await config.update('renewal.key', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('renewal.validityDays', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('renewal.backupFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('renews the cluster CA with the same key: its copies follow, every leaf it issued still verifies', async () => {
     const oldCa = tree.read('pki/ca.crt');
-    const before = record('pki/ca.crt', ...KUBECONFIGS);
+    // The CA's copies: every kubeconfig's certificate-authority-data, the team kubeconfig, the Secret's ca.crt.
+    const before = record('pki/ca.crt', ...KUBECONFIGS, 'extra/team.conf', 'extra/webhook-tls.yaml');
     const kubeconfigTexts = Object.fromEntries(KUBECONFIGS.map(k => [k, tree.read(k)]));
     const result = await renewOk('pkiLens.renewCa', tree.uri('pki/ca.crt'), {});
     const newCa = tree.read('pki/ca.crt');
@@ -255,6 +374,7 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
       assert.deepStrictEqual(a.map((l, i) => (l === b[i] ? undefined : l.trim().replace(/:.*$/, ''))).filter(Boolean), ['certificate-authority-data'], `${k}: only the CA value changed`);
     }
     assertBackups(result, before);
+    assert.deepStrictEqual(result.files.map(f => f.path).sort(), Object.keys(before).sort(), 'the CA and each of its copies, nothing else');
 
     // Every certificate the CA issued verifies against the renewed CA: renewed ones and untouched ones alike.
     const leaves: [string, string][] = [
@@ -263,6 +383,7 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
       ['kubelet-client-current.pem (renewed)', tree.read('kubelet/pki/kubelet-client-current.pem')],
       ['extra/webhook.crt (renewed)', tree.read('extra/webhook.crt')],
       ['extra/batch-a.crt (renewed)', tree.read('extra/batch-a.crt')],
+      ['extra/webhook-tls.yaml tls.crt (renewed)', Buffer.from(/tls\.crt: "([^"]+)"/.exec(tree.read('extra/webhook-tls.yaml'))![1], 'base64').toString('utf8')],
       ...KUBECONFIGS.map(k => [`${k} user`, kubeconfigValue(tree.read(k), 'client-certificate-data')] as [string, string]),
     ];
     for (const [name, pem] of leaves) {

@@ -119,11 +119,15 @@ export function issueCa(bench: Workbench, cn: string, fromDays: number, toDays: 
   });
 }
 
-/** Wait until the index holds a file (after the test wrote it). */
+/**
+ * Wait until the index holds a file the test wrote. The file watcher reports it too, but its events
+ * lag on a loaded machine; these suites are about renewal, so the index is told directly as well.
+ */
 export async function indexed(tree: Tree, rel: string): Promise<void> {
   const api = await pkiApi();
-  const uri = tree.uri(rel).toString();
-  await waitFor(`${rel} in the index`, () => api.services.index.snapshot?.files.some(f => f.uri.toString() === uri) || undefined);
+  const uri = tree.uri(rel);
+  await api.services.index.diskChanged(uri);
+  await waitFor(`${rel} in the index`, () => api.services.index.snapshot?.files.some(f => f.uri.toString() === uri.toString()) || undefined, 30_000);
 }
 
 export function diagnosticCodes(uri: vscode.Uri): string[] {

@@ -49,6 +49,8 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
     assert.strictEqual(expiring.icon, 'warning');
     assert.match(expiring.description ?? '', /^expires in 10 d/);
     assert.strictEqual(expiring.contextValue, 'pki-cert-leaf');
+    assert.match(expiring.tooltip ?? '', /\| Subject \| CN=kube-apiserver \|/, 'tooltip: the hover details');
+    assert.match(expiring.tooltip ?? '', /expires on .*`cert-expiring`/, 'tooltip: the problems of this certificate');
     assert.deepStrictEqual(expiring.children.map(k => [k.label, k.contextValue]), [['apiserver.key', 'pki-key']], 'the key under its certificate');
 
     const admin = find(issued, 'admin.conf › kubernetes-admin');
@@ -104,6 +106,17 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
     assert.ok(editor && editor.document.uri.fsPath.endsWith('admin.conf'));
     assert.ok(editor.selection.isEqual(new vscode.Selection(value.start, value.end)));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Copy Fingerprint on a tree node copies the SHA-256 fingerprint openssl gives', async () => {
+    const roots = await (await pkiApi()).inventoryTree.roots('trust');
+    const ca = find(roots, 'kubernetes');
+    const openssl = m.files['pki/ca.crt'].blocks![0].certificate!.sha256;
+    assert.strictEqual(ca.fingerprint, openssl);
+    await vscode.env.clipboard.writeText('');
+    // The context menu hands the command the tree element; any object with the node's fields will do.
+    await vscode.commands.executeCommand('pkiLens.copyFingerprint', { label: ca.label, fingerprint: ca.fingerprint, uri: vscode.Uri.parse(ca.uri!) });
+    assert.strictEqual(await vscode.env.clipboard.readText(), openssl);
   });
 
   it('groups by folder and file when asked, and remembers the choice', async () => {

@@ -232,6 +232,19 @@ describe('rules on small openssl-made cases', () => {
     assert.equal(fileOf(inv, findings[0].related[0].uri), 'root.crt');
   });
 
+  it('a kubeconfig client certificate altered after signing: chain-bad-signature, not also kubeconfig-ca-mismatch', async () => {
+    const root = ca('kubernetes');
+    const client = leaf('/CN=someone', root, ['clientAuth']);
+    const der = Buffer.from(client.pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+    der[der.length - 5] ^= 0x10;
+    const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const text = kubeadmKubeconfig({ user: 'someone', server: 'https://x:6443', caData: b64(root.pem), certData: b64(pem), keyData: b64(client.key.traditional()) });
+    const inv = await inventoryOf({ config: text });
+    const findings = runChecks(inv);
+    assert.deepEqual(codes(findings), ['chain-bad-signature']);
+    assert.equal(inv.kubeconfigs[0].users[0].caVerdicts[0].signed, false);
+  });
+
   it('chain-issuer-not-ca: signed by a leaf', async () => {
     const root = ca('root');
     const notCa = leaf('/CN=not-a-ca', root, ['serverAuth'], [], 'p256', { ext: { ca: false, keyUsage: ['digitalSignature'], ski: true, aki: true } });

@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DocumentAnalysis, analyzeText } from '../core/analyze';
+import { Logger } from '../util/logger';
+
+/** Below this size analysing inline is faster than the round trip to a worker. */
+const WORKER_THRESHOLD = 256 * 1024;
+
+/**
+ * Analyses large texts in one lazily started worker thread (YAML composition and certificate
+ * decoding of a multi-megabyte file take seconds of CPU), small ones inline. If the worker cannot
+ * start or dies, everything falls back to inline analysis.
+ */
+export class WorkerAnalyzer {
+  private worker: Worker | undefined;
+  private broken = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (analysis: DocumentAnalysis) => void; text: string; fileName: string }>();
+
+  constructor(private readonly workerFile: string, private readonly logger: Logger) {}
+
+  readonly analyze = (text: string, fileName: string): Promise<DocumentAnalysis> => {
+    if (text.length < WORKER_THRESHOLD || this.broken) {
+      return analyzeText(text, { fileName });
+    }
+    const worker = this.ensureWorker();
+    if (!worker) {
+      return analyzeText(text, { fileName });
+    }
+    const id = this.nextId++;
+    return new Promise(resolve => {
+      this.pending.set(id, { resolve, text, fileName });
+      worker.postMessage({ id, text, fileName });
+    });
+  };
+
+  private ensureWorker(): Worker | undefined {
+    if (this.worker) {
+      return this.worker;
+    }
+    try {
+      const worker = new Worker(this.workerFile);
+      worker.unref(); // an idle worker must never keep the extension host alive
+      worker.on('message', (m: { id: number; analysis: DocumentAnalysis }) => {
+        this.pending.get(m.id)?.resolve(m.analysis);
+        this.pending.delete(m.id);
+      });
+      worker.on('error', e => this.fail(e));
+      worker.on('exit', code => code !== 0 && this.fail(new Error(`analysis worker exited with code ${code}`)));
+      this.worker = worker;
+      return worker;
+    } catch (e) {
+      this.fail(e);
+      return undefined;
+    }
+  }
+
+  /** A worker failure must cost no result: redo the waiting requests inline. */
+  private fail(error: unknown): void {
+    this.logger.error('analysis worker failed; analysing inline from now on', error);
+    this.broken = true;
+    this.worker = undefined;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const request of waiting) {
+      void analyzeText(request.text, { fileName: request.fileName }).then(request.resolve);
+    }
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  static forExtension(extensionPath: string, logger: Logger): WorkerAnalyzer {
+    return new WorkerAnalyzer(path.join(extensionPath, 'dist', 'analysisWorker.js'), logger);
+  }
+}

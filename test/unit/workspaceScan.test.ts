@@ -1,0 +1,84 @@
+// The pure pieces of the workspace scan and the expiry report: scan globs as VS Code reads them,
+// and the kubeadm-style table.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { kubeadmDate, renderExpiryReport, residualTime, shortHumanDuration } from '../../src/core/render/report';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PathFilter, expandBraces, globToRegExp } from '../../src/workspace/glob';
+
+describe('scan globs', () => {
+  it('match the way VS Code globs do', () => {
+    const cases: [string, string, boolean][] = [
+      ['**/*.pem', 'ca.pem', true],
+      ['**/*.pem', 'a/b/ca.pem', true],
+      ['**/*.pem', 'a/b/ca.pem.bak', false],
+      ['*.pem', 'a/ca.pem', false],
+      ['**/*.{crt,key}', 'pki/etcd/ca.key', true],
+      ['**/node_modules/**', 'x/node_modules/y/z.pem', true],
+      ['**/.kube/config', '.kube/config', true],
+      ['**/.kube/config', 'home/u/.kube/config', true],
+      ['**/kubelet-client-?.pem', 'kubelet-client-1.pem', true],
+      ['**/[ab].crt', 'pki/a.crt', true],
+      ['**/[!ab].crt', 'pki/a.crt', false],
+    ];
+    for (const [glob, path, want] of cases) {
+      assert.equal(globToRegExp(glob).test(path), want, `${glob} ~ ${path}`);
+    }
+  });
+
+  it('the default settings take certificates and kubeconfigs, and skip build output and backups', () => {
+    // The defaults users get: package.json's contributed configuration.
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties;
+    const filter = new PathFilter(props['pkiLens.scan.include'].default, props['pkiLens.scan.exclude'].default);
+    for (const yes of ['pki/ca.crt', 'admin.conf', 'kubelet/pki/kubelet-client-current.pem', 'home/.kube/config', 'chart/templates/secret.yaml', 'x.der']) {
+      assert.ok(filter.matches(yes), yes);
+    }
+    for (const no of ['node_modules/x/ca.pem', 'dist/ca.pem', '.git/config', 'pki/ca.crt.bak', 'pki.bak/ca.crt', 'README.md', 'ca.crt~']) {
+      assert.ok(!filter.matches(no), no);
+    }
+    assert.ok(filter.excludesFolder('node_modules'));
+    assert.ok(filter.excludesFolder('a/b/.git'));
+    assert.ok(!filter.excludesFolder('pki'));
+  });
+
+  it('expand braces, nested ones too, so several globs join into one search', () => {
+    assert.deepEqual(expandBraces('**/*.{pem,crt}'), ['**/*.pem', '**/*.crt']);
+    assert.deepEqual(expandBraces('a{b,c{d,e}}f'), ['abf', 'acdf', 'acef']);
+    assert.deepEqual(expandBraces('plain'), ['plain']);
+  });
+});
+
+describe('expiry report', () => {
+  const now = new Date('2026-11-22T20:00:00Z');
+  const day = 86_400_000;
+
+  it('writes dates and residual times as kubeadm does', () => {
+    assert.equal(kubeadmDate(new Date('2026-01-05T07:09:00Z')), 'Jan 05, 2026 07:09 UTC');
+    assert.equal(shortHumanDuration(45_000), '45s');
+    assert.equal(shortHumanDuration(364 * day + 3_600_000), '364d');
+    assert.equal(shortHumanDuration(3650 * day), '10y');
+    assert.equal(residualTime(new Date(now.getTime() - day), new Date(now.getTime() - 3 * day), now), 'expired 3d ago');
+    assert.equal(residualTime(new Date(now.getTime() + 2 * day), new Date(now.getTime() + 9 * day), now), 'not valid for 2d');
+  });
+
+  it('prints the certificate table, then the CA table, aligned like tabwriter', () => {
+    const text = renderExpiryReport({
+      now,
+      certificates: [
+        { name: 'pki/apiserver.crt', notBefore: new Date(now.getTime() - day), notAfter: new Date(now.getTime() + 10 * day + 60_000), authority: 'pki/ca.crt', externallyManaged: false },
+        { name: 'admin.conf', notBefore: new Date(now.getTime() - day), notAfter: new Date(now.getTime() + 364 * day), authority: 'pki/ca.crt', externallyManaged: false },
+      ],
+      authorities: [{ name: 'pki/ca.crt', notBefore: new Date(now.getTime() - day), notAfter: new Date(now.getTime() + 3649 * day), externallyManaged: true }],
+      undecodable: ['scheduler.conf users[0].user.client-certificate-data: not valid base64'],
+    });
+    const lines = text.split('\n');
+    const header = lines.findIndex(l => l.startsWith('CERTIFICATE '));
+    assert.equal(lines[header], 'CERTIFICATE         EXPIRES                  RESIDUAL TIME   CERTIFICATE AUTHORITY   EXTERNALLY MANAGED');
+    assert.equal(lines[header + 1], 'admin.conf          Nov 21, 2027 20:00 UTC   364d            pki/ca.crt              no');
+    assert.equal(lines[header + 2], 'pki/apiserver.crt   Dec 02, 2026 20:01 UTC   10d             pki/ca.crt              no');
+    assert.match(text, /\nCERTIFICATE AUTHORITY   EXPIRES                  RESIDUAL TIME   EXTERNALLY MANAGED\npki\/ca\.crt              Nov 18, 2036 20:00 UTC   9y              yes\n/);
+    assert.match(text, /COULD NOT BE DECODED\n  scheduler\.conf/);
+  });
+});
