@@ -18,6 +18,7 @@ const SUITES = [
   // Renewal writes files: each suite gets a fresh tree of its own.
   { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
+  { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
 ];
 
 function sh(cmd, args, opts = {}) {

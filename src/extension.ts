@@ -19,6 +19,8 @@ import { registerEncodeForKubeconfig } from './features/encodeForKubeconfig';
 import { registerDecodeToFile } from './features/decodeToFile';
 import { registerPathCarriers } from './features/pathCarriers';
 import { registerRenewal } from './features/renew';
+import { registerServerHover } from './features/serverHover';
+import { registerVerifyChain } from './features/verifyChain';
 
 /** Documents PKI Lens reads: files on disk, unsaved buffers, and remote/virtual workspaces. */
 export const DOCUMENTS: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-vfs' }, { scheme: 'vscode-remote' }];
@@ -54,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
   registerDecodeToFile(context, services);
   registerPathCarriers(context, services);
   registerRenewal(context, services);
+  registerServerHover(context, services);
+  registerVerifyChain(context, services);
   registerWorkspaceIndex(context, services.index, logger); // last: features are listening before the first scan ends
   return { services, inventoryTree };
 }

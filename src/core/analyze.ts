@@ -116,6 +116,9 @@ export async function analyzeBinary(bytes: Uint8Array): Promise<DocumentAnalysis
         obj = { ...(await decodeDer(other.kind, other.label, bytes, range)), label: 'DER' };
       }
     }
+    if (obj.error?.startsWith('PEM body')) {
+      obj = { ...obj, error: `DER data${obj.error.slice('PEM body'.length)}` };
+    }
     analysis.entries.push({ range, objects: [obj] });
   }
   return analysis;

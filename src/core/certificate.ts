@@ -4,6 +4,7 @@ import {
   SubjectAlternativeName, SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { digest, toHex } from './bytes';
+import { children, readTlv } from './der';
 import { decodeCertificateFast } from './fastCertificate';
 import { sha1, sha256 } from './sha';
 import { DistinguishedName, formatName, nameFromAsn } from './name';
@@ -62,11 +63,26 @@ function formatFingerprint(bytes: Uint8Array): string {
   return toHex(bytes, ':').toUpperCase();
 }
 
+/**
+ * IA5String values are read one byte a character; names that are really UTF-8 (an IDN written
+ * unencoded, against RFC 5280) read as UTF-8, as openssl shows them, instead of as mojibake.
+ */
+function ia5Text(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) {
+    return value;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, c => c.charCodeAt(0)));
+  } catch {
+    return value;
+  }
+}
+
 function generalName(n: GeneralName): SubjectAltName {
-  if (n.dNSName !== undefined) { return { type: 'DNS', value: n.dNSName }; }
+  if (n.dNSName !== undefined) { return { type: 'DNS', value: ia5Text(n.dNSName) }; }
   if (n.iPAddress !== undefined) { return { type: 'IP', value: formatIp(n.iPAddress) }; }
-  if (n.rfc822Name !== undefined) { return { type: 'email', value: n.rfc822Name }; }
-  if (n.uniformResourceIdentifier !== undefined) { return { type: 'URI', value: n.uniformResourceIdentifier }; }
+  if (n.rfc822Name !== undefined) { return { type: 'email', value: ia5Text(n.rfc822Name) }; }
+  if (n.uniformResourceIdentifier !== undefined) { return { type: 'URI', value: ia5Text(n.uniformResourceIdentifier) }; }
   if (n.directoryName !== undefined) { return { type: 'DirName', value: formatName(nameFromAsn(n.directoryName).rdns) }; }
   if (n.registeredID !== undefined) { return { type: 'RID', value: n.registeredID }; }
   if (n.otherName !== undefined) { return { type: 'othername', value: `${n.otherName.typeId}:<unsupported>` }; }
@@ -115,6 +131,10 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
     throw new Error(`not a valid certificate: ${(e as Error).message || 'ASN.1 structure does not match X.509'}`);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+  }
+  const badTime = invalidValidityTime(der);
+  if (badTime) {
+    throw new Error(`not a valid certificate: ${badTime}`);
   }
   const tbs = cert.tbsCertificate;
   const info: CertificateInfo = {
@@ -176,6 +196,33 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
   }
   info.isCa = info.basicConstraints?.ca === true;
   return info;
+}
+
+const UTC_TIME = /^\d{10}(\d{2})?(Z|[+-]\d{4})$/;
+const GENERALIZED_TIME = /^\d{10}(\d{2}(\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(\d{2})?)?$/;
+
+/**
+ * The schema decoder reads any 12 digits and a Z inside a time as a date (so the GeneralizedTime
+ * text `19020701025736Z` under a UTCTime tag becomes 2002); openssl calls such a time "Bad time
+ * value". Say so instead of showing an invented date.
+ */
+function invalidValidityTime(der: Uint8Array): string | undefined {
+  const outer = readTlv(der, 0);
+  const tbs = outer && children(der, outer)?.[0];
+  const fields = tbs && children(der, tbs);
+  if (!fields) {
+    return undefined;
+  }
+  const validity = fields[fields[0]?.tag === 0xa0 ? 4 : 3];
+  const times = validity?.tag === 0x30 ? children(der, validity) : undefined;
+  for (const [i, t] of (times ?? []).entries()) {
+    const text = String.fromCharCode(...der.subarray(t.contentStart, t.end));
+    const ok = t.tag === 0x17 ? UTC_TIME.test(text) : t.tag === 0x18 ? GENERALIZED_TIME.test(text) : true;
+    if (!ok) {
+      return `${i ? 'NotAfter' : 'NotBefore'} is not a valid ${t.tag === 0x17 ? 'UTCTime' : 'GeneralizedTime'} (${JSON.stringify(text)})`;
+    }
+  }
+  return undefined;
 }
 
 /** INTEGER bytes to openssl's serial spelling: minimal uppercase hex, negative serials with a leading '-'. */

@@ -172,7 +172,7 @@ function attributeText(der: Uint8Array, tlv: Tlv): string | undefined {
   const bytes = content(der, tlv);
   switch (tlv.tag) {
     case 0x0c: return need(utf8String(bytes));
-    case 0x13: case 0x16: return need(asciiString(bytes));
+    case 0x13: case 0x16: case 0x12: case 0x1a: return need(asciiString(bytes));
     default: throw UNUSUAL;
   }
 }

@@ -1,6 +1,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import type { Name as AsnName, AttributeValue } from '@peculiar/asn1-x509';
 import { toHex, utf8Bytes } from './bytes';
+import { asciiString, readTlv } from './der';
 import { NAME_ATTRIBUTES } from './oids';
 
 /** One attribute of a relative distinguished name, e.g. `CN=kube-apiserver`. */
@@ -30,6 +31,14 @@ function attributeString(value: AttributeValue): string | undefined {
   for (const k of ['utf8String', 'printableString', 'ia5String', 'teletexString', 'bmpString', 'universalString']) {
     if (typeof v[k] === 'string') {
       return v[k] as string;
+    }
+  }
+  // NumericString and VisibleString (INN, OGRN, some serialNumbers) are no DirectoryString choice: read the raw value.
+  if (v.anyValue instanceof ArrayBuffer) {
+    const bytes = new Uint8Array(v.anyValue);
+    const tlv = readTlv(bytes, 0);
+    if (tlv && tlv.end === bytes.length && (tlv.tag === 0x12 || tlv.tag === 0x1a)) {
+      return asciiString(bytes.subarray(tlv.contentStart));
     }
   }
   return undefined;
@@ -62,14 +71,18 @@ export function distinguishedName(rdns: NameAttribute[][], encoded: Uint8Array):
 }
 
 export interface FormatNameOptions {
-  /** Escape non-ASCII as `\XX` UTF-8 bytes, as `openssl -nameopt RFC2253` does (default: keep readable UTF-8). */
+  /**
+   * openssl's `-nameopt RFC2253` spelling: non-ASCII escaped as `\XX` UTF-8 bytes, hex dumps in
+   * upper case, and the attributes of a multi-valued RDN in reverse too (default: readable UTF-8).
+   */
   escapeNonAscii?: boolean;
 }
 
 /** RFC 4514 / RFC 2253 string: RDNs reversed, multi-valued RDNs joined with `+`. */
 export function formatName(rdns: NameAttribute[][], options: FormatNameOptions = {}): string {
+  const openssl = options.escapeNonAscii === true;
   return [...rdns].reverse()
-    .map(rdn => rdn.map(a => `${a.type}=${a.derHex ? a.value : escapeValue(a.value, options)}`).join('+'))
+    .map(rdn => (openssl ? [...rdn].reverse() : rdn).map(a => `${a.type}=${a.derHex ? (openssl ? `#${a.derHex.toUpperCase()}` : a.value) : escapeValue(a.value, options)}`).join('+'))
     .join(',');
 }
 

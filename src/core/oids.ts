@@ -28,6 +28,12 @@ export const NAME_ATTRIBUTES: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
   '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
   '2.5.4.15': 'businessCategory',
+  '2.5.4.45': 'x500UniqueIdentifier',
+  // Russian qualified certificates (GOST R 34.10), as openssl names them.
+  '1.2.643.3.131.1.1': 'INN',
+  '1.2.643.100.1': 'OGRN',
+  '1.2.643.100.3': 'SNILS',
+  '1.2.643.100.5': 'OGRNIP',
 };
 
 export interface EkuName {
@@ -47,6 +53,17 @@ export const EXTENDED_KEY_USAGES: Record<string, EkuName> = {
   '1.3.6.1.4.1.311.20.2.2': { short: 'msSmartcardLogin', long: 'Microsoft Smartcard Login' },
   '1.3.6.1.4.1.311.10.3.3': { short: 'msSGC', long: 'Microsoft Server Gated Crypto' },
   '2.16.840.1.113730.4.1': { short: 'nsSGC', long: 'Netscape Server Gated Crypto' },
+  '1.3.6.1.4.1.311.2.1.21': { short: 'msCodeInd', long: 'Microsoft Individual Code Signing' },
+  '1.3.6.1.4.1.311.2.1.22': { short: 'msCodeCom', long: 'Microsoft Commercial Code Signing' },
+  '1.3.6.1.4.1.311.10.3.1': { short: 'msCTLSign', long: 'Microsoft Trust List Signing' },
+  '1.3.6.1.4.1.311.10.3.4': { short: 'msEFS', long: 'Microsoft Encrypted File System' },
+  '1.3.6.1.5.5.7.3.5': { short: 'ipsecEndSystem', long: 'IPSec End System' },
+  '1.3.6.1.5.5.7.3.6': { short: 'ipsecTunnel', long: 'IPSec Tunnel' },
+  '1.3.6.1.5.5.7.3.7': { short: 'ipsecUser', long: 'IPSec User' },
+  '1.3.6.1.5.2.3.4': { short: 'pkInitClientAuth', long: 'PKINIT Client Auth' },
+  '1.3.6.1.5.2.3.5': { short: 'pkInitKDC', long: 'Signing KDC Response' },
+  '1.3.6.1.5.5.7.3.21': { short: 'secureShellClient', long: 'SSH Client' },
+  '1.3.6.1.5.5.7.3.22': { short: 'secureShellServer', long: 'SSH Server' },
 };
 
 export const EXTENSIONS: Record<string, string> = {

@@ -20,8 +20,9 @@ export interface PemBlock {
   errorOffset?: number;
 }
 
-const BEGIN = /^[ \t]*-----BEGIN ([A-Z0-9][A-Z0-9 ]*?)-----[ \t]*\r?$/;
-const END = /^[ \t]*-----END ([A-Z0-9][A-Z0-9 ]*?)-----[ \t]*\r?$/;
+// RFC 7468 labels: printable characters but '-', single spaces or hyphens between them ("X9.42 DH PARAMETERS").
+const BEGIN = /^[ \t]*-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[ -]?[\x21-\x2c\x2e-\x7e])*)-----[ \t]*\r?$/;
+const END = /^[ \t]*-----END ([\x21-\x2c\x2e-\x7e](?:[ -]?[\x21-\x2c\x2e-\x7e])*)-----[ \t]*\r?$/;
 const HEADER = /^[ \t]*([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*?)\r?$/;
 
 /**

@@ -228,6 +228,8 @@ export function parseInvocation(args: readonly unknown[]): RenewInvocation {
     }
   } else if (first && typeof first === 'object') {
     optionArg = first;
+  } else if (first === undefined || first === null) {
+    optionArg = second; // `(undefined, options)`: no file named
   }
   if (optionArg && typeof optionArg === 'object' && !Array.isArray(optionArg)) {
     inv.explicit = true;

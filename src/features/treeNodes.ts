@@ -42,13 +42,21 @@ interface Ctx {
   /** Findings by `uri\nstart`, to colour nodes and list problems in tooltips. */
   findings: Map<string, Finding[]>;
   usersByRecord: Map<CertificateRecord, { user: KubeconfigUserNode; file: string }[]>;
+  /** Keys paired by location with a certificate (matching or not). */
+  pairedKeys: Map<CertificateRecord, PrivateKeyNode[]>;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
 
 /** The whole tree for one snapshot, in the chosen grouping. Built eagerly: it is small next to the inventory. */
 export function buildTree(snapshot: IndexSnapshot, grouping: Grouping, thresholds: HoverContext['thresholds']): InventoryTreeElement[] {
-  const ctx: Ctx = { snapshot, hover: { now: snapshot.now, thresholds }, findings: new Map(), usersByRecord: new Map() };
+  const ctx: Ctx = { snapshot, hover: { now: snapshot.now, thresholds }, findings: new Map(), usersByRecord: new Map(), pairedKeys: new Map() };
+  for (const key of snapshot.inventory.privateKeys) {
+    const partner = key.pairing?.certificates[0];
+    if (partner) {
+      push(ctx.pairedKeys, partner.record, key);
+    }
+  }
   for (const f of snapshot.findings) {
     push(ctx.findings, `${f.uri}\n${f.range.start}`, f);
   }
@@ -110,12 +118,7 @@ function certificateTree(ctx: Ctx, record: CertificateRecord, parentId: string, 
   }
   sortByResidual(children);
   // Keys: those holding this certificate's key pair, and those that sit where its key belongs but do not match.
-  const keys = new Set<PrivateKeyNode>(record.privateKeys);
-  for (const k of ctx.snapshot.inventory.privateKeys) {
-    if (k.pairing?.certificates[0]?.record === record) {
-      keys.add(k);
-    }
-  }
+  const keys = new Set<PrivateKeyNode>([...record.privateKeys, ...(ctx.pairedKeys.get(record) ?? [])]);
   for (const k of keys) {
     placed.add(k);
     children.push(keyElement(ctx, k, id));

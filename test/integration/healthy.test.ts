@@ -8,7 +8,7 @@ import { pkiApi, pkiDiagnostics, rel } from './pkiWorkspace';
 
 describe('Problems panel on a healthy kubeadm workspace', () => {
   // The launcher turns '-' into '_' in the variable name; helpers.manifest() only upper-cases.
-  const m = manifest('kubeadm_healthy');
+  const m = manifest('kubeadm-healthy');
 
   it('reads every certificate and reports no problem, with no file opened', async () => {
     assert.deepStrictEqual(m.seeded, [], 'the healthy manifest seeds nothing');

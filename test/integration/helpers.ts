@@ -8,8 +8,9 @@ export const EXTENSION_ID = 'pki-lens.pki-lens';
 
 /** The manifest of a generated fixture tree, handed over by the test launcher through the environment. */
 export function manifest(name: string): Manifest {
-  const file = process.env[`PKI_LENS_MANIFEST_${name.toUpperCase()}`];
-  assert.ok(file, `PKI_LENS_MANIFEST_${name.toUpperCase()} is not set`);
+  const variable = `PKI_LENS_MANIFEST_${name.toUpperCase().replace(/-/g, '_')}`;
+  const file = process.env[variable];
+  assert.ok(file, `${variable} is not set`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
 }
 

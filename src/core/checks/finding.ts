@@ -34,6 +34,7 @@ export type CheckCode =
   | 'chain-issuer-expired'
   | 'key-mismatch'
   | 'kubeconfig-ca-mismatch'
+  | 'kubeconfig-server-name'
   | 'decode-error'
   | 'profile-eku'
   | 'profile-san'

@@ -1,0 +1,160 @@
+import { CertificateInfo } from '../certificate';
+import { HostMatch, HostNames, parseIp, verifyHostname } from '../hostMatch';
+import { CertificateRecord, Inventory, KubeconfigClusterNode, KubeconfigNode } from '../inventory';
+import { shortName } from '../name';
+import { TextRange } from '../pem';
+import { kubeadmRoleForPath } from '../profiles';
+import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
+
+/**
+ * kubeconfig-server-name: the name kubectl dials (the `server:` URL's host, or `tls-server-name`)
+ * is not among the SANs of the API server's certificate, so every connection fails with Go's
+ * HostnameError. The API server's certificate is the one in the workspace issued by the cluster's
+ * certificate-authority(-data) CA for serverAuth. When no such certificate is here, or when it
+ * cannot be told which of several is the API server's, nothing is said: a guess would be noise.
+ *
+ * Checks are synchronous, so the host is matched with `verifyHostname` — the very function
+ * `verifyChain` uses for its hostname check — giving the same words Go prints. The rest of the
+ * chain (dates, signature) is other rules' business; the hover runs the whole verification.
+ */
+
+const OID_SAN = '2.5.29.17';
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const ANY_EKU = '2.5.29.37.0';
+/** DNS SANs every Kubernetes API server certificate carries for in-cluster clients (kubeadm, k3s, the hard way). */
+const APISERVER_NAME = /^kubernetes(\.default(\.svc(\..+)?)?)?$/i;
+
+/** What a kubeconfig cluster's client would dial, and whether the API server's certificate covers it. */
+export interface ServerNamePrediction {
+  kubeconfig: KubeconfigNode;
+  cluster: KubeconfigClusterNode;
+  /** The `server:` URL as written. */
+  server: string;
+  serverRange: TextRange;
+  /** The name matched against the SANs: `tls-server-name` when set, else the URL's host (brackets of IPv6 removed). */
+  host: string;
+  viaTlsServerName: boolean;
+  /** The certificate judged to be the API server's. */
+  certificate: CertificateRecord;
+  /** Go's verdict on the host alone; its message is Go's HostnameError text on failure. */
+  match: HostMatch;
+}
+
+/**
+ * The host of an `https://` URL as Go's `url.URL.Hostname()` returns it: userinfo and port
+ * dropped, IPv6 brackets removed, nothing lower-cased or normalised (Go keeps `010.0.0.1` as is,
+ * where WHATWG's URL would rewrite it). Undefined for any other scheme or no host.
+ */
+export function httpsHost(server: string): string | undefined {
+  const m = /^https:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::[0-9]*)?(?:[/?#].*)?$/is.exec(server.trim());
+  if (!m || !m[1]) {
+    return undefined;
+  }
+  return m[1].startsWith('[') ? m[1].slice(1, -1) : m[1];
+}
+
+/** The names Go's VerifyHostname looks at, from the decoded certificate. */
+export function hostNamesOf(cert: CertificateInfo): HostNames {
+  const ipAddresses: Uint8Array[] = [];
+  for (const san of cert.subjectAltNames) {
+    const ip = san.type === 'IP' ? parseIp(san.value) : undefined;
+    if (ip) {
+      ipAddresses.push(ip);
+    }
+  }
+  return {
+    dnsNames: cert.subjectAltNames.filter(s => s.type === 'DNS').map(s => s.value),
+    ipAddresses,
+    hasSanExtension: cert.extensions.some(e => e.oid === OID_SAN),
+    commonName: cert.subject.commonName,
+  };
+}
+
+function servesTls(cert: CertificateInfo): boolean {
+  return !cert.isCa && !!cert.extendedKeyUsage?.some(e => e.oid === SERVER_AUTH || e.oid === ANY_EKU);
+}
+
+/** Looks like an API server's certificate: kubeadm's `pki/apiserver.crt`, or the in-cluster `kubernetes…` names. */
+function apiserverLike(record: CertificateRecord): boolean {
+  return record.occurrences.some(o => kubeadmRoleForPath(o.file.relativePath)?.role.id === 'apiserver')
+    || record.certificate.subjectAltNames.some(s => s.type === 'DNS' && APISERVER_NAME.test(s.value));
+}
+
+const newestFirst = (a: CertificateRecord, b: CertificateRecord) => b.certificate.notBefore.getTime() - a.certificate.notBefore.getTime();
+
+/**
+ * The certificate a cluster's API server presents, as far as the workspace tells: among the
+ * serverAuth leaves whose signature the cluster's CA verifies, one that covers `host` if any;
+ * else the newest that looks like an API server's; else the only candidate. Undefined when
+ * there is none, or several unrelated serving certificates (webhooks…) and no way to choose.
+ */
+export function serverCertificateFor(cluster: KubeconfigClusterNode, host: string): { record: CertificateRecord; match: HostMatch } | undefined {
+  const candidates = new Set<CertificateRecord>();
+  for (const ca of cluster.caCertificates) {
+    for (const issued of ca.record.issued) {
+      if (issued.signatureVerified && servesTls(issued.certificate)) {
+        candidates.add(issued);
+      }
+    }
+  }
+  const list = [...candidates].sort(newestFirst);
+  for (const record of list) {
+    const match = verifyHostname(hostNamesOf(record.certificate), host);
+    if (match.ok) {
+      return { record, match };
+    }
+  }
+  const chosen = list.find(apiserverLike) ?? (list.length === 1 ? list[0] : undefined);
+  return chosen && { record: chosen, match: verifyHostname(hostNamesOf(chosen.certificate), host) };
+}
+
+/** One prediction per https cluster of every kubeconfig whose API server certificate is in the workspace. */
+export function predictServerNames(inventory: Inventory): ServerNamePrediction[] {
+  const out: ServerNamePrediction[] = [];
+  for (const kubeconfig of inventory.kubeconfigs) {
+    for (const cluster of kubeconfig.clusters) {
+      const prediction = predictCluster(kubeconfig, cluster);
+      if (prediction) {
+        out.push(prediction);
+      }
+    }
+  }
+  return out;
+}
+
+export function predictCluster(kubeconfig: KubeconfigNode, cluster: KubeconfigClusterNode): ServerNamePrediction | undefined {
+  // serverRange and tls-server-name live in the parsed model; the inventory node keeps the index.
+  const model = kubeconfig.model.clusters.find(c => c.index === cluster.index);
+  const server = model?.server;
+  const urlHost = server !== undefined ? httpsHost(server) : undefined;
+  if (!model?.serverRange || !server || urlHost === undefined || !cluster.caCertificates.length) {
+    return undefined;
+  }
+  const viaTlsServerName = !!model.tlsServerName;
+  const host = model.tlsServerName || urlHost;
+  const found = serverCertificateFor(cluster, host);
+  if (!found) {
+    return undefined;
+  }
+  return { kubeconfig, cluster, server, serverRange: model.serverRange, host, viaTlsServerName, certificate: found.record, match: found.match };
+}
+
+export const checkKubeconfigServerName: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  for (const p of predictServerNames(inventory)) {
+    if (p.match.ok) {
+      continue;
+    }
+    const cert = p.certificate.certificate;
+    const what = p.viaTlsServerName ? `the tls-server-name of cluster "${p.cluster.name}"` : `the host of cluster "${p.cluster.name}"'s server URL`;
+    findings.push({
+      code: 'kubeconfig-server-name',
+      severity: 'error',
+      message: `The API server's certificate ${shortName(cert.subject)} does not cover ${p.host}, ${what} — kubectl would say: ${p.match.message}`,
+      uri: p.kubeconfig.file.uri,
+      range: p.serverRange,
+      related: [relatedTo(p.certificate.preferred, `the API server's certificate ${shortName(cert.subject)}, issued by the cluster's CA`)],
+    });
+  }
+  return findings;
+};
