@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import * as vscode from 'vscode';
+import { DOCUMENTS } from './documents';
 import { PkiHoverProvider } from './features/hover';
 import { Services } from './services';
 import { AnalysisCache } from './workspace/analysisCache';
@@ -22,8 +23,6 @@ import { registerRenewal } from './features/renew';
 import { registerServerHover } from './features/serverHover';
 import { registerVerifyChain } from './features/verifyChain';
 
-/** Documents PKI Lens reads: files on disk, unsaved buffers, and remote/virtual workspaces. */
-export const DOCUMENTS: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-vfs' }, { scheme: 'vscode-remote' }];
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
 export interface PkiLensApi {

@@ -19,16 +19,8 @@ import { LazyOutputLogger } from './util/logger';
 import { AnalysisCache } from './workspace/analysisCache';
 import { WorkspaceIndex } from './workspace/index';
 import { OpenDocumentFeed, withoutAbsenceFindings } from './web/openDocuments';
+import { DOCUMENTS } from './documents';
 
-/**
- * Documents PKI Lens reads in the browser: vscode.dev's local folders (`file`), github.dev and other
- * remote repositories (`vscode-vfs`), @vscode/test-web's mounted folder, and unsaved buffers. The
- * features importing DOCUMENTS from '../extension' get this selector in the browser bundle (see
- * scripts/web/esbuild-web.mjs).
- */
-export const DOCUMENTS: vscode.DocumentSelector = [
-  { scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-vfs' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-test-web' },
-];
 
 const FILE_ACCESS = 'needs a local or remote workspace with file access; it is not available in the browser';
 const INVENTORY = 'PKI Lens: the workspace inventory (tree, expiry report, chain verification) reads every file of the '

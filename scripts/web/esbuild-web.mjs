@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const NODE_ENTRY = path.join(ROOT, 'src', 'extension.ts');
-const WEB_ENTRY = path.join(ROOT, 'src', 'web.ts');
 
 const UNAVAILABLE = 'pki-lens-unavailable-in-browser';
 const NODE_BUILTIN = new RegExp(`^(node:.*|${builtinModules.map(m => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
@@ -50,12 +48,6 @@ export function webPlatformPlugin() {
         return { path: name, namespace: UNAVAILABLE };
       });
       build.onLoad({ filter: /.*/, namespace: UNAVAILABLE }, async args => ({ contents: await unavailableModule(args.path), loader: 'js' }));
-      // Features take the document selector from the entry (`import { DOCUMENTS } from '../extension'`);
-      // in the browser bundle the entry is src/web.ts, whose selector adds the web-only schemes.
-      build.onResolve({ filter: /(^|\/)extension$/ }, args => {
-        const target = path.resolve(args.resolveDir, `${args.path}.ts`);
-        return target === NODE_ENTRY && args.importer !== WEB_ENTRY ? { path: WEB_ENTRY } : undefined;
-      });
     },
   };
 }

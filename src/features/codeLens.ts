@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Command } from '../commands';
 import { DocumentAnalysis, MaterialEntry } from '../core/analyze';
 import { SummaryContext, entrySummary, entryTooltip, objectSummary, stripIcons } from '../core/render/summary';
-import { DOCUMENTS } from '../extension';
+import { DOCUMENTS } from '../documents';
 import { readSettings } from '../settings';
 import { Services } from '../services';
 import { Disposable } from '../util/dispose';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { renderEntry } from '../core/render/hover';
-import { DOCUMENTS } from '../extension';
+import { DOCUMENTS } from '../documents';
 import { readSettings } from '../settings';
 import { Services } from '../services';
 import { MaterialReader, materialReader } from './documentMaterial';

@@ -3,7 +3,7 @@ import { Command } from '../commands';
 import { utf8 } from '../core/bytes';
 import { CertificateNode } from '../core/inventory';
 import { shortName } from '../core/name';
-import { DOCUMENTS } from '../extension';
+import { DOCUMENTS } from '../documents';
 import { readSettings } from '../settings';
 import { Services } from '../services';
 import { Disposable } from '../util/dispose';

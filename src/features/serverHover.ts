@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DOCUMENTS } from '../extension';
+import { DOCUMENTS } from '../documents';
 import { CertificateInfo } from '../core/certificate';
 import { httpsHost, predictCluster } from '../core/checks/kubeconfigServerName';
 import { Inventory, KubeconfigClusterNode, KubeconfigNode } from '../core/inventory';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { MaterialEntry } from '../core/analyze';
 import { DecodedObject } from '../core/material';
 import { SummaryContext, blockSymbolName, carrierSymbolName, objectDetail } from '../core/render/summary';
-import { DOCUMENTS } from '../extension';
+import { DOCUMENTS } from '../documents';
 import { readSettings } from '../settings';
 import { Services } from '../services';
 import { mayHoldMaterial } from '../workspace/analysisCache';
