@@ -90,6 +90,8 @@ export interface ScanRoot {
 }
 
 export interface ScanStats {
+  /** Milliseconds spent listing, reading and analysing, linking (`buildInventory`) and checking (`runChecks`). */
+  timings: { list: number; analyze: number; inventory: number; checks: number };
   candidates: number;
   /** Files actually read in this scan (the rest were unchanged since the previous scan, or over the cap). */
   read: number;
@@ -145,11 +147,18 @@ export class DiskScanner {
       return { path: abs, directory: stat.isDirectory() };
     });
     const directories = roots.filter(r => r.directory).length;
-    const stats: ScanStats = { candidates: 0, read: 0, tooLarge: 0, materialFiles: 0 };
+    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, materialFiles: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof ScanStats['timings']) => {
+      const now = performance.now();
+      stats.timings[phase] += now - mark;
+      mark = now;
+    };
     const seen = new Set<string>();
     const kept: ScannedFile[] = [];
     for (const [index, root] of roots.entries()) {
-      const candidates = root.directory ? this.list(root.path) : [root.path];
+      const candidates = root.directory ? this.listCandidates(root.path) : [root.path];
+      lap('list');
       for (const abs of candidates) {
         if (seen.has(abs)) {
           continue;
@@ -165,6 +174,7 @@ export class DiskScanner {
           kept.push(file);
         }
       }
+      lap('analyze');
     }
     for (const key of [...this.held.keys()]) {
       if (!seen.has(key)) {
@@ -181,13 +191,15 @@ export class DiskScanner {
       return { uri: file.uri, relativePath: file.relativePath, analysis };
     });
     const inventory = await buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files) });
+    lap('inventory');
     const now = checkOptions.now ?? new Date();
     const findings = runChecks(inventory, { ...checkOptions, now });
+    lap('checks');
     return { roots, files, inventory, findings, now, stats };
   }
 
   /** Candidate files under a folder: excluded folders are never walked; symlinked folders are followed once. */
-  private list(root: string): string[] {
+  listCandidates(root: string): string[] {
     const out: string[] = [];
     const visited = new Set<string>();
     const walk = (dir: string) => {

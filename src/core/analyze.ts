@@ -183,7 +183,13 @@ function derKind(bytes: Uint8Array): { kind: MaterialKind; label: string } | { c
   if (small(0) === 1 && tags[1] === 0x04) {
     return { kind: 'private-key', label: 'EC PRIVATE KEY' };
   }
-  if (kids.length === 2 && tags[0] === 0x02 && tags[1] === 0x02) {
+  if (small(0) === 0 && kids.length === 6 && tags.every(tag => tag === 0x02)) {
+    return { container: 'a DSA private key' };
+  }
+  // PKCS#1 RSAPublicKey {n, e}; PKCS#3 DH parameters {p, g} look the same, but g is 2 or 5 and e is odd and not tiny.
+  const exponent = kids[1] && bytes.subarray(kids[1].contentStart, kids[1].end);
+  if (kids.length === 2 && tags[0] === 0x02 && tags[1] === 0x02 && kids[0].end - kids[0].contentStart >= 64
+    && exponent.length >= 1 && exponent[exponent.length - 1] & 1 && (exponent.length > 1 || exponent[0] > 5)) {
     return { kind: 'public-key', label: 'RSA PUBLIC KEY' };
   }
   return undefined;

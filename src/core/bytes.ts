@@ -23,9 +23,10 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  // Uint8Array's slice copies; Node's Buffer overrides it with a view of the same (pooled) memory.
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
     ? bytes.buffer
-    : bytes.slice().buffer as ArrayBuffer;
+    : Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,8 +1,9 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
-import { CertificateList } from '@peculiar/asn1-x509';
+import { CertificateList, Name } from '@peculiar/asn1-x509';
 import { toArrayBuffer, toHex } from './bytes';
 import { CertificateInfo, decodeCertificate } from './certificate';
+import { children, oidString, readTlv, timeValue } from './der';
 import { DistinguishedName, nameFromAsn } from './name';
 import { PemBlock, TextRange } from './pem';
 import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
@@ -192,6 +193,11 @@ function decodeCsr(der: Uint8Array): CsrInfo {
 }
 
 function decodeCrl(der: Uint8Array): CrlInfo {
+  // A CA's CRL can list tens of thousands of serials, past the schema parser's node limit: read the few fields shown directly.
+  const direct = crlFromDer(der);
+  if (direct) {
+    return direct;
+  }
   const crl = AsnConvert.parse(der, CertificateList);
   const tbs = crl.tbsCertList;
   return {
@@ -200,6 +206,52 @@ function decodeCrl(der: Uint8Array): CrlInfo {
     nextUpdate: tbs.nextUpdate?.getTime(),
     revoked: tbs.revokedCertificates?.length ?? 0,
     signatureAlgorithm: signatureAlgorithmName(crl.signatureAlgorithm.algorithm),
+  };
+}
+
+/** CertificateList read with the DER walker: issuer, dates, count of revoked entries, signature algorithm. */
+function crlFromDer(der: Uint8Array): CrlInfo | undefined {
+  const outer = readTlv(der, 0);
+  const parts = outer && outer.end === der.length ? children(der, outer) : undefined;
+  if (!parts || parts.length !== 3 || parts[0].tag !== 0x30 || parts[1].tag !== 0x30 || parts[2].tag !== 0x03) {
+    return undefined;
+  }
+  const tbs = children(der, parts[0]);
+  const algorithm = children(der, parts[1]);
+  const signatureOid = algorithm?.[0] && oidString(der, algorithm[0]);
+  if (!tbs || !signatureOid) {
+    return undefined;
+  }
+  let i = tbs[0]?.tag === 0x02 ? 1 : 0;
+  const [, issuerTlv, thisTlv] = tbs.slice(i, i + 3);
+  i += 3;
+  const thisUpdate = thisTlv && timeValue(der, thisTlv);
+  if (!issuerTlv || issuerTlv.tag !== 0x30 || !thisUpdate) {
+    return undefined;
+  }
+  let nextUpdate: Date | undefined;
+  if (tbs[i] && (tbs[i].tag === 0x17 || tbs[i].tag === 0x18)) {
+    nextUpdate = timeValue(der, tbs[i]);
+    if (!nextUpdate) {
+      return undefined;
+    }
+    i++;
+  }
+  let revoked = 0;
+  if (tbs[i]?.tag === 0x30) {
+    const entries = children(der, tbs[i]);
+    if (!entries) {
+      return undefined;
+    }
+    revoked = entries.length;
+  }
+  const issuerDer = der.subarray(issuerTlv.start, issuerTlv.end);
+  return {
+    issuer: nameFromAsn(AsnConvert.parse(issuerDer, Name), issuerDer),
+    thisUpdate,
+    nextUpdate,
+    revoked,
+    signatureAlgorithm: signatureAlgorithmName(signatureOid),
   };
 }
 

@@ -217,11 +217,8 @@ export class RenewalCommands extends Disposable {
         if (f.via === 'editor' && doc) {
           await this.services.index.editorText(doc.uri, doc.getText());
         } else if (doc) {
-          // An open, saved document reloads from disk on its own a moment later; its new text is known
-          // already. Closing the overlay first makes the index read the file again: the atomic rename
-          // gave it a new inode, and an overlay would keep identifying it by the old one.
+          // An open, saved document reloads from disk on its own a moment later; its new text is known already.
           const content = prepared.find(p => p.plan.uri.toString() === f.uri)?.newBytes;
-          await this.services.index.editorClosed(doc.uri);
           await this.services.index.editorText(doc.uri, content ? utf8(content) : doc.getText());
         } else {
           await this.services.index.diskChanged(uri);

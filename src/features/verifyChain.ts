@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Command } from '../commands';
+import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { CertificateInfo } from '../core/certificate';
 import { httpsHost } from '../core/checks/kubeconfigServerName';
 import { CertificateRecord, Inventory } from '../core/inventory';
@@ -83,13 +84,19 @@ function asUri(value: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-async function documentText(uri: vscode.Uri): Promise<string> {
+/** The open editor's text wins over the disk; a binary (DER) file is read as DER. */
+async function analyzeUri(services: Services, uri: vscode.Uri): Promise<DocumentAnalysis> {
   const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
-  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  if (open) {
+    return services.cache.analyze(open.getText(), uri.path);
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  const text = decodeFileText(bytes);
+  return text === undefined ? analyzeBinary(bytes) : services.cache.analyze(text, uri.path);
 }
 
 async function certificatesOf(services: Services, uri: vscode.Uri): Promise<DocCertificate[]> {
-  const analysis = await services.cache.analyze(await documentText(uri), uri.path);
+  const analysis = await analyzeUri(services, uri);
   // A carrier's certificates form one group; a file's loose PEM blocks another (a fullchain file).
   const groups: DocCertificate[][] = [];
   let loose: DocCertificate[] | undefined;

@@ -85,6 +85,24 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: 
   }
 }
 
+/**
+ * The real file behind a URI as it is now (device and inode for local files). An atomic rewrite
+ * (renewal's temp file + rename) gives a path a new inode, so identities are re-read, never kept.
+ */
+export function currentIdentity(uri: vscode.Uri): string {
+  if (uri.scheme === 'file') {
+    try {
+      const stat = statSync(uri.fsPath);
+      if (stat.ino) {
+        return `inode:${stat.dev}:${stat.ino}`;
+      }
+    } catch {
+      // not on disk (yet): the URI is its identity
+    }
+  }
+  return uri.toString();
+}
+
 const decoder = new TextDecoder('utf-8');
 
 /** The file as text, or undefined for binary content (DER): a NUL byte, or a DER SEQUENCE header with a long length. */

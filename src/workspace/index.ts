@@ -6,7 +6,7 @@ import { AnalysisCache, mayHoldMaterial } from './analysisCache';
 import { forEachConcurrent } from './async';
 import { BuildResult, buildWorkspace } from './build';
 import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from './discovery';
-import { decodeText, readCandidate } from './files';
+import { currentIdentity, decodeText, readCandidate } from './files';
 import { EMPTY_ANALYSIS, FileOrigin, IndexedFile } from './model';
 import { readSettings } from '../settings';
 import { DocumentOverlays } from './overlays';
@@ -217,7 +217,7 @@ export class WorkspaceIndex extends Disposable {
       }
       const seq = this.nextSeq(key);
       const analysis = mayHoldMaterial(text) ? await this.cache.analyze(text, uri.path) : EMPTY_ANALYSIS;
-      const identity = previous?.identity ?? key;
+      const identity = currentIdentity(uri);
       if (this.loadSeq.get(key) !== seq) {
         return;
       }

@@ -309,11 +309,8 @@ describe('scale', () => {
     }
     assert.equal(findings.filter(f => !['cert-expired', 'cert-expiring'].includes(f.code)).length, 0, findings.filter(f => !f.code.startsWith('cert-')).slice(0, 3).map(f => f.message).join('\n'));
     assert.equal(again.stats.verified, 0);
-    // Budgets with room for a busy machine (measured idle: 10,000 certificates build in ≈1 s with
-    // every signature checked, rebuild from the cache in ≈0.25 s, checks in ≈0.1 s). A quadratic
-    // step would blow them at this size.
-    assert.ok(built < certificates * 0.75 + 500, `build took ${built.toFixed(0)} ms`);
-    assert.ok(checked < certificates * 0.3 + 300, `checks took ${checked.toFixed(0)} ms`);
-    assert.ok(rebuilt < certificates * 0.3 + 300, `cached rebuild took ${rebuilt.toFixed(0)} ms`);
+    // Linear, not quadratic, by count rather than by clock (timings belong to `npm run bench`): every
+    // distinct certificate costs at most a couple of signature checks, never one per candidate in the set.
+    assert.ok(inv.stats.verified <= distinct * 2, `${inv.stats.verified} signature checks for ${distinct} certificates`);
   });
 });

@@ -1,5 +1,5 @@
 import { CertificateInfo } from '../certificate';
-import { HostMatch, HostNames, parseIp, verifyHostname } from '../hostMatch';
+import { HostMatch, HostNames, parseIp, toLowerCaseAscii, verifyHostname } from '../hostMatch';
 import { CertificateRecord, Inventory, KubeconfigClusterNode, KubeconfigNode } from '../inventory';
 import { shortName } from '../name';
 import { TextRange } from '../pem';
@@ -10,8 +10,8 @@ import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
  * kubeconfig-server-name: the name kubectl dials (the `server:` URL's host, or `tls-server-name`)
  * is not among the SANs of the API server's certificate, so every connection fails with Go's
  * HostnameError. The API server's certificate is the one in the workspace issued by the cluster's
- * certificate-authority(-data) CA for serverAuth. When no such certificate is here, or when it
- * cannot be told which of several is the API server's, nothing is said: a guess would be noise.
+ * certificate-authority(-data) CA for serverAuth that looks like an API server's (see
+ * serverCertificateFor). When no such certificate is here nothing is said: a guess would be noise.
  *
  * Checks are synchronous, so the host is matched with `verifyHostname` — the very function
  * `verifyChain` uses for its hostname check — giving the same words Go prints. The rest of the
@@ -80,32 +80,114 @@ function apiserverLike(record: CertificateRecord): boolean {
     || record.certificate.subjectAltNames.some(s => s.type === 'DNS' && APISERVER_NAME.test(s.value));
 }
 
-const newestFirst = (a: CertificateRecord, b: CertificateRecord) => b.certificate.notBefore.getTime() - a.certificate.notBefore.getTime();
+const newer = (a: CertificateRecord, b: CertificateRecord | undefined) => !b || a.certificate.notBefore.getTime() > b.certificate.notBefore.getTime();
 
 /**
- * The certificate a cluster's API server presents, as far as the workspace tells: among the
- * serverAuth leaves whose signature the cluster's CA verifies, one that covers `host` if any;
- * else the newest that looks like an API server's; else the only candidate. Undefined when
- * there is none, or several unrelated serving certificates (webhooks…) and no way to choose.
+ * A CA's serving certificates indexed by the names they claim, so each cluster costs a few map
+ * lookups rather than a match against every certificate the CA issued (a bench CA issues
+ * thousands). The index only narrows: every hit is confirmed with Go's own matcher.
  */
-export function serverCertificateFor(cluster: KubeconfigClusterNode, host: string): { record: CertificateRecord; match: HostMatch } | undefined {
-  const candidates = new Set<CertificateRecord>();
-  for (const ca of cluster.caCertificates) {
-    for (const issued of ca.record.issued) {
-      if (issued.signatureVerified && servesTls(issued.certificate)) {
-        candidates.add(issued);
+interface ServerIndex {
+  /** Lower-cased DNS SANs that are not wildcards. */
+  exact: Map<string, CertificateRecord[]>;
+  /** `*.example.com` under `example.com`; a bare `*` under `''`. */
+  wildcard: Map<string, CertificateRecord[]>;
+  /** IP SANs by their 16-byte form in hex. */
+  ips: Map<string, CertificateRecord[]>;
+  /** The newest certificate that looks like the API server's. */
+  apiserver?: CertificateRecord;
+}
+
+const indexes = new WeakMap<CertificateRecord, ServerIndex>();
+
+const ipKey = (ip: Uint8Array) => Array.from(ip, b => b.toString(16).padStart(2, '0')).join('');
+
+function add(map: Map<string, CertificateRecord[]>, key: string, record: CertificateRecord): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(record);
+  } else {
+    map.set(key, [record]);
+  }
+}
+
+function serverIndex(ca: CertificateRecord): ServerIndex {
+  let index = indexes.get(ca);
+  if (index) {
+    return index;
+  }
+  index = { exact: new Map(), wildcard: new Map(), ips: new Map() };
+  for (const record of ca.issued) {
+    if (!record.signatureVerified || !servesTls(record.certificate)) {
+      continue;
+    }
+    for (const san of record.certificate.subjectAltNames) {
+      if (san.type === 'DNS') {
+        const name = toLowerCaseAscii(san.value);
+        if (name === '*' || name.startsWith('*.')) {
+          add(index.wildcard, name.slice(2), record);
+        } else {
+          add(index.exact, name, record);
+        }
+      } else if (san.type === 'IP') {
+        const ip = parseIp(san.value);
+        if (ip) {
+          add(index.ips, ipKey(ip), record);
+        }
       }
     }
-  }
-  const list = [...candidates].sort(newestFirst);
-  for (const record of list) {
-    const match = verifyHostname(hostNamesOf(record.certificate), host);
-    if (match.ok) {
-      return { record, match };
+    if (apiserverLike(record) && newer(record, index.apiserver)) {
+      index.apiserver = record;
     }
   }
-  const chosen = list.find(apiserverLike) ?? (list.length === 1 ? list[0] : undefined);
-  return chosen && { record: chosen, match: verifyHostname(hostNamesOf(chosen.certificate), host) };
+  indexes.set(ca, index);
+  return index;
+}
+
+/** Certificates of the index that may cover `host`: a superset of Go's matches, never missing one. */
+function mayCover(index: ServerIndex, host: string): CertificateRecord[] {
+  const bare = host.length >= 3 && host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const ip = parseIp(bare);
+  if (ip) {
+    return index.ips.get(ipKey(ip)) ?? [];
+  }
+  const lower = toLowerCaseAscii(host);
+  const noDot = lower.endsWith('.') ? lower.slice(0, -1) : lower;
+  const dot = noDot.indexOf('.');
+  const parent = dot < 0 ? '' : noDot.slice(dot + 1);
+  return [...(index.exact.get(lower) ?? []), ...(index.exact.get(noDot) ?? []), ...(index.wildcard.get(parent) ?? [])];
+}
+
+/**
+ * The certificate a cluster's API server presents, as far as the workspace tells. Among the
+ * serverAuth leaves the cluster's CA verifiably issued: the newest that covers `host`, if any
+ * (then nothing is wrong, whichever it is); else the newest that looks like an API server's
+ * (kubeadm's pki/apiserver.crt, or the in-cluster `kubernetes…` names every API server carries).
+ * Undefined otherwise: webhook or kubelet serving certificates signed by the same CA say nothing
+ * about the API server, and guessing would put a false error on a correct kubeconfig.
+ */
+export function serverCertificateFor(cluster: KubeconfigClusterNode, host: string): { record: CertificateRecord; match: HostMatch } | undefined {
+  let covering: { record: CertificateRecord; match: HostMatch } | undefined;
+  let apiserver: CertificateRecord | undefined;
+  for (const ca of new Set(cluster.caCertificates.map(c => c.record))) {
+    const index = serverIndex(ca);
+    for (const record of mayCover(index, host)) {
+      if (covering && !newer(record, covering.record)) {
+        continue;
+      }
+      const match = verifyHostname(hostNamesOf(record.certificate), host);
+      if (match.ok) {
+        covering = { record, match };
+      }
+    }
+    if (index.apiserver && newer(index.apiserver, apiserver)) {
+      apiserver = index.apiserver;
+    }
+  }
+  if (covering) {
+    return covering;
+  }
+  return apiserver && { record: apiserver, match: verifyHostname(hostNamesOf(apiserver.certificate), host) };
 }
 
 /** One prediction per https cluster of every kubeconfig whose API server certificate is in the workspace. */

@@ -1,0 +1,367 @@
+// The measurements of `npm run bench`, one per process (scripts/bench.mjs bundles this file with
+// esbuild and runs `node worker.cjs <task> ...`), each printing one JSON object on stdout.
+//
+//   generate <dir>             the 10,000-certificate workspace (test/fixtures/bench.ts)
+//   baseline <dir>             read the scan's candidate files, parse every certificate with node:crypto
+//   scan <dir>                 the core pipeline, cold then warm (src/cli/check.ts DiskScanner)
+//   openssl <dir> <n>          a shell loop of `openssl x509 -noout -enddate` over n certificate files
+//   hover <dir> <out.kubeconfig> <iterations>
+//                              hover and CodeLens work on a 5 MB kubeconfig with 500 certificates
+//   activate <bundle>          require the bundle under a stand-in `vscode` module and call activate()
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import { DocumentAnalysis, MaterialEntry } from '../../src/core/analyze';
+import { DEFAULT_THRESHOLDS } from '../../src/core/expiry';
+import { pairKeysInDocument } from '../../src/core/pairing';
+import { renderEntry } from '../../src/core/render/hover';
+import { entrySummary } from '../../src/core/render/summary';
+import { DiskScanner } from '../../src/cli/check';
+import { AnalysisCache, mayHoldMaterial } from '../../src/workspace/analysisCache';
+import { generateBench } from '../../test/fixtures/generate';
+
+type Json = Record<string, unknown>;
+
+function emit(result: Json): void {
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+// ------------------------------------------------------------------ generate
+
+async function generate(dir: string): Promise<void> {
+  const manifest = await generateBench(dir);
+  emit({ manifest: manifest.manifestPath, counts: manifest.counts, timingsMs: manifest.timingsMs });
+}
+
+// ------------------------------------------------------------------ baseline
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const DATA_FIELD = /(?:certificate-authority-data|client-certificate-data):\s*(\S+)/g;
+
+/**
+ * What a hand-written scanner does with node:crypto: read every file the scan would read and
+ * parse every certificate in it once (PEM blocks, DER files, base64 kubeconfig fields), touching
+ * the fields an expiry check needs.
+ */
+function baseline(dir: string): void {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const files = new DiskScanner().listCandidates(dir);
+  const listed = performance.now();
+  let certificates = 0;
+  let failed = 0;
+  const parse = (input: string | Buffer) => {
+    try {
+      const cert = new X509Certificate(input);
+      if (cert.validTo && cert.subject) {
+        certificates++;
+      }
+    } catch {
+      failed++;
+    }
+  };
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    if (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80) {
+      parse(bytes);
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    for (const m of text.match(PEM_CERT) ?? []) {
+      parse(m);
+    }
+    for (const m of text.matchAll(DATA_FIELD)) {
+      const inner = Buffer.from(m[1], 'base64').toString('utf8');
+      for (const pem of inner.match(PEM_CERT) ?? []) {
+        parse(pem);
+      }
+    }
+  }
+  emit({ wallMs: performance.now() - t0, cpuMs: cpuMs(c0), listMs: listed - t0, files: files.length, certificates, failed });
+}
+
+// ------------------------------------------------------------------ scan
+
+async function scan(dir: string): Promise<void> {
+  const scanner = new DiskScanner();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const cold = await scanner.scan([dir]);
+  const coldWall = performance.now() - t0;
+  const coldCpu = cpuMs(c0);
+  const t1 = performance.now();
+  const c1 = process.cpuUsage();
+  const warm = await scanner.scan([dir]);
+  const warmWall = performance.now() - t1;
+  const warmCpu = cpuMs(c1);
+  const byCode: Record<string, number> = {};
+  for (const f of cold.findings) {
+    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+  }
+  emit({
+    cold: { wallMs: coldWall, cpuMs: coldCpu, timings: cold.stats.timings, stats: { ...cold.stats, timings: undefined }, inventory: cold.inventory.stats },
+    warm: { wallMs: warmWall, cpuMs: warmCpu, timings: warm.stats.timings, read: warm.stats.read, inventory: warm.inventory.stats },
+    records: cold.inventory.records.size,
+    findings: cold.findings.length,
+    findingsByCode: byCode,
+    sameFindings: warm.findings.length === cold.findings.length,
+    heapMB: Math.round(process.memoryUsage().heapUsed / 1048576),
+  });
+}
+
+// ------------------------------------------------------------------ openssl loop
+
+function opensslLoop(dir: string, n: number): void {
+  const all = new DiskScanner().listCandidates(dir).filter(f => /\/certs\/.*\.(crt|pem|der)$/.test(f));
+  const step = Math.max(1, Math.floor(all.length / n));
+  const sample = all.filter((_, i) => i % step === 0).slice(0, n);
+  const list = path.join(path.dirname(dir), 'openssl-sample.txt');
+  fs.writeFileSync(list, sample.join('\n') + '\n');
+  // What an operator scripts today; the system trust store is loaded as in any plain openssl run.
+  const script = `while read -r f; do case "$f" in *.der) openssl x509 -noout -enddate -inform DER -in "$f";; *) openssl x509 -noout -enddate -in "$f";; esac; done < "${list}" > /dev/null`;
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const wallMs = performance.now() - t0;
+  emit({ status: r.status, sample: sample.length, certificateFiles: all.length, wallMs, perFileMs: wallMs / sample.length, extrapolatedMs: (wallMs / sample.length) * all.length });
+}
+
+// ------------------------------------------------------------------ hover and CodeLens
+
+/** A kubeconfig of ~5 MB: the root CA as cluster CA and 499 users, each with a client certificate and key from the bench pool. */
+function bigKubeconfig(dir: string): string {
+  const certs: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (certs.length >= 499) {
+        return;
+      }
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (p.endsWith('.crt')) {
+        certs.push(p);
+      }
+    }
+  };
+  walk(path.join(dir, 'certs'));
+  const keys = fs.readdirSync(path.join(dir, 'keys')).sort().map(f => fs.readFileSync(path.join(dir, 'keys', f)));
+  const b64 = (b: Buffer) => b.toString('base64');
+  const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: big', '  cluster:', '    server: https://10.0.0.1:6443',
+    `    certificate-authority-data: ${b64(fs.readFileSync(path.join(dir, 'ca', 'root.crt')))}`, 'users:'];
+  certs.forEach((f, i) => lines.push(`- name: user-${i}`, '  user:', `    client-certificate-data: ${b64(fs.readFileSync(f))}`, `    client-key-data: ${b64(keys[i % keys.length])}`));
+  lines.push('contexts:');
+  certs.forEach((_, i) => lines.push(`- name: ctx-${i}`, '  context:', '    cluster: big', `    user: user-${i}`));
+  lines.push('current-context: ctx-0');
+  const body = lines.join('\n') + '\n';
+  // Comments bring it to 5 MB, as long annotations and exec sections do in real files.
+  const filler = `# ${'x'.repeat(1022)}\n`;
+  const fill = Math.max(0, Math.ceil((5 * 1048576 - body.length) / filler.length));
+  return body.replace('users:\n', `users:\n${filler.repeat(fill)}`);
+}
+
+/** The hover provider's work once the document's analysis is cached (src/features/hover.ts). */
+async function hoverOnce(cache: AnalysisCache, text: string, offset: number): Promise<string | undefined> {
+  if (!mayHoldMaterial(text)) {
+    return undefined;
+  }
+  const analysis = await cache.analyze(text, 'big.kubeconfig');
+  const entry = analysis.entries.find(e => {
+    const start = e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start;
+    return offset >= start && offset <= e.range.end;
+  });
+  if (!entry) {
+    return undefined;
+  }
+  return renderEntry(entry, { now: new Date(), thresholds: DEFAULT_THRESHOLDS, pairings: pairKeysInDocument(analysis) });
+}
+
+/** The CodeLens provider's work: place a lens per entry, then title the visible ones (src/features/codeLens.ts). */
+async function codeLensOnce(cache: AnalysisCache, text: string, firstVisible: number, lineStarts: number[]): Promise<number> {
+  const analysis: DocumentAnalysis = await cache.analyze(text, 'big.kubeconfig');
+  const line = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  };
+  const lenses = analysis.entries.map((e: MaterialEntry) => ({ entry: e, line: line(e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start) }));
+  const pairings = pairKeysInDocument(analysis);
+  const ctx = { now: new Date(), thresholds: DEFAULT_THRESHOLDS, pairings };
+  // A screen shows ~50 lines: the lenses resolved are those of the visible entries.
+  const visible = lenses.filter(l => l.line >= firstVisible && l.line < firstVisible + 50);
+  for (const l of visible) {
+    entrySummary(l.entry, ctx);
+  }
+  return visible.length;
+}
+
+async function hover(dir: string, out: string, iterations: number): Promise<void> {
+  const text = bigKubeconfig(dir);
+  fs.writeFileSync(out, text);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lineStarts.push(i + 1);
+  }
+  const cache = new AnalysisCache();
+  const t0 = performance.now();
+  const analysis = await cache.analyze(text, 'big.kubeconfig');
+  const firstParseMs = performance.now() - t0;
+  const entries = analysis.entries;
+  const certificates = entries.flatMap(e => e.objects).filter(o => o.certificate).length;
+  const bytes = Buffer.from(text);
+  const hoverMs: number[] = [];
+  const lensMs: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    // Every request brings the document text anew (as TextDocument.getText() does); making it is not timed.
+    const fresh = bytes.toString('utf8');
+    const entry = entries[(i * 7919) % entries.length];
+    const s = performance.now();
+    const md = await hoverOnce(cache, fresh, entry.range.start + 5);
+    hoverMs.push(performance.now() - s);
+    if (!md) {
+      throw new Error('hover found no entry');
+    }
+    const again = bytes.toString('utf8');
+    const firstVisible = lineStarts.length > 60 ? (i * 104729) % (lineStarts.length - 60) : 0;
+    const l = performance.now();
+    await codeLensOnce(cache, again, firstVisible, lineStarts);
+    lensMs.push(performance.now() - l);
+  }
+  hoverMs.sort((a, b) => a - b);
+  lensMs.sort((a, b) => a - b);
+  emit({
+    bytes: text.length, entries: entries.length, certificates, firstParseMs,
+    hover: { p50: percentile(hoverMs, 50), p95: percentile(hoverMs, 95), max: hoverMs[hoverMs.length - 1] },
+    codeLens: { p50: percentile(lensMs, 50), p95: percentile(lensMs, 95), max: lensMs[lensMs.length - 1] },
+    iterations,
+  });
+}
+
+// ------------------------------------------------------------------ activation
+
+/**
+ * A stand-in for the `vscode` module, for this one measurement only: every API is a callable,
+ * constructible proxy, events hand back disposables, no workspace folder is open (so nothing is
+ * scanned), configuration returns its defaults, and promises resolve to nothing.
+ */
+function vscodeStandIn(): unknown {
+  const cache = new Map<string, unknown>();
+  const make = (name: string): unknown => {
+    const known = cache.get(name);
+    if (known) {
+      return known;
+    }
+    const target = function () { /* stand-in */ };
+    const proxy: unknown = new Proxy(target, {
+      get(_t, prop) {
+        if (prop === 'then') {
+          return undefined; // not a thenable: awaiting a stand-in value resolves at once
+        }
+        if (prop === Symbol.iterator) {
+          return function* () { /* empty */ };
+        }
+        if (prop === Symbol.toPrimitive) {
+          return () => 0;
+        }
+        if (prop === 'workspaceFolders') {
+          return undefined;
+        }
+        if (prop === 'textDocuments' || prop === 'visibleTextEditors' || prop === 'all') {
+          return [];
+        }
+        if (prop === 'dispose') {
+          return () => undefined;
+        }
+        if (prop === 'getConfiguration') {
+          return () => ({ get: (_k: string, d: unknown) => d, has: () => false, inspect: () => undefined, update: async () => undefined });
+        }
+        if (prop === 'isTrusted') {
+          return true;
+        }
+        return make(`${name}.${String(prop)}`);
+      },
+      apply(_t, _this, args) {
+        // Event subscriptions and registrations return disposables; factories return stand-ins.
+        if (/\.(on[A-Z]\w*|register\w*|create\w*)$/.test(name) || typeof args[0] === 'function') {
+          return make(`${name}()`);
+        }
+        if (/\.(executeCommand|findFiles|showInformationMessage|showWarningMessage|showErrorMessage|setContext|withProgress|readFile|stat|readDirectory|openTextDocument)$/.test(name)) {
+          return Promise.resolve(undefined);
+        }
+        return make(`${name}()`);
+      },
+      construct() {
+        return make(`new ${name}`) as object;
+      },
+    });
+    cache.set(name, proxy);
+    return proxy;
+  };
+  return make('vscode');
+}
+
+function activate(bundle: string): void {
+  const standIn = vscodeStandIn();
+  const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
+  (Module as unknown as { _load: unknown })._load = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? standIn : original.call(this, request, ...rest);
+  };
+  const subscriptions: { dispose(): unknown }[] = [];
+  const context = {
+    subscriptions, extensionPath: path.dirname(path.dirname(bundle)), extensionUri: standIn, globalState: standIn, workspaceState: standIn,
+    storageUri: undefined, globalStorageUri: standIn, logUri: standIn, extensionMode: 1, environmentVariableCollection: standIn,
+    asAbsolutePath: (p: string) => path.join(path.dirname(path.dirname(bundle)), p),
+  };
+  const t0 = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ext = require(bundle) as { activate(ctx: unknown): unknown };
+  const required = performance.now();
+  let error: string | undefined;
+  try {
+    ext.activate(context);
+  } catch (e) {
+    error = (e as Error).stack ?? String(e);
+  }
+  const activated = performance.now();
+  emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, error });
+  setTimeout(() => process.exit(0), 10);
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(argv: string[]): Promise<void> {
+  const [task, ...args] = argv;
+  switch (task) {
+    case 'generate': return generate(args[0]);
+    case 'baseline': return baseline(args[0]);
+    case 'scan': return scan(args[0]);
+    case 'openssl': return opensslLoop(args[0], Number(args[1] ?? 200));
+    case 'hover': return hover(args[0], args[1], Number(args[2] ?? 200));
+    case 'activate': return activate(args[0]);
+    default: throw new Error(`unknown task ${task}`);
+  }
+}
+
+main(process.argv.slice(2)).catch(e => {
+  process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
