@@ -21,7 +21,8 @@ import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary } from '../../src/core/render/summary';
 import { DiskScanner } from '../../src/cli/check';
 import { AnalysisCache, mayHoldMaterial } from '../../src/workspace/analysisCache';
-import { generateBench } from '../../test/fixtures/generate';
+// Not test/fixtures/generate.ts: bundled, its command-line entry would take over this process.
+import { writeBench } from '../../test/fixtures/bench';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +42,8 @@ function percentile(sorted: number[], p: number): number {
 // ------------------------------------------------------------------ generate
 
 async function generate(dir: string): Promise<void> {
-  const manifest = await generateBench(dir);
+  // The sizes generateBench (test/fixtures/generate.ts) uses.
+  const manifest = await writeBench(dir, { certificates: 10_000, kubeconfigs: 1_000, unrelated: 40_000 });
   emit({ manifest: manifest.manifestPath, counts: manifest.counts, timingsMs: manifest.timingsMs });
 }
 
@@ -265,14 +267,27 @@ async function hover(dir: string, out: string, iterations: number): Promise<void
  */
 function vscodeStandIn(): unknown {
   const cache = new Map<string, unknown>();
-  const make = (name: string): unknown => {
-    const known = cache.get(name);
+  const make = (name: string, shared = true): unknown => {
+    const known = shared ? cache.get(name) : undefined;
     if (known) {
       return known;
     }
     const target = function () { /* stand-in */ };
+    // What the extension assigns (instances of stand-in classes get fields) is kept and read back.
+    const own = new Map<string | symbol, unknown>();
     const proxy: unknown = new Proxy(target, {
+      set(_t, prop, value) {
+        own.set(prop, value);
+        return true;
+      },
+      defineProperty(_t, prop, descriptor) {
+        own.set(prop, descriptor.value ?? descriptor.get?.());
+        return true;
+      },
       get(_t, prop) {
+        if (own.has(prop)) {
+          return own.get(prop);
+        }
         if (prop === 'then') {
           return undefined; // not a thenable: awaiting a stand-in value resolves at once
         }
@@ -304,16 +319,22 @@ function vscodeStandIn(): unknown {
         if (/\.(on[A-Z]\w*|register\w*|create\w*)$/.test(name) || typeof args[0] === 'function') {
           return make(`${name}()`);
         }
-        if (/\.(executeCommand|findFiles|showInformationMessage|showWarningMessage|showErrorMessage|setContext|withProgress|readFile|stat|readDirectory|openTextDocument)$/.test(name)) {
-          return Promise.resolve(undefined);
+        if (/\.(getCommands|executeCommand|findFiles|show\w*|withProgress|readFile|writeFile|stat|readDirectory|createDirectory|delete|rename|copy|openTextDocument|applyEdit|readText|writeText|openExternal|saveAll)$/.test(name)) {
+          return Promise.resolve(make(`${name}()`));
         }
         return make(`${name}()`);
       },
       construct() {
-        return make(`new ${name}`) as object;
+        return make(`new ${name}`, false) as object;
+      },
+      // esbuild's ESM interop copies a module's own names and reads the rest through its prototype.
+      getPrototypeOf() {
+        return new Proxy({}, { get: (_t, prop) => (proxy as Record<string | symbol, unknown>)[prop] });
       },
     });
-    cache.set(name, proxy);
+    if (shared) {
+      cache.set(name, proxy);
+    }
     return proxy;
   };
   return make('vscode');

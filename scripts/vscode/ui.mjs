@@ -158,7 +158,9 @@ export async function runCommand(page, title, { timeout = 15000 } = {}) {
   const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
   await rows.filter({ hasText: title }).first().waitFor({ timeout });
   await ((await exact.count()) ? exact.first() : rows.filter({ hasText: title }).first()).click();
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout });
+  // The palette closes, or the command opens its own quick pick in the same widget (the input no longer holds ">title").
+  await waitUntil(async () => !(await page.locator(QUICK_INPUT).isVisible()) || !(await input.inputValue()).startsWith('>'),
+    { timeout, what: `"${title}" to run` });
 }
 
 /**
@@ -175,6 +177,17 @@ export async function readProblems(page, { until = rows => rows.length > 0, time
   } catch (e) {
     throw new Error(`${e.message}; rows were ${JSON.stringify(last)}`);
   }
+}
+
+/**
+ * Types `text` into the Problems panel's filter box (the list is virtualised: only rows on screen
+ * exist in the DOM, so journeys narrow it down the way a user would). Opens the panel if needed.
+ */
+export async function filterProblems(page, text, { timeout = 15000 } = {}) {
+  if (!(await page.locator('.markers-panel').isVisible())) { await page.keyboard.press('Control+Shift+M'); }
+  const filter = page.locator('.panel .viewpane-filter input').first();
+  await filter.waitFor({ timeout });
+  await filter.fill(text);
 }
 
 /**

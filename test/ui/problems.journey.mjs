@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../scripts/vscode/runtime.mjs';
-import { openWorkbench, readProblems, runCommand, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
+import { filterProblems, openWorkbench, readProblems, runCommand, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
 import { generate, publish } from './fixtures.mjs';
 
 const basename = p => p.split('/').pop();
@@ -22,8 +22,7 @@ describe('journey 2: the Problems panel and the PKI tree, with no file opened', 
       // Problems: wait for PKI Lens findings, then filter the (virtualised) list to what expires, as a user would.
       await readProblems(page, { until: r => r.some(t => /PKI Lens/.test(t)), timeout: 60000 });
       await runCommand(page, 'View: Toggle Maximized Panel');
-      const filter = page.locator('.markers-panel-container .viewpane-filter input, .panel .viewpane-filter input').first();
-      await filter.fill('expire');
+      await filterProblems(page, 'expire');
       const rows = await readProblems(page, {
         until: r => [...expired, ...expiring].every(s => r.join('\n').includes(basename(s.file))), timeout: 30000,
       });
