@@ -39,7 +39,7 @@ await build({
 
 function task(name, args, { timeout = 600_000 } = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', worker, name, ...args], { encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', worker, name, ...args], { encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) {
     throw new Error(`bench task ${name} failed (${r.status ?? r.signal}):\n${r.stderr}`);
   }

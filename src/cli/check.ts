@@ -157,15 +157,14 @@ export class DiskScanner {
     const seen = new Set<string>();
     const kept: ScannedFile[] = [];
     for (const [index, root] of roots.entries()) {
-      const candidates = root.directory ? this.listCandidates(root.path) : [root.path];
+      const candidates = root.directory ? this.walk(root.path) : [{ abs: root.path, rel: path.basename(root.path) }];
       lap('list');
-      for (const abs of candidates) {
+      for (const { abs, rel: rootRelative } of candidates) {
         if (seen.has(abs)) {
           continue;
         }
         seen.add(abs);
         stats.candidates++;
-        const rootRelative = root.directory ? toSlash(path.relative(root.path, abs)) : path.basename(abs);
         const relativePath = root.directory
           ? (directories > 1 ? `${path.basename(root.path)}/${rootRelative}` : rootRelative)
           : displayPath(abs);
@@ -200,12 +199,17 @@ export class DiskScanner {
 
   /** Candidate files under a folder: excluded folders are never walked; symlinked folders are followed once. */
   listCandidates(root: string): string[] {
-    const out: string[] = [];
+    return this.walk(root).map(c => c.abs);
+  }
+
+  /** Candidates with their `/`-separated path relative to `root`, built while walking (no path.relative per file). */
+  private walk(root: string): { abs: string; rel: string }[] {
+    const out: { abs: string; rel: string }[] = [];
     const visited = new Set<string>();
-    const walk = (dir: string) => {
+    const walk = (dir: string, relDir: string) => {
       let real: string;
       try {
-        real = fs.realpathSync(dir);
+        real = fs.realpathSync(dir || path.sep);
       } catch {
         return;
       }
@@ -215,14 +219,14 @@ export class DiskScanner {
       visited.add(real);
       let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
+        entries = fs.readdirSync(dir || path.sep, { withFileTypes: true });
       } catch {
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const entry of entries) {
-        const abs = path.join(dir, entry.name);
-        const rel = toSlash(path.relative(root, abs));
+        const abs = `${dir}${path.sep}${entry.name}`;
+        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();
         if (entry.isSymbolicLink()) {
@@ -236,14 +240,14 @@ export class DiskScanner {
         }
         if (isDir) {
           if (!this.excluded.some(r => r.test(`${rel}/`))) {
-            walk(abs);
+            walk(abs, rel);
           }
         } else if (isFile && this.filter.matches(rel)) {
-          out.push(abs);
+          out.push({ abs, rel });
         }
       }
     };
-    walk(root);
+    walk(root.replace(/[\\/]+$/, ''), '');
     return out;
   }
 
@@ -288,6 +292,12 @@ export class DiskScanner {
       mtime: stat.mtimeMs, size: stat.size, text, analysis,
     };
     if (hasMaterial(file)) {
+      // Resolved once per read, as the workspace index does: an unchanged file keeps its identity.
+      try {
+        file.identity = fs.realpathSync(abs);
+      } catch {
+        // vanished meanwhile: its own path stands for it
+      }
       held.file = file;
       return file;
     }
@@ -313,11 +323,6 @@ function hasMaterial(file: ScannedFile): boolean {
 function reported(files: ScannedFile[]): ScannedFile[] {
   const byIdentity = new Map<string, ScannedFile>();
   for (const file of files.filter(hasMaterial)) {
-    try {
-      file.identity = fs.realpathSync(file.path);
-    } catch {
-      file.identity = file.path;
-    }
     const held = byIdentity.get(file.identity);
     if (!held || (file.symlink && !held.symlink) || (file.symlink === held.symlink && file.path < held.path)) {
       byIdentity.set(file.identity, file);
@@ -546,7 +551,10 @@ export function toSarif(result: ScanResult) {
 /** The expiry report the extension shows (kubeadm's two tables), then every finding with its place. */
 export function toTable(result: ScanResult): string {
   const { positions, fileOf } = context(result);
-  const subtitle = result.roots.map(r => displayPath(r.path) || '.').join(', ');
+  const subtitle = result.roots.map(r => {
+    const rel = path.relative(process.cwd(), r.path);
+    return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? r.path : rel;
+  }).join(', ');
   const out = [renderExpiryReport(expiryReportFromInventory(result.inventory, result.now, subtitle)).trimEnd(), ''];
   const count = (s: Severity) => result.findings.filter(f => f.severity === s).length;
   if (!result.findings.length) {

@@ -110,11 +110,12 @@ function keyUsageNames(bits: KeyUsage): string[] {
  * Decode a DER certificate. Throws a descriptive Error for anything that is not a certificate;
  * callers attach the location. Ordinary certificates take the fast DER walk (a workspace scan
  * decodes thousands); anything unusual, and every error, comes from the schema-based decoder.
+ * `sha256Digest`: the DER's SHA-256 when the caller already has it.
  */
-export async function decodeCertificate(der: Uint8Array): Promise<CertificateInfo> {
+export async function decodeCertificate(der: Uint8Array, sha256Digest?: Uint8Array): Promise<CertificateInfo> {
   const fast = decodeCertificateFast(der);
   if (fast) {
-    return { ...fast, fingerprints: { sha256: formatFingerprint(sha256(der)), sha1: formatFingerprint(sha1(der)) } };
+    return { ...fast, fingerprints: { sha256: formatFingerprint(sha256Digest ?? sha256(der)), sha1: formatFingerprint(sha1(der)) } };
   }
   return decodeCertificateAsn1(der);
 }

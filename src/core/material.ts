@@ -114,12 +114,13 @@ const DECODE_CACHE_SIZE = 20_000;
 
 export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string> = {}, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
   const cacheable = (kind === 'certificate' || kind === 'private-key' || kind === 'public-key') && !Object.keys(headers).length;
-  const key = cacheable ? `${kind}|${label}|${toHex(sha256(der))}|${ecParameters ? toHex(ecParameters) : ''}` : undefined;
+  const digest = cacheable ? sha256(der) : undefined;
+  const key = digest ? `${kind}|${label}|${toHex(digest)}|${ecParameters ? toHex(ecParameters) : ''}` : undefined;
   const hit = key !== undefined ? decodeCache.get(key) : undefined;
   if (hit) {
     return { kind, label, range, ...hit };
   }
-  const decoded = await decodeUncached(kind, label, der, range, headers, ecParameters);
+  const decoded = await decodeUncached(kind, label, der, range, headers, ecParameters, label === 'TRUSTED CERTIFICATE' ? undefined : digest);
   if (key !== undefined) {
     const { kind: _k, label: _l, range: _r, ...rest } = decoded;
     if (decodeCache.size >= DECODE_CACHE_SIZE) {
@@ -130,14 +131,14 @@ export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Arr
   return decoded;
 }
 
-async function decodeUncached(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string>, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
+async function decodeUncached(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string>, ecParameters?: ArrayBuffer, digest?: Uint8Array): Promise<DecodedObject> {
   const base: DecodedObject = { kind, label, range };
   try {
     switch (kind) {
       case 'certificate': {
         // TRUSTED CERTIFICATE is a certificate followed by openssl trust settings; the certificate comes first.
         const certDer = label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der;
-        return { ...base, certificate: await decodeCertificate(certDer), der: certDer };
+        return { ...base, certificate: await decodeCertificate(certDer, digest), der: certDer };
       }
       case 'private-key': {
         const info = describePrivateKey(label, der, headers, ecParameters);

@@ -11,9 +11,18 @@ import { KeyPairing } from './render/hover';
 export function pairKeysInDocument(analysis: DocumentAnalysis): Map<DecodedObject, KeyPairing> {
   const pairings = new Map<DecodedObject, KeyPairing>();
   const certEntries = analysis.entries.filter(e => e.objects.some(o => o.certificate));
+  // The first certificate carrier of each owner, so a kubeconfig with 500 users pairs in one pass (every hover does this).
+  const byOwner = new Map<string, MaterialEntry>();
+  for (const e of certEntries) {
+    const key = e.carrier?.role === 'certificate' ? ownerKey(e.carrier.owner) : undefined;
+    if (key !== undefined && !byOwner.has(key)) {
+      byOwner.set(key, e);
+    }
+  }
   for (const entry of analysis.entries) {
     for (const key of entry.objects.filter(o => o.privateKey)) {
-      const partner = partnerEntry(entry, certEntries);
+      const owner = entry.carrier && ownerKey(entry.carrier.owner);
+      const partner = entry.carrier ? (owner === undefined ? undefined : byOwner.get(owner)) : partnerEntry(entry, certEntries);
       const cert = partner?.objects.find(o => o.certificate)?.certificate;
       if (!partner || !cert) {
         continue;
@@ -25,6 +34,15 @@ export function pairKeysInDocument(analysis: DocumentAnalysis): Map<DecodedObjec
     }
   }
   return pairings;
+}
+
+/** Which certificate carriers a key carrier pairs with (see partnerEntry): the same kubeconfig user, or the same YAML document. */
+function ownerKey(owner: NonNullable<MaterialEntry['carrier']>['owner']): string | undefined {
+  switch (owner.kind) {
+    case 'kubeconfig-user': return `user:${owner.index}`;
+    case 'secret': case 'other': return `document:${owner.document}`;
+    default: return undefined;
+  }
 }
 
 function partnerEntry(keyEntry: MaterialEntry, certEntries: MaterialEntry[]): MaterialEntry | undefined {

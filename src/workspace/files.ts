@@ -86,21 +86,20 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: 
 }
 
 /**
- * The real file behind a URI as it is now (device and inode for local files). An atomic rewrite
- * (renewal's temp file + rename) gives a path a new inode, so identities are re-read, never kept.
+ * The real file behind a local URI as it is now (device and inode), or undefined when it is not on
+ * disk. An atomic rewrite (renewal's temp file + rename) gives a path a new inode, so identities
+ * are re-read rather than kept.
  */
-export function currentIdentity(uri: vscode.Uri): string {
-  if (uri.scheme === 'file') {
-    try {
-      const stat = statSync(uri.fsPath);
-      if (stat.ino) {
-        return `inode:${stat.dev}:${stat.ino}`;
-      }
-    } catch {
-      // not on disk (yet): the URI is its identity
-    }
+export function currentIdentity(uri: vscode.Uri): string | undefined {
+  if (uri.scheme !== 'file') {
+    return undefined;
   }
-  return uri.toString();
+  try {
+    const stat = statSync(uri.fsPath);
+    return stat.ino ? `inode:${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const decoder = new TextDecoder('utf-8');

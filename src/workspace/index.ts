@@ -217,7 +217,7 @@ export class WorkspaceIndex extends Disposable {
       }
       const seq = this.nextSeq(key);
       const analysis = mayHoldMaterial(text) ? await this.cache.analyze(text, uri.path) : EMPTY_ANALYSIS;
-      const identity = currentIdentity(uri);
+      const identity = currentIdentity(uri) ?? previous?.identity ?? key;
       if (this.loadSeq.get(key) !== seq) {
         return;
       }

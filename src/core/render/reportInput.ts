@@ -19,8 +19,7 @@ export function isAuthority(record: CertificateRecord): boolean {
  */
 export function reportRowName(node: CertificateNode, inventory: Inventory): string {
   if (node.carrier?.owner.kind === 'kubeconfig-user') {
-    const kubeconfig = inventory.kubeconfigs.find(k => k.file === node.file);
-    const users = kubeconfig?.users.length ?? 1;
+    const users = node.file.kubeconfigs[0]?.users.length ?? inventory.kubeconfigs.find(k => k.file === node.file)?.users.length ?? 1;
     return users > 1 ? `${node.file.relativePath} › ${node.carrier.owner.name}` : node.file.relativePath;
   }
   return node.where;
