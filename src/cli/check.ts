@@ -125,6 +125,9 @@ interface Held {
  */
 export class DiskScanner {
   private readonly held = new Map<string, Held>();
+  /** The last scan's links, reused when nothing was re-read and no file came or went (as the index skips its rebuild). */
+  private linked: { files: readonly ScannedFile[]; inventory: Inventory } | undefined;
+  private checked: { inventory: Inventory; optionsKey: string; now: Date; findings: Finding[] } | undefined;
   private readonly filter: PathFilter;
   private readonly excluded: RegExp[];
   readonly cache: AnalysisCache;
@@ -182,6 +185,23 @@ export class DiskScanner {
     }
     const files = reported(kept);
     stats.materialFiles = files.length;
+    const unchanged = stats.read === 0 && this.linked !== undefined && sameFiles(this.linked.files, files);
+    const inventory = unchanged ? this.linked!.inventory : await this.link(files);
+    this.linked = { files, inventory };
+    lap('inventory');
+    const now = checkOptions.now ?? new Date();
+    // Findings only move with the clock: an unchanged inventory re-checked within a minute gives the same list.
+    const optionsKey = JSON.stringify({ ...checkOptions, now: undefined });
+    const previous = this.checked;
+    const findings = previous && previous.inventory === inventory && previous.optionsKey === optionsKey && Math.abs(now.getTime() - previous.now.getTime()) < 60_000
+      ? previous.findings
+      : runChecks(inventory, { ...checkOptions, now });
+    this.checked = { inventory, optionsKey, now: previous?.findings === findings ? previous.now : now, findings };
+    lap('checks');
+    return { roots, files, inventory, findings, now, stats };
+  }
+
+  private link(files: readonly ScannedFile[]): Promise<Inventory> {
     const used = new Set<DocumentAnalysis>();
     const inputs: InventoryInput[] = files.map(file => {
       // Two files with the same text share one cached analysis; each needs objects of its own.
@@ -189,12 +209,7 @@ export class DiskScanner {
       used.add(file.analysis);
       return { uri: file.uri, relativePath: file.relativePath, analysis };
     });
-    const inventory = await buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files) });
-    lap('inventory');
-    const now = checkOptions.now ?? new Date();
-    const findings = runChecks(inventory, { ...checkOptions, now });
-    lap('checks');
-    return { roots, files, inventory, findings, now, stats };
+    return buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files) });
   }
 
   /** Candidate files under a folder: excluded folders are never walked; symlinked folders are followed once. */
@@ -572,4 +587,8 @@ export function toTable(result: ScanResult): string {
   }
   out.push('', `Scanned ${result.stats.candidates} file(s), ${result.stats.materialFiles} with certificates or keys${result.stats.tooLarge ? `, ${result.stats.tooLarge} over the ${DEFAULT_MAX_FILE_SIZE_KB} KB cap skipped` : ''}.`);
   return out.join('\n') + '\n';
+}
+
+function sameFiles(a: readonly ScannedFile[], b: readonly ScannedFile[]): boolean {
+  return a.length === b.length && a.every((file, i) => file.uri === b[i].uri && file.analysis === b[i].analysis);
 }
