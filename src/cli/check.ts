@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
-import { CHECK_CODES, CheckCode, CheckOptions, Finding, Severity, runChecks } from '../core/checks';
+import { CHECK_CODES, CheckCode, CheckOptions, Finding, RULES_URL, Severity, runChecks } from '../core/checks';
 import { Inventory, InventoryInput, ResolvedPathCarrier, buildInventory } from '../core/inventory';
 import { TextRange } from '../core/pem';
 import { renderExpiryReport } from '../core/render/report';
@@ -44,7 +44,6 @@ type FailOn = (typeof FAIL_ON)[number];
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1 };
 
 /** Where each rule is explained: the README's section named after the code (as the Problems panel links). */
-const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
 
 export const checkCommand: Command = {
   name: 'check',

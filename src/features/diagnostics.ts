@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RULES_URL } from '../core/checks';
 import { TextRange } from '../core/pem';
 import { Services } from '../services';
 import { Disposable } from '../util/dispose';
@@ -7,7 +8,6 @@ import type { IndexSnapshot } from '../workspace/index';
 import { EMPTY_LINE_INDEX } from '../workspace/lineIndex';
 
 /** Where each rule is explained: the README's section named after the code. */
-export const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

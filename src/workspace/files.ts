@@ -102,13 +102,3 @@ export function currentIdentity(uri: vscode.Uri): string | undefined {
   }
 }
 
-const decoder = new TextDecoder('utf-8');
-
-/** The file as text, or undefined for binary content (DER): a NUL byte, or a DER SEQUENCE header with a long length. */
-export function decodeText(bytes: Uint8Array): string | undefined {
-  const head = bytes.subarray(0, 8192);
-  if (head.includes(0) || (bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80)) {
-    return undefined;
-  }
-  return decoder.decode(bytes);
-}

@@ -6,7 +6,8 @@ import { AnalysisCache, mayHoldMaterial } from './analysisCache';
 import { forEachConcurrent } from './async';
 import { BuildResult, buildWorkspace } from './build';
 import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from './discovery';
-import { currentIdentity, decodeText, readCandidate } from './files';
+import { currentIdentity, readCandidate } from './files';
+import { decodeFileText } from '../core/analyze';
 import { EMPTY_ANALYSIS, FileOrigin, IndexedFile } from './model';
 import { readSettings } from '../settings';
 import { DocumentOverlays } from './overlays';
@@ -316,7 +317,7 @@ export class WorkspaceIndex extends Disposable {
     let text: string | undefined;
     let analysis: DocumentAnalysis = EMPTY_ANALYSIS;
     if (read.bytes) {
-      text = decodeText(read.bytes);
+      text = decodeFileText(read.bytes);
       if (text === undefined) {
         analysis = await analyzeBinary(read.bytes);
       } else if (mayHoldMaterial(text)) {

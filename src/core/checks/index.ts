@@ -36,6 +36,9 @@ import { checkWeakSignature } from './weakSignature';
 
 export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
+/** Where each rule is explained: README's section named after the code (diagnostics' code links, SARIF helpUri). */
+export const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
+
 /** Every code a rule can report, with its usual severity and one line saying what it means (README, CLI, diagnostics' code links). */
 export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: string }> = {
   'cert-expired': { severity: 'error', description: 'The certificate is past its NotAfter date: "x509: certificate has expired or is not yet valid".' },
