@@ -54,6 +54,8 @@ function stage(name, fn) {
 
 stage('build', () => sh('node', ['esbuild.mjs']) || sh('npx', ['tsc', '-p', '.', '--noEmit']));
 stage('compile-tests', () => sh('npx', ['tsc', '-p', 'test/tsconfig.json']));
+// The real VS Code (code-server + Node 24 from npm) is installed once, before anything needs it.
+stage('runtime', () => sh(process.execPath, ['scripts/vscode/runtime.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] }));
 stage('unit', () => sh(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...fs.readdirSync(path.join(ROOT, 'out/test/unit')).filter(f => f.endsWith('.test.js')).map(f => `out/test/unit/${f}`)]));
 
 const { runSuite } = await import('./test-integration.mjs');

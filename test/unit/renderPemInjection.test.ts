@@ -1,8 +1,8 @@
 // The PEM injection grammar tokenised with VS Code's own TextMate engine and YAML grammar: PEM in
 // YAML block scalars (`|`, `|-`, `|2`, in sequences) must be highlighted, and must end where the
 // scalar ends. Regression: the YAML grammar consumes a block scalar's indentation before
-// injections run, so a `^\s*-----BEGIN` pattern never matched. Skipped when the VS Code runtime
-// (installed by the integration launcher into .vscode-test/) is absent.
+// injections run, so a `^\s*-----BEGIN` pattern never matched. Needs the VS Code runtime, which the
+// test command installs into .vscode-test/ before the unit stage (scripts/test-all.mjs).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -46,7 +46,11 @@ async function tokenize(text: string): Promise<Token[][]> {
 
 const scopesOf = (line: Token[], text: string) => line.find(t => t.text.includes(text))?.scopes ?? [];
 
-describe('PEM injection into YAML', { skip: !available && 'the VS Code runtime is not installed (.vscode-test/)' }, () => {
+describe('PEM injection into YAML', () => {
+  it('has VS Code\'s TextMate engine and YAML grammar at hand (run `node scripts/vscode/runtime.mjs`)', () => {
+    assert.ok(available, `VS Code runtime not found under ${VSCODE}`);
+  });
+
   it('highlights PEM in block scalars and stops where the scalar ends', async () => {
     const lines = await tokenize([
       'stringData:',
