@@ -119,6 +119,7 @@ rows.push(
   ['hover, 5 MB kubeconfig p50 / p95', `${fmt(hover.hover.p50)} / ${fmt(hover.hover.p95)}`, '', '', 'p95 ≤ 10 ms', hover.hover.p95 <= 10 ? 'yes' : 'NO'],
   ['CodeLens, 5 MB kubeconfig p50 / p95', `${fmt(hover.codeLens.p50)} / ${fmt(hover.codeLens.p95)}`, '', '', 'p95 ≤ 10 ms', hover.codeLens.p95 <= 10 ? 'yes' : 'NO'],
   ['  first parse of that kubeconfig', fmt(hover.firstParseMs), '', '', '', ''],
+  ['memory growth holding the scanned workspace (RSS)', `${scan.growthMB} MB`, '', '', '≤ 300 MB', scan.growthMB <= 300 ? 'yes' : 'NO'],
   ['bundle dist/extension.js (production)', `${(bundleBytes / 1048576).toFixed(2)} MB`, '', '', '≤ 1.5 MB', bundleBytes <= 1.5 * 1048576 ? 'yes' : 'NO'],
   ['activation (require + activate, median of 5)', activationError ? `failed: ${activationError.split('\n')[0]}` : `${fmt(activationMs)} (${fmt(requireMs)} + ${fmt(activateMs)})`, '', '', '≤ 50 ms', activationError ? 'NO' : activationMs <= 50 ? 'yes' : 'NO'],
 );

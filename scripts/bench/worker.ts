@@ -98,6 +98,7 @@ function baseline(dir: string): void {
 
 async function scan(dir: string): Promise<void> {
   const scanner = new DiskScanner();
+  const before = process.memoryUsage();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const cold = await scanner.scan([dir]);
@@ -120,6 +121,8 @@ async function scan(dir: string): Promise<void> {
     findingsByCode: byCode,
     sameFindings: warm.findings.length === cold.findings.length,
     heapMB: Math.round(process.memoryUsage().heapUsed / 1048576),
+    // What holding the scanned workspace costs, as the extension host would hold it between scans.
+    growthMB: Math.round((process.memoryUsage().rss - before.rss) / 1048576),
   });
 }
 

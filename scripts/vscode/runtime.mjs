@@ -5,10 +5,10 @@
 // Chromium and the C headers come from apt; this module only checks for them and says what to install.
 //
 // Usage as a CLI: node scripts/vscode/runtime.mjs      (installs if needed, prints the paths as JSON)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmInstall, withLock } from '../install.mjs';
 
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -50,47 +50,6 @@ function missingAptPackages(p, needBuild) {
   const missing = fs.existsSync(p.chromium) ? [] : [...APT_RUN];
   if (needBuild) { for (const [pkg, file] of Object.entries(APT_BUILD)) { if (!fs.existsSync(file)) { missing.push(pkg); } } }
   return missing;
-}
-
-/** Runs a command with all output in logFile; on failure shows the log's tail, since npm errors end up there. */
-function run(cmd, args, { cwd, env, logFile }) {
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'a');
-    fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
-    child.on('error', e => { fs.closeSync(out); reject(e); });
-    child.on('exit', code => {
-      fs.closeSync(out);
-      if (code === 0) { resolve(); return; }
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-      reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}); last lines of ${logFile}:\n${tail}`));
-    });
-  });
-}
-
-async function npmInstall(folder, spec, env, logFile) {
-  fs.mkdirSync(folder, { recursive: true });
-  const pj = path.join(folder, 'package.json');
-  if (!fs.existsSync(pj)) { fs.writeFileSync(pj, JSON.stringify({ name: path.basename(folder), private: true }) + '\n'); }
-  // --foreground-scripts: node-gyp output goes to the log, which is what you need when a build fails.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', spec], { cwd: folder, env, logFile });
-}
-
-/** A directory lock so two test runs starting together don't install into the same folder at once. */
-async function withLock(dir, fn) {
-  const lock = path.join(dir, '.install-lock');
-  for (;;) {
-    try { fs.mkdirSync(lock); fs.writeFileSync(path.join(lock, 'pid'), String(process.pid)); break; } catch (e) {
-      if (e.code !== 'EEXIST') { throw e; }
-      let owner = NaN;
-      try { owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
-      let alive = true;
-      if (owner) { try { process.kill(owner, 0); } catch { alive = false; } }
-      if (!alive) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  }
-  try { return await fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
 }
 
 /**

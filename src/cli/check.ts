@@ -1,17 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { CHECK_CODES, CheckCode, CheckOptions, Finding, RULES_URL, Severity, runChecks } from '../core/checks';
-import { Inventory, InventoryInput, ResolvedPathCarrier, buildInventory } from '../core/inventory';
+import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory';
 import { TextRange } from '../core/pem';
 import { renderExpiryReport } from '../core/render/report';
 import { expiryReportFromInventory } from '../core/render/reportInput';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../scanDefaults';
 import { AnalysisCache, mayHoldMaterial } from '../workspace/analysisCache';
 import { PathFilter, globToRegExp } from '../workspace/glob';
-import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError } from './command';
+import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 
 const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif] [--fail-on error|warning|information|none]
                       DIR|FILE...
@@ -201,13 +200,7 @@ export class DiskScanner {
   }
 
   private link(files: readonly ScannedFile[]): Promise<Inventory> {
-    const used = new Set<DocumentAnalysis>();
-    const inputs: InventoryInput[] = files.map(file => {
-      // Two files with the same text share one cached analysis; each needs objects of its own.
-      const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
-      used.add(file.analysis);
-      return { uri: file.uri, relativePath: file.relativePath, analysis };
-    });
+    const inputs = inventoryInputs(files, file => ({ uri: file.uri, relativePath: file.relativePath }));
     return buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files) });
   }
 
@@ -352,32 +345,18 @@ function resolvePathCarriers(files: readonly ScannedFile[]): ResolvedPathCarrier
     byPath.set(f.path, f);
     byPath.set(f.identity, f);
   }
-  const out: ResolvedPathCarrier[] = [];
-  for (const file of files) {
-    for (const entry of file.analysis.entries) {
-      const carrier = entry.carrier;
-      if (carrier?.encoding !== 'path' || !carrier.value.trim()) {
-        continue;
-      }
-      const target = path.resolve(path.dirname(file.path), carrier.value.trim());
-      let found = byPath.get(target);
-      if (!found) {
-        try {
-          found = byPath.get(fs.realpathSync(target));
-        } catch {
-          // not there: the checks report the carrier as it stands
-        }
-      }
-      if (found) {
-        out.push({ uri: file.uri, carrierPath: carrier.path, targetUri: found.uri });
+  return resolveCarriers(files, f => f.uri, (file, value) => {
+    const target = path.resolve(path.dirname(file.path), value);
+    let found = byPath.get(target);
+    if (!found) {
+      try {
+        found = byPath.get(fs.realpathSync(target));
+      } catch {
+        // not there: the checks report the carrier as it stands
       }
     }
-  }
-  return out;
-}
-
-function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
-  return { ...analysis, entries: analysis.entries.map(e => ({ ...e, objects: e.objects.map(o => ({ ...o })) })) };
+    return found?.uri;
+  });
 }
 
 // ------------------------------------------------------------------ output
@@ -389,32 +368,15 @@ interface CheckArgs {
 }
 
 function parse(args: string[]): CheckArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        'fail-on': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
   if (values.help) {
     return 'help';
   }
-  const format = (values.format ?? 'table') as Format;
-  if (!FORMATS.includes(format)) {
-    throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}, got ${values.format}`);
-  }
-  const failOn = (values['fail-on'] ?? 'error') as FailOn;
-  if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError(`--fail-on: expected one of ${FAIL_ON.join(', ')}, got ${values['fail-on']}`);
-  }
+  const format = oneOf('format', values.format, FORMATS, 'table');
+  const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON, 'error');
   if (!positionals.length) {
     throw new UsageError('missing the folders or files to check');
   }

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
-import { CertificateInfo } from '../core/certificate';
+import { checkLines, subjectOf } from '../core/render/verification';
 import { VerificationResult, VerifyPurpose, goTime, verifyChain } from '../core/verify';
-import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError } from './command';
+import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { readCertificates } from './files';
 
 const SYNOPSIS = `Usage: pki-lens verify --ca FILE [--untrusted FILE] [--at ISO-8601] [--host NAME|IP]
@@ -47,25 +46,14 @@ interface VerifyArgs {
 }
 
 function parse(args: string[]): VerifyArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ca: { type: 'string', multiple: true },
-        untrusted: { type: 'string', multiple: true },
-        at: { type: 'string' },
-        host: { type: 'string' },
-        purpose: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    ca: { type: 'string', multiple: true },
+    untrusted: { type: 'string', multiple: true },
+    at: { type: 'string' },
+    host: { type: 'string' },
+    purpose: { type: 'string' },
+    format: { type: 'string' },
+  });
   if (values.help) {
     return 'help';
   }
@@ -83,10 +71,7 @@ function parse(args: string[]): VerifyArgs | 'help' {
       throw new UsageError(`--at: not an ISO-8601 time: ${values.at}`);
     }
   }
-  const purpose = (values.purpose ?? 'serverAuth') as VerifyPurpose;
-  if (!PURPOSES.includes(purpose)) {
-    throw new UsageError(`--purpose: expected one of ${PURPOSES.join(', ')}, got ${values.purpose}`);
-  }
+  const purpose = oneOf('purpose', values.purpose, PURPOSES, 'serverAuth');
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') {
     throw new UsageError(`--format: expected text or json, got ${format}`);
@@ -136,10 +121,6 @@ function roleOf(result: VerificationResult, i: number): Role {
   return i === result.path.length - 1 && result.trusted ? 'root' : 'intermediate';
 }
 
-function name(info: CertificateInfo): string {
-  return info.subject.text || '(empty subject)';
-}
-
 /** The stable JSON shape of `pki-lens verify --format json`. */
 export function toJson(result: VerificationResult, warnings: string[] = []) {
   return {
@@ -152,7 +133,7 @@ export function toJson(result: VerificationResult, warnings: string[] = []) {
     trusted: result.trusted,
     path: result.path.map((c, i) => ({
       role: roleOf(result, i),
-      subject: name(c),
+      subject: subjectOf(c),
       issuer: c.issuer.text,
       serialNumber: c.serialNumber,
       notBefore: goTime(c.notBefore),
@@ -167,7 +148,7 @@ export function toJson(result: VerificationResult, warnings: string[] = []) {
 function toText(result: VerificationResult, leafFile: string): string {
   const lines: string[] = [];
   const leaf = result.path[0];
-  lines.push(`${result.ok ? 'OK' : 'FAILED'}: ${name(leaf)} (${leafFile})`);
+  lines.push(`${result.ok ? 'OK' : 'FAILED'}: ${subjectOf(leaf)} (${leafFile})`);
   const applied = [`at ${goTime(result.at)}`, `purpose ${result.purpose}`];
   if (result.host) {
     applied.push(`host ${result.host}`);
@@ -179,17 +160,9 @@ function toText(result: VerificationResult, leafFile: string): string {
   lines.push('', 'Path:');
   result.path.forEach((c, i) => {
     const role = roleOf(result, i) === 'root' ? 'trusted root' : roleOf(result, i);
-    lines.push(`  [${i}] ${name(c)}  (${role}${i === 0 && result.trusted && result.path.length === 1 ? ', trusted' : ''}; ${goTime(c.notBefore)} .. ${goTime(c.notAfter)})`);
+    lines.push(`  [${i}] ${subjectOf(c)}  (${role}${i === 0 && result.trusted && result.path.length === 1 ? ', trusted' : ''}; ${goTime(c.notBefore)} .. ${goTime(c.notAfter)})`);
   });
-  lines.push('', 'Checks:');
-  for (const check of result.checks) {
-    const mark = check.advisory ? 'note' : check.ok ? 'ok' : 'FAIL';
-    const where = check.certificate !== undefined ? `[${check.certificate}] ` : '';
-    lines.push(`  ${mark.padEnd(4)}  ${check.name.padEnd(19)} ${where}${check.message}`);
-    if (check.detail && (!check.ok || check.advisory)) {
-      lines.push(`  ${''.padEnd(4)}  ${''.padEnd(19)} ${' '.repeat(where.length)}${check.detail}`);
-    }
-  }
+  lines.push('', 'Checks:', ...checkLines(result.checks));
   if (result.errors.length) {
     lines.push('', 'Errors (in Go\'s words, first = what Go reports):');
     for (const e of result.errors) {

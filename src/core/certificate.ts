@@ -5,7 +5,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { digest, toHex } from './bytes';
 import { children, readTlv } from './der';
-import { decodeCertificateFast } from './fastCertificate';
+import { decodeCertificateFast, serialHex } from './fastCertificate';
 import { sha1, sha256 } from './sha';
 import { DistinguishedName, formatName, nameFromAsn } from './name';
 import { EXTENDED_KEY_USAGES, KEY_USAGE_NAMES, extensionName, signatureAlgorithmName } from './oids';
@@ -226,23 +226,3 @@ function invalidValidityTime(der: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** INTEGER bytes to openssl's serial spelling: minimal uppercase hex, negative serials with a leading '-'. */
-function serialHex(bytes: Uint8Array): string {
-  if (bytes.length && bytes[0] & 0x80) {
-    // two's complement negative: negate to print the magnitude as openssl does
-    const neg = new Uint8Array(bytes.length);
-    let carry = 1;
-    for (let i = bytes.length - 1; i >= 0; i--) {
-      const v = (~bytes[i] & 0xff) + carry;
-      neg[i] = v & 0xff;
-      carry = v >> 8;
-    }
-    return '-' + stripZeros(toHex(neg).toUpperCase());
-  }
-  return stripZeros(toHex(bytes).toUpperCase());
-}
-
-function stripZeros(hex: string): string {
-  const s = hex.replace(/^(00)+/, '');
-  return s === '' ? '00' : s;
-}

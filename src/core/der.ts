@@ -12,13 +12,16 @@ export interface Tlv {
   end: number;
 }
 
-/** The TLV at `offset`, within `limit`. Definite, minimal-enough lengths only (no BER indefinite form). */
-export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv | undefined {
+/**
+ * The TLV at `offset`, within `limit`. Definite, minimal-enough lengths only (no BER indefinite form);
+ * `lenient` also accepts non-minimal lengths and reads a high tag number's first byte as the tag.
+ */
+export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length, lenient = false): Tlv | undefined {
   if (offset + 2 > limit) {
     return undefined;
   }
   const tag = bytes[offset];
-  if ((tag & 0x1f) === 0x1f) {
+  if ((tag & 0x1f) === 0x1f && !lenient) {
     return undefined; // high tag numbers never occur in the structures read here
   }
   let length = bytes[offset + 1];
@@ -32,7 +35,7 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length)
     for (let i = 0; i < n; i++) {
       length = length * 256 + bytes[offset + 2 + i];
     }
-    if (length < 0x80) {
+    if (length < 0x80 && !lenient) {
       return undefined; // non-minimal length: not DER, let the full decoder judge it
     }
     header += n;

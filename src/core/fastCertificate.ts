@@ -7,7 +7,7 @@
  * which stays the reference for every odd certificate and for every error message. A unit test
  * holds both tiers equal over the fixtures, the cryptography vectors and the fuzzer's mutants.
  */
-import { toHex } from './bytes';
+import { bytesEqual, toHex } from './bytes';
 import type { CertificateInfo, ExtendedKeyUsageInfo, SubjectAltName } from './certificate';
 import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf8String } from './der';
 import type { PublicKeyInfo } from './keys';
@@ -80,7 +80,7 @@ function walk(der: Uint8Array): Omit<CertificateInfo, 'fingerprints'> {
     publicKey,
     signatureAlgorithm: { oid: signatureOid, name: signatureAlgorithmName(signatureOid) },
     extensions: [],
-    selfIssued: sameBytes(subject.der, issuer.der),
+    selfIssued: bytesEqual(subject.der, issuer.der),
     isCa: false,
     der,
   };
@@ -133,18 +133,6 @@ function plain(der: Uint8Array, tlv: Tlv, depth = 0): void {
     case 0x17: case 0x18: need(timeValue(der, tlv)); return;
     default: throw UNUSUAL;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) {
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // ------------------------------------------------------------------ names

@@ -8,12 +8,14 @@
  * pairs and cached by (certificate, issuer) fingerprints across builds.
  */
 import { DocumentAnalysis, MaterialEntry } from './analyze';
-import { toArrayBuffer, toHex } from './bytes';
+import { toHex } from './bytes';
+import { push } from './collections';
 import { CarrierLocation, KubeconfigModel } from './carriers';
 import { CertificateInfo } from './certificate';
 import { PrivateKeyInfo, PublicKeyInfo } from './keys';
 import { DecodedObject } from './material';
 import { TextRange } from './pem';
+import { SignatureCheck, VerifyKeyCache, verifyCertificateSignature } from './signature';
 
 /** One analysed file, as the workspace layer hands it over. */
 export interface InventoryInput {
@@ -213,15 +215,55 @@ export interface InventoryStats {
   milliseconds: number;
 }
 
+/**
+ * Inventory inputs for files: two files with the same text share one cached analysis, and the
+ * inventory maps decoded objects to their node, so each file must bring objects of its own.
+ */
+export function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files: readonly F[], describe: (file: F) => Omit<InventoryInput, 'analysis'>): InventoryInput[] {
+  const used = new Set<DocumentAnalysis>();
+  return files.map(file => {
+    const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
+    used.add(file.analysis);
+    return { ...describe(file), analysis };
+  });
+}
+
+function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
+  return { ...analysis, entries: analysis.entries.map(e => ({ ...e, objects: e.objects.map(o => ({ ...o })) })) };
+}
+
+/**
+ * kubeconfig `client-certificate: ../pki/admin.crt` style references of the files, each followed by
+ * `resolve` (given the file and the trimmed path) to the URI of an input; those it cannot follow are left out.
+ */
+export function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined): ResolvedPathCarrier[] {
+  const out: ResolvedPathCarrier[] = [];
+  for (const file of files) {
+    for (const entry of file.analysis.entries) {
+      const carrier = entry.carrier;
+      if (carrier?.encoding !== 'path' || !carrier.value.trim()) {
+        continue;
+      }
+      const targetUri = resolve(file, carrier.value.trim());
+      if (targetUri !== undefined) {
+        out.push({ uri: uriOf(file), carrierPath: carrier.path, targetUri });
+      }
+    }
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ signatures
 
-export type SignatureCheck = 'valid' | 'invalid' | 'unsupported';
+export type { SignatureCheck };
 
 /** Verification results by (certificate, issuer) fingerprints, and imported issuer keys, kept across builds. */
 export class SignatureCache {
   private readonly results = new Map<string, SignatureCheck>();
-  private readonly keys = new Map<string, Promise<CryptoKey | undefined>>();
-  constructor(private readonly maxEntries = 200_000) {}
+  readonly keys: VerifyKeyCache;
+  constructor(private readonly maxEntries = 200_000) {
+    this.keys = new VerifyKeyCache(maxEntries);
+  }
 
   get(cert: CertificateInfo, issuer: CertificateInfo): SignatureCheck | undefined {
     return this.results.get(pairKey(cert, issuer));
@@ -232,20 +274,6 @@ export class SignatureCache {
       this.results.clear(); // crude but bounded; a rebuild re-verifies what it still needs
     }
     this.results.set(pairKey(cert, issuer), result);
-  }
-
-  /** An issuer's public key imported for WebCrypto, once per key and hash. */
-  importKey(issuer: CertificateInfo, algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm, hash: string): Promise<CryptoKey | undefined> {
-    const id = `${issuer.fingerprints.sha256}|${hash}`;
-    let key = this.keys.get(id);
-    if (!key) {
-      if (this.keys.size >= this.maxEntries) {
-        this.keys.clear();
-      }
-      key = globalThis.crypto.subtle.importKey('spki', toArrayBuffer(issuer.publicKey.spki), algorithm, false, ['verify']).catch(() => undefined);
-      this.keys.set(id, key);
-    }
-    return key;
   }
 
   get size(): number {
@@ -259,85 +287,6 @@ function pairKey(cert: CertificateInfo, issuer: CertificateInfo): string {
 
 const sharedCache = new SignatureCache();
 
-/** Signature algorithms WebCrypto verifies directly; the others go through @peculiar/x509 or cannot be checked. */
-const FAST_SIGNATURES: Record<string, { family: 'RSA' | 'EC' | 'Ed25519'; hash: string }> = {
-  '1.2.840.113549.1.1.5': { family: 'RSA', hash: 'SHA-1' },
-  '1.2.840.113549.1.1.11': { family: 'RSA', hash: 'SHA-256' },
-  '1.2.840.113549.1.1.12': { family: 'RSA', hash: 'SHA-384' },
-  '1.2.840.113549.1.1.13': { family: 'RSA', hash: 'SHA-512' },
-  '1.2.840.10045.4.1': { family: 'EC', hash: 'SHA-1' },
-  '1.2.840.10045.4.3.2': { family: 'EC', hash: 'SHA-256' },
-  '1.2.840.10045.4.3.3': { family: 'EC', hash: 'SHA-384' },
-  '1.2.840.10045.4.3.4': { family: 'EC', hash: 'SHA-512' },
-  '1.3.101.112': { family: 'Ed25519', hash: '' },
-};
-/** RSASSA-PSS: parameters live in the AlgorithmIdentifier; @peculiar/x509 reads them. */
-const PSS = '1.2.840.113549.1.1.10';
-const EC_SIZES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
-
-interface DerElement {
-  tag: number;
-  start: number;
-  contentStart: number;
-  end: number;
-}
-
-function derElement(bytes: Uint8Array, offset: number): DerElement | undefined {
-  if (offset + 2 > bytes.length) {
-    return undefined;
-  }
-  let length = bytes[offset + 1];
-  let header = 2;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    if (n === 0 || n > 4 || offset + 2 + n > bytes.length) {
-      return undefined;
-    }
-    length = 0;
-    for (let i = 0; i < n; i++) {
-      length = length * 256 + bytes[offset + 2 + i];
-    }
-    header += n;
-  }
-  const end = offset + header + length;
-  return end <= bytes.length ? { tag: bytes[offset], start: offset, contentStart: offset + header, end } : undefined;
-}
-
-/** The signed bytes and the signature value of a DER certificate. */
-function certificateParts(der: Uint8Array): { tbs: Uint8Array; signature: Uint8Array } | undefined {
-  const outer = derElement(der, 0);
-  const tbs = outer && derElement(der, outer.contentStart);
-  const algorithm = tbs && derElement(der, tbs.end);
-  const bits = algorithm && derElement(der, algorithm.end);
-  if (!tbs || !bits || bits.tag !== 0x03 || bits.end - bits.contentStart < 2) {
-    return undefined;
-  }
-  return { tbs: der.subarray(tbs.start, tbs.end), signature: der.subarray(bits.contentStart + 1, bits.end) };
-}
-
-/** ECDSA-Sig-Value (DER SEQUENCE of r, s) to the fixed-width r‖s WebCrypto expects. */
-function ecdsaRaw(signature: Uint8Array, size: number): Uint8Array | undefined {
-  const seq = derElement(signature, 0);
-  const r = seq && derElement(signature, seq.contentStart);
-  const s = r && derElement(signature, r.end);
-  if (!s || r.tag !== 0x02 || s.tag !== 0x02) {
-    return undefined;
-  }
-  const out = new Uint8Array(size * 2);
-  for (const [el, at] of [[r, 0], [s, size]] as const) {
-    let from = el.contentStart;
-    while (from < el.end - 1 && signature[from] === 0) {
-      from++;
-    }
-    const len = el.end - from;
-    if (len > size) {
-      return undefined;
-    }
-    out.set(signature.subarray(from, el.end), at + size - len);
-  }
-  return out;
-}
-
 /**
  * Does `issuer`'s key verify `cert`'s signature? WebCrypto directly for RSA PKCS#1 v1.5, ECDSA and
  * Ed25519 with the imported key cached per issuer (≈0.03–0.1 ms a check against ≈1–2 ms through
@@ -349,71 +298,9 @@ export async function verifySignature(cert: CertificateInfo, issuer: Certificate
   if (known) {
     return known;
   }
-  const result = await computeSignature(cert, issuer, cache);
+  const result = await verifyCertificateSignature(cert.der, cert.signatureAlgorithm.oid, issuer.publicKey, { cache: cache.keys, owner: issuer.fingerprints.sha256 });
   cache.set(cert, issuer, result);
   return result;
-}
-
-async function computeSignature(cert: CertificateInfo, issuer: CertificateInfo, cache: SignatureCache): Promise<SignatureCheck> {
-  const oid = cert.signatureAlgorithm.oid;
-  const fast = FAST_SIGNATURES[oid];
-  const key = issuer.publicKey;
-  if (fast) {
-    const parts = certificateParts(cert.der);
-    if (!parts) {
-      return 'invalid';
-    }
-    let algorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm;
-    let signature: Uint8Array | undefined = parts.signature;
-    let verifyAlgorithm: Algorithm | EcdsaParams;
-    if (fast.family === 'RSA') {
-      if (key.algorithm !== 'RSA') {
-        return 'invalid';
-      }
-      algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: fast.hash };
-      verifyAlgorithm = { name: 'RSASSA-PKCS1-v1_5' };
-    } else if (fast.family === 'EC') {
-      if (key.algorithm !== 'EC') {
-        return 'invalid';
-      }
-      const size = key.curve ? EC_SIZES[key.curve] : undefined;
-      if (!size) {
-        return 'unsupported';
-      }
-      algorithm = { name: 'ECDSA', namedCurve: key.curve! };
-      verifyAlgorithm = { name: 'ECDSA', hash: fast.hash } as EcdsaParams;
-      signature = ecdsaRaw(parts.signature, size);
-      if (!signature) {
-        return 'invalid';
-      }
-    } else {
-      if (key.algorithm !== 'Ed25519') {
-        return 'invalid';
-      }
-      algorithm = { name: 'Ed25519' };
-      verifyAlgorithm = { name: 'Ed25519' };
-    }
-    const imported = await cache.importKey(issuer, algorithm, fast.hash);
-    if (!imported) {
-      return key.algorithm === 'Ed25519' ? 'unsupported' : 'invalid';
-    }
-    try {
-      const ok = await globalThis.crypto.subtle.verify(verifyAlgorithm, imported, toArrayBuffer(signature), toArrayBuffer(parts.tbs));
-      return ok ? 'valid' : 'invalid';
-    } catch {
-      return 'invalid';
-    }
-  }
-  if (oid === PSS && (key.algorithm === 'RSA' || key.algorithm === 'RSA-PSS')) {
-    try {
-      // Loaded on demand: @peculiar/x509 needs reflect-metadata, which the entry point provides.
-      const { X509Certificate } = await import('@peculiar/x509');
-      return (await new X509Certificate(toArrayBuffer(cert.der)).verify({ publicKey: toArrayBuffer(key.spki), signatureOnly: true })) ? 'valid' : 'invalid';
-    } catch {
-      return 'unsupported';
-    }
-  }
-  return 'unsupported';
 }
 
 /** Run async jobs with a bounded number in flight (WebCrypto work goes to the libuv pool). */
@@ -448,15 +335,6 @@ function parentPath(carrier: CarrierLocation): string {
 
 function inDate(cert: CertificateInfo, now: number): boolean {
   return cert.notBefore.getTime() <= now && now <= cert.notAfter.getTime();
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
-  }
 }
 
 /**

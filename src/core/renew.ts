@@ -7,6 +7,7 @@ import {
 import { PublicKeyInfo, completePublicKey, describePrivateKey } from './keys';
 import { extensionName } from './oids';
 import { toPem } from './pem';
+import { verifySignedData } from './signature';
 
 /**
  * Re-issuing certificates. The new TBSCertificate is assembled from the old certificate's raw DER
@@ -671,69 +672,19 @@ function signatureAlgorithmFor(key: SigningKey): Uint8Array {
   return tlv(0x30, oidBytes(id.oid), id.nullParams ? new Uint8Array([0x05, 0x00]) : new Uint8Array(0));
 }
 
-/** How to verify a signature made with the given signature algorithm OID. */
-const VERIFY_BY_OID: Record<string, { family: SigningKey['family']; hash?: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' }> = {
-  '1.2.840.113549.1.1.5': { family: 'RSA', hash: 'SHA-1' },
-  '1.2.840.113549.1.1.11': { family: 'RSA', hash: 'SHA-256' },
-  '1.2.840.113549.1.1.12': { family: 'RSA', hash: 'SHA-384' },
-  '1.2.840.113549.1.1.13': { family: 'RSA', hash: 'SHA-512' },
-  '1.2.840.10045.4.1': { family: 'ECDSA', hash: 'SHA-1' },
-  '1.2.840.10045.4.3.2': { family: 'ECDSA', hash: 'SHA-256' },
-  '1.2.840.10045.4.3.3': { family: 'ECDSA', hash: 'SHA-384' },
-  '1.2.840.10045.4.3.4': { family: 'ECDSA', hash: 'SHA-512' },
-  '1.3.101.112': { family: 'Ed25519' },
-};
-
-const CURVE_BYTES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
-
 /** ECDSA signatures: WebCrypto speaks r||s, X.509 speaks SEQUENCE { r INTEGER, s INTEGER }. */
 function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   const half = raw.length / 2;
   return tlv(0x30, unsignedInteger(raw.subarray(0, half)), unsignedInteger(raw.subarray(half)));
 }
 
-function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
-  const seq = readTlv(der, 0);
-  const out = new Uint8Array(size * 2);
-  children(der, seq).slice(0, 2).forEach((t, i) => {
-    let v = der.subarray(t.contentStart, t.end);
-    while (v.length > size && v[0] === 0) {
-      v = v.subarray(1);
-    }
-    if (v.length > size) {
-      throw new Error('ECDSA signature integer too long for the curve');
-    }
-    out.set(v, i * size + size - v.length);
-  });
-  return out;
-}
-
 /**
  * True when the certificate's signature verifies with the public key, false when it does not,
- * undefined when it cannot be told here (an algorithm WebCrypto does not offer).
+ * undefined when it cannot be told here (an algorithm WebCrypto does not offer, RSA-PSS included).
  */
 async function verifySignature(cert: ParsedCertificate, publicKey: PublicKeyInfo): Promise<boolean | undefined> {
-  const how = VERIFY_BY_OID[cert.info.signatureAlgorithm.oid];
-  if (!how) {
-    return undefined;
-  }
-  if ((how.family === 'RSA') !== (publicKey.algorithm === 'RSA') || (how.family === 'Ed25519') !== (publicKey.algorithm === 'Ed25519')) {
-    return false;
-  }
-  const params = verifyImportParams(publicKey, how.hash);
-  if (!params) {
-    return undefined;
-  }
-  try {
-    const key = await globalThis.crypto.subtle.importKey('spki', toArrayBuffer(publicKey.spki), params, false, ['verify']);
-    let signature = cert.raw.signature;
-    if (how.family === 'ECDSA') {
-      signature = ecdsaDerToRaw(signature, CURVE_BYTES[publicKey.curve ?? ''] ?? 0);
-    }
-    return await globalThis.crypto.subtle.verify(signParams({ family: how.family, hash: how.hash as SigningKey['hash'] }), key, toArrayBuffer(signature), toArrayBuffer(cert.raw.tbs));
-  } catch {
-    return false;
-  }
+  const result = await verifySignedData({ oid: cert.info.signatureAlgorithm.oid, parts: { tbs: cert.raw.tbs, signature: cert.raw.signature } }, publicKey);
+  return result === 'unsupported' ? undefined : result === 'valid';
 }
 
 interface CertificateTemplate {

@@ -1,10 +1,11 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier as AsnAlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
-import { fromHex, toArrayBuffer, toHex } from './bytes';
+import { fromHex, toHex } from './bytes';
 import { CertificateInfo } from './certificate';
 import { HostNames, formatIp, parseIp, verifyHostname } from './hostMatch';
 import { UNDERSTOOD_EXTENSIONS } from './oids';
+import { VerifyKeyCache, verifySignedData } from './signature';
 
 /**
  * Predict what Go's crypto/x509 `Certificate.Verify` — and so kubectl, client-go, the kubelet,
@@ -675,7 +676,7 @@ function parentConstraintError(parent: Node): string | undefined {
 
 class SignatureChecker {
   private readonly results = new Map<string, Promise<string | undefined>>();
-  private readonly keys = new Map<string, Promise<CryptoKey>>();
+  private readonly keys = new VerifyKeyCache();
 
   /** Go's CheckSignatureFrom(child, parent): undefined when it passes, else Go's error text. */
   checkFrom(child: Node, parent: Node): Promise<string | undefined> {
@@ -717,67 +718,22 @@ class SignatureChecker {
       return `x509: signature algorithm specifies an ${alg.key} public key, but have public key of type ${GO_KEY_TYPES[parent.info.publicKey.algorithm]}`;
     }
     const failure = keyAlg === 'RSA' ? 'crypto/rsa: verification error' : keyAlg === 'ECDSA' ? 'x509: ECDSA verification failure' : 'x509: Ed25519 verification failure';
-    try {
-      const ok = await this.verify(child, parent, alg);
-      return ok ? undefined : failure;
-    } catch (e) {
-      if (keyAlg === 'ECDSA' && parent.info.publicKey.curve === 'P-224') {
-        return 'pki-lens: cannot check ECDSA P-224 signatures (WebCrypto has no P-224)';
-      }
-      return failure;
+    const result = await verifySignedData({
+      oid,
+      parts: { tbs: child.tbs, signature: child.signature },
+      pss: alg.pss ? { hash: alg.hash, saltLength: PSS_HASHES_BY_NAME[alg.hash] } : undefined,
+    }, parent.info.publicKey, { cache: this.keys, owner: parent.fp });
+    if (result === 'valid') {
+      return undefined;
     }
-  }
-
-  private async verify(child: Node, parent: Node, alg: GoSignatureAlgorithm): Promise<boolean> {
-    const subtle = globalThis.crypto.subtle;
-    const pk = parent.info.publicKey;
-    let importParams: RsaHashedImportParams | EcKeyImportParams | Algorithm;
-    let verifyParams: Algorithm | RsaPssParams | EcdsaParams;
-    let signature = child.signature;
-    if (alg.key === 'RSA') {
-      importParams = { name: alg.pss ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: alg.hash };
-      verifyParams = alg.pss ? { name: 'RSA-PSS', saltLength: PSS_HASHES_BY_NAME[alg.hash] } : { name: 'RSASSA-PKCS1-v1_5' };
-    } else if (alg.key === 'ECDSA') {
-      importParams = { name: 'ECDSA', namedCurve: pk.curve! };
-      verifyParams = { name: 'ECDSA', hash: alg.hash };
-      signature = ecdsaRaw(signature, pk.bits ?? 256);
-    } else {
-      importParams = { name: 'Ed25519' };
-      verifyParams = { name: 'Ed25519' };
+    if (result === 'unsupported' && keyAlg === 'ECDSA' && parent.info.publicKey.curve === 'P-224') {
+      return 'pki-lens: cannot check ECDSA P-224 signatures (WebCrypto has no P-224)';
     }
-    const cacheKey = `${parent.fp}:${JSON.stringify(importParams)}`;
-    let key = this.keys.get(cacheKey);
-    if (!key) {
-      key = subtle.importKey('spki', toArrayBuffer(pk.spki), importParams, false, ['verify']);
-      this.keys.set(cacheKey, key);
-    }
-    return subtle.verify(verifyParams, await key, toArrayBuffer(signature), toArrayBuffer(child.tbs));
+    return failure;
   }
 }
 
 const PSS_HASHES_BY_NAME: Record<string, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
-
-/** ECDSA-Sig-Value (DER SEQUENCE of r, s) to the fixed-width r||s WebCrypto verifies. */
-function ecdsaRaw(der: Uint8Array, bits: number): Uint8Array {
-  const size = Math.ceil(bits / 8);
-  const seq = readTlv(der, 0);
-  const parts = childrenOf(der, seq);
-  if (seq.end !== der.length || parts.length !== 2 || parts.some(p => p.tag !== 0x02)) {
-    throw new Error('bad ECDSA signature');
-  }
-  const out = new Uint8Array(size * 2);
-  parts.forEach((p, i) => {
-    let v = der.subarray(p.body, p.end);
-    while (v.length > 1 && v[0] === 0) {
-      v = v.subarray(1);
-    }
-    if (v.length > size) {
-      throw new Error('bad ECDSA signature');
-    }
-    out.set(v, (i + 1) * size - v.length);
-  });
-  return out;
-}
 
 // ---------------------------------------------------------------- small Go formatting helpers
 

@@ -115,35 +115,39 @@ export class MaterialReader extends Disposable {
     }
     const pairings = pairKeysInDocument(analysis);
     pairBySameKey(analysis, pairings);
-    await this.pairWithSiblingFiles(uri, analysis, pairings);
+    const unpaired = analysis.entries.filter(e => !e.carrier).flatMap(e => e.objects).filter(o => o.privateKey && !pairings.has(o));
+    await pairWithSiblingFiles(uri, unpaired, pairings, this.services);
     return { uri, analysis, pairings, targets };
   }
+}
 
-  /** A key file (`x.key`) with no certificate of its own is compared with `x.crt` beside it, as the hover does. */
-  private async pairWithSiblingFiles(uri: vscode.Uri, analysis: DocumentAnalysis, pairings: Map<DecodedObject, KeyPairing>): Promise<void> {
-    const keys = analysis.entries.filter(e => !e.carrier).flatMap(e => e.objects).filter(o => o.privateKey && !pairings.has(o));
-    if (!keys.length || uri.scheme === 'untitled') {
-      return;
-    }
-    for (const sibling of await siblingCertificateUris(uri)) {
-      try {
-        const bytes = await vscode.workspace.fs.readFile(sibling);
-        const text = decodeFileText(bytes);
-        const siblingAnalysis = text === undefined ? await analyzeBinary(bytes) : await this.services.cache.analyze(text, sibling.fsPath);
-        const cert = siblingAnalysis.entries.flatMap(e => e.objects).find(o => o.certificate)?.certificate;
-        if (cert) {
-          const where = sibling.path.slice(sibling.path.lastIndexOf('/') + 1);
-          for (const key of keys) {
-            const pairing = pairWith(key, cert, where);
-            if (pairing) {
-              pairings.set(key, pairing);
-            }
+/**
+ * Private keys of a key file (`x.key`) with no certificate of their own are compared with `x.crt`
+ * beside it (text or binary DER); the lens, the outline, the decoded view and the hover all pair so.
+ * A sibling that cannot be read is logged and skipped.
+ */
+export async function pairWithSiblingFiles(uri: vscode.Uri, keys: readonly DecodedObject[], pairings: Map<DecodedObject, KeyPairing>, services: Pick<Services, 'cache' | 'logger'>): Promise<void> {
+  if (!keys.length || uri.scheme === 'untitled') {
+    return;
+  }
+  for (const sibling of await siblingCertificateUris(uri)) {
+    try {
+      const bytes = await vscode.workspace.fs.readFile(sibling);
+      const text = decodeFileText(bytes);
+      const siblingAnalysis = text === undefined ? await analyzeBinary(bytes) : await services.cache.analyze(text, sibling.fsPath);
+      const cert = siblingAnalysis.entries.flatMap(e => e.objects).find(o => o.certificate)?.certificate;
+      if (cert) {
+        const where = sibling.path.slice(sibling.path.lastIndexOf('/') + 1);
+        for (const key of keys) {
+          const pairing = pairWith(key, cert, where);
+          if (pairing) {
+            pairings.set(key, pairing);
           }
-          return;
         }
-      } catch (e) {
-        this.services.logger.warn(`could not read ${sibling.toString()} to pair a key: ${(e as Error).message}`);
+        return;
       }
+    } catch (e) {
+      services.logger.warn(`could not read ${sibling.toString()} to pair a key: ${(e as Error).message}`);
     }
   }
 }

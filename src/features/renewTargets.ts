@@ -8,6 +8,7 @@ import { Services } from '../services';
 import type { IndexSnapshot } from '../workspace/index';
 import { displayPath } from './renewKeys';
 import { RenewCancelled, RenewCommandError, RenewInvocation } from './renewModel';
+import { coversOffset, offsetIn } from './targets';
 
 /**
  * What the command arguments name, as certificate occurrences of the workspace index: a file
@@ -76,30 +77,14 @@ export function kubeconfigUserOf(inventory: Inventory, node: CertificateNode) {
   return undefined;
 }
 
-function offsetAt(text: string, position: vscode.Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) {
-      return text.length;
-    }
-    offset = next + 1;
-  }
-  return Math.min(offset + position.character, text.length);
-}
-
 /** The certificate under a position: its PEM block, or its carrier's key or value. */
 function nodeAt(snapshot: IndexSnapshot, file: InventoryFile, at: vscode.Position): CertificateNode | undefined {
   const text = snapshot.byUri.get(file.uri)?.text;
   if (text === undefined) {
     return file.certificates[0];
   }
-  const offset = offsetAt(text, at);
-  const inside = (n: CertificateNode) => {
-    const start = n.carrier ? Math.min(n.carrier.keyRange.start, n.range.start) : n.range.start;
-    return offset >= start && offset <= n.range.end;
-  };
-  const hit = file.certificates.find(inside);
+  const offset = offsetIn(text, at);
+  const hit = file.certificates.find(n => coversOffset(n, offset));
   if (hit) {
     return hit;
   }

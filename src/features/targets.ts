@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MaterialEntry } from '../core/analyze';
+import { TextRange } from '../core/pem';
 import { DocumentMaterial, MaterialReader } from './documentMaterial';
 
 /**
@@ -28,12 +29,15 @@ export interface Target {
   object?: number;
 }
 
+/** Whether an offset is on the PEM block, or on its carrier's key or value. */
+export function coversOffset(e: { range: TextRange; carrier?: { keyRange: TextRange } }, offset: number): boolean {
+  const start = e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start;
+  return offset >= start && offset <= e.range.end;
+}
+
 /** The entry under an offset: the PEM block, or a carrier's key or value. */
 export function entryIndexAt(entries: readonly MaterialEntry[], offset: number): number {
-  return entries.findIndex(e => {
-    const start = e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start;
-    return offset >= start && offset <= e.range.end;
-  });
+  return entries.findIndex(e => coversOffset(e, offset));
 }
 
 /** Within a PEM block scalar holding several blocks, the object under the offset. */
@@ -46,7 +50,7 @@ function objectIndexAt(entry: MaterialEntry, offset: number): number | undefined
 }
 
 /** A position's offset in text that is not open as a document. */
-function offsetIn(text: string, position: vscode.Position): number {
+export function offsetIn(text: string, position: vscode.Position): number {
   let offset = 0;
   for (let line = 0; line < position.line; line++) {
     const next = text.indexOf('\n', offset);

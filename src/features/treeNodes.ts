@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MaterialEntry } from '../core/analyze';
+import { push } from '../core/collections';
 import { ValidityState, validityState } from '../core/expiry';
 import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../core/inventory';
 import { shortName } from '../core/name';
@@ -322,13 +323,4 @@ function worst(states: NodeState[]): NodeState {
 /** Soonest to expire first; certificates before keys; ties by label. */
 function sortByResidual(nodes: InventoryTreeElement[]): void {
   nodes.sort((a, b) => (a.notAfter === b.notAfter ? a.label.localeCompare(b.label) : a.notAfter < b.notAfter ? -1 : 1));
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
-  }
 }

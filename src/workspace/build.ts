@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { DocumentAnalysis } from '../core/analyze';
 import { ExpiryThresholds } from '../core/expiry';
-import { Inventory, InventoryInput, ResolvedPathCarrier, buildInventory } from '../core/inventory';
+import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory';
 import { CHECKS, Finding, resolveCheckOptions } from '../core/checks';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
@@ -24,14 +23,7 @@ export interface BuildOptions {
 /** Link the files' material and run every check: the pure core does the work, this only adapts inputs. */
 export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-  const used = new Set<DocumentAnalysis>();
-  const inputs: InventoryInput[] = files.map(file => {
-    // Two files with the same text share one cached analysis; the inventory maps decoded objects
-    // to their node, so each file must bring objects of its own.
-    const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
-    used.add(file.analysis);
-    return { uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot), analysis };
-  });
+  const inputs = inventoryInputs(files, file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }));
   const inventory = await buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files, options.resolve) });
   return { inventory, findings: runEveryCheck(inventory, options) };
 }
@@ -66,24 +58,8 @@ function relativePath(uri: vscode.Uri, multiRoot: boolean): string {
  * target resolves to whichever spelling the index reports.
  */
 function resolvePathCarriers(files: readonly IndexedFile[], resolve: BuildOptions['resolve']): ResolvedPathCarrier[] {
-  const out: ResolvedPathCarrier[] = [];
-  for (const file of files) {
-    for (const entry of file.analysis.entries) {
-      const carrier = entry.carrier;
-      if (carrier?.encoding !== 'path' || !carrier.value.trim()) {
-        continue;
-      }
-      const value = carrier.value.trim();
-      const target = value.startsWith('/') ? file.uri.with({ path: value }) : vscode.Uri.joinPath(file.uri, '..', value);
-      const found = resolve(target.toString());
-      if (found) {
-        out.push({ uri: file.uri.toString(), carrierPath: carrier.path, targetUri: found.uri.toString() });
-      }
-    }
-  }
-  return out;
-}
-
-function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
-  return { ...analysis, entries: analysis.entries.map(e => ({ ...e, objects: e.objects.map(o => ({ ...o })) })) };
+  return resolveCarriers(files, file => file.uri.toString(), (file, value) => {
+    const target = value.startsWith('/') ? file.uri.with({ path: value }) : vscode.Uri.joinPath(file.uri, '..', value);
+    return resolve(target.toString())?.uri.toString();
+  });
 }

@@ -29,7 +29,8 @@ function roleOf(result: VerificationResult, i: number): Role {
   return 'intermediate';
 }
 
-function subjectOf(cert: CertificateInfo): string {
+/** A certificate's subject for people; `(empty subject)` when it has none. */
+export function subjectOf(cert: CertificateInfo): string {
   return cert.subject.text || '(empty subject)';
 }
 
@@ -49,6 +50,19 @@ export function verdictLine(result: VerificationResult): string {
   return result.ok ? 'OK: a Go client (kubectl, client-go, kubelet, etcd) accepts this certificate' : `FAILED: ${result.goError ?? result.errors[0] ?? 'does not verify'}`;
 }
 
+/** The checks as aligned plain-text lines (`  ok    validity            [0] …`), a failure's detail under it. */
+export function checkLines(checks: readonly VerificationCheck[]): string[] {
+  const lines: string[] = [];
+  for (const check of checks) {
+    const at = check.certificate !== undefined ? `[${check.certificate}] ` : '';
+    lines.push(`  ${mark(check).padEnd(4)}  ${check.name.padEnd(19)} ${at}${check.message}`);
+    if (check.detail && (!check.ok || check.advisory)) {
+      lines.push(`  ${''.padEnd(4)}  ${''.padEnd(19)} ${' '.repeat(at.length)}${check.detail}`);
+    }
+  }
+  return lines;
+}
+
 /** The read-only document `pkiLens.verifyChain` shows. */
 export function renderVerificationText(result: VerificationResult, labels: VerificationLabels = {}): string {
   const lines: string[] = [];
@@ -66,14 +80,7 @@ export function renderVerificationText(result: VerificationResult, labels: Verif
     const where = labels.whereOf?.(cert);
     lines.push(`  [${i}] ${subjectOf(cert)}  (${roleOf(result, i)}; ${goTime(cert.notBefore)} .. ${goTime(cert.notAfter)})${where ? `  ${where}` : ''}`);
   });
-  lines.push('', 'Checks:');
-  for (const check of result.checks) {
-    const at = check.certificate !== undefined ? `[${check.certificate}] ` : '';
-    lines.push(`  ${mark(check).padEnd(4)}  ${check.name.padEnd(19)} ${at}${check.message}`);
-    if (check.detail && (!check.ok || check.advisory)) {
-      lines.push(`  ${''.padEnd(4)}  ${''.padEnd(19)} ${' '.repeat(at.length)}${check.detail}`);
-    }
-  }
+  lines.push('', 'Checks:', ...checkLines(result.checks));
   if (result.errors.length) {
     lines.push('', 'Errors, in Go\'s words (the first is what Go reports):');
     for (const e of result.errors) {
