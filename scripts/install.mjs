@@ -5,6 +5,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/**
+ * The environment without what an outer `npm test` / `npm run` exports (npm_config_*, npm_package_*,
+ * …): a nested npm reads those as its own configuration, e.g. npm_config_user_agent still naming the
+ * outer Node 20, which code-server's postinstall takes for the Node it runs on and refuses.
+ */
+export function withoutNpmRunEnv(env = process.env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
+}
+
 /** Runs a command with its output in logFile; on failure the error carries the log's tail. */
 export function run(cmd, args, { cwd, env, logFile }) {
   return new Promise((resolve, reject) => {

