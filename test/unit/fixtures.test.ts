@@ -112,8 +112,8 @@ describe('kubeadm fixture, healthy', () => {
   let ms: number;
   before(() => ({ value: m, ms } = timed(() => generateKubeadm(path.join(tmp, 'healthy'), { seeded: false }))));
 
-  it('is generated in a few seconds, with the manifest outside the tree', () => {
-    assert.ok(ms < 20_000, `took ${ms} ms`);
+  it('is generated, with the manifest outside the tree', () => {
+    console.log(`# kubeadm tree generated in ${ms} ms`); // speed is the bench's business, not a unit test's
     assert.equal(m.manifestPath, m.root + '.manifest.json');
     assert.ok(fs.existsSync(m.manifestPath));
     assert.deepEqual(JSON.parse(fs.readFileSync(m.manifestPath, 'utf8')).seeded, []);
@@ -444,10 +444,8 @@ describe('demo fixture', () => {
 });
 
 describe('bench fixture', () => {
-  it('makes distinct certificates fast (small run)', async () => {
-    const t0 = Date.now();
+  it('makes distinct certificates (small run)', async () => {
     const m = await generateBench(path.join(tmp, 'bench'), { certificates: 600, kubeconfigs: 30, unrelated: 200 });
-    assert.ok(Date.now() - t0 < 30_000);
     assert.equal(m.counts.certificateFiles, 600);
     assert.equal(m.counts.distinctCertificates, 600);
     let files = 0;
