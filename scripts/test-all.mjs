@@ -15,11 +15,28 @@ const SUITES = [
   { name: 'decode', suites: ['hover', 'decode'], folder: 'carriers', manifests: ['carriers', 'keys'] },
   { name: 'problems', suites: ['problems', 'tree'], folder: 'kubeadm', manifests: ['kubeadm'] },
   { name: 'healthy', suites: ['healthy'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
+  { name: 'multiroot', suites: ['multiroot'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: multiRootWorkspace },
   // Renewal writes files: each suite gets a fresh tree of its own.
   { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
 ];
+
+/**
+ * A two-folder workspace: the healthy kubeadm tree, and a second root to which the etcd server
+ * certificate and key are moved, away from their CA in the first root. Returns the .code-workspace file.
+ */
+function multiRootWorkspace(root, env) {
+  const second = path.join(WS, 'second-root');
+  fs.mkdirSync(second, { recursive: true });
+  for (const f of ['server.crt', 'server.key']) {
+    fs.renameSync(path.join(root, 'pki', 'etcd', f), path.join(second, `etcd-${f}`));
+  }
+  const file = path.join(WS, 'multiroot.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: root }, { path: second }] }, null, 2));
+  env.PKI_LENS_SECOND_ROOT = second;
+  return file;
+}
 
 function sh(cmd, args, opts = {}) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
@@ -73,7 +90,8 @@ for (const s of SUITES) {
       trees[kind] = generate(kind);
       env[`PKI_LENS_MANIFEST_${kind.toUpperCase().replace(/-/g, '_')}`] = trees[kind].manifest;
     }
-    ok = (await runSuite({ folder: trees[s.folder].root, env })) === 0;
+    const folder = s.workspace ? s.workspace(trees[s.folder].root, env) : trees[s.folder].root;
+    ok = (await runSuite({ folder, env })) === 0;
   } catch (e) {
     console.error(e);
   }

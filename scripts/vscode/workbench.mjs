@@ -231,7 +231,8 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
   if (extensionTestsPath) { entries.push(['extensionTestsPath', remote(extensionTestsPath)]); }
   entries.push(['skipWelcome', 'true'], ...payload);
   const q = new URLSearchParams();
-  if (folder) { q.set('folder', path.resolve(folder)); }
+  // A .code-workspace file opens a (multi-root) workspace; anything else a single folder.
+  if (folder) { q.set(folder.endsWith('.code-workspace') ? 'workspace' : 'folder', path.resolve(folder)); }
   q.set('payload', JSON.stringify(entries));
   return `${server.url}?${q}`;
 }

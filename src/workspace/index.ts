@@ -169,6 +169,12 @@ export class WorkspaceIndex extends Disposable {
   async diskDeleted(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
     const prefix = key.endsWith('/') ? key : `${key}/`;
+    // A read still in flight (the file was created a moment ago) must not bring the record back.
+    for (const k of [...this.loadSeq.keys()]) {
+      if ((k === key || k.startsWith(prefix)) && this.records.get(k)?.origin !== 'editor') {
+        this.nextSeq(k);
+      }
+    }
     const gone = new Set<string>();
     for (const [k, file] of this.records) {
       if ((k === key || k.startsWith(prefix)) && file.origin !== 'editor') {
