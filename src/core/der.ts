@@ -45,6 +45,29 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length,
 }
 
 /** The children of a constructed TLV, or undefined when they do not tile its content exactly. */
+/**
+ * readTlv for callers that want an exception rather than a fallback (renewal and verification read
+ * certificates that have already decoded once): lenient about length encoding, strict about bounds.
+ */
+export function expectTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv {
+  const tlv = readTlv(bytes, offset, limit, true);
+  if (!tlv) {
+    throw new Error('truncated or malformed DER');
+  }
+  return tlv;
+}
+
+/** The elements inside a constructed TLV, throwing on malformed content (see expectTlv). */
+export function expectChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let at = parent.contentStart; at < parent.end;) {
+    const child = expectTlv(bytes, at, parent.end);
+    out.push(child);
+    at = child.end;
+  }
+  return out;
+}
+
 export function children(bytes: Uint8Array, parent: Tlv): Tlv[] | undefined {
   const out: Tlv[] = [];
   let at = parent.contentStart;

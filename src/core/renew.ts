@@ -7,6 +7,7 @@ import {
 import { PublicKeyInfo, completePublicKey, describePrivateKey } from './keys';
 import { extensionName } from './oids';
 import { toPem } from './pem';
+import { Tlv, expectChildren as children, expectTlv as readTlv } from './der';
 import { verifySignedData } from './signature';
 
 /**
@@ -438,54 +439,6 @@ async function checkPrivateKeyMatches(material: PrivateKeyMaterial, publicKey: P
 }
 
 // ---------------------------------------------------------------- DER
-
-interface Tlv {
-  tag: number;
-  /** Offset of the tag byte. */
-  start: number;
-  /** Offset of the first content byte. */
-  contentStart: number;
-  /** Offset just past the content. */
-  end: number;
-}
-
-function readTlv(der: Uint8Array, offset: number, limit = der.length): Tlv {
-  if (offset + 2 > limit) {
-    throw new Error('truncated DER');
-  }
-  const tag = der[offset];
-  if ((tag & 0x1f) === 0x1f) {
-    throw new Error('multi-byte DER tags are not expected here');
-  }
-  let len = der[offset + 1];
-  let header = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || offset + 2 + n > limit) {
-      throw new Error('unsupported DER length');
-    }
-    len = 0;
-    for (let i = 0; i < n; i++) {
-      len = len * 256 + der[offset + 2 + i];
-    }
-    header += n;
-  }
-  const end = offset + header + len;
-  if (end > limit) {
-    throw new Error('truncated DER');
-  }
-  return { tag, start: offset, contentStart: offset + header, end };
-}
-
-function children(der: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let p = parent.contentStart; p < parent.end;) {
-    const t = readTlv(der, p, parent.end);
-    out.push(t);
-    p = t.end;
-  }
-  return out;
-}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

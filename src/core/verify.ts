@@ -6,6 +6,7 @@ import { CertificateInfo } from './certificate';
 import { HostNames, formatIp, parseIp, verifyHostname } from './hostMatch';
 import { UNDERSTOOD_EXTENSIONS } from './oids';
 import { VerifyKeyCache, verifySignedData } from './signature';
+import { expectChildren as childrenOf, expectTlv as readTlv } from './der';
 
 /**
  * Predict what Go's crypto/x509 `Certificate.Verify` — and so kubectl, client-go, the kubelet,
@@ -101,47 +102,6 @@ const GO_HANDLED_EXTENSIONS = new Set([...UNDERSTOOD_EXTENSIONS, '2.5.29.31', OI
 
 // ---------------------------------------------------------------- DER, just enough to reach the raw fields Go compares
 
-interface Tlv {
-  tag: number;
-  start: number;
-  body: number;
-  end: number;
-}
-
-function readTlv(b: Uint8Array, pos: number, limit = b.length): Tlv {
-  if (pos + 2 > limit) {
-    throw new Error('truncated DER');
-  }
-  const tag = b[pos];
-  let len = b[pos + 1];
-  let header = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || pos + 2 + n > limit) {
-      throw new Error('bad DER length');
-    }
-    len = 0;
-    for (let i = 0; i < n; i++) {
-      len = len * 256 + b[pos + 2 + i];
-    }
-    header += n;
-  }
-  const end = pos + header + len;
-  if (end > limit) {
-    throw new Error('truncated DER');
-  }
-  return { tag, start: pos, body: pos + header, end };
-}
-
-function childrenOf(b: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let pos = parent.body; pos < parent.end;) {
-    const t = readTlv(b, pos, parent.end);
-    out.push(t);
-    pos = t.end;
-  }
-  return out;
-}
 
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
 
@@ -195,7 +155,7 @@ function toNode(info: CertificateInfo): Node {
     if (params && params.tag !== 0x05) {
       node.sigParams = der.subarray(params.start, params.end);
     }
-    node.signature = der.subarray(sigValue.body + 1, sigValue.end);
+    node.signature = der.subarray(sigValue.contentStart + 1, sigValue.end);
     const fields = childrenOf(der, tbs);
     const i = fields[0].tag === 0xa0 ? 1 : 0;
     const issuer = fields[i + 2];
@@ -245,7 +205,7 @@ function toNode(info: CertificateInfo): Node {
 function parseSan(node: Node, value: Uint8Array): void {
   const seq = readTlv(value, 0);
   for (const gn of childrenOf(value, seq)) {
-    const body = value.subarray(gn.body, gn.end);
+    const body = value.subarray(gn.contentStart, gn.end);
     switch (gn.tag) {
       case 0x81: case 0x82: case 0x86: {
         const what = gn.tag === 0x81 ? 'rfc822Name' : gn.tag === 0x82 ? 'dNSName' : 'uniformResourceIdentifier';
@@ -288,7 +248,7 @@ function parseNameConstraints(node: Node, value: Uint8Array): boolean {
       if (!base) {
         throw new Error('x509: invalid NameConstraints extension');
       }
-      const body = value.subarray(base.body, base.end);
+      const body = value.subarray(base.contentStart, base.end);
       switch (base.tag) {
         case 0x82: {
           const domain = ascii(body);
