@@ -1,27 +1,27 @@
 import 'reflect-metadata';
 import * as vscode from 'vscode';
 import { DOCUMENTS } from './documents';
-import { PkiHoverProvider } from './features/hover';
+import { PkiHoverProvider } from './features/decode/hover';
 import { Services } from './services';
-import { AnalysisCache } from './workspace/analysisCache';
+import { AnalysisCache } from './core/pipeline/analysisCache';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { LazyOutputLogger } from './util/logger';
 import { WorkspaceIndex, registerWorkspaceIndex } from './workspace/index';
-import { registerDiagnostics } from './features/diagnostics';
-import { InventoryTreeApi, registerInventoryTree } from './features/tree';
-import { registerStatusBar } from './features/statusBar';
-import { registerExpiryReport } from './features/expiryReport';
-import { registerCodeLens } from './features/codeLens';
-import { registerSymbols } from './features/symbols';
-import { registerDecodedView } from './features/decodedView';
-import { registerDerDocuments } from './features/derDocuments';
-import { registerClipboard } from './features/clipboard';
-import { registerEncodeForKubeconfig } from './features/encodeForKubeconfig';
-import { registerDecodeToFile } from './features/decodeToFile';
-import { registerPathCarriers } from './features/pathCarriers';
-import { registerRenewal } from './features/renew';
-import { registerServerHover } from './features/serverHover';
-import { registerVerifyChain } from './features/verifyChain';
+import { registerDiagnostics } from './features/inventory/diagnostics';
+import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
+import { registerStatusBar } from './features/inventory/statusBar';
+import { registerExpiryReport } from './features/inventory/expiryReport';
+import { registerCodeLens } from './features/decode/codeLens';
+import { registerSymbols } from './features/decode/symbols';
+import { registerDecodedView } from './features/decode/decodedView';
+import { registerDerDocuments } from './features/decode/derDocuments';
+import { registerClipboard } from './features/decode/clipboard';
+import { registerEncodeForKubeconfig } from './features/decode/encodeForKubeconfig';
+import { registerDecodeToFile } from './features/decode/decodeToFile';
+import { registerPathCarriers } from './features/decode/pathCarriers';
+import { registerRenewal } from './features/renew/commands';
+import { registerServerHover } from './features/decode/serverHover';
+import { registerVerifyChain } from './features/verify/verifyChain';
 
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */

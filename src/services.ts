@@ -1,4 +1,4 @@
-import { AnalysisCache } from './workspace/analysisCache';
+import { AnalysisCache } from './core/pipeline/analysisCache';
 import { Logger } from './util/logger';
 import type { WorkspaceIndex } from './workspace/index';
 

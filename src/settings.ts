@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { ExpiryThresholds } from './core/expiry';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './scanDefaults';
+import { ExpiryThresholds } from './core/x509/expiry';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './core/pipeline/scanDefaults';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {
@@ -32,4 +32,4 @@ export function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings
   };
 }
 
-export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './scanDefaults';
+export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './core/pipeline/scanDefaults';

@@ -15,12 +15,12 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { DocumentAnalysis, MaterialEntry } from '../../src/core/analyze';
-import { DEFAULT_THRESHOLDS } from '../../src/core/expiry';
-import { pairKeysInDocument } from '../../src/core/pairing';
+import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
+import { pairKeysInDocument } from '../../src/core/inventory/pairing';
 import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary } from '../../src/core/render/summary';
 import { DiskScanner } from '../../src/cli/check';
-import { AnalysisCache, mayHoldMaterial } from '../../src/workspace/analysisCache';
+import { AnalysisCache, mayHoldMaterial } from '../../src/core/pipeline/analysisCache';
 // Not test/fixtures/generate.ts: bundled, its command-line entry would take over this process.
 import { writeBench } from '../../test/fixtures/bench';
 
@@ -176,7 +176,7 @@ function bigKubeconfig(dir: string): string {
   return body.replace('users:\n', `users:\n${filler.repeat(fill)}`);
 }
 
-/** The hover provider's work once the document's analysis is cached (src/features/hover.ts). */
+/** The hover provider's work once the document's analysis is cached (src/features/decode/hover.ts). */
 async function hoverOnce(cache: AnalysisCache, text: string, offset: number): Promise<string | undefined> {
   if (!mayHoldMaterial(text)) {
     return undefined;
@@ -192,7 +192,7 @@ async function hoverOnce(cache: AnalysisCache, text: string, offset: number): Pr
   return renderEntry(entry, { now: new Date(), thresholds: DEFAULT_THRESHOLDS, pairings: pairKeysInDocument(analysis) });
 }
 
-/** The CodeLens provider's work: place a lens per entry, then title the visible ones (src/features/codeLens.ts). */
+/** The CodeLens provider's work: place a lens per entry, then title the visible ones (src/features/decode/codeLens.ts). */
 async function codeLensOnce(cache: AnalysisCache, text: string, firstVisible: number, lineStarts: number[]): Promise<number> {
   const analysis: DocumentAnalysis = await cache.analyze(text, 'big.kubeconfig');
   const line = (offset: number) => {

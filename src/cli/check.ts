@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { CHECK_CODES, CheckCode, CheckOptions, Finding, RULES_URL, Severity, runChecks } from '../core/checks';
-import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory';
-import { TextRange } from '../core/pem';
+import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory/inventory';
+import { TextRange } from '../core/x509/pem';
 import { renderExpiryReport } from '../core/render/report';
 import { expiryReportFromInventory } from '../core/render/reportInput';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../scanDefaults';
-import { AnalysisCache, mayHoldMaterial } from '../workspace/analysisCache';
-import { PathFilter, globToRegExp } from '../workspace/glob';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
+import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
+import { PathFilter, globToRegExp } from '../core/pipeline/glob';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 
 const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif] [--fail-on error|warning|information|none]

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeBinary, analyzeText } from '../core/analyze';
-import { CarrierRole } from '../core/carriers';
-import { CertificateInfo } from '../core/certificate';
+import { CarrierRole } from '../core/kube/carriers';
+import { CertificateInfo } from '../core/x509/certificate';
 import { UsageError } from './command';
 
 export interface CertificateFile {

@@ -1,5 +1,5 @@
 import { checkLines, subjectOf } from '../core/render/verification';
-import { VerificationResult, VerifyPurpose, goTime, verifyChain } from '../core/verify';
+import { VerificationResult, VerifyPurpose, goTime, verifyChain } from '../core/verify/verify';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { readCertificates } from './files';
 

@@ -1,8 +1,8 @@
-import { decodeBase64, utf8 } from './bytes';
-import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './carriers';
-import { Tlv, children, oidString, readTlv } from './der';
-import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './material';
-import { TextRange, findPemBlocks } from './pem';
+import { decodeBase64, utf8 } from './x509/bytes';
+import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
+import { Tlv, children, oidString, readTlv } from './x509/der';
+import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
+import { TextRange, findPemBlocks } from './x509/pem';
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
 export interface MaterialEntry {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../settings';
 import { Disposable } from '../util/dispose';
 import { Logger } from '../util/logger';
-import { PathFilter } from '../workspace/glob';
+import { PathFilter } from '../core/pipeline/glob';
 import { WorkspaceIndex } from '../workspace/index';
 
 /** Schemes of real files whose open documents get diagnostics (not output channels, decoded views or git). */

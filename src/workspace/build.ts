@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { ExpiryThresholds } from '../core/expiry';
-import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory';
+import { ExpiryThresholds } from '../core/x509/expiry';
+import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory/inventory';
 import { CHECKS, Finding, resolveCheckOptions } from '../core/checks';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';

@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { yieldToEventLoop } from './async';
 import { readSettings } from '../settings';
-import { PathFilter, expandBraces } from './glob';
+import { PathFilter, expandBraces } from '../core/pipeline/glob';
 
 /** The scan settings of one workspace folder, compiled. */
 export interface FolderScope {

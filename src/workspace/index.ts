@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { DocumentAnalysis, analyzeBinary } from '../core/analyze';
 import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
-import { AnalysisCache, mayHoldMaterial } from './analysisCache';
+import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent } from './async';
 import { BuildResult, buildWorkspace } from './build';
 import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from './discovery';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TextRange } from '../core/pem';
+import { TextRange } from '../core/x509/pem';
 
 /**
  * Offsets to positions for text we read ourselves, so files that are not open never have to be

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { readSettings } from '../settings';
 import { Disposable } from '../util/dispose';
-import { PathFilter } from './glob';
+import { PathFilter } from '../core/pipeline/glob';
 import type { WorkspaceIndex } from './index';
 
 /** Typing settles before the workspace is re-checked; a save or an open is taken at once. */

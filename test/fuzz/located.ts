@@ -3,8 +3,8 @@
 // cryptography-vectors suites.
 import * as assert from 'node:assert/strict';
 import { DocumentAnalysis } from '../../src/core/analyze';
-import { DEFAULT_THRESHOLDS } from '../../src/core/expiry';
-import { pairKeysInDocument } from '../../src/core/pairing';
+import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
+import { pairKeysInDocument } from '../../src/core/inventory/pairing';
 import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary, entryTooltip } from '../../src/core/render/summary';
 import { decodedDocumentText } from '../../src/core/render/text';

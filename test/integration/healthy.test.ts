@@ -3,7 +3,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { manifest } from './helpers';
-import { countValidity, statusText } from '../../src/features/statusBar';
+import { countValidity, statusText } from '../../src/features/inventory/statusBar';
 import { pkiApi, pkiDiagnostics, rel } from './pkiWorkspace';
 
 describe('Problems panel on a healthy kubeadm workspace', () => {

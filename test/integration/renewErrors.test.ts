@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Workbench } from '../fixtures/ca';
 import { openssl } from '../fixtures/openssl';
 import { verify } from '../fixtures/renewal';
-import { RenewalCommands, requireTrust } from '../../src/features/renew';
+import { RenewalCommands, requireTrust } from '../../src/features/renew/commands';
 import { activate, manifest } from './helpers';
 import { pkiApi } from './pkiWorkspace';
 import { RenewCommandResult, Tree, differences, indexed, issueCa, issueLeaf, notAfter, renew, renewOk, workspaceCa } from './renewHelpers';

@@ -6,11 +6,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Issued, Key, KeyAlg, Workbench, days, minutes } from '../fixtures/ca';
 import { certFacts, openssl } from '../fixtures/openssl';
-import type { RenewCommandResult, RenewOptions } from '../../src/features/renew';
+import type { RenewCommandResult, RenewOptions } from '../../src/features/renew/commands';
 import { pkiApi } from './pkiWorkspace';
 import { waitFor } from './helpers';
 
-export type { RenewCommandResult } from '../../src/features/renew';
+export type { RenewCommandResult } from '../../src/features/renew/commands';
 
 /** The generated workspace: paths, bytes, text and modes of its files. */
 export class Tree {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerNameManifest } from '../fixtures/serverName';
-import type { VerifyChainOutcome } from '../../src/features/verifyChain';
+import type { VerifyChainOutcome } from '../../src/features/verify/verifyChain';
 import { hoverText, open, positionOf } from './helpers';
 import { Expected, pkiApi, pkiDiagnostics, rangeOf, waitForDiagnostics } from './pkiWorkspace';
 

@@ -2,8 +2,8 @@
 // the TreeDataProvider hands to the view), the status bar text, and the expiry report.
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
-import type { TreeNodeSnapshot } from '../../src/features/tree';
-import { countValidity, statusText } from '../../src/features/statusBar';
+import type { TreeNodeSnapshot } from '../../src/features/inventory/tree';
+import { countValidity, statusText } from '../../src/features/inventory/statusBar';
 import { manifest } from './helpers';
 import { fmt, locate, pkiApi } from './pkiWorkspace';
 

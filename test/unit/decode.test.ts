@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DocumentAnalysis, analyzeBinary, analyzeText } from '../../src/core/analyze';
-import { encodeBase64 } from '../../src/core/bytes';
-import { CertificateInfo } from '../../src/core/certificate';
-import { formatName } from '../../src/core/name';
+import { encodeBase64 } from '../../src/core/x509/bytes';
+import { CertificateInfo } from '../../src/core/x509/certificate';
+import { formatName } from '../../src/core/x509/name';
 import { CertFacts, KeyFacts, Manifest, generateCarriers, generateKeys } from '../fixtures/generate';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-decode-'));

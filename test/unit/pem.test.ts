@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBase64, encodeBase64 } from '../../src/core/bytes';
-import { findCarriers } from '../../src/core/carriers';
-import { findPemBlocks } from '../../src/core/pem';
+import { decodeBase64, encodeBase64 } from '../../src/core/x509/bytes';
+import { findCarriers } from '../../src/core/kube/carriers';
+import { findPemBlocks } from '../../src/core/x509/pem';
 
 const BODY = encodeBase64(new Uint8Array(Array.from({ length: 100 }, (_, i) => i)));
 

@@ -4,9 +4,9 @@ import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { analyzeText } from '../../src/core/analyze';
-import { DEFAULT_THRESHOLDS } from '../../src/core/expiry';
-import { DecodedObject } from '../../src/core/material';
-import { pairKeysInDocument } from '../../src/core/pairing';
+import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
+import { DecodedObject } from '../../src/core/x509/material';
+import { pairKeysInDocument } from '../../src/core/inventory/pairing';
 import {
   SummaryContext, blockSymbolName, bundleSummary, carrierSymbolName, certificateSummary, entrySummary, objectSummary,
   privateKeySummary, stripIcons,

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeBinary, analyzeText } from '../../src/core/analyze';
-import { DEFAULT_THRESHOLDS } from '../../src/core/expiry';
+import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
 import { entryPemText } from '../../src/core/render/pemText';
 import { TextContext, decodedDocumentText } from '../../src/core/render/text';
 import { openssl, opensslBuffer } from '../fixtures/openssl';

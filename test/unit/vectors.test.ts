@@ -9,11 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { DocumentAnalysis } from '../../src/core/analyze';
-import { CertificateInfo, decodeCertificateAsn1 } from '../../src/core/certificate';
+import { CertificateInfo, decodeCertificateAsn1 } from '../../src/core/x509/certificate';
 import { runChecks } from '../../src/core/checks';
-import { decodeCertificateFast } from '../../src/core/fastCertificate';
-import { InventoryInput, buildInventory } from '../../src/core/inventory';
-import { DecodedObject } from '../../src/core/material';
+import { decodeCertificateFast } from '../../src/core/x509/fastCertificate';
+import { InventoryInput, buildInventory } from '../../src/core/inventory/inventory';
+import { DecodedObject } from '../../src/core/x509/material';
 import { Tally, assertLocated } from '../fuzz/located';
 import { analyzeFile, cryptographyVectors, listFiles } from '../fuzz/vectors';
 

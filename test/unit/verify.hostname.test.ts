@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HostNames, formatIp, matchHostnames, parseIp, validHostname, verifyHostname } from '../../src/core/hostMatch';
+import { HostNames, formatIp, matchHostnames, parseIp, validHostname, verifyHostname } from '../../src/core/verify/hostMatch';
 
 const ip = (s: string) => {
   const v = parseIp(s);

@@ -3,10 +3,10 @@
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CertificateInfo } from '../../src/core/certificate';
-import { decodePemBlocks } from '../../src/core/material';
-import { findPemBlocks } from '../../src/core/pem';
-import { VerificationResult, VerifyOptions, goQuote, goTime, verifyChain } from '../../src/core/verify';
+import { CertificateInfo } from '../../src/core/x509/certificate';
+import { decodePemBlocks } from '../../src/core/x509/material';
+import { findPemBlocks } from '../../src/core/x509/pem';
+import { VerificationResult, VerifyOptions, goQuote, goTime, verifyChain } from '../../src/core/verify/verify';
 import { ChainLab, DAY, LabCert, SECOND, caExt, leafExt, opensslVerify } from '../fixtures/chains';
 
 const ROOT_CN = 'PKI Lens Test Root';

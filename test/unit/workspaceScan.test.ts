@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { kubeadmDate, renderExpiryReport, residualTime, shortHumanDuration } from '../../src/core/render/report';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PathFilter, expandBraces, globToRegExp } from '../../src/workspace/glob';
+import { PathFilter, expandBraces, globToRegExp } from '../../src/core/pipeline/glob';
 
 describe('scan globs', () => {
   it('match the way VS Code globs do', () => {

@@ -1,5 +1,5 @@
-import { Inventory } from '../inventory';
-import { TextRange } from '../pem';
+import { Inventory } from '../inventory/inventory';
+import { TextRange } from '../x509/pem';
 import { Check, Finding, ResolvedCheckOptions } from './finding';
 
 /** Labels we do not read (PGP, OpenSSH, PKCS#7…) are someone else's material, not broken ours. */

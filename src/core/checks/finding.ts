@@ -1,8 +1,8 @@
-import { CertificateInfo } from '../certificate';
-import { ExpiryThresholds } from '../expiry';
-import { shortName } from '../name';
-import { CertificateNode, Inventory, MaterialNode } from '../inventory';
-import { TextRange } from '../pem';
+import { CertificateInfo } from '../x509/certificate';
+import { ExpiryThresholds } from '../x509/expiry';
+import { shortName } from '../x509/name';
+import { CertificateNode, Inventory, MaterialNode } from '../inventory/inventory';
+import { TextRange } from '../x509/pem';
 
 export type Severity = 'error' | 'warning' | 'information';
 

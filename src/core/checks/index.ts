@@ -15,8 +15,8 @@
  *   files or carriers is reported at each place (each is a copy someone must fix);
  * - a carrier that does not decode gets decode-error and nothing else (no mismatch judged on it).
  */
-import { DEFAULT_THRESHOLDS } from '../expiry';
-import { Inventory } from '../inventory';
+import { DEFAULT_THRESHOLDS } from '../x509/expiry';
+import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
 import { Check, CheckCode, CheckOptions, Finding, ResolvedCheckOptions, Severity } from './finding';

@@ -1,5 +1,5 @@
-import { Inventory } from '../inventory';
-import { shortName } from '../name';
+import { Inventory } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { formatDate } from '../render/time';
 import { Check, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
 import { X509_EXPIRED } from './validity';

@@ -1,6 +1,6 @@
-import { CertificateInfo } from '../certificate';
-import { Inventory } from '../inventory';
-import { shortName } from '../name';
+import { CertificateInfo } from '../x509/certificate';
+import { Inventory } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { Check, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
 
 /** Why a certificate may not sign others, or undefined when it may. */

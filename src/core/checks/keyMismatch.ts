@@ -1,5 +1,5 @@
-import { Inventory, KeyPairing } from '../inventory';
-import { shortName } from '../name';
+import { Inventory, KeyPairing } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { Check, Finding, RelatedLocation, ResolvedCheckOptions, finding, relatedTo } from './finding';
 
 const WHY: Record<KeyPairing['reason'], string> = {

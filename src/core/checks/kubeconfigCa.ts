@@ -1,5 +1,5 @@
-import { Inventory } from '../inventory';
-import { shortName } from '../name';
+import { Inventory } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { Check, Finding, RelatedLocation, ResolvedCheckOptions, relatedTo } from './finding';
 
 /**

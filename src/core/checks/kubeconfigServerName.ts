@@ -1,9 +1,9 @@
-import { CertificateInfo } from '../certificate';
-import { HostMatch, HostNames, parseIp, toLowerCaseAscii, verifyHostname } from '../hostMatch';
-import { CertificateRecord, Inventory, KubeconfigClusterNode, KubeconfigNode } from '../inventory';
-import { shortName } from '../name';
-import { TextRange } from '../pem';
-import { kubeadmRoleForPath } from '../profiles';
+import { CertificateInfo } from '../x509/certificate';
+import { HostMatch, HostNames, parseIp, toLowerCaseAscii, verifyHostname } from '../verify/hostMatch';
+import { CertificateRecord, Inventory, KubeconfigClusterNode, KubeconfigNode } from '../inventory/inventory';
+import { shortName } from '../x509/name';
+import { TextRange } from '../x509/pem';
+import { kubeadmRoleForPath } from '../kube/profiles';
 import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
 
 /**

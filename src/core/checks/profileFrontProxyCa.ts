@@ -1,5 +1,5 @@
-import { Inventory, InventoryFile } from '../inventory';
-import { kubeadmCertificatePath } from '../profiles';
+import { Inventory, InventoryFile } from '../inventory/inventory';
+import { kubeadmCertificatePath } from '../kube/profiles';
 import { Check, Finding, ResolvedCheckOptions, finding, relatedTo } from './finding';
 import { profileTargets } from './profileTargets';
 

@@ -1,5 +1,5 @@
-import { Inventory } from '../inventory';
-import { APISERVER_DNS_NAMES, DEFAULT_SERVICE_IP, ETCD_LOCAL_NAMES } from '../profiles';
+import { Inventory } from '../inventory/inventory';
+import { APISERVER_DNS_NAMES, DEFAULT_SERVICE_IP, ETCD_LOCAL_NAMES } from '../kube/profiles';
 import { Check, Finding, ResolvedCheckOptions, capitalise, finding } from './finding';
 import { profileTargets } from './profileTargets';
 

@@ -1,4 +1,4 @@
-import { Inventory } from '../inventory';
+import { Inventory } from '../inventory/inventory';
 import { Check, Finding, ResolvedCheckOptions, capitalise, finding } from './finding';
 import { profileTargets } from './profileTargets';
 

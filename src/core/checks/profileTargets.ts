@@ -1,5 +1,5 @@
-import { CertificateNode, Inventory } from '../inventory';
-import { KubeadmRole, kubeadmRoleForPath, kubeconfigRoleForPath } from '../profiles';
+import { CertificateNode, Inventory } from '../inventory/inventory';
+import { KubeadmRole, kubeadmRoleForPath, kubeconfigRoleForPath } from '../kube/profiles';
 
 /** A certificate recognised as one of kubeadm's, with the root of its kubeadm tree. */
 export interface ProfileTarget {

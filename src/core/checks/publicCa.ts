@@ -1,4 +1,4 @@
-import { CertificateInfo } from '../certificate';
+import { CertificateInfo } from '../x509/certificate';
 
 /** Organisations and names of CAs in the public web trust stores (browsers, OS, Go's system roots). */
 const PUBLIC_CA_NAMES = new RegExp([

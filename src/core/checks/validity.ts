@@ -1,5 +1,5 @@
-import { ValidityState, validityState } from '../expiry';
-import { CertificateNode, Inventory } from '../inventory';
+import { ValidityState, validityState } from '../x509/expiry';
+import { CertificateNode, Inventory } from '../inventory/inventory';
 import { duration, formatDate } from '../render/time';
 import { Check, Finding, ResolvedCheckOptions, capitalise, describeCertificate, describeNode, finding, relatedTo, reportedCertificates } from './finding';
 

@@ -1,4 +1,4 @@
-import { Inventory, MaterialNode } from '../inventory';
+import { Inventory, MaterialNode } from '../inventory/inventory';
 import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
 
 const MIN_BITS = 2048;

@@ -1,5 +1,5 @@
-import { Inventory } from '../inventory';
-import { WEAK_SIGNATURE_ALGORITHMS } from '../oids';
+import { Inventory } from '../inventory/inventory';
+import { WEAK_SIGNATURE_ALGORITHMS } from '../x509/oids';
 import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
 
 /** How Go spells the algorithm in "x509: cannot verify signature: insecure algorithm …". */

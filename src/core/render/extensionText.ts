@@ -4,10 +4,10 @@ import {
   CertificatePolicies, ExtendedKeyUsage, GeneralName, IssueAlternativeName, KeyUsage, NameConstraints, PolicyConstraints,
   SubjectAlternativeName, SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
-import { CertificateInfo } from '../certificate';
-import { fromHex, toHex } from '../bytes';
-import { formatName, nameFromAsn } from '../name';
-import { EXTENDED_KEY_USAGES, EXTENSIONS, KEY_USAGE_NAMES } from '../oids';
+import { CertificateInfo } from '../x509/certificate';
+import { fromHex, toHex } from '../x509/bytes';
+import { formatName, nameFromAsn } from '../x509/name';
+import { EXTENDED_KEY_USAGES, EXTENSIONS, KEY_USAGE_NAMES } from '../x509/oids';
 
 /**
  * The value lines of an X.509 extension, as `openssl x509 -text` would print them: the common

@@ -1,7 +1,7 @@
-import { CertificateInfo } from '../certificate';
-import { ExpiryThresholds, ValidityState, validityState } from '../expiry';
-import { PrivateKeyInfo, PublicKeyInfo } from '../keys';
-import { DecodedObject } from '../material';
+import { CertificateInfo } from '../x509/certificate';
+import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
+import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
+import { DecodedObject } from '../x509/material';
 import { MaterialEntry } from '../analyze';
 import { formatDate, validityPhrase } from './time';
 

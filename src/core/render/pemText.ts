@@ -1,6 +1,6 @@
 import { MaterialEntry } from '../analyze';
-import { decodeBase64, encodeBase64, utf8 } from '../bytes';
-import { findPemBlocks, toPem } from '../pem';
+import { decodeBase64, encodeBase64, utf8 } from '../x509/bytes';
+import { findPemBlocks, toPem } from '../x509/pem';
 
 /**
  * The PEM text an entry stands for, as a file or the clipboard should hold it: a carrier's

@@ -3,8 +3,8 @@
  * authorities, who issued each, and whether its CA's key is at hand (kubeadm's "externally
  * managed"). Pure, so the extension's report command and `pki-lens check` print the same table.
  */
-import { CertificateNode, CertificateRecord, Inventory } from '../inventory';
-import { shortName } from '../name';
+import { CertificateNode, CertificateRecord, Inventory } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { ExpiryReportInput } from './report';
 
 /** A CA is a certificate with CA:TRUE, or one that signed something in the workspace. */

@@ -1,9 +1,9 @@
 import { MaterialEntry } from '../analyze';
-import { CertificateInfo } from '../certificate';
-import { ExpiryThresholds, ValidityState, validityState } from '../expiry';
-import { KeyAlgorithm, PrivateKeyInfo, PublicKeyInfo } from '../keys';
-import { DecodedObject } from '../material';
-import { shortName } from '../name';
+import { CertificateInfo } from '../x509/certificate';
+import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
+import { KeyAlgorithm, PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
+import { DecodedObject } from '../x509/material';
+import { shortName } from '../x509/name';
 import { KeyPairing } from './hover';
 import { formatDate, validityPhrase } from './time';
 

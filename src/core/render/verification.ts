@@ -1,5 +1,5 @@
-import { CertificateInfo } from '../certificate';
-import { VerificationCheck, VerificationResult, goTime } from '../verify';
+import { CertificateInfo } from '../x509/certificate';
+import { VerificationCheck, VerificationResult, goTime } from '../verify/verify';
 import { md } from './hover';
 
 /**

@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { Command } from '../../commands';
+import { validityState } from '../../core/x509/expiry';
+import { readSettings } from '../../settings';
+import { Services } from '../../services';
+import { Disposable } from '../../util/dispose';
+import type { IndexSnapshot } from '../../workspace/index';
+
+export interface ValidityCounts {
+  expired: number;
+  notYetValid: number;
+  expiring: number;
+}
+
+/** Distinct certificates (a CA copied into five kubeconfigs counts once) by validity. */
+export function countValidity(snapshot: IndexSnapshot, thresholds = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry): ValidityCounts {
+  const counts: ValidityCounts = { expired: 0, notYetValid: 0, expiring: 0 };
+  for (const record of snapshot.inventory.records.values()) {
+    switch (validityState(record.certificate, snapshot.now, thresholds)) {
+      case 'expired': counts.expired++; break;
+      case 'not-yet-valid': counts.notYetValid++; break;
+      case 'expiring': counts.expiring++; break;
+    }
+  }
+  return counts;
+}
+
+/** `PKI: 2 expired · 3 expiring`; hidden when every certificate is fine. */
+export function statusText(c: ValidityCounts): string | undefined {
+  const parts = [
+    c.expired ? `${c.expired} expired` : '',
+    c.notYetValid ? `${c.notYetValid} not yet valid` : '',
+    c.expiring ? `${c.expiring} expiring` : '',
+  ].filter(Boolean);
+  return parts.length ? `PKI: ${parts.join(' · ')}` : undefined;
+}
+
+/** The status-bar summary of the workspace's certificates; a click opens the inventory. */
+export class PkiStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('pkiLens.status', vscode.StatusBarAlignment.Left, 10));
+
+  constructor(private readonly services: Services) {
+    super();
+    this.item.name = 'PKI Lens';
+    this.item.command = Command.FocusInventory;
+    this._register(services.index.onDidChange(s => this.update(s)));
+    if (services.index.snapshot) {
+      this.update(services.index.snapshot);
+    }
+  }
+
+  /** The text shown now, or undefined when hidden (for tests). */
+  text: string | undefined;
+
+  private update(snapshot: IndexSnapshot): void {
+    try {
+      const counts = countValidity(snapshot);
+      this.text = statusText(counts);
+      if (!this.text) {
+        this.item.hide();
+        return;
+      }
+      const urgent = counts.expired + counts.notYetValid > 0;
+      this.item.text = `$(${urgent ? 'error' : 'warning'}) ${this.text}`;
+      this.item.tooltip = 'PKI Lens: certificates in this workspace that need attention. Click to show the inventory.';
+      this.item.backgroundColor = urgent ? new vscode.ThemeColor('statusBarItem.errorBackground') : new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.show();
+    } catch (e) {
+      this.services.logger.error('updating the status bar failed', e);
+    }
+  }
+}
+
+export function registerStatusBar(context: vscode.ExtensionContext, services: Services): PkiStatusBar {
+  const bar = new PkiStatusBar(services);
+  context.subscriptions.push(bar);
+  return bar;
+}

@@ -1,0 +1,326 @@
+import * as vscode from 'vscode';
+import { MaterialEntry } from '../../core/analyze';
+import { push } from '../../core/collections';
+import { ValidityState, validityState } from '../../core/x509/expiry';
+import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
+import { shortName } from '../../core/x509/name';
+import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
+import { shortValidityPhrase } from '../../core/render/time';
+import type { Finding } from '../../workspace/build';
+import type { IndexSnapshot } from '../../workspace/index';
+import type { IndexedFile } from '../../workspace/model';
+import { rangeIn } from './diagnostics';
+
+export type Grouping = 'trust' | 'file';
+
+/** How a node looks: its validity, or that something about it is wrong beyond dates. */
+export type NodeState = 'valid' | 'expiring' | 'expired' | 'broken' | 'none';
+
+/**
+ * One node of the inventory tree. Commands invoked from the tree's context menu receive this object:
+ * `uri` and `range` say where the material is, `fingerprint` which certificate it is.
+ */
+export interface InventoryTreeElement {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly contextValue: string;
+  readonly state: NodeState;
+  /** Hover markdown, rendered only when the view asks for it (resolveTreeItem): most nodes are never hovered. */
+  readonly tooltip?: () => string;
+  readonly uri?: vscode.Uri;
+  readonly range?: vscode.Range;
+  /** SHA-256 fingerprint of the certificate this node shows. */
+  readonly fingerprint?: string;
+  /** Residual time sort key: NotAfter in ms (Infinity for material that does not expire). */
+  readonly notAfter: number;
+  readonly children: InventoryTreeElement[];
+}
+
+interface Ctx {
+  snapshot: IndexSnapshot;
+  hover: HoverContext;
+  /** Findings by `uri\nstart`, to colour nodes and list problems in tooltips. */
+  findings: Map<string, Finding[]>;
+  usersByRecord: Map<CertificateRecord, { user: KubeconfigUserNode; file: string }[]>;
+  /** Keys paired by location with a certificate (matching or not). */
+  pairedKeys: Map<CertificateRecord, PrivateKeyNode[]>;
+}
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+/** The whole tree for one snapshot, in the chosen grouping. Built eagerly: it is small next to the inventory. */
+export function buildTree(snapshot: IndexSnapshot, grouping: Grouping, thresholds: HoverContext['thresholds']): InventoryTreeElement[] {
+  const ctx: Ctx = { snapshot, hover: { now: snapshot.now, thresholds }, findings: new Map(), usersByRecord: new Map(), pairedKeys: new Map() };
+  for (const key of snapshot.inventory.privateKeys) {
+    const partner = key.pairing?.certificates[0];
+    if (partner) {
+      push(ctx.pairedKeys, partner.record, key);
+    }
+  }
+  for (const f of snapshot.findings) {
+    push(ctx.findings, `${f.uri}\n${f.range.start}`, f);
+  }
+  for (const kubeconfig of snapshot.inventory.kubeconfigs) {
+    for (const user of kubeconfig.users) {
+      const client = user.certificates[0];
+      if (client) {
+        push(ctx.usersByRecord, client.record, { user, file: kubeconfig.file.name });
+      }
+    }
+  }
+  return grouping === 'trust' ? trustTree(ctx) : fileTree(ctx);
+}
+
+// ------------------------------------------------------------------ trust grouping
+
+function trustTree(ctx: Ctx): InventoryTreeElement[] {
+  const inv = ctx.snapshot.inventory;
+  const roots: InventoryTreeElement[] = [];
+  const orphans: InventoryTreeElement[] = [];
+  const placed = new Set<PrivateKeyNode>();
+  for (const record of inv.records.values()) {
+    if (record.issuer) {
+      continue; // shown beneath its issuer
+    }
+    const anchor = record.issuerStatus === 'self-signed' || record.certificate.isCa || record.issued.length > 0;
+    const node = certificateTree(ctx, record, anchor ? 'trust' : 'trust/orphans', new Set(), placed);
+    (anchor ? roots : orphans).push(node);
+  }
+  sortByResidual(roots);
+  const groups: InventoryTreeElement[] = [];
+  if (orphans.length) {
+    groups.push(group('trust/orphans', 'Issuer not in workspace', orphans));
+  }
+  const loose = [
+    ...inv.privateKeys.filter(k => !placed.has(k)).map(k => keyElement(ctx, k, 'trust/keys')),
+    ...inv.publicKeys.filter(p => !p.certificates.length).map(p => publicKeyElement(ctx, p, 'trust/keys')),
+  ];
+  if (loose.length) {
+    groups.push(group('trust/keys', 'Keys without a certificate', loose, false));
+  }
+  const broken = brokenElements(ctx, 'trust/broken');
+  if (broken.length) {
+    groups.push(group('trust/broken', 'Cannot be decoded', broken, false));
+  }
+  return [...roots, ...groups];
+}
+
+/** A certificate with what it issued (recursively), its keys, and the kubeconfig users presenting it. */
+function certificateTree(ctx: Ctx, record: CertificateRecord, parentId: string, seen: Set<CertificateRecord>, placed: Set<PrivateKeyNode>): InventoryTreeElement {
+  seen.add(record);
+  const users = ctx.usersByRecord.get(record) ?? [];
+  const id = `${parentId}/${record.fingerprint}`;
+  const children: InventoryTreeElement[] = [];
+  for (const issued of record.issued) {
+    if (!seen.has(issued) && issued.issuer === record) {
+      children.push(certificateTree(ctx, issued, id, seen, placed));
+    }
+  }
+  sortByResidual(children);
+  // Keys: those holding this certificate's key pair, and those that sit where its key belongs but do not match.
+  const keys = new Set<PrivateKeyNode>([...record.privateKeys, ...(ctx.pairedKeys.get(record) ?? [])]);
+  for (const k of keys) {
+    placed.add(k);
+    children.push(keyElement(ctx, k, id));
+  }
+  const label = users.length ? `${users[0].file} › ${users[0].user.name}` : certificateLabel(record);
+  return certificateElement(ctx, record.preferred, id, label, users.length > 0, children, !!record.issued.length);
+}
+
+// ------------------------------------------------------------------ file grouping
+
+function fileTree(ctx: Ctx): InventoryTreeElement[] {
+  const inv = ctx.snapshot.inventory;
+  const byFolder = new Map<string, InventoryTreeElement[]>();
+  for (const file of inv.files) {
+    const indexed = ctx.snapshot.byUri.get(file.uri);
+    const id = `file/${file.uri}`;
+    const children: InventoryTreeElement[] = [];
+    const usersByObject = new Map<unknown, KubeconfigUserNode>();
+    for (const kc of file.kubeconfigs) {
+      for (const user of kc.users) {
+        if (user.certificates[0]?.file === file) {
+          usersByObject.set(user.certificates[0].object, user);
+        }
+      }
+    }
+    const items: { start: number; el: InventoryTreeElement }[] = [];
+    for (const cert of file.certificates) {
+      const user = usersByObject.get(cert.object);
+      const label = user ? `${file.name} › ${user.name}` : certificateLabel(cert.record);
+      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, !!user, [], cert.certificate.isCa) });
+    }
+    for (const key of file.privateKeys) {
+      items.push({ start: key.range.start, el: keyElement(ctx, key, id) });
+    }
+    for (const pub of file.publicKeys) {
+      items.push({ start: pub.range.start, el: publicKeyElement(ctx, pub, id) });
+    }
+    if (indexed) {
+      items.push(...brokenInFile(ctx, indexed, id));
+    }
+    items.sort((a, b) => a.start - b.start);
+    children.push(...items.map(i => i.el));
+    const uri = indexed?.uri ?? vscode.Uri.parse(file.uri);
+    const state = worst(children.map(c => c.state));
+    push(byFolder, file.folder.replace(/\/$/, ''), {
+      id, label: file.name, contextValue: 'pki-file', state, uri,
+      notAfter: Math.min(NEVER, ...children.map(c => c.notAfter)), children, tooltip: () => md(file.relativePath),
+    });
+  }
+  const top: InventoryTreeElement[] = [];
+  for (const folder of [...byFolder.keys()].sort()) {
+    const files = byFolder.get(folder)!.sort((a, b) => a.label.localeCompare(b.label));
+    if (folder === '') {
+      continue;
+    }
+    top.push({ id: `folder/${folder}`, label: folder, contextValue: 'pki-folder', state: worst(files.map(f => f.state)), notAfter: Math.min(NEVER, ...files.map(f => f.notAfter)), children: files });
+  }
+  top.push(...(byFolder.get('')?.sort((a, b) => a.label.localeCompare(b.label)) ?? []));
+  return top;
+}
+
+// ------------------------------------------------------------------ elements
+
+function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: string, kubeconfigUser: boolean, children: InventoryTreeElement[], ca: boolean): InventoryTreeElement {
+  const cert = node.certificate;
+  const validity = validityState(cert, ctx.snapshot.now, ctx.hover.thresholds);
+  const problems = findingsAt(ctx, node);
+  const state = stateOf(validity, problems);
+  const where = node.file.relativePath + (node.carrier && !kubeconfigUser ? ` ${node.carrier.path}` : '');
+  const occurrences = node.record.occurrences.length;
+  const tooltip = () => [
+    renderObject(node.object, ctx.hover, kubeconfigUser ? `Client certificate of ${md(label)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
+    `${md(where)}${occurrences > 1 ? ` — also in ${occurrences - 1} other place${occurrences > 2 ? 's' : ''}` : ''}`,
+    ...problemLines(problems),
+  ].join('\n\n');
+  return {
+    id, label, state, tooltip, children,
+    description: shortValidityPhrase(cert.notBefore, cert.notAfter, ctx.snapshot.now) + (kubeconfigUser ? '' : ` · ${node.file.relativePath}`),
+    contextValue: ca || cert.isCa ? 'pki-cert-ca' : kubeconfigUser ? 'pki-cert-leaf.kubeconfig-user' : 'pki-cert-leaf',
+    uri: ctx.snapshot.byUri.get(node.file.uri)?.uri, range: rangeIn(ctx.snapshot, node.file.uri, node.range),
+    fingerprint: node.fingerprint, notAfter: cert.notAfter.getTime(),
+  };
+}
+
+function keyElement(ctx: Ctx, key: PrivateKeyNode, parentId: string): InventoryTreeElement {
+  const problems = findingsAt(ctx, key);
+  const mismatch = key.pairing?.matches === false;
+  const partner = key.pairing?.certificates[0];
+  const pairing: HoverKeyPairing | undefined = partner && key.pairing?.matches !== undefined
+    ? { where: partner.where, subject: shortName(partner.certificate.subject), matches: key.pairing.matches }
+    : undefined;
+  const hover: HoverContext = { ...ctx.hover, pairings: pairing ? new Map([[key.object, pairing]]) : undefined };
+  return {
+    id: `${parentId}/key:${key.file.uri}#${key.entryIndex}.${key.objectIndex}`,
+    label: materialLabel(key.file.name, key.carrier?.path),
+    description: `${key.key.description}${key.key.encrypted ? ' · encrypted' : ''}${mismatch ? ' · does not match' : ''}`,
+    contextValue: 'pki-key',
+    state: mismatch || problems.some(p => p.severity === 'error') ? 'broken' : 'none',
+    tooltip: () => [renderObject(key.object, hover, 'Private key'), md(key.where), ...problemLines(problems)].join('\n\n'),
+    uri: ctx.snapshot.byUri.get(key.file.uri)?.uri, range: rangeIn(ctx.snapshot, key.file.uri, key.range),
+    notAfter: NEVER, children: [],
+  };
+}
+
+function publicKeyElement(ctx: Ctx, pub: PublicKeyNode, parentId: string): InventoryTreeElement {
+  const problems = findingsAt(ctx, pub);
+  return {
+    id: `${parentId}/pub:${pub.file.uri}#${pub.entryIndex}.${pub.objectIndex}`,
+    label: materialLabel(pub.file.name, pub.carrier?.path),
+    description: `${pub.publicKey.description} · public key${pub.privateKeys.length ? ` of ${pub.privateKeys[0].file.name}` : ''}`,
+    contextValue: 'pki-key.public',
+    state: problems.some(p => p.severity === 'error') ? 'broken' : 'none',
+    tooltip: () => [renderObject(pub.object, ctx.hover, 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
+    uri: ctx.snapshot.byUri.get(pub.file.uri)?.uri, range: rangeIn(ctx.snapshot, pub.file.uri, pub.range),
+    notAfter: NEVER, children: [],
+  };
+}
+
+/** Entries and objects that failed to decode, anywhere in the workspace. */
+function brokenElements(ctx: Ctx, parentId: string): InventoryTreeElement[] {
+  return ctx.snapshot.files.flatMap(file => brokenInFile(ctx, file, parentId).map(b => b.el));
+}
+
+/** The failures of one file, with their offsets so the file view can keep document order. */
+function brokenInFile(ctx: Ctx, file: IndexedFile, parentId: string): { start: number; el: InventoryTreeElement }[] {
+  const out: { start: number; el: InventoryTreeElement }[] = [];
+  const uri = file.uri.toString();
+  file.analysis.entries.forEach((entry, entryIndex) => {
+    const failures: { message: string; range: MaterialEntry['range'] }[] = [];
+    if (entry.error) {
+      failures.push({ message: entry.error, range: entry.range });
+    }
+    for (const o of entry.objects) {
+      if (o.error) {
+        failures.push({ message: o.error, range: o.range });
+      }
+    }
+    failures.forEach((failure, i) => {
+      const owner = entry.carrier?.owner;
+      const who = owner && (owner.kind === 'kubeconfig-user' || owner.kind === 'kubeconfig-cluster' || owner.kind === 'secret') ? owner.name : entry.carrier?.path;
+      const problems = ctx.findings.get(`${uri}\n${failure.range.start}`) ?? [];
+      out.push({ start: failure.range.start, el: {
+        id: `${parentId}/broken:${uri}#${entryIndex}.${i}`,
+        label: materialLabel(file.name, who),
+        description: 'cannot be decoded',
+        contextValue: 'pki-broken',
+        state: 'broken',
+        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
+        uri: file.uri, range: file.lines.range(failure.range),
+        notAfter: Number.NEGATIVE_INFINITY, children: [],
+      } });
+    });
+  });
+  return out;
+}
+
+function group(id: string, label: string, children: InventoryTreeElement[], sort = true): InventoryTreeElement {
+  if (sort) {
+    sortByResidual(children);
+  }
+  return { id, label, contextValue: 'pki-group', state: 'none', description: `${children.length}`, notAfter: NEVER, children };
+}
+
+// ------------------------------------------------------------------ helpers
+
+function certificateLabel(record: CertificateRecord): string {
+  const subject = record.certificate.subject;
+  return subject.commonName ?? (subject.text || shortName(subject));
+}
+
+function materialLabel(fileName: string, inner: string | undefined): string {
+  return inner ? `${fileName} › ${inner}` : fileName;
+}
+
+function findingsAt(ctx: Ctx, node: { file: { uri: string }; range: { start: number } }): Finding[] {
+  return ctx.findings.get(`${node.file.uri}\n${node.range.start}`) ?? [];
+}
+
+function problemLines(problems: Finding[]): string[] {
+  return problems.map(p => `${p.severity === 'error' ? '$(error)' : p.severity === 'warning' ? '$(warning)' : '$(info)'} ${md(p.message)} \`${p.code}\``);
+}
+
+const VALIDITY_CODES = new Set(['cert-expired', 'cert-not-yet-valid', 'cert-expiring']);
+
+function stateOf(validity: ValidityState, problems: Finding[]): NodeState {
+  if (validity === 'expired' || validity === 'not-yet-valid') {
+    return 'expired';
+  }
+  if (problems.some(p => p.severity === 'error' && !VALIDITY_CODES.has(p.code))) {
+    return 'broken';
+  }
+  return validity === 'expiring' ? 'expiring' : 'valid';
+}
+
+const STATE_RANK: Record<NodeState, number> = { none: 0, valid: 1, expiring: 2, broken: 3, expired: 4 };
+
+function worst(states: NodeState[]): NodeState {
+  return states.reduce<NodeState>((w, s) => (STATE_RANK[s] > STATE_RANK[w] ? s : w), 'none');
+}
+
+/** Soonest to expire first; certificates before keys; ties by label. */
+function sortByResidual(nodes: InventoryTreeElement[]): void {
+  nodes.sort((a, b) => (a.notAfter === b.notAfter ? a.label.localeCompare(b.label) : a.notAfter < b.notAfter ? -1 : 1));
+}
