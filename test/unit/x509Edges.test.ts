@@ -187,6 +187,12 @@ describe('SANs: openssl -ext subjectAltName', () => {
     assert.deepEqual(ours.subjectAltNames.filter(s => s.type === 'DNS').map(s => s.value), ['a.example', 'b.example']);
   });
 
+  it('a NUL in a DNS name (the null-prefix attack) is shown, not hidden', async () => {
+    const der = signedCertificate({ subject: cn('nul'), extensions: [subjectAltName(str(0x82, Buffer.from('bank.example\0.evil.example')))] });
+    const ours = await bothTiers(der);
+    assert.deepEqual(ours.subjectAltNames, [{ type: 'DNS', value: 'bank.example\\x00.evil.example' }]);
+  });
+
   it('otherName entries print as openssl 3 prints them', async () => {
     const other = (type: string, value: Buffer) => tlv(0xa0, oid(type), tlv(0xa0, value));
     const der = signedCertificate({
@@ -195,6 +201,7 @@ describe('SANs: openssl -ext subjectAltName', () => {
         other('1.3.6.1.4.1.311.20.2.3', str(0x0c, 'user@example.test')),
         other('1.2.3.4', str(0x0c, 'text')),
         other('1.2.3.5', tlv(0x02, [5])),
+        other('1.3.6.1.5.5.7.8.1', str(0x0c, 'personal')),
       )],
     });
     const ours = await bothTiers(der);
@@ -224,10 +231,11 @@ describe('SANs: openssl -ext subjectAltName', () => {
         str(0x82, Buffer.from([0x61, 0xff, 0xfe, 0x62])),
         str(0x82, Buffer.from('bücher.example', 'utf8')),
         str(0x81, Buffer.from([0x61, 0x40, 0xe9])),
+        str(0x86, Buffer.from('http://x/\ty')),
       )],
     });
     const ours = await bothTiers(der);
-    assert.deepEqual(ours.subjectAltNames.map(s => s.value), ['a\\xFF\\xFEb', 'bücher.example', 'a@\\xE9']);
+    assert.deepEqual(ours.subjectAltNames.map(s => s.value), ['a\\xFF\\xFEb', 'bücher.example', 'a@\\xE9', 'http://x/\\x09y']);
     // openssl prints the raw bytes: ours are those bytes with each non-UTF-8 byte spelled \xNN.
     const raw = opensslView(der).san.toString('latin1');
     const unescaped = Buffer.from(sanLine(ours), 'utf8').toString('latin1').replace(/\\x([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));

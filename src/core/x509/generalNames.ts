@@ -8,8 +8,14 @@
 import { Tlv, children, oidString, readTlv, utf8String } from './der';
 import type { SubjectAltName } from './types';
 
-/** otherName types OpenSSL 3.0 prints by a label of its own (v3_san.c); any other shows its OID. */
+/**
+ * otherName types OpenSSL 3.0 prints by a label of its own (v3_san.c), or by its object table's
+ * name (long name, else short); any other shows its OID.
+ */
 const OTHER_NAME_LABELS: Record<string, string> = {
+  '1.3.6.1.5.5.7.8.1': 'id-on-personalData',
+  '1.3.6.1.5.5.7.8.3': 'Permanent Identifier',
+  '1.3.6.1.4.1.311.20.2.2': 'Microsoft Smartcard Login',
   '1.3.6.1.5.5.7.8.9': 'SmtpUTF8Mailbox',
   '1.3.6.1.5.5.7.8.5': 'XmppAddr',
   '1.3.6.1.5.5.7.8.7': 'SRVName',
@@ -81,20 +87,26 @@ function otherName(bytes: Uint8Array, n: Tlv, lenient: boolean): SubjectAltName 
 }
 
 /**
- * IA5String bytes as text. ASCII as it is; UTF-8 (an IDN written unencoded, against RFC 5280)
- * as the characters a UTF-8 terminal shows for openssl's raw bytes; any other byte ≥ 0x80 as
- * `\xNN`, never as a Latin-1 character the certificate does not hold.
+ * IA5String bytes as text. Printable ASCII as it is; UTF-8 (an IDN written unencoded, against
+ * RFC 5280) as the characters a UTF-8 terminal shows for openssl's raw bytes; control characters
+ * (a NUL in `evil.example\x00.good.example` is the null-prefix attack) and bytes that are not
+ * UTF-8 as `\xNN` — openssl writes those bytes raw, never as a Latin-1 character the
+ * certificate does not hold.
  */
 export function ia5Text(raw: Uint8Array): string {
   const text = utf8String(raw);
   if (text !== undefined) {
-    return text;
+    return /[\u0000-\u001f\u007f]/.test(text) ? text.replace(/[\u0000-\u001f\u007f]/g, c => hexEscape(c.charCodeAt(0))) : text;
   }
   let out = '';
   for (const b of raw) {
-    out += b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : hexEscape(b);
   }
   return out;
+}
+
+function hexEscape(byte: number): string {
+  return `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 /** IPv4 dotted, IPv6 as openssl prints it (eight groups, no leading zeros, upper case), else openssl's `<invalid length=N>`. */

@@ -159,10 +159,18 @@ export const SIGNATURE_ALGORITHMS: Record<string, string> = Object.fromEntries(O
 /** Signature algorithms that no longer protect anything: collisions are practical. */
 export const WEAK_SIGNATURE_ALGORITHMS = new Set(Object.keys(SIGNATURES).filter(oid => SIGNATURES[oid].weak));
 
-/** Go's view of a signature algorithm (name, hash, key family), or undefined where Go does not know it (RSA-PSS: by its parameters). */
-export function goSignatureAlgorithm(oid: string): { name: string; hash: SignatureAlgorithmInfo['hash']; key: SignatureAlgorithmInfo['key'] } | undefined {
+/** A signature algorithm as Go's crypto/x509 knows it. */
+export interface GoSignatureAlgorithmInfo {
+  name: string;
+  hash: Exclude<SignatureAlgorithmInfo['hash'], 'SHA-224'>;
+  key: Exclude<SignatureAlgorithmInfo['key'], 'RSA-PSS' | 'Ed448'>;
+}
+
+/** Go's view of a signature algorithm, or undefined where Go does not know it (RSA-PSS: judged by its parameters). */
+export function goSignatureAlgorithm(oid: string): GoSignatureAlgorithmInfo | undefined {
   const s = SIGNATURES[oid];
-  return s?.go ? { name: s.go, hash: s.hash, key: s.key } : undefined;
+  // Entries with a Go name never use SHA-224, RSA-PSS or Ed448 (Go has none of them).
+  return s?.go ? { name: s.go, hash: s.hash, key: s.key } as GoSignatureAlgorithmInfo : undefined;
 }
 
 export const KEY_ALGORITHMS: Record<string, 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'X25519' | 'X448' | 'DSA' | 'RSA-PSS'> = {
