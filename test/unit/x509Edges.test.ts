@@ -243,6 +243,17 @@ describe('SANs: openssl -ext subjectAltName', () => {
   });
 });
 
+describe('EKU: openssl -ext extendedKeyUsage', () => {
+  it('names every purpose of openssl\'s id-kp arc and CT\'s precertificate signer', async () => {
+    const purposes = ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.10', '1.3.6.1.5.5.7.3.27', '1.3.6.1.5.5.7.3.30', '1.3.6.1.5.5.7.3.31', '1.3.6.1.4.1.11129.2.4.4', '1.2.3.4'];
+    const der = signedCertificate({ subject: cn('eku'), extensions: [seq(oid('2.5.29.37'), tlv(0x04, seq(...purposes.map(oid))))] });
+    const ours = await bothTiers(der);
+    const out = opensslBuffer(['x509', '-inform', 'DER', '-noout', '-ext', 'extendedKeyUsage'], { input: der }).toString('utf8');
+    const theirs = out.split('\n')[1].trim();
+    assert.equal((ours.extendedKeyUsage ?? []).map(e => (e.label === e.oid ? e.oid : e.label.replace(/ \([^)]*\)$/, ''))).join(', '), theirs);
+  });
+});
+
 describe('files: UTF-16 and NUL bytes are read or named, never silently skipped', () => {
   const der = signedCertificate({ subject: cn('utf16') });
   const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;

@@ -79,6 +79,21 @@ export const EXTENDED_KEY_USAGES: Record<string, EkuName> = {
   '1.3.6.1.5.2.3.5': { short: 'pkInitKDC', long: 'Signing KDC Response' },
   '1.3.6.1.5.5.7.3.21': { short: 'secureShellClient', long: 'SSH Client' },
   '1.3.6.1.5.5.7.3.22': { short: 'secureShellServer', long: 'SSH Server' },
+  // The rest of OpenSSL's id-kp arc (obj_mac.h), and Certificate Transparency's precertificate signer.
+  '1.3.6.1.5.5.7.3.10': { short: 'DVCS', long: 'dvcs' },
+  '1.3.6.1.5.5.7.3.18': { short: 'capwapAC', long: 'Ctrl/provision WAP Access' },
+  '1.3.6.1.5.5.7.3.19': { short: 'capwapWTP', long: 'Ctrl/Provision WAP Termination' },
+  '1.3.6.1.5.5.7.3.23': { short: 'sendRouter', long: 'Send Router' },
+  '1.3.6.1.5.5.7.3.24': { short: 'sendProxiedRouter', long: 'Send Proxied Router' },
+  '1.3.6.1.5.5.7.3.25': { short: 'sendOwner', long: 'Send Owner' },
+  '1.3.6.1.5.5.7.3.26': { short: 'sendProxiedOwner', long: 'Send Proxied Owner' },
+  '1.3.6.1.5.5.7.3.27': { short: 'cmcCA', long: 'CMC Certificate Authority' },
+  '1.3.6.1.5.5.7.3.28': { short: 'cmcRA', long: 'CMC Registration Authority' },
+  '1.3.6.1.5.5.7.3.29': { short: 'cmcArchive', long: 'CMC Archive Server' },
+  '1.3.6.1.5.5.7.3.30': { short: 'id-kp-bgpsec-router', long: 'BGPsec Router' },
+  '1.3.6.1.5.5.7.3.31': { short: 'id-kp-BrandIndicatorforMessageIdentification', long: 'Brand Indicator for Message Identification' },
+  '1.3.6.1.5.5.7.3.32': { short: 'cmKGA', long: 'Certificate Management Key Generation Authority' },
+  '1.3.6.1.4.1.11129.2.4.4': { short: 'ct_precert_signer', long: 'CT Precertificate Signer' },
 };
 
 export const EXTENSIONS: Record<string, string> = {
