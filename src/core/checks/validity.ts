@@ -1,9 +1,9 @@
 import { ValidityState, validityState } from '../x509/expiry';
+import { DAY } from '../x509/time';
 import { CertificateNode, Inventory } from '../inventory/inventory';
 import { duration, formatDate } from '../render/time';
 import { Check, Finding, ResolvedCheckOptions, capitalise, describeCertificate, describeNode, finding, relatedTo, reportedCertificates } from './finding';
 
-const DAY = 86_400_000;
 /** What Go's crypto/x509 (kubectl, every component) says about a certificate out of its validity period. */
 export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
 

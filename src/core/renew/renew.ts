@@ -9,6 +9,7 @@ import { extensionName } from '../x509/oids';
 import { toPem } from '../x509/pem';
 import { Tlv, expectChildren as children, expectTlv as readTlv } from '../x509/der';
 import { verifySignedData } from '../x509/signature';
+import { DAY } from '../x509/time';
 
 /**
  * Re-issuing certificates. The new TBSCertificate is assembled from the old certificate's raw DER
@@ -129,7 +130,6 @@ export interface RenewalResult {
 }
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 const BACKDATE = 5 * MINUTE;
 
 const OID_SKI = '2.5.29.14';

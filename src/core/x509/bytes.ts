@@ -57,7 +57,9 @@ B64_VALUE[0x3d] = PAD;
 export type Base64Result = { ok: true; bytes: Uint8Array } | { ok: false; error: string; offset: number };
 
 /**
- * Strict base64 decoding that reports *where* the input goes wrong.
+ * Strict base64 decoding that reports *where* the input goes wrong. Hand-written rather than
+ * Buffer.from(…, 'base64') or atob: the browser build has no Buffer, and both of those skip or
+ * reject bad characters without saying where, while a diagnostic must point at the character.
  * Written by hand because atob/Buffer either throw without a position or silently skip bad
  * characters, and a located message ("unexpected character at offset 1234") is the point.
  * Whitespace (as in wrapped PEM bodies and folded YAML) is skipped.
@@ -103,6 +105,10 @@ export function decodeBase64(text: string, baseOffset = 0): Base64Result {
   return { ok: true, bytes: out.slice(0, n) };
 }
 
+/**
+ * Standard base64 with padding. Hand-written: the core runs in the browser host, which has no
+ * Buffer, and btoa needs a binary string built first (two passes, and quadratic when built with +=).
+ */
 export function encodeBase64(bytes: Uint8Array): string {
   let out = '';
   let i = 0;

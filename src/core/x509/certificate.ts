@@ -1,104 +1,22 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
-  AuthorityKeyIdentifier, BasicConstraints, Certificate, ExtendedKeyUsage, GeneralName, KeyUsage,
-  SubjectAlternativeName, SubjectKeyIdentifier,
+  AuthorityKeyIdentifier, BasicConstraints, Certificate, ExtendedKeyUsage, KeyUsage, Name, SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { digest, toHex } from './bytes';
-import { children, readTlv } from './der';
+import { Tlv, children, readTlv } from './der';
 import { decodeCertificateFast, serialHex } from './fastCertificate';
+import { decodeGeneralNames } from './generalNames';
 import { sha1, sha256 } from './sha';
-import { DistinguishedName, formatName, nameFromAsn } from './name';
+import { formatName, nameFromAsn } from './name';
 import { EXTENDED_KEY_USAGES, KEY_USAGE_NAMES, extensionName, signatureAlgorithmName } from './oids';
-import { PublicKeyInfo, publicKeyFromAsn } from './keys';
+import { publicKeyFromAsn } from './keys';
+import { asn1TimeText, parseAsn1Time } from './time';
+import type { CertificateInfo } from './types';
 
-export type SanType = 'DNS' | 'IP' | 'email' | 'URI' | 'DirName' | 'RID' | 'othername';
-
-export interface SubjectAltName {
-  type: SanType;
-  value: string;
-}
-
-export interface ExtendedKeyUsageInfo {
-  oid: string;
-  /** serverAuth, clientAuth… or the OID when unknown. */
-  short: string;
-  /** "TLS Web Server Authentication (serverAuth)" — the openssl long name with the short one. */
-  label: string;
-}
-
-export interface ExtensionInfo {
-  oid: string;
-  name: string;
-  critical: boolean;
-  /** The extension value (extnValue contents) in hex, for extensions we show raw. */
-  valueHex: string;
-}
-
-/** Everything the extension shows or checks about one X.509 certificate. */
-export interface CertificateInfo {
-  version: number;
-  subject: DistinguishedName;
-  issuer: DistinguishedName;
-  /** Serial as uppercase hex, as `openssl x509 -serial` prints it. */
-  serialNumber: string;
-  notBefore: Date;
-  notAfter: Date;
-  subjectAltNames: SubjectAltName[];
-  keyUsage?: string[];
-  extendedKeyUsage?: ExtendedKeyUsageInfo[];
-  basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
-  subjectKeyId?: string;
-  authorityKeyId?: string;
-  fingerprints: { sha256: string; sha1: string };
-  publicKey: PublicKeyInfo;
-  signatureAlgorithm: { oid: string; name: string };
-  extensions: ExtensionInfo[];
-  /** Subject and issuer names are the same bytes: a self-issued (usually self-signed) certificate. */
-  selfIssued: boolean;
-  isCa: boolean;
-  der: Uint8Array;
-}
+export type { CertificateInfo, ExtendedKeyUsageInfo, ExtensionInfo, SanType, SubjectAltName } from './types';
 
 function formatFingerprint(bytes: Uint8Array): string {
   return toHex(bytes, ':').toUpperCase();
-}
-
-/**
- * IA5String values are read one byte a character; names that are really UTF-8 (an IDN written
- * unencoded, against RFC 5280) read as UTF-8, as openssl shows them, instead of as mojibake.
- */
-function ia5Text(value: string): string {
-  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) {
-    return value;
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(value, c => c.charCodeAt(0)));
-  } catch {
-    return value;
-  }
-}
-
-function generalName(n: GeneralName): SubjectAltName {
-  if (n.dNSName !== undefined) { return { type: 'DNS', value: ia5Text(n.dNSName) }; }
-  if (n.iPAddress !== undefined) { return { type: 'IP', value: formatIp(n.iPAddress) }; }
-  if (n.rfc822Name !== undefined) { return { type: 'email', value: ia5Text(n.rfc822Name) }; }
-  if (n.uniformResourceIdentifier !== undefined) { return { type: 'URI', value: ia5Text(n.uniformResourceIdentifier) }; }
-  if (n.directoryName !== undefined) { return { type: 'DirName', value: formatName(nameFromAsn(n.directoryName).rdns) }; }
-  if (n.registeredID !== undefined) { return { type: 'RID', value: n.registeredID }; }
-  if (n.otherName !== undefined) { return { type: 'othername', value: `${n.otherName.typeId}:<unsupported>` }; }
-  return { type: 'othername', value: '<unsupported>' };
-}
-
-/** IPv6 as openssl prints it: eight uncompressed groups without leading zeros, upper case. */
-function formatIp(ip: string): string {
-  if (!ip.includes(':')) {
-    return ip;
-  }
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const fill = tail !== undefined ? Array(8 - headGroups.length - tailGroups.length).fill('0') : [];
-  return [...headGroups, ...fill, ...tailGroups].map(g => (parseInt(g, 16) || 0).toString(16).toUpperCase()).join(':');
 }
 
 function keyUsageNames(bits: KeyUsage): string[] {
@@ -133,9 +51,9 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const badTime = invalidValidityTime(der);
-  if (badTime) {
-    throw new Error(`not a valid certificate: ${badTime}`);
+  const validity = validityFromDer(der);
+  if (typeof validity === 'string') {
+    throw new Error(`not a valid certificate: ${validity}`);
   }
   const tbs = cert.tbsCertificate;
   const info: CertificateInfo = {
@@ -143,8 +61,8 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
     subject: nameFromAsn(tbs.subject),
     issuer: nameFromAsn(tbs.issuer),
     serialNumber: serialHex(new Uint8Array(tbs.serialNumber)),
-    notBefore: tbs.validity.notBefore.getTime(),
-    notAfter: tbs.validity.notAfter.getTime(),
+    notBefore: validity?.notBefore ?? tbs.validity.notBefore.getTime(),
+    notAfter: validity?.notAfter ?? tbs.validity.notAfter.getTime(),
     subjectAltNames: [],
     fingerprints: {
       sha256: formatFingerprint(await digest('SHA-256', der)),
@@ -164,7 +82,7 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
     try {
       switch (ext.extnID) {
         case '2.5.29.17':
-          info.subjectAltNames = Array.from(AsnConvert.parse(value, SubjectAlternativeName), generalName);
+          info.subjectAltNames = decodeGeneralNames(new Uint8Array(value), nameDer => formatName(nameFromAsn(AsnConvert.parse(nameDer, Name), nameDer).rdns), true) ?? [];
           break;
         case '2.5.29.15':
           info.keyUsage = keyUsageNames(AsnConvert.parse(value, KeyUsage));
@@ -199,30 +117,34 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
   return info;
 }
 
-const UTC_TIME = /^\d{10}(\d{2})?(Z|[+-]\d{4})$/;
-const GENERALIZED_TIME = /^\d{10}(\d{2}(\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}(\d{2})?)?$/;
-
 /**
- * The schema decoder reads any 12 digits and a Z inside a time as a date (so the GeneralizedTime
- * text `19020701025736Z` under a UTCTime tag becomes 2002); openssl calls such a time "Bad time
- * value". Say so instead of showing an invented date.
+ * NotBefore and NotAfter read from the DER with the one time reader (time.ts): the schema decoder
+ * reads any 12 digits and a Z as a date (the GeneralizedTime text `19020701025736Z` under a
+ * UTCTime tag became 2002), drops offsets and seconds-less times to 1899. A time openssl calls a
+ * "Bad time value" is refused with the reason; undefined when the structure cannot be walked
+ * (BER the schema decoder tolerated), where its own dates stand.
  */
-function invalidValidityTime(der: Uint8Array): string | undefined {
-  const outer = readTlv(der, 0);
-  const tbs = outer && children(der, outer)?.[0];
-  const fields = tbs && children(der, tbs);
+function validityFromDer(der: Uint8Array): { notBefore: Date; notAfter: Date } | string | undefined {
+  const outer = readTlv(der, 0, der.length, true);
+  const tbs = outer && children(der, outer, true)?.[0];
+  const fields = tbs && children(der, tbs, true);
   if (!fields) {
     return undefined;
   }
   const validity = fields[fields[0]?.tag === 0xa0 ? 4 : 3];
-  const times = validity?.tag === 0x30 ? children(der, validity) : undefined;
-  for (const [i, t] of (times ?? []).entries()) {
-    const text = String.fromCharCode(...der.subarray(t.contentStart, t.end));
-    const ok = t.tag === 0x17 ? UTC_TIME.test(text) : t.tag === 0x18 ? GENERALIZED_TIME.test(text) : true;
-    if (!ok) {
-      return `${i ? 'NotAfter' : 'NotBefore'} is not a valid ${t.tag === 0x17 ? 'UTCTime' : 'GeneralizedTime'} (${JSON.stringify(text)})`;
-    }
+  const times = validity?.tag === 0x30 ? children(der, validity, true) : undefined;
+  if (times?.length !== 2) {
+    return undefined;
   }
-  return undefined;
+  const read = (t: Tlv, i: number): Date | string => {
+    const text = asn1TimeText(der.subarray(t.contentStart, t.end));
+    const date = t.tag === 0x17 || t.tag === 0x18 ? parseAsn1Time(t.tag, text, i ? 'down' : 'up') : undefined;
+    return date ?? `${i ? 'NotAfter' : 'NotBefore'} is not a valid ${t.tag === 0x17 ? 'UTCTime' : t.tag === 0x18 ? 'GeneralizedTime' : 'time'} (${JSON.stringify(text)})`;
+  };
+  const notBefore = read(times[0], 0);
+  const notAfter = read(times[1], 1);
+  if (typeof notBefore === 'string') {
+    return notBefore;
+  }
+  return typeof notAfter === 'string' ? notAfter : { notBefore, notAfter };
 }
-

@@ -1,8 +1,14 @@
 /**
- * A minimal, strict DER reader: tag, length, content offsets, nothing else. Used where the full
- * ASN.1 schema machinery is too slow for a workspace scan (see fastCertificate.ts). Every reader
- * returns undefined instead of throwing, so callers can fall back to the schema-based decoder.
+ * A minimal, strict DER reader: tag, length, content offsets, nothing else. Hand-written beside
+ * @peculiar/asn1-schema because the schema machinery builds an object graph for every node: a
+ * certificate costs ≈1.2 ms through it against tens of microseconds walked here (measured by
+ * `npm run bench`), and a workspace scan reads thousands. It also reads what the schema decoder
+ * gets wrong (times, see time.ts) and lets renewal and verification see the exact signed bytes.
+ * Every reader returns undefined instead of throwing, so callers can fall back to the
+ * schema-based decoder, which stays the reference for odd input and for error messages.
  */
+import { TimeRounding, asn1TimeText, parseAsn1Time } from './time';
+
 
 /** One TLV: `start` is the tag byte, content is [contentStart, end). */
 export interface Tlv {
@@ -44,7 +50,6 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length,
   return end <= limit ? { tag, start: offset, contentStart: offset + header, end } : undefined;
 }
 
-/** The children of a constructed TLV, or undefined when they do not tile its content exactly. */
 /**
  * readTlv for callers that want an exception rather than a fallback (renewal and verification read
  * certificates that have already decoded once): lenient about length encoding, strict about bounds.
@@ -68,11 +73,12 @@ export function expectChildren(bytes: Uint8Array, parent: Tlv): Tlv[] {
   return out;
 }
 
-export function children(bytes: Uint8Array, parent: Tlv): Tlv[] | undefined {
+/** The children of a constructed TLV, or undefined when they do not tile its content exactly (`lenient`: see readTlv). */
+export function children(bytes: Uint8Array, parent: Tlv, lenient = false): Tlv[] | undefined {
   const out: Tlv[] = [];
   let at = parent.contentStart;
   while (at < parent.end) {
-    const child = readTlv(bytes, at, parent.end);
+    const child = readTlv(bytes, at, parent.end, lenient);
     if (!child) {
       return undefined;
     }
@@ -145,42 +151,13 @@ export function utf8String(bytes: Uint8Array): string | undefined {
   }
 }
 
-function digits(bytes: Uint8Array, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = bytes[i] - 0x30;
-    if (d < 0 || d > 9) {
-      return NaN;
-    }
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/** UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`; any other spelling is left to the full decoder. */
-export function timeValue(bytes: Uint8Array, tlv: Tlv): Date | undefined {
-  const len = tlv.end - tlv.contentStart;
-  const at = tlv.contentStart;
-  let year: number;
-  let rest: number;
-  if (tlv.tag === 0x17 && len === 13) {
-    const yy = digits(bytes, at, 2);
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    rest = at + 2;
-  } else if (tlv.tag === 0x18 && len === 15) {
-    year = digits(bytes, at, 4);
-    rest = at + 4;
-  } else {
+/**
+ * The instant of a UTCTime or GeneralizedTime TLV (every spelling OpenSSL reads: see time.ts), or
+ * undefined for another tag or a bad time value. `round`: see parseAsn1Time.
+ */
+export function timeValue(bytes: Uint8Array, tlv: Tlv, round: TimeRounding = 'down'): Date | undefined {
+  if (tlv.tag !== 0x17 && tlv.tag !== 0x18) {
     return undefined;
   }
-  if (bytes[tlv.end - 1] !== 0x5a /* Z */) {
-    return undefined;
-  }
-  const month = digits(bytes, rest, 2);
-  const day = digits(bytes, rest + 2, 2);
-  const hour = digits(bytes, rest + 4, 2);
-  const minute = digits(bytes, rest + 6, 2);
-  const second = digits(bytes, rest + 8, 2);
-  const t = Date.UTC(year, month - 1, day, hour, minute, second);
-  return Number.isNaN(t) ? undefined : new Date(t);
+  return parseAsn1Time(tlv.tag, asn1TimeText(bytes.subarray(tlv.contentStart, tlv.end)), round);
 }

@@ -1,4 +1,5 @@
-import { CertificateInfo } from './certificate';
+import type { CertificateInfo } from './types';
+import { DAY } from './time';
 
 export type ValidityState = 'valid' | 'expiring' | 'expired' | 'not-yet-valid';
 
@@ -13,7 +14,6 @@ export interface ExpiryThresholds {
 
 export const DEFAULT_THRESHOLDS: ExpiryThresholds = { warningDays: 30, warningLifetimePercent: 80, errorDays: 7 };
 
-const DAY = 86_400_000;
 
 export function validityState(cert: Pick<CertificateInfo, 'notBefore' | 'notAfter'>, now: Date, thresholds: ExpiryThresholds = DEFAULT_THRESHOLDS): ValidityState {
   const t = now.getTime();

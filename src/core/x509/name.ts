@@ -78,10 +78,14 @@ export interface FormatNameOptions {
   escapeNonAscii?: boolean;
 }
 
-/** RFC 4514 / RFC 2253 string: RDNs reversed, multi-valued RDNs joined with `+`. */
+/**
+ * RFC 4514 / RFC 2253 string: RDNs reversed, multi-valued RDNs joined with `+`. An empty RDN (a
+ * SET with no attribute, seen in real certificates) contributes nothing, as in openssl, which
+ * keeps no trace of it: no stray comma.
+ */
 export function formatName(rdns: NameAttribute[][], options: FormatNameOptions = {}): string {
   const openssl = options.escapeNonAscii === true;
-  return [...rdns].reverse()
+  return rdns.filter(rdn => rdn.length > 0).reverse()
     .map(rdn => (openssl ? [...rdn].reverse() : rdn).map(a => `${a.type}=${a.derHex ? (openssl ? `#${a.derHex.toUpperCase()}` : a.value) : escapeValue(a.value, options)}`).join('+'))
     .join(',');
 }

@@ -3,38 +3,53 @@
  * `openssl x509 -text` spells them so output reads like the reference tool.
  */
 
-/** Subject/issuer attribute short names, as RFC 4514 / openssl -nameopt RFC2253 print them. */
-export const NAME_ATTRIBUTES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.13': 'description',
-  '2.5.4.17': 'postalCode',
-  '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials',
-  '2.5.4.44': 'generationQualifier',
-  '2.5.4.46': 'dnQualifier',
-  '2.5.4.65': 'pseudonym',
-  '2.5.4.97': 'organizationIdentifier',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-  '2.5.4.15': 'businessCategory',
-  '2.5.4.45': 'x500UniqueIdentifier',
-  // Russian qualified certificates (GOST R 34.10), as openssl names them.
-  '1.2.643.3.131.1.1': 'INN',
-  '1.2.643.100.1': 'OGRN',
-  '1.2.643.100.3': 'SNILS',
-  '1.2.643.100.5': 'OGRNIP',
-};
+/**
+ * Subject/issuer attribute names as `openssl -nameopt RFC2253` prints them: the short name (or the
+ * long one where there is none) of every attribute-type arc in OpenSSL's object table
+ * (obj_mac.h, OpenSSL 3.0): X.520 (2.5.4), PKCS#9, the pilot/LDAP attributes (0.9.2342…100.1), EV
+ * jurisdiction (1.3.6.1.4.1.311.60.2.1), RFC 3739 personal data (1.3.6.1.5.5.7.9) and the Russian
+ * registration numbers. OpenSSL names any OID it knows, so an attribute outside these arcs that it
+ * knows still prints by name there and as `OID=#hex` here (none seen in real names).
+ */
+export const NAME_ATTRIBUTES: Record<string, string> = attributeTable({
+  '2.5.4.': '3:CN 4:SN 5:serialNumber 6:C 7:L 8:ST 9:street 10:O 11:OU 12:title 13:description 14:searchGuide '
+    + '15:businessCategory 16:postalAddress 17:postalCode 18:postOfficeBox 19:physicalDeliveryOfficeName 20:telephoneNumber '
+    + '21:telexNumber 22:teletexTerminalIdentifier 23:facsimileTelephoneNumber 24:x121Address 25:internationaliSDNNumber '
+    + '26:registeredAddress 27:destinationIndicator 28:preferredDeliveryMethod 29:presentationAddress '
+    + '30:supportedApplicationContext 31:member 32:owner 33:roleOccupant 34:seeAlso 35:userPassword 36:userCertificate '
+    + '37:cACertificate 38:authorityRevocationList 39:certificateRevocationList 40:crossCertificatePair 41:name 42:GN '
+    + '43:initials 44:generationQualifier 45:x500UniqueIdentifier 46:dnQualifier 47:enhancedSearchGuide '
+    + '48:protocolInformation 49:distinguishedName 50:uniqueMember 51:houseIdentifier 52:supportedAlgorithms '
+    + '53:deltaRevocationList 54:dmdName 65:pseudonym 72:role 97:organizationIdentifier 98:c3 99:n3 100:dnsName',
+  '0.9.2342.19200300.100.1.': '1:UID 2:textEncodedORAddress 3:mail 4:info 5:favouriteDrink 6:roomNumber 7:photo '
+    + '8:userClass 9:host 10:manager 11:documentIdentifier 12:documentTitle 13:documentVersion 14:documentAuthor '
+    + '15:documentLocation 20:homeTelephoneNumber 21:secretary 22:otherMailbox 23:lastModifiedTime 24:lastModifiedBy '
+    + '25:DC 26:aRecord 27:pilotAttributeType27 28:mXRecord 29:nSRecord 30:sOARecord 31:cNAMERecord 37:associatedDomain '
+    + '38:associatedName 39:homePostalAddress 40:personalTitle 41:mobileTelephoneNumber 42:pagerTelephoneNumber '
+    + '43:friendlyCountryName 44:uid 45:organizationalStatus 46:janetMailbox 47:mailPreferenceOption 48:buildingName '
+    + '49:dSAQuality 50:singleLevelQuality 51:subtreeMinimumQuality 52:subtreeMaximumQuality 53:personalSignature '
+    + '54:dITRedirect 55:audio 56:documentPublisher',
+  '1.2.840.113549.1.9.': '1:emailAddress 2:unstructuredName 3:contentType 4:messageDigest 5:signingTime '
+    + '6:countersignature 7:challengePassword 8:unstructuredAddress 9:extendedCertificateAttributes 14:extReq '
+    + '15:SMIME-CAPS 16:SMIME 20:friendlyName 21:localKeyID',
+  '1.3.6.1.4.1.311.60.2.1.': '1:jurisdictionL 2:jurisdictionST 3:jurisdictionC',
+  '1.3.6.1.5.5.7.9.': '1:id-pda-dateOfBirth 2:id-pda-placeOfBirth 3:id-pda-gender 4:id-pda-countryOfCitizenship '
+    + '5:id-pda-countryOfResidence',
+  '1.2.643.100.': '1:OGRN 3:SNILS 5:OGRNIP 111:subjectSignTool 112:issuerSignTool 113:classSignTool',
+  '1.2.643.3.131.1.': '1:INN',
+});
+
+/** `{ arc: 'n:name n:name …' }` to `{ 'arc.n': name }`: the table above stays readable at a glance. */
+function attributeTable(arcs: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [arc, list] of Object.entries(arcs)) {
+    for (const item of list.split(' ')) {
+      const [n, name] = item.split(':');
+      out[arc + n] = name;
+    }
+  }
+  return out;
+}
 
 export interface EkuName {
   short: string;
@@ -64,6 +79,21 @@ export const EXTENDED_KEY_USAGES: Record<string, EkuName> = {
   '1.3.6.1.5.2.3.5': { short: 'pkInitKDC', long: 'Signing KDC Response' },
   '1.3.6.1.5.5.7.3.21': { short: 'secureShellClient', long: 'SSH Client' },
   '1.3.6.1.5.5.7.3.22': { short: 'secureShellServer', long: 'SSH Server' },
+  // The rest of OpenSSL's id-kp arc (obj_mac.h), and Certificate Transparency's precertificate signer.
+  '1.3.6.1.5.5.7.3.10': { short: 'DVCS', long: 'dvcs' },
+  '1.3.6.1.5.5.7.3.18': { short: 'capwapAC', long: 'Ctrl/provision WAP Access' },
+  '1.3.6.1.5.5.7.3.19': { short: 'capwapWTP', long: 'Ctrl/Provision WAP Termination' },
+  '1.3.6.1.5.5.7.3.23': { short: 'sendRouter', long: 'Send Router' },
+  '1.3.6.1.5.5.7.3.24': { short: 'sendProxiedRouter', long: 'Send Proxied Router' },
+  '1.3.6.1.5.5.7.3.25': { short: 'sendOwner', long: 'Send Owner' },
+  '1.3.6.1.5.5.7.3.26': { short: 'sendProxiedOwner', long: 'Send Proxied Owner' },
+  '1.3.6.1.5.5.7.3.27': { short: 'cmcCA', long: 'CMC Certificate Authority' },
+  '1.3.6.1.5.5.7.3.28': { short: 'cmcRA', long: 'CMC Registration Authority' },
+  '1.3.6.1.5.5.7.3.29': { short: 'cmcArchive', long: 'CMC Archive Server' },
+  '1.3.6.1.5.5.7.3.30': { short: 'id-kp-bgpsec-router', long: 'BGPsec Router' },
+  '1.3.6.1.5.5.7.3.31': { short: 'id-kp-BrandIndicatorforMessageIdentification', long: 'Brand Indicator for Message Identification' },
+  '1.3.6.1.5.5.7.3.32': { short: 'cmKGA', long: 'Certificate Management Key Generation Authority' },
+  '1.3.6.1.4.1.11129.2.4.4': { short: 'ct_precert_signer', long: 'CT Precertificate Signer' },
 };
 
 export const EXTENSIONS: Record<string, string> = {
@@ -99,30 +129,64 @@ export const UNDERSTOOD_EXTENSIONS = new Set([
   '2.5.29.37', '2.5.29.54', '2.5.29.33',
 ]);
 
-export const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
-  '1.2.840.10040.4.3': 'dsa_with_SHA1',
-  '2.16.840.1.101.3.4.3.2': 'dsa_with_SHA256',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.3.101.112': 'ED25519',
-  '1.3.101.113': 'ED448',
+/** One signature algorithm as each tool names it, and what verifying it takes. */
+export interface SignatureAlgorithmInfo {
+  /** openssl's name (`Signature Algorithm:` in `openssl x509 -text`). */
+  name: string;
+  /** Go's `x509.SignatureAlgorithm.String()`; absent where Go does not know the algorithm. */
+  go?: string;
+  hash: 'MD2' | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'none';
+  /** The key family, in Go's words (RSA-PSS parameters live in the AlgorithmIdentifier). */
+  key: 'RSA' | 'RSA-PSS' | 'DSA' | 'ECDSA' | 'Ed25519' | 'Ed448';
+  /** Collisions are practical: it no longer protects anything. */
+  weak?: true;
+}
+
+/**
+ * The one signature-algorithm table: display names (openssl), Go's names for verification
+ * messages, hashes and key families for WebCrypto (signature.ts), weakness for the weak-signature
+ * check. Every other table is derived from it.
+ */
+export const SIGNATURES: Record<string, SignatureAlgorithmInfo> = {
+  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', go: 'MD2-RSA', hash: 'MD2', key: 'RSA', weak: true },
+  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', go: 'MD5-RSA', hash: 'MD5', key: 'RSA', weak: true },
+  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', go: 'SHA1-RSA', hash: 'SHA-1', key: 'RSA', weak: true },
+  '1.3.14.3.2.29': { name: 'sha1WithRSA', go: 'SHA1-RSA', hash: 'SHA-1', key: 'RSA', weak: true },
+  '1.2.840.113549.1.1.10': { name: 'rsassaPss', hash: 'none', key: 'RSA-PSS' },
+  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', go: 'SHA256-RSA', hash: 'SHA-256', key: 'RSA' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', go: 'SHA384-RSA', hash: 'SHA-384', key: 'RSA' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', go: 'SHA512-RSA', hash: 'SHA-512', key: 'RSA' },
+  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'SHA-224', key: 'RSA' },
+  '1.2.840.10040.4.3': { name: 'dsa_with_SHA1', go: 'DSA-SHA1', hash: 'SHA-1', key: 'DSA', weak: true },
+  '2.16.840.1.101.3.4.3.2': { name: 'dsa_with_SHA256', go: 'DSA-SHA256', hash: 'SHA-256', key: 'DSA' },
+  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', go: 'ECDSA-SHA1', hash: 'SHA-1', key: 'ECDSA', weak: true },
+  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'SHA-224', key: 'ECDSA' },
+  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', go: 'ECDSA-SHA256', hash: 'SHA-256', key: 'ECDSA' },
+  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', go: 'ECDSA-SHA384', hash: 'SHA-384', key: 'ECDSA' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', go: 'ECDSA-SHA512', hash: 'SHA-512', key: 'ECDSA' },
+  '1.3.101.112': { name: 'ED25519', go: 'Ed25519', hash: 'none', key: 'Ed25519' },
+  '1.3.101.113': { name: 'ED448', hash: 'none', key: 'Ed448' },
 };
 
+/** openssl's name of each signature algorithm (derived from SIGNATURES). */
+export const SIGNATURE_ALGORITHMS: Record<string, string> = Object.fromEntries(Object.entries(SIGNATURES).map(([oid, s]) => [oid, s.name]));
+
 /** Signature algorithms that no longer protect anything: collisions are practical. */
-export const WEAK_SIGNATURE_ALGORITHMS = new Set([
-  '1.2.840.113549.1.1.2', '1.2.840.113549.1.1.4', '1.2.840.113549.1.1.5', '1.2.840.10040.4.3', '1.2.840.10045.4.1',
-]);
+export const WEAK_SIGNATURE_ALGORITHMS = new Set(Object.keys(SIGNATURES).filter(oid => SIGNATURES[oid].weak));
+
+/** A signature algorithm as Go's crypto/x509 knows it. */
+export interface GoSignatureAlgorithmInfo {
+  name: string;
+  hash: Exclude<SignatureAlgorithmInfo['hash'], 'SHA-224'>;
+  key: Exclude<SignatureAlgorithmInfo['key'], 'RSA-PSS' | 'Ed448'>;
+}
+
+/** Go's view of a signature algorithm, or undefined where Go does not know it (RSA-PSS: judged by its parameters). */
+export function goSignatureAlgorithm(oid: string): GoSignatureAlgorithmInfo | undefined {
+  const s = SIGNATURES[oid];
+  // Entries with a Go name never use SHA-224, RSA-PSS or Ed448 (Go has none of them).
+  return s?.go ? { name: s.go, hash: s.hash, key: s.key } as GoSignatureAlgorithmInfo : undefined;
+}
 
 export const KEY_ALGORITHMS: Record<string, 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'X25519' | 'X448' | 'DSA' | 'RSA-PSS'> = {
   '1.2.840.113549.1.1.1': 'RSA',

@@ -1,7 +1,8 @@
 /**
  * Synchronous SHA-256 and SHA-1 for certificate fingerprints. WebCrypto's digest is asynchronous
  * and costs a thread-pool round trip per call (≈40 µs for a 1 KB certificate, two per certificate);
- * these run in ≈5 µs and keep the scan tier of decoding free of awaits. Pure: no Node module.
+ * these run in ≈5 µs and keep the scan tier of decoding free of awaits. Hand-written beside
+ * node:crypto's createHash because the core also runs in the browser host: no Node module here.
  */
 
 const K256 = new Int32Array([

@@ -8,6 +8,7 @@
 import { toArrayBuffer } from './bytes';
 import { Tlv, readTlv } from './der';
 import { PublicKeyInfo } from './keys';
+import { SIGNATURES } from './oids';
 
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported';
 
@@ -54,18 +55,12 @@ export interface VerifyKeyOptions {
   owner?: string;
 }
 
-/** Signature algorithms WebCrypto verifies directly. */
-const FAST_SIGNATURES: Record<string, { family: 'RSA' | 'EC' | 'Ed25519'; hash: string }> = {
-  '1.2.840.113549.1.1.5': { family: 'RSA', hash: 'SHA-1' },
-  '1.2.840.113549.1.1.11': { family: 'RSA', hash: 'SHA-256' },
-  '1.2.840.113549.1.1.12': { family: 'RSA', hash: 'SHA-384' },
-  '1.2.840.113549.1.1.13': { family: 'RSA', hash: 'SHA-512' },
-  '1.2.840.10045.4.1': { family: 'EC', hash: 'SHA-1' },
-  '1.2.840.10045.4.3.2': { family: 'EC', hash: 'SHA-256' },
-  '1.2.840.10045.4.3.3': { family: 'EC', hash: 'SHA-384' },
-  '1.2.840.10045.4.3.4': { family: 'EC', hash: 'SHA-512' },
-  '1.3.101.112': { family: 'Ed25519', hash: '' },
-};
+/** Signature algorithms WebCrypto verifies directly: RSA PKCS#1 v1.5, ECDSA and Ed25519 over SHA-1/2 (from the one table in oids.ts). */
+const FAST_SIGNATURES: Record<string, { family: 'RSA' | 'EC' | 'Ed25519'; hash: string }> = Object.fromEntries(
+  Object.entries(SIGNATURES)
+    .filter(([, s]) => (s.key === 'RSA' || s.key === 'ECDSA') ? ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'].includes(s.hash) : s.key === 'Ed25519')
+    .map(([oid, s]) => [oid, { family: s.key === 'ECDSA' ? 'EC' : s.key as 'RSA' | 'Ed25519', hash: s.hash === 'none' ? '' : s.hash }]),
+);
 /** RSASSA-PSS: parameters live in the AlgorithmIdentifier. */
 const RSA_PSS_OID = '1.2.840.113549.1.1.10';
 const EC_SIZES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
