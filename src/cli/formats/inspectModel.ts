@@ -1,4 +1,5 @@
 import { DocumentAnalysis, MaterialEntry } from '../../core/analyze';
+import { sanPrefix } from '../../core/render/extensionText';
 import { encodeBase64, toHex } from '../../core/x509/bytes';
 import { CertificateInfo, SubjectAltName } from '../../core/x509/certificate';
 import { PrivateKeyInfo, PublicKeyInfo } from '../../core/x509/keys';
@@ -144,20 +145,17 @@ export function rfc2253(name: DistinguishedName): string {
   return formatName(name.rdns, { escapeNonAscii: true });
 }
 
-const SAN_PREFIX: Record<SubjectAltName['type'], string> = {
-  DNS: 'DNS:', IP: 'IP Address:', email: 'email:', URI: 'URI:', DirName: 'DirName:', RID: 'Registered ID:', othername: 'othername:',
-};
-
 /**
- * A SAN as `openssl x509 -ext subjectAltName` prints it: `DNS:…`, `IP Address:…`, `email:…`, `URI:…`.
- * The core keeps a DirName as RFC 4514 text; openssl prints its one-line form (`/CN=x/O=y`, most
- * general first). Text with escapes or multi-valued RDNs has no faithful one-line form and stays as is.
+ * A SAN as `openssl x509 -ext subjectAltName` prints it (the decoded view's `sanPrefix`): `DNS:…`,
+ * `IP Address:…`, `email:…`, `URI:…`. The core keeps a DirName as RFC 4514 text; openssl prints
+ * its one-line form (`/CN=x/O=y`, most general first). Text with escapes or multi-valued RDNs has
+ * no faithful one-line form and stays as is.
  */
 export function sanString(san: SubjectAltName): string {
   if (san.type === 'DirName' && san.value && !/[\\"+]/.test(san.value)) {
-    return `${SAN_PREFIX.DirName}/${san.value.split(',').reverse().join('/')}`;
+    return `${sanPrefix(san.type)}:/${san.value.split(',').reverse().join('/')}`;
   }
-  return SAN_PREFIX[san.type] + san.value;
+  return `${sanPrefix(san.type)}:${san.value}`;
 }
 
 /** RFC 5280 / openssl config spellings of the key usage bits, in the core's bit order. */
