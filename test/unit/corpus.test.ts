@@ -101,7 +101,7 @@ async function opensslViews(candidates: Candidate[]): Promise<{ ok: boolean; std
           if (!m) {
             continue;
           }
-          const text = Buffer.from(m[2], 'latin1').toString('utf8');
+          const text = escapeInvalidUtf8(Buffer.from(m[2], 'latin1'));
           results[+m[1]] = { ok: m[3] === '0' && text.includes('subject='), stdout: text };
         }
         resolve();
@@ -112,6 +112,34 @@ async function opensslViews(candidates: Candidate[]): Promise<{ ok: boolean; std
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * openssl writes the raw bytes of an IA5String SAN; bytes that are not UTF-8 become `\xHH`, the
+ * spelling PKI Lens shows them in, rather than U+FFFD, which would erase what they were.
+ */
+function escapeInvalidUtf8(bytes: Buffer): string {
+  let out = '';
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+    let char: string | undefined;
+    try {
+      char = n ? strictUtf8.decode(bytes.subarray(i, i + n)) : undefined;
+    } catch {
+      char = undefined;
+    }
+    if (char === undefined || i + n > bytes.length) {
+      out += `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      i++;
+    } else {
+      out += char;
+      i += n;
+    }
+  }
+  return out;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -144,7 +172,7 @@ function parseOpenssl(out: string): OpensslView {
       body.push(lines[j].replace(/^ {4}/, ''));
     }
     const text = body.join('\n');
-    return text === '<EMPTY>' ? '' : text; // openssl's word for a SAN sequence without names
+    return /^<EMPTY>\n*$/.test(text) ? '' : text; // openssl's word for a SAN sequence without names
   };
   return {
     subject: value('subject='),
