@@ -84,9 +84,19 @@ const OPENSSL_ARGS = ['x509', '-noout', '-subject', '-issuer', '-serial', '-date
 async function opensslViews(candidates: Candidate[]): Promise<{ ok: boolean; stdout: string }[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-corpus-'));
   try {
-    candidates.forEach((c, i) => fs.writeFileSync(path.join(dir, `${i}.${c.inform.toLowerCase()}`), c.bytes));
+    // The same bytes (a CA repeated across test files) are read by openssl once.
+    const first = new Map<string, number>();
+    const unique: number[] = [];
+    candidates.forEach((c, i) => {
+      const key = `${c.inform}:${c.bytes.toString('base64')}`;
+      if (!first.has(key)) {
+        first.set(key, i);
+        unique.push(i);
+        fs.writeFileSync(path.join(dir, `${i}.${c.inform.toLowerCase()}`), c.bytes);
+      }
+    });
     const results: { ok: boolean; stdout: string }[] = new Array(candidates.length);
-    const shards = [0, 1].map(shard => candidates.map((_, i) => i).filter(i => i % 2 === shard));
+    const shards = [0, 1].map(shard => unique.filter((_, n) => n % 2 === shard));
     await Promise.all(shards.map((indices, shard) => new Promise<void>((resolve, reject) => {
       const script = path.join(dir, `shard${shard}.sh`);
       fs.writeFileSync(script, indices.map(i => `printf '\\n@@@start ${i}\\n'; "$OPENSSL" ${OPENSSL_ARGS.join(' ')} -inform ${candidates[i].inform} -in ${i}.${candidates[i].inform.toLowerCase()} 2>/dev/null; printf '\\n@@@end %s\\n' $?`).join('\n') + '\n');
@@ -108,7 +118,7 @@ async function opensslViews(candidates: Candidate[]): Promise<{ ok: boolean; std
       });
       child.stdin?.end();
     })));
-    return results;
+    return candidates.map(c => results[first.get(`${c.inform}:${c.bytes.toString('base64')}`)!]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
