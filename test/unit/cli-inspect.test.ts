@@ -165,6 +165,27 @@ describe('pki-lens inspect --format json', () => {
     }
   });
 
+  it('prints a CRL (a vendored real one) with the issuer and dates openssl prints', () => {
+    const crl = path.resolve(__dirname, '../../../test/corpus/zlint/testdata/crlEntrustNoRevokedCerts02.pem');
+    const { status, records } = json(crl);
+    assert.equal(status, 0);
+    assert.equal(records[0].type, 'crl');
+    const lines = openssl(['crl', '-in', crl, '-noout', '-issuer', '-lastupdate', '-nextupdate', '-nameopt', 'RFC2253']).trim().split('\n');
+    const field = (name: string) => lines.find(l => l.startsWith(`${name}=`))!.slice(name.length + 1);
+    const iso = (d: string) => new Date(d).toISOString().replace('.000Z', 'Z');
+    assert.equal(records[0].issuer, field('issuer'));
+    assert.equal(records[0].thisUpdate, iso(field('lastUpdate')));
+    assert.equal(records[0].nextUpdate, iso(field('nextUpdate')));
+  });
+
+  it('reads standard input for "-"', () => {
+    const r = spawnSync(process.execPath, [MAIN, 'inspect', '--format', 'json', '-'], { cwd: dir, encoding: 'utf8', input: fs.readFileSync(path.join(dir, 'server.pem')) });
+    assert.equal(r.status, 0, r.stderr);
+    const [cert] = JSON.parse(r.stdout);
+    assert.equal(cert.file, '-');
+    assert.equal(cert.sha256Fingerprint, opensslFacts('server.pem').sha256);
+  });
+
   it('names a garbage file and a file with nothing in it, prints what it could, and exits 1', () => {
     const r = inspect('--format', 'json', 'server.pem', 'garbage.pem', 'notes.txt', 'missing.pem');
     assert.equal(r.status, 1);
