@@ -182,7 +182,11 @@ function parseOpenssl(out: string): OpensslView {
       body.push(lines[j].replace(/^ {4}/, ''));
     }
     const text = body.join('\n');
-    return /^<EMPTY>\n*$/.test(text) ? '' : text; // openssl's word for a SAN sequence without names
+    if (/^<EMPTY>\n*$/.test(text)) {
+      return ''; // openssl's word for a SAN sequence without names
+    }
+    // The body is one line: a newline or other control byte in it is a raw byte of a name, which PKI Lens writes as \xHH.
+    return text.replace(/[\x00-\x1f\x7f]/g, c => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   };
   return {
     subject: value('subject='),
