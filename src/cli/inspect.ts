@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { analyzeBinary, analyzeText, decodeFileText } from '../core/analyze';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { inspectJson } from './formats/inspectJson';
-import { InspectRecord, inspectRecords, positionsOf } from './formats/inspectModel';
+import { InspectRecord, Via, inspectRecords, positionsOf } from './formats/inspectModel';
 import { InspectedFile, inspectText } from './formats/inspectText';
 
 const SYNOPSIS = `Usage: pki-lens inspect [--format text|json] FILE...
@@ -12,12 +12,14 @@ const SYNOPSIS = `Usage: pki-lens inspect [--format text|json] FILE...
 const USAGE = `${SYNOPSIS}
 Prints every certificate, certificate request, CRL and key in the files: PEM (bundles too), DER,
 and material inside YAML/JSON such as kubeconfig *-data fields, Secrets and caBundle values.
+Files a kubeconfig names (client-certificate: ./admin.crt) are read too, relative to it.
 The same decoder as the extension's decoded view; "-" reads standard input.
 
   --format F     text (default): the decoded view, one block per object
                  json: an array with one record per object: type (certificate, csr, crl,
                  privateKey, publicKey, error), file, range (1-based line/character; null for
-                 DER), carrier (YAML/JSON path) and the fields. Certificates: subject and issuer
+                 DER), carrier (YAML/JSON path), via (the kubeconfig field that named the
+                 file) and the fields. Certificates: subject and issuer
                  (as openssl -nameopt RFC2253 prints them), serialNumber (hex), notBefore and
                  notAfter (ISO 8601 UTC), subjectAltNames ("DNS:…", "IP Address:…", "email:…",
                  "URI:…"), extendedKeyUsage (short names), keyUsage, basicConstraints,
@@ -67,21 +69,34 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const read: InspectedFile[] = [];
   const records: InspectRecord[] = [];
   const problems: string[] = [];
-  for (const file of positionals) {
+  // Files named on the command line, then the files their path carriers name (once each).
+  const queue: { file: string; via?: Via }[] = positionals.map(file => ({ file }));
+  const seen = new Set(positionals.map(f => (f === '-' ? f : path.resolve(f))));
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { file, via } = next;
     const result = await inspectFile(file);
     if ('error' in result) {
-      problems.push(`${file}: ${result.error}`);
-      records.push({ type: 'error', file, range: null, label: '', message: result.error });
+      problems.push(`${via ? `${via.file}: ${via.carrier}: ` : ''}${file}: ${result.error}`);
+      records.push({ type: 'error', file, range: null, label: '', ...(via ? { via } : {}), message: result.error });
       continue;
     }
-    read.push(result);
-    const own = inspectRecords(file, result.analysis, result.text);
-    if (!own.length) {
-      // Nothing at all in the file: the JSON says so too, not just standard error.
+    read.push(via ? { ...result, file: `${file} (${via.carrier} of ${via.file})` } : result);
+    const own = inspectRecords(file, result.analysis, result.text).map(r => (via ? { ...r, via } : r));
+    if (!own.length && !result.analysis.entries.some(e => e.carrier?.encoding === 'path')) {
+      // Nothing at all in the file (a kubeconfig naming files has them): the JSON says so too, not just standard error.
       own.push({ type: 'error', file, range: null, label: '', message: `no certificate, key, request or CRL found${result.text === undefined ? ' (binary data that is not DER PKI material)' : ''}` });
     }
     records.push(...own);
     problems.push(...problemsOf(result, own));
+    for (const entry of result.analysis.entries) {
+      const target = entry.carrier?.encoding === 'path' ? entry.carrier.value.trim() : '';
+      // kubectl resolves a kubeconfig's relative paths against the kubeconfig's own folder.
+      const shown = target && (path.isAbsolute(target) ? target : path.join(path.dirname(file), target));
+      if (shown && !seen.has(path.resolve(shown))) {
+        seen.add(path.resolve(shown));
+        queue.push({ file: shown, via: { file, carrier: entry.carrier!.path } });
+      }
+    }
   }
   io.out(format === 'json' ? inspectJson(records) : inspectText(read, new Date()));
   for (const p of problems) {

@@ -132,6 +132,21 @@ describe('pki-lens inspect --format json', () => {
     assert.equal(records[1].publicKey.sha256Fingerprint, records[0].publicKey.sha256Fingerprint, 'the key is the certificate\'s key');
   });
 
+  it('reads the files a kubeconfig names, relative to the kubeconfig, and names the ones it cannot read', () => {
+    fs.mkdirSync(path.join(dir, 'kube'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'server.pem'), path.join(dir, 'kube', 'client.crt'));
+    file('kube/paths.conf', ['apiVersion: v1', 'kind: Config', 'users:', '- name: u', '  user:', '    client-certificate: client.crt', '    client-key: missing.key', ''].join('\n'));
+    const { status, records, stderr } = json('kube/paths.conf');
+    assert.equal(status, 1);
+    const cert = records.find(r => r.type === 'certificate');
+    assert.ok(cert, JSON.stringify(records));
+    assert.equal(cert.file, path.join('kube', 'client.crt'));
+    assert.deepEqual(cert.via, { file: 'kube/paths.conf', carrier: 'users[0].user.client-certificate' });
+    assert.equal(cert.sha256Fingerprint, opensslFacts('server.pem').sha256);
+    assert.deepEqual(records.filter(r => r.type === 'error').map(r => [r.file, r.message]), [[path.join('kube', 'missing.key'), 'cannot read: no such file']]);
+    assert.match(stderr, /kube\/paths\.conf: users\[0\]\.user\.client-key: kube\/missing\.key: cannot read: no such file/);
+  });
+
   it('prints a CSR: subject and public key as openssl reads them', () => {
     const { status, records } = json('server.csr');
     assert.equal(status, 0);

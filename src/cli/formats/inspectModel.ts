@@ -28,6 +28,12 @@ export interface InspectRange {
   end: Position;
 }
 
+/** The kubeconfig field (a path carrier) through which a file was read. */
+export interface Via {
+  file: string;
+  carrier: string;
+}
+
 interface Located {
   file: string;
   /** Where the object sits in the file; null for a DER file, which has no lines. */
@@ -36,6 +42,7 @@ interface Located {
   carrier?: string;
   /** The PEM label, or "DER". */
   label: string;
+  via?: Via;
 }
 
 export interface PublicKeyRecord {
