@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { CliIo, Command, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { checkCommand } from './check';
+import { inspectCommand } from './inspect';
 import { verifyCommand } from './verify';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
 export const COMMANDS: Record<string, Command> = {
   [checkCommand.name]: checkCommand,
+  [inspectCommand.name]: inspectCommand,
   [verifyCommand.name]: verifyCommand,
 };
 
