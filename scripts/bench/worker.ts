@@ -8,6 +8,7 @@
 //   hover <dir> <out.kubeconfig> <iterations>
 //                              hover and CodeLens work on a 5 MB kubeconfig with 500 certificates
 //   activate <bundle>          require the bundle under a stand-in `vscode` module and call activate()
+//   name-constraints <n>       verifyChain of 4,096 vs 64 SANs under a CA with n name constraints
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -23,6 +24,10 @@ import { DiskScanner } from '../../src/cli/check';
 import { AnalysisCache, mayHoldMaterial } from '../../src/core/pipeline/analysisCache';
 // Not test/fixtures/generate.ts: bundled, its command-line entry would take over this process.
 import { writeBench } from '../../test/fixtures/bench';
+import { ChainLab, DAY, LabCert, caExt, constrainedChain } from '../../test/fixtures/chains';
+import { decodePemBlocks } from '../../src/core/x509/material';
+import { findPemBlocks } from '../../src/core/x509/pem';
+import { verifyChain } from '../../src/core/verify';
 
 type Json = Record<string, unknown>;
 
@@ -372,6 +377,40 @@ function activate(bundle: string): void {
   setTimeout(() => process.exit(0), 10);
 }
 
+// ------------------------------------------------------------------ name constraints
+
+/**
+ * The name-constraint work budget holding: 4,096 SANs × n constraints against 64 SANs × n. Without
+ * a budget the work is 64 times larger; with Go's 250,000-comparison budget the big case stops early.
+ */
+async function nameConstraints(constraints: number): Promise<void> {
+  const lab = new ChainLab();
+  try {
+    const at = new Date();
+    const root = lab.issue({ subject: '/CN=bench root', notBefore: new Date(at.getTime() - DAY), notAfter: new Date(at.getTime() + 30 * DAY), ext: caExt() });
+    const decode = async (cert: LabCert) => (await decodePemBlocks(findPemBlocks(cert.pem)))[0].certificate!;
+    const measure = async (sans: number) => {
+      const chain = constrainedChain(lab, root, sans, constraints, at);
+      const input = { leaf: await decode(chain.leaf), intermediates: [await decode(chain.ca)], roots: [await decode(root)] };
+      await verifyChain(input, { at });
+      let best = Infinity;
+      let verdict = '';
+      for (let i = 0; i < 3; i++) {
+        const start = process.cpuUsage();
+        const r = await verifyChain(input, { at });
+        best = Math.min(best, cpuMs(start));
+        verdict = r.goError ?? 'ok';
+      }
+      return { sans, cpuMs: best, verdict };
+    };
+    const few = await measure(64);
+    const many = await measure(4096);
+    emit({ constraints, few, many, ratio: many.cpuMs / Math.max(few.cpuMs, 0.01), unboundedRatio: 4096 / 64 });
+  } finally {
+    lab.dispose();
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(argv: string[]): Promise<void> {
@@ -383,6 +422,7 @@ async function main(argv: string[]): Promise<void> {
     case 'openssl': return opensslLoop(args[0], Number(args[1] ?? 200));
     case 'hover': return hover(args[0], args[1], Number(args[2] ?? 200));
     case 'activate': return activate(args[0]);
+    case 'name-constraints': return nameConstraints(Number(args[0] ?? 1000));
     default: throw new Error(`unknown task ${task}`);
   }
 }

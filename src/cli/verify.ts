@@ -1,5 +1,5 @@
-import { checkLines, subjectOf } from '../core/render/verification';
-import { VerificationResult, VerifyPurpose, goTime, verifyChain } from '../core/verify/verify';
+import { appliedOptions, checkLines, errorLines, pathLine, pathRole, subjectOf } from '../core/render/verification';
+import { VerificationResult, VerifyPurpose, goTime, verifyChain } from '../core/verify';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { readCertificates } from './files';
 
@@ -112,15 +112,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-type Role = 'leaf' | 'intermediate' | 'root';
-
-function roleOf(result: VerificationResult, i: number): Role {
-  if (i === 0) {
-    return 'leaf';
-  }
-  return i === result.path.length - 1 && result.trusted ? 'root' : 'intermediate';
-}
-
 /** The stable JSON shape of `pki-lens verify --format json`. */
 export function toJson(result: VerificationResult, warnings: string[] = []) {
   return {
@@ -132,7 +123,7 @@ export function toJson(result: VerificationResult, warnings: string[] = []) {
     host: result.host ?? null,
     trusted: result.trusted,
     path: result.path.map((c, i) => ({
-      role: roleOf(result, i),
+      role: pathRole(result, i),
       subject: subjectOf(c),
       issuer: c.issuer.text,
       serialNumber: c.serialNumber,
@@ -147,27 +138,13 @@ export function toJson(result: VerificationResult, warnings: string[] = []) {
 
 function toText(result: VerificationResult, leafFile: string): string {
   const lines: string[] = [];
-  const leaf = result.path[0];
-  lines.push(`${result.ok ? 'OK' : 'FAILED'}: ${subjectOf(leaf)} (${leafFile})`);
-  const applied = [`at ${goTime(result.at)}`, `purpose ${result.purpose}`];
-  if (result.host) {
-    applied.push(`host ${result.host}`);
-  }
-  lines.push(`  ${applied.join(', ')}`);
+  lines.push(`${result.ok ? 'OK' : 'FAILED'}: ${subjectOf(result.path[0])} (${leafFile})`);
+  lines.push(`  ${appliedOptions(result)}`);
   if (result.goError) {
     lines.push(`  Go (kubectl, kubelet, etcd) says: ${result.goError}`);
   }
   lines.push('', 'Path:');
-  result.path.forEach((c, i) => {
-    const role = roleOf(result, i) === 'root' ? 'trusted root' : roleOf(result, i);
-    lines.push(`  [${i}] ${subjectOf(c)}  (${role}${i === 0 && result.trusted && result.path.length === 1 ? ', trusted' : ''}; ${goTime(c.notBefore)} .. ${goTime(c.notAfter)})`);
-  });
-  lines.push('', 'Checks:', ...checkLines(result.checks));
-  if (result.errors.length) {
-    lines.push('', 'Errors (in Go\'s words, first = what Go reports):');
-    for (const e of result.errors) {
-      lines.push(`  ${e}`);
-    }
-  }
+  result.path.forEach((_, i) => lines.push(pathLine(result, i)));
+  lines.push('', 'Checks:', ...checkLines(result.checks), ...errorLines(result));
   return lines.join('\n') + '\n';
 }

@@ -13,7 +13,7 @@ import { Finding, runChecks } from '../../src/core/checks';
 import { httpsHost, predictServerNames } from '../../src/core/checks/kubeconfigServerName';
 import { Inventory, InventoryInput, buildInventory } from '../../src/core/inventory/inventory';
 import { renderVerificationMarkdown, renderVerificationText } from '../../src/core/render/verification';
-import { verifyChain } from '../../src/core/verify/verify';
+import { verifyChain } from '../../src/core/verify';
 import { decodePemBlocks } from '../../src/core/x509/material';
 import { findPemBlocks } from '../../src/core/x509/pem';
 import { CertificateInfo } from '../../src/core/x509/certificate';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { CertificateInfo } from '../../src/core/x509/certificate';
 import { decodePemBlocks } from '../../src/core/x509/material';
 import { findPemBlocks } from '../../src/core/x509/pem';
-import { VerificationResult, VerifyOptions, goQuote, goTime, verifyChain } from '../../src/core/verify/verify';
+import { VerificationResult, VerifyOptions, goQuote, goTime, verifyChain } from '../../src/core/verify';
 import { ChainLab, DAY, LabCert, SECOND, caExt, leafExt, opensslVerify } from '../fixtures/chains';
 
 const ROOT_CN = 'PKI Lens Test Root';

@@ -1,5 +1,5 @@
 import { CertificateInfo } from '../x509/certificate';
-import { VerificationCheck, VerificationResult, goTime } from '../verify/verify';
+import { VerificationCheck, VerificationResult, goTime } from '../verify';
 import { md } from './hover';
 
 /**
@@ -17,16 +17,38 @@ export interface VerificationLabels {
   trustSource?: string;
 }
 
-type Role = 'leaf' | 'intermediate' | 'trusted root' | 'untrusted top';
+/** A path position for machines (the CLI's JSON): the trusted top is the root, any other is an intermediate. */
+export type PathRole = 'leaf' | 'intermediate' | 'root';
 
-function roleOf(result: VerificationResult, i: number): Role {
+/** The one place roles are decided: `pathRole` for JSON, `roleWords` for people. */
+export function pathRole(result: VerificationResult, i: number): PathRole {
   if (i === 0) {
     return 'leaf';
   }
-  if (i === result.path.length - 1) {
+  return i === result.path.length - 1 && result.trusted ? 'root' : 'intermediate';
+}
+
+/** The role in words: `leaf`, `intermediate`, `trusted root`, `untrusted top`, `leaf, trusted`. */
+export function roleWords(result: VerificationResult, i: number): string {
+  const last = i === result.path.length - 1;
+  if (i === 0) {
+    return last && result.trusted ? 'leaf, trusted' : 'leaf';
+  }
+  if (last) {
     return result.trusted ? 'trusted root' : 'untrusted top';
   }
   return 'intermediate';
+}
+
+/** One path line: `[1] CN=x  (trusted root; from .. to)`, with where it sits when known. */
+export function pathLine(result: VerificationResult, i: number, where?: string): string {
+  const cert = result.path[i];
+  return `  [${i}] ${subjectOf(cert)}  (${roleWords(result, i)}; ${goTime(cert.notBefore)} .. ${goTime(cert.notAfter)})${where ? `  ${where}` : ''}`;
+}
+
+/** Go's errors, the first being the one Go returns, under a heading; nothing when it verifies. */
+export function errorLines(result: VerificationResult): string[] {
+  return result.errors.length ? ['', 'Errors, in Go\'s words (the first is what Go reports):', ...result.errors.map(e => `  ${e}`)] : [];
 }
 
 /** A certificate's subject for people; `(empty subject)` when it has none. */
@@ -76,17 +98,8 @@ export function renderVerificationText(result: VerificationResult, labels: Verif
   if (!result.path.length) {
     lines.push('  (none)');
   }
-  result.path.forEach((cert, i) => {
-    const where = labels.whereOf?.(cert);
-    lines.push(`  [${i}] ${subjectOf(cert)}  (${roleOf(result, i)}; ${goTime(cert.notBefore)} .. ${goTime(cert.notAfter)})${where ? `  ${where}` : ''}`);
-  });
-  lines.push('', 'Checks:', ...checkLines(result.checks));
-  if (result.errors.length) {
-    lines.push('', 'Errors, in Go\'s words (the first is what Go reports):');
-    for (const e of result.errors) {
-      lines.push(`  ${e}`);
-    }
-  }
+  result.path.forEach((cert, i) => lines.push(pathLine(result, i, labels.whereOf?.(cert))));
+  lines.push('', 'Checks:', ...checkLines(result.checks), ...errorLines(result));
   return lines.join('\n') + '\n';
 }
 
@@ -103,7 +116,7 @@ export function renderVerificationMarkdown(result: VerificationResult, labels: V
   lines.push('**Path**', '');
   result.path.forEach((cert, i) => {
     const where = labels.whereOf?.(cert);
-    lines.push(`${i + 1}. ${md(subjectOf(cert))} — ${roleOf(result, i)}${where ? ` (\`${codeSpan(where)}\`)` : ''}`);
+    lines.push(`${i + 1}. ${md(subjectOf(cert))} — ${roleWords(result, i)}${where ? ` (\`${codeSpan(where)}\`)` : ''}`);
   });
   lines.push('', '**Checks**', '');
   for (const check of result.checks) {

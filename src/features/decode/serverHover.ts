@@ -6,7 +6,7 @@ import { Inventory, KubeconfigClusterNode, KubeconfigNode } from '../../core/inv
 import { shortName } from '../../core/x509/name';
 import { md } from '../../core/render/hover';
 import { renderVerificationMarkdown } from '../../core/render/verification';
-import { verifyChain } from '../../core/verify/verify';
+import { verifyChain } from '../../core/verify';
 import { Services } from '../../services';
 
 /**

@@ -6,7 +6,7 @@ import { httpsHost } from '../../core/checks/kubeconfigServerName';
 import { CertificateRecord, Inventory } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { renderVerificationText } from '../../core/render/verification';
-import { VerificationResult, VerifyPurpose, verifyChain } from '../../core/verify/verify';
+import { VerificationResult, VerifyPurpose, verifyChain } from '../../core/verify';
 import { Services } from '../../services';
 
 /**
