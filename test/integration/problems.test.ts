@@ -19,7 +19,7 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
   });
 
   it('lists exactly the seeded problems, with no file opened and without being asked to activate', async () => {
-    assert.ok(m.seeded.length >= 9, 'the fixture seeds at least nine problems');
+    assert.ok(m.seeded.length >= 10, 'the fixture seeds at least ten problems');
     await waitForDiagnostics(m.root, expected, 90_000);
     const opened = vscode.workspace.textDocuments.filter(d => d.uri.scheme === 'file' && d.uri.fsPath.startsWith(m.root));
     assert.deepStrictEqual(opened.map(d => d.fileName), [], 'no fixture file was opened');
@@ -40,6 +40,11 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     assert.strictEqual(severity('cert-expired', 'pki/apiserver-kubelet-client.crt'), vscode.DiagnosticSeverity.Error);
     assert.strictEqual(severity('cert-expiring', 'pki/apiserver.crt'), vscode.DiagnosticSeverity.Warning);
     assert.strictEqual(severity('cert-not-yet-valid', 'pki/front-proxy-client.crt'), vscode.DiagnosticSeverity.Error);
+    const wrongCa = diagnostics.find(d => d.code === 'profile-issuer' && d.file === 'pki/etcd/peer.crt')!.diagnostic;
+    assert.strictEqual(wrongCa.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(wrongCa.message, /not by the etcd CA \(pki\/etcd\/ca\.crt\) — the other etcd members .* will say: x509: certificate signed by unknown authority$/);
+    assert.deepStrictEqual((wrongCa.relatedInformation ?? []).map(r => `${rel(m.root, r.location.uri)}: ${r.message}`).sort(),
+      ['pki/ca.crt: the actual issuer, CN=kubernetes', 'pki/etcd/ca.crt: the etcd CA, CN=etcd-ca, which should have issued it']);
 
     for (const p of m.seeded.filter(s => s.related?.length)) {
       const want = expectedOf(m, p);

@@ -77,6 +77,17 @@ describe('pki-lens check', () => {
     assert.match(run.originalUriBaseIds.ROOT0.uri, /^file:\/\/.*\/$/);
   });
 
+  it('reports a kubeadm certificate from the wrong CA (profile-issuer) with the component\'s words, and where it should come from', async () => {
+    const { out } = await check('--format', 'json', demo.root);
+    const json = JSON.parse(out) as { findings: { code: string; severity: string; file: string; message: string }[] };
+    const wrong = json.findings.filter(f => f.code === 'profile-issuer');
+    assert.deepEqual(wrong.map(f => `${f.severity} ${f.file}`), ['error pki/etcd/peer.crt']);
+    assert.match(wrong[0].message, /issued by CN=kubernetes \(pki\/ca\.crt\), not by the etcd CA \(pki\/etcd\/ca\.crt\) — the other etcd members \(--peer-trusted-ca-file\) will say: x509: certificate signed by unknown authority$/);
+    const table = await check(path.join(demo.root, 'pki', 'etcd', 'peer.crt'), path.join(demo.root, 'pki', 'etcd', 'ca.crt'), path.join(demo.root, 'pki', 'ca.crt'));
+    assert.equal(table.code, 1, 'an error finding fails the check');
+    assert.match(table.out, /^\s+ERROR\s+profile-issuer\s+\S*peer\.crt:1:1\s+The etcd peer certificate is issued by CN=kubernetes/m);
+  });
+
   it('--fail-on decides the exit code; bad arguments exit 2', async () => {
     assert.equal((await check('--fail-on', 'none', demo.root)).code, 0);
     assert.equal((await check('--fail-on', 'warning', path.join(demo.root, 'pki', 'apiserver.crt'))).code, 1, 'the expiring API server certificate is a warning');

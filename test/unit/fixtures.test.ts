@@ -217,6 +217,7 @@ describe('kubeadm fixture, seeded', () => {
       'key-mismatch pki/apiserver-etcd-client.key',
       'kubeconfig-ca-mismatch controller-manager.conf#users[0].user.client-certificate-data',
       'profile-eku pki/etcd/server.crt',
+      'profile-issuer pki/etcd/peer.crt',
       'profile-subject kubelet.conf#users[0].user.client-certificate-data',
     ]);
     for (const s of m.seeded) assert.ok(m.files[s.file], `${s.file} is in the manifest`);
@@ -287,6 +288,11 @@ describe('kubeadm fixture, seeded', () => {
     const cert = unb64(kubeconfigValue(file('kubelet.conf'), 'client-certificate-data'));
     assert.equal(subjectOf(cert), 'CN=system:node:cp-1,O=wrong-group');
     assert.ok(verify(path.join(m.root, 'pki/ca.crt'), cert).ok);
+  });
+
+  it('(10) etcd/peer.crt is issued by the cluster CA, not by the etcd CA', () => {
+    assert.ok(verify(path.join(m.root, 'pki/ca.crt'), file('pki/etcd/peer.crt')).ok);
+    assert.ok(!verify(path.join(m.root, 'pki/etcd/ca.crt'), file('pki/etcd/peer.crt')).ok);
   });
 
   it('keeps everything else healthy', () => {
@@ -432,7 +438,7 @@ describe('keys fixture', () => {
 describe('demo fixture', () => {
   it('is a seeded kubeadm tree plus manifests/ and a guide', () => {
     const m = generateDemo(path.join(tmp, 'demo'));
-    assert.equal(m.seeded.length, 11);
+    assert.equal(m.seeded.length, 12);
     for (const rel of ['README-demo.md', 'manifests/webhook-tls-secret.yaml', 'manifests/validating-webhook.yaml', 'pki/ca.crt', 'admin.conf']) {
       assert.ok(fs.existsSync(path.join(m.root, rel)), rel);
     }

@@ -28,6 +28,7 @@ export type CheckCode =
   | 'cert-expired'
   | 'cert-not-yet-valid'
   | 'cert-expiring'
+  | 'cert-validity-inverted'
   | 'chain-unknown-issuer'
   | 'chain-bad-signature'
   | 'chain-issuer-not-ca'
@@ -40,6 +41,7 @@ export type CheckCode =
   | 'profile-san'
   | 'profile-subject'
   | 'profile-front-proxy-ca'
+  | 'profile-issuer'
   | 'weak-key'
   | 'weak-signature';
 

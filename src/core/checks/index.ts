@@ -13,7 +13,11 @@
  *   a weak key held by a certificate is reported on the certificate only;
  * - a certificate repeated inside one bundle is reported once; the same certificate in several
  *   files or carriers is reported at each place (each is a copy someone must fix);
- * - a carrier that does not decode gets decode-error and nothing else (no mismatch judged on it).
+ * - a carrier that does not decode gets decode-error and nothing else (no mismatch judged on it);
+ * - a kubeadm role certificate from the wrong CA gets profile-issuer only when no chain rule and no
+ *   kubeconfig-ca-mismatch already says it is refused (issuer absent, bad signature, issuer no CA);
+ * - a certificate whose NotBefore is after its NotAfter gets cert-validity-inverted instead of
+ *   cert-expired or cert-not-yet-valid (one of which it always is).
  */
 import { DEFAULT_THRESHOLDS } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
@@ -27,6 +31,7 @@ import { checkKubeconfigCa } from './kubeconfigCa';
 import { checkKubeconfigServerName } from './kubeconfigServerName';
 import { checkProfileEku } from './profileEku';
 import { checkProfileFrontProxyCa } from './profileFrontProxyCa';
+import { checkProfileIssuer } from './profileIssuer';
 import { checkProfileSan } from './profileSan';
 import { checkProfileSubject } from './profileSubject';
 import { checkUnknownIssuer } from './unknownIssuer';
@@ -44,6 +49,7 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'cert-expired': { severity: 'error', description: 'The certificate is past its NotAfter date: "x509: certificate has expired or is not yet valid".' },
   'cert-not-yet-valid': { severity: 'error', description: 'The certificate\'s NotBefore date is in the future (clock skew, or issued ahead): "x509: certificate has expired or is not yet valid".' },
   'cert-expiring': { severity: 'warning', description: 'The certificate expires within the warning window (days, or percent of its lifetime used); an error within the error window.' },
+  'cert-validity-inverted': { severity: 'error', description: 'The certificate\'s NotBefore is after its NotAfter: it is never valid (not yet valid, then already expired): "x509: certificate has expired or is not yet valid".' },
   'chain-unknown-issuer': { severity: 'warning', description: 'No certificate in the workspace issued this one: "x509: certificate signed by unknown authority" unless the verifier has the CA (information for public CAs).' },
   'chain-bad-signature': { severity: 'error', description: 'The issuer named by the certificate is here, but its key does not verify the signature.' },
   'chain-issuer-not-ca': { severity: 'error', description: 'The certificate was signed by a certificate that may not sign others (no CA:TRUE, or key usage without keyCertSign).' },
@@ -56,6 +62,7 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'profile-san': { severity: 'error', description: 'A kubeadm serving certificate lacks names its clients dial (API server in-cluster names and service IP; etcd localhost and 127.0.0.1).' },
   'profile-subject': { severity: 'error', description: 'A kubeadm client certificate\'s CN/O do not give the identity its role needs (kubelet system:node:<name>/system:nodes, admin groups, front-proxy-client).' },
   'profile-front-proxy-ca': { severity: 'error', description: 'The front-proxy CA is the cluster CA: client certificates and front-proxy requests become indistinguishable.' },
+  'profile-issuer': { severity: 'error', description: 'A kubeadm certificate is not issued by its role\'s CA (ca, etcd/ca, front-proxy-ca) but by another CA of the workspace, or is self-signed: "x509: certificate signed by unknown authority".' },
   'weak-key': { severity: 'warning', description: 'An RSA key shorter than 2048 bits.' },
   'weak-signature': { severity: 'warning', description: 'Signed with MD5 or SHA-1: "x509: cannot verify signature: insecure algorithm".' },
 };
@@ -75,6 +82,7 @@ export const CHECKS: readonly Check[] = [
   checkProfileSan,
   checkProfileSubject,
   checkProfileFrontProxyCa,
+  checkProfileIssuer,
   checkWeakKey,
   checkWeakSignature,
 ];

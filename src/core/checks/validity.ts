@@ -7,7 +7,10 @@ import { Check, Finding, ResolvedCheckOptions, capitalise, describeCertificate, 
 /** What Go's crypto/x509 (kubectl, every component) says about a certificate out of its validity period. */
 export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
 
-/** cert-expired, cert-not-yet-valid, cert-expiring: one rule, the three states of a certificate's validity period. */
+/**
+ * cert-expired, cert-not-yet-valid, cert-expiring: one rule, the three states of a certificate's validity period;
+ * cert-validity-inverted when the period is empty (NotBefore after NotAfter), instead of the first two.
+ */
 export const checkValidity: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
   const findings: Finding[] = [];
   const now = options.now.getTime();
@@ -23,6 +26,14 @@ export const checkValidity: Check = (inventory: Inventory, options: ResolvedChec
     }
     const cert = node.certificate;
     const issuer = issuerRelated(node);
+    if (cert.notBefore.getTime() > cert.notAfter.getTime()) {
+      // Always one of expired / not yet valid, but waiting or renewing the CA helps neither: the dates are in the wrong order.
+      const gap = duration(cert.notBefore.getTime() - cert.notAfter.getTime());
+      const both = now > cert.notAfter.getTime() && now < cert.notBefore.getTime() ? ' (right now it is both not yet valid and already expired)' : '';
+      findings.push(finding('cert-validity-inverted', 'error', node,
+        `${capitalise(describeNode(node))} is never valid: its NotBefore ${formatDate(cert.notBefore)} is after its NotAfter ${formatDate(cert.notAfter)} (${gap} later), so no moment lies in its validity period${both} — reissue it with the dates in order; until then: ${X509_EXPIRED}`, issuer));
+      continue;
+    }
     if (state === 'expired') {
       // An expired CA beside an in-date one in a trust bundle (mid-rotation) breaks nothing: worth removing, not an error.
       const inDate = node.bundle && node.carrier?.role === 'ca'
