@@ -33,14 +33,16 @@ export function unsignedInteger(bytes: Uint8Array): Uint8Array {
   return tlv(0x02, v[0] & 0x80 ? concat([new Uint8Array([0]), v]) : v);
 }
 
-/** OBJECT IDENTIFIER from its dotted form (der.ts's `oidString` reads it back). */
+/** OBJECT IDENTIFIER from its dotted form, arcs up to 2^53 (der.ts's `oidString` reads it back). */
 export function oidBytes(oid: string): Uint8Array {
   const arcs = oid.split('.').map(Number);
-  const out = [40 * arcs[0] + arcs[1]];
-  for (const arc of arcs.slice(2)) {
-    const groups = [arc & 0x7f];
+  const out: number[] = [];
+  // The first two arcs share one subidentifier, itself base-128 when past 127 (2.999 → 88 37).
+  for (const arc of [40 * arcs[0] + arcs[1], ...arcs.slice(2)]) {
+    // Arithmetic, not bit operators: those cut arcs to 32 bits.
+    const groups = [arc % 128];
     for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) {
-      groups.unshift((v & 0x7f) | 0x80);
+      groups.unshift((v % 128) | 0x80);
     }
     out.push(...groups);
   }
