@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { findCarriers } from '../../src/core/kube/carriers';
 import { TextEdit, applyEdits, base64OfText, carrierValueEdit, kubeconfigEdits, pemBlockEdit, pemFileEdits } from '../../src/core/kube/kubeconfigEdit';
 import { findPemBlocks } from '../../src/core/x509/pem';
-import { RenewalError, RenewalResult, authorityKeyIdNamesSerial, renewCa, renewCertificate } from '../../src/core/renew/renew';
+import { RenewalError, RenewalResult, authorityKeyIdNamesSerial, renewCa, renewCertificate } from '../../src/core/renew';
 import { Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
 import { generateKubeadm } from '../fixtures/generate';
 import { openssl } from '../fixtures/openssl';

@@ -13,7 +13,8 @@ import {
   RenewCancelled, RenewCommandError, RenewCommandResult, RenewInvocation, RenewedCertificate, WrittenFile, asRenewError, emptyResult,
   parseInvocation,
 } from './model';
-import { RenewalJob, filePlans, planJob } from './plan';
+import { filePlans } from './filePlan';
+import { RenewalJob, planJob } from './plan';
 import { RenewalPreviewDocument, confirmRenewal, previewText } from './preview';
 import { RenewQuickFix } from './quickFix';
 import { afterRenewal, announce } from './report';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RenewalError, RenewalErrorCode } from '../../core/renew/renew';
+import { RenewalError, RenewalErrorCode } from '../../core/renew';
 
 /**
  * The shapes the renewal commands take and return. Commands accept, besides their interactive
@@ -47,13 +47,11 @@ export type RenewErrorCode =
   | 'nothing-to-renew'
   | 'internal';
 
-/** A refusal with a message written for the operator. */
-export class RenewCommandError extends Error {
-  constructor(readonly code: RenewErrorCode, message: string) {
-    super(message);
-    this.name = 'RenewCommandError';
-  }
-}
+/**
+ * A refusal of the commands: the core's RenewalError with the commands' wider set of codes, so a
+ * refusal from the core passes through unchanged (no copy, no conversion).
+ */
+export class RenewCommandError extends RenewalError<RenewErrorCode> {}
 
 /** The user closed a preview, a picker, a dialog or the passphrase box: stop quietly. */
 export class RenewCancelled extends Error {
@@ -63,14 +61,9 @@ export class RenewCancelled extends Error {
   }
 }
 
-export function asRenewError(e: unknown): RenewCommandError | undefined {
-  if (e instanceof RenewCommandError) {
-    return e;
-  }
-  if (e instanceof RenewalError) {
-    return new RenewCommandError(e.code, e.message);
-  }
-  return undefined;
+/** The refusal `e` is, from the core or from the commands; undefined for anything unexpected. */
+export function asRenewError(e: unknown): RenewalError<RenewErrorCode> | undefined {
+  return e instanceof RenewalError ? e : undefined;
 }
 
 /** One certificate that was re-issued (or would be, in a preview). */

@@ -3,7 +3,8 @@ import { formatDate } from '../../core/render/time';
 import { shortName } from '../../core/x509/name';
 import { Disposable } from '../../util/dispose';
 import { displayPath } from './keys';
-import type { FilePlan, RenewalJob } from './plan';
+import type { FilePlan } from './filePlan';
+import type { RenewalJob } from './plan';
 import { labelOf } from './targets';
 
 /**

@@ -8,7 +8,7 @@ import { readSettings } from '../../settings';
 import { atomicWrite, backupFile, backupTimestamp } from '../../workspace/fileWriter';
 import { displayPath, readBytes } from './keys';
 import { RenewCommandError, WrittenFile } from './model';
-import type { FilePlan } from './plan';
+import type { CertificateChange, FilePlan } from './filePlan';
 
 /**
  * Writing renewed material back, losing nothing. Every change is a minimal text edit computed
@@ -18,26 +18,6 @@ import type { FilePlan } from './plan';
  * files already written are restored. A document open with unsaved changes is edited through a
  * WorkspaceEdit (undoable) instead of behind the editor's back.
  */
-
-interface CertificateChange {
-  where: string;
-  oldDer: Uint8Array;
-  newDer: Uint8Array;
-  certificatePem: string;
-}
-
-/** One change inside a file, located by content. */
-export type Replacement =
-  /** A certificate block in PEM text (a file, or PEM in a YAML block scalar), or a whole DER file; the combined file's key with it. */
-  | CertificateChange & { type: 'pem-file'; privateKeyPem?: string }
-  /** A kubeconfig user's `client-certificate-data` (and `client-key-data` when rotating). */
-  | CertificateChange & { type: 'kubeconfig-user'; user: string; privateKeyPem?: string }
-  /** Any other base64 carrier (Secret `tls.crt`, `ca.crt`, `caBundle`, `certificate-authority-data`, bundles). */
-  | CertificateChange & { type: 'carrier'; path: string }
-  /** A base64 key carrier (Secret `tls.key`) holding `oldValue`. */
-  | { type: 'key-carrier'; where: string; path: string; oldValue: string; privateKeyPem: string }
-  /** A key's PEM block, found by its old text. */
-  | { type: 'key-block'; where: string; oldBlock: string; privateKeyPem: string };
 
 /** A file with its new content, ready to be committed. */
 export interface PreparedFile {
