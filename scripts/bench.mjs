@@ -2,9 +2,9 @@
 //
 //   cold scan / warm rescan of the generated 10,000-certificate, 1,000-kubeconfig, 40,000-other-file
 //     workspace (test/fixtures/bench.ts), through the core pipeline the extension's workspace index
-//     runs — read file → AnalysisCache/analyzeText → buildInventory → runChecks — driven by Node's fs
-//     with the extension's default include/exclude globs (src/cli/check.ts DiskScanner, the same
-//     code `pki-lens check` runs), against
+//     runs — read file → AnalysisCache → src/core/pipeline/pipeline.ts (link, check) — driven by Node's fs
+//     with the extension's default include/exclude globs (src/cli/diskScanner.ts, the same code
+//     `pki-lens check` runs), against
 //       · reading the same files and parsing every certificate once with node:crypto X509Certificate
 //       · a shell loop of `openssl x509 -noout -enddate` over a sample of the certificate files, extrapolated
 //   hover and CodeLens work on a 5 MB kubeconfig with 500 certificates, once its analysis is cached

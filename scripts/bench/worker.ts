@@ -3,7 +3,7 @@
 //
 //   generate <dir>             the 10,000-certificate workspace (test/fixtures/bench.ts)
 //   baseline <dir>             read the scan's candidate files, parse every certificate with node:crypto
-//   scan <dir>                 the core pipeline, cold then warm (src/cli/check.ts DiskScanner)
+//   scan <dir>                 the core pipeline, cold then warm (src/cli/diskScanner.ts over src/core/pipeline/pipeline.ts)
 //   openssl <dir> <n>          a shell loop of `openssl x509 -noout -enddate` over n certificate files
 //   hover <dir> <out.kubeconfig> <iterations>
 //                              hover and CodeLens work on a 5 MB kubeconfig with 500 certificates
@@ -20,7 +20,8 @@ import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
 import { pairKeysInDocument } from '../../src/core/inventory/pairing';
 import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary } from '../../src/core/render/summary';
-import { DiskScanner } from '../../src/cli/check';
+import { DiskScanner } from '../../src/cli/diskScanner';
+import { LineIndex } from '../../src/core/pipeline/lineIndex';
 import { AnalysisCache, mayHoldMaterial } from '../../src/core/pipeline/analysisCache';
 // Not test/fixtures/generate.ts: bundled, its command-line entry would take over this process.
 import { writeBench } from '../../test/fixtures/bench';
@@ -198,21 +199,9 @@ async function hoverOnce(cache: AnalysisCache, text: string, offset: number): Pr
 }
 
 /** The CodeLens provider's work: place a lens per entry, then title the visible ones (src/features/decode/codeLens.ts). */
-async function codeLensOnce(cache: AnalysisCache, text: string, firstVisible: number, lineStarts: number[]): Promise<number> {
+async function codeLensOnce(cache: AnalysisCache, text: string, firstVisible: number, lines: LineIndex): Promise<number> {
   const analysis: DocumentAnalysis = await cache.analyze(text, 'big.kubeconfig');
-  const line = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  };
+  const line = (offset: number) => lines.position(offset).line;
   const lenses = analysis.entries.map((e: MaterialEntry) => ({ entry: e, line: line(e.carrier ? Math.min(e.carrier.keyRange.start, e.range.start) : e.range.start) }));
   const pairings = pairKeysInDocument(analysis);
   const ctx = { now: new Date(), thresholds: DEFAULT_THRESHOLDS, pairings };
@@ -227,10 +216,8 @@ async function codeLensOnce(cache: AnalysisCache, text: string, firstVisible: nu
 async function hover(dir: string, out: string, iterations: number): Promise<void> {
   const text = bigKubeconfig(dir);
   fs.writeFileSync(out, text);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-    lineStarts.push(i + 1);
-  }
+  // The editor's document model already knows its lines: built once, not timed.
+  const lines = LineIndex.of(text);
   const cache = new AnalysisCache();
   const t0 = performance.now();
   const analysis = await cache.analyze(text, 'big.kubeconfig');
@@ -253,9 +240,9 @@ async function hover(dir: string, out: string, iterations: number): Promise<void
       throw new Error('hover found no entry');
     }
     const again = bytes.toString('utf8');
-    const firstVisible = lineStarts.length > 60 ? (i * 104729) % (lineStarts.length - 60) : 0;
+    const firstVisible = lines.lineCount > 60 ? (i * 104729) % (lines.lineCount - 60) : 0;
     const l = performance.now();
-    await codeLensOnce(cache, again, firstVisible, lineStarts);
+    await codeLensOnce(cache, again, firstVisible, lines);
     lensMs.push(performance.now() - l);
   }
   hoverMs.sort((a, b) => a - b);

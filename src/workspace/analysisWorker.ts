@@ -2,10 +2,10 @@
 // kubeconfig with hundreds of certificates never freezes hovers, lenses or other extensions.
 import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
-import { analyzeText } from '../core/analyze';
+import { analyzeInline } from '../core/pipeline/analysisCache';
 
 parentPort?.on('message', async (request: { id: number; text: string; fileName: string }) => {
-  // analyzeText never throws: failures are located messages inside the analysis.
-  const analysis = await analyzeText(request.text, { fileName: request.fileName });
+  // The pipeline's analysis step, as the inline cache runs it; never throws: failures are located messages inside the analysis.
+  const analysis = await analyzeInline(request.text, request.fileName);
   parentPort?.postMessage({ id: request.id, analysis });
 });

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ExpiryThresholds } from '../core/x509/expiry';
-import { Inventory, ResolvedPathCarrier, buildInventory, inventoryInputs, resolvePathCarriers as resolveCarriers } from '../core/inventory/inventory';
-import { CHECKS, Finding, resolveCheckOptions } from '../core/checks';
+import { Inventory } from '../core/inventory/inventory';
+import { Finding } from '../core/checks';
+import { PipelineHost, runPipeline } from '../core/pipeline/pipeline';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
 
@@ -20,26 +21,20 @@ export interface BuildOptions {
   resolve: (uri: string) => IndexedFile | undefined;
 }
 
-/** Link the files' material and run every check: the pure core does the work, this only adapts inputs. */
-export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
+/** The core pipeline over the index's files: this only says how VS Code names, resolves and logs. */
+export function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-  const inputs = inventoryInputs(files, file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }));
-  const inventory = await buildInventory(inputs, { resolvedPaths: resolvePathCarriers(files, options.resolve) });
-  return { inventory, findings: runEveryCheck(inventory, options) };
-}
-
-/** `runChecks`, one rule at a time: a rule that throws costs its own findings, not every diagnostic of the workspace. */
-function runEveryCheck(inventory: Inventory, options: BuildOptions): Finding[] {
-  const resolved = resolveCheckOptions({ now: options.now, thresholds: options.thresholds });
-  const findings: Finding[] = [];
-  for (const check of CHECKS) {
-    try {
-      findings.push(...check(inventory, resolved));
-    } catch (e) {
-      options.logger.error(`check ${check.name || '(anonymous)'} failed`, e);
-    }
-  }
-  return findings;
+  const host: PipelineHost<IndexedFile> = {
+    describe: file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }),
+    // kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder;
+    // only files the index holds can be followed, a symlink's target to whichever spelling it reports.
+    resolvePath: (file, value) => {
+      const target = value.startsWith('/') ? file.uri.with({ path: value }) : vscode.Uri.joinPath(file.uri, '..', value);
+      return options.resolve(target.toString())?.uri.toString();
+    },
+    onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
+  };
+  return runPipeline(files, host, { now: options.now, thresholds: options.thresholds });
 }
 
 /** `pki/ca.crt` inside its workspace folder; `<folder name>/pki/ca.crt` when several folders are open, so trees do not mix. */
@@ -50,16 +45,4 @@ function relativePath(uri: vscode.Uri, multiRoot: boolean): string {
   }
   const rel = uri.path.slice(folder.uri.path.replace(/\/$/, '').length + 1);
   return multiRoot ? `${folder.name}/${rel}` : rel;
-}
-
-/**
- * kubeconfig `client-certificate: ../pki/admin.crt` style references: paths are relative to the
- * kubeconfig's own folder. Only references to files the index holds can be followed; a symlink's
- * target resolves to whichever spelling the index reports.
- */
-function resolvePathCarriers(files: readonly IndexedFile[], resolve: BuildOptions['resolve']): ResolvedPathCarrier[] {
-  return resolveCarriers(files, file => file.uri.toString(), (file, value) => {
-    const target = value.startsWith('/') ? file.uri.with({ path: value }) : vscode.Uri.joinPath(file.uri, '..', value);
-    return resolve(target.toString())?.uri.toString();
-  });
 }

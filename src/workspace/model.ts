@@ -38,4 +38,5 @@ export class IndexedFile {
   }
 }
 
-export const EMPTY_ANALYSIS: DocumentAnalysis = Object.freeze({ entries: [], kubeconfigs: [], syntaxErrors: [] }) as DocumentAnalysis;
+/** The analysis of a file without material: the pipeline's own, shared by every host. */
+export { NO_MATERIAL as EMPTY_ANALYSIS } from '../core/pipeline/analysisCache';

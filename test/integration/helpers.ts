@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Manifest } from '../fixtures/manifest';
+export { waitFor } from '../waitFor';
 
 export const EXTENSION_ID = 'pki-lens.pki-lens';
 
@@ -39,20 +40,3 @@ export async function hoverText(doc: vscode.TextDocument, position: vscode.Posit
   return (hovers ?? []).flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : c.value))).join('\n');
 }
 
-/** Wait for a condition driven by VS Code events, polling with a deadline rather than sleeping blindly. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) {
-        return value as T;
-      }
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}

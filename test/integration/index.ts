@@ -10,7 +10,9 @@ export function run(): Promise<void> {
   const wanted = (process.env.PKI_LENS_SUITES ?? '').split(',').map(s => s.trim()).filter(Boolean);
   const files = fs.readdirSync(__dirname)
     .filter(f => f.endsWith('.test.js'))
-    .filter(f => !wanted.length || wanted.includes(f.replace(/\.test\.js$/, '')));
+    .filter(f => !wanted.length || wanted.includes(f.replace(/\.test\.js$/, '')))
+    // In the order PKI_LENS_SUITES lists them: parity runs first, on the tree as generated.
+    .sort((a, b) => wanted.indexOf(a.replace(/\.test\.js$/, '')) - wanted.indexOf(b.replace(/\.test\.js$/, '')));
   if (!files.length) {
     return Promise.reject(new Error(`no integration suite matches PKI_LENS_SUITES=${wanted.join(',')}`));
   }

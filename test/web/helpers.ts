@@ -2,6 +2,7 @@
 // fixture tree and its manifest come through the folder test-web mounts (vscode-test-web://mount/).
 import * as vscode from 'vscode';
 import type { Manifest } from '../fixtures/manifest';
+export { waitFor } from '../waitFor';
 
 export const EXTENSION_ID = 'pki-lens.pki-lens';
 
@@ -54,24 +55,6 @@ export function positionOf(doc: vscode.TextDocument, needle: string, delta = 0):
 export async function hoverText(doc: vscode.TextDocument, position: vscode.Position): Promise<string> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position);
   return (hovers ?? []).flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : c.value))).join('\n');
-}
-
-/** Poll a condition driven by VS Code events, with a deadline, rather than sleeping blindly. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) {
-        return value;
-      }
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new AssertionError(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 /** PKI Lens's diagnostics on a resource. */

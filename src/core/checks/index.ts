@@ -96,15 +96,32 @@ export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOp
   };
 }
 
-/** Run every rule over the inventory. Synchronous: everything costly happened in `buildInventory`. */
-export function runChecks(inventory: Inventory, options: CheckOptions = {}): Finding[] {
+/** A rule threw: the host logs it; the rule's findings are lost, every other rule's are kept. */
+export type CheckFailure = (rule: string, error: unknown) => void;
+
+/**
+ * Run every rule over the inventory. Synchronous: everything costly happened in `buildInventory`.
+ * With `onFailure`, a rule that throws costs only its own findings (the extension and the CLI
+ * both pass one through the pipeline); without it the error propagates (tests want to see it).
+ */
+export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFailure?: CheckFailure, rules: readonly Check[] = CHECKS): Finding[] {
   const resolved = resolveCheckOptions(options);
   const disabled = new Set(options.disabled ?? []);
   const findings: Finding[] = [];
   // The same certificate twice in one carrier (both objects share the carrier's range) says the same thing once.
   const seen = new Set<string>();
-  for (const check of CHECKS) {
-    for (const f of check(inventory, resolved)) {
+  for (const check of rules) {
+    let found: Finding[];
+    try {
+      found = check(inventory, resolved);
+    } catch (e) {
+      if (!onFailure) {
+        throw e;
+      }
+      onFailure(check.name || '(anonymous)', e);
+      continue;
+    }
+    for (const f of found) {
       const key = `${f.code}\n${f.uri}\n${f.range.start}\n${f.range.end}\n${f.message}`;
       if (!disabled.has(f.code) && !seen.has(key)) {
         seen.add(key);

@@ -1,10 +1,11 @@
-import { DocumentAnalysis, analyzeText, isStructured } from '../analyze';
+import { DocumentAnalysis, analyzeBinary, analyzeText, decodeFileText, isStructured } from '../analyze';
 import { contentKey } from '../x509/bytes';
 
 /** Turns text into an analysis; in the Node host large texts go to a worker thread (see workerAnalyzer.ts). */
 export type Analyzer = (text: string, fileName: string) => Promise<DocumentAnalysis>;
 
-const inline: Analyzer = (text, fileName) => analyzeText(text, { fileName });
+/** The analysis step itself, run in the caller's thread, or by the worker thread (workspace/analysisWorker.ts). */
+export const analyzeInline: Analyzer = (text, fileName) => analyzeText(text, { fileName });
 
 interface CacheEntry {
   text: string;
@@ -19,7 +20,7 @@ interface CacheEntry {
 export class AnalysisCache {
   private readonly entries = new Map<string, CacheEntry>();
 
-  constructor(private readonly capacity = 2000, private readonly analyzer: Analyzer = inline) {}
+  constructor(private readonly capacity = 2000, private readonly analyzer: Analyzer = analyzeInline) {}
 
   analyze(text: string, fileName: string): Promise<DocumentAnalysis> {
     const key = `${isStructured(fileName, text) ? 's' : 'p'}:${contentKey(text)}`;
@@ -37,10 +38,25 @@ export class AnalysisCache {
     return analysis;
   }
 
+  /**
+   * A file's bytes, the pipeline's first step for every host: text or DER (as `decodeFileText`
+   * decides), text without a sign of material skipped cheaply, the rest analysed through the cache.
+   */
+  async analyzeFile(bytes: Uint8Array, fileName: string): Promise<{ text: string | undefined; analysis: DocumentAnalysis }> {
+    const text = decodeFileText(bytes);
+    if (text === undefined) {
+      return { text, analysis: await analyzeBinary(bytes) };
+    }
+    return { text, analysis: mayHoldMaterial(text) ? await this.analyze(text, fileName) : NO_MATERIAL };
+  }
+
   clear(): void {
     this.entries.clear();
   }
 }
+
+/** The analysis of a file with nothing to analyse; frozen, so sharing it is safe. */
+export const NO_MATERIAL: DocumentAnalysis = Object.freeze({ entries: [], kubeconfigs: [], syntaxErrors: [] }) as unknown as DocumentAnalysis;
 
 /** Cheap pre-check so hovers and lenses cost nothing on files that cannot hold material. */
 export function mayHoldMaterial(text: string): boolean {

@@ -1,0 +1,321 @@
+/**
+ * `pki-lens check`'s host for the core pipeline (core/pipeline/pipeline.ts) over Node's file
+ * system, also used by the bench: list candidates with the scan globs, stat, read, analyse through
+ * the content-keyed `AnalysisCache`, keep files with material (one per real file), follow kubeconfig
+ * path references, then link and check through the pipeline as the workspace index does.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DocumentAnalysis } from '../core/analyze';
+import { CheckOptions, Finding } from '../core/checks';
+import { Inventory } from '../core/inventory/inventory';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
+import { AnalysisCache } from '../core/pipeline/analysisCache';
+import { PathFilter, globToRegExp } from '../core/pipeline/glob';
+import { PipelineHost, checkInventory, linkFiles } from '../core/pipeline/pipeline';
+import { UsageError } from './command';
+
+export interface ScanSettings {
+  include: readonly string[];
+  exclude: readonly string[];
+  maxFileSizeKB: number;
+}
+
+export const DEFAULT_SCAN_SETTINGS: ScanSettings = { include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB };
+
+/** One file the scan read and kept (it holds material). */
+export interface ScannedFile {
+  /** Absolute path as found (a symlink keeps its own name). */
+  path: string;
+  /** Real path: a symlink and its target are one file. */
+  identity: string;
+  /** `/`-separated path inside its root; prefixed with the root's name when several folders are scanned. */
+  relativePath: string;
+  /** Which root it was found under (index into `ScanResult.roots`), and its path relative to that root. */
+  root: number;
+  rootRelative: string;
+  uri: string;
+  symlink: boolean;
+  mtime: number;
+  size: number;
+  /** Undefined for binary (DER) files. */
+  text?: string;
+  analysis: DocumentAnalysis;
+}
+
+export interface ScanRoot {
+  path: string;
+  directory: boolean;
+}
+
+export interface ScanStats {
+  /** Milliseconds spent listing, reading and analysing, linking (`buildInventory`) and checking (`runChecks`). */
+  timings: { list: number; analyze: number; inventory: number; checks: number };
+  candidates: number;
+  /** Files actually read in this scan (the rest were unchanged since the previous scan, or over the cap). */
+  read: number;
+  /** Files found by walking a folder that were over the size cap, so not read (named files are always read). */
+  tooLarge: number;
+  materialFiles: number;
+}
+
+export interface ScanResult {
+  roots: ScanRoot[];
+  files: ScannedFile[];
+  inventory: Inventory;
+  findings: Finding[];
+  now: Date;
+  stats: ScanStats;
+}
+
+interface Held {
+  mtime: number;
+  size: number;
+  file?: ScannedFile;
+}
+
+/**
+ * Scans paths with the workspace index's rules: folders walked with the globs, their files over
+ * the cap skipped (and counted); files named on the command line read whatever their size.
+ * A second `scan` re-reads only files whose size or mtime changed, as the extension's rescan does.
+ */
+export class DiskScanner {
+  private readonly held = new Map<string, Held>();
+  /** The last scan's links, reused when nothing was re-read and no file came or went (as the index skips its rebuild). */
+  private linked: { files: readonly ScannedFile[]; inventory: Inventory } | undefined;
+  private checked: { inventory: Inventory; optionsKey: string; now: Date; findings: Finding[] } | undefined;
+  private readonly filter: PathFilter;
+  private readonly excluded: RegExp[];
+  readonly cache: AnalysisCache;
+
+  private readonly host: Pick<PipelineHost<ScannedFile>, 'describe' | 'onCheckFailure'>;
+
+  /** `onCheckFailure` hears of a rule that threw (its findings are dropped, the others kept). */
+  constructor(private readonly settings: ScanSettings = DEFAULT_SCAN_SETTINGS, cache?: AnalysisCache, onCheckFailure: PipelineHost<ScannedFile>['onCheckFailure'] = () => undefined) {
+    this.host = { describe: file => ({ uri: file.uri, relativePath: file.relativePath }), onCheckFailure };
+    this.filter = new PathFilter(settings.include, settings.exclude);
+    this.excluded = settings.exclude.map(globToRegExp);
+    this.cache = cache ?? new AnalysisCache(100_000);
+  }
+
+  async scan(paths: readonly string[], checkOptions: CheckOptions = {}): Promise<ScanResult> {
+    const roots = paths.map(p => {
+      const abs = path.resolve(p);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch (e) {
+        throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      }
+      return { path: abs, directory: stat.isDirectory() };
+    });
+    const directories = roots.filter(r => r.directory).length;
+    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, materialFiles: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof ScanStats['timings']) => {
+      const now = performance.now();
+      stats.timings[phase] += now - mark;
+      mark = now;
+    };
+    const seen = new Set<string>();
+    const kept: ScannedFile[] = [];
+    for (const [index, root] of roots.entries()) {
+      const candidates = root.directory ? this.walk(root.path) : [{ abs: root.path, rel: path.basename(root.path) }];
+      lap('list');
+      for (const { abs, rel: rootRelative } of candidates) {
+        if (seen.has(abs)) {
+          continue;
+        }
+        seen.add(abs);
+        stats.candidates++;
+        const relativePath = root.directory
+          ? (directories > 1 ? `${path.basename(root.path)}/${rootRelative}` : rootRelative)
+          : displayPath(abs);
+        const file = await this.load(abs, index, rootRelative, relativePath, stats, !root.directory);
+        if (file) {
+          kept.push(file);
+        }
+      }
+      lap('analyze');
+    }
+    for (const key of [...this.held.keys()]) {
+      if (!seen.has(key)) {
+        this.held.delete(key);
+      }
+    }
+    const files = reported(kept);
+    stats.materialFiles = files.length;
+    const unchanged = stats.read === 0 && this.linked !== undefined && sameFiles(this.linked.files, files);
+    const inventory = unchanged ? this.linked!.inventory : await this.link(files);
+    this.linked = { files, inventory };
+    lap('inventory');
+    const now = checkOptions.now ?? new Date();
+    // Findings only move with the clock: an unchanged inventory re-checked within a minute gives the same list.
+    const optionsKey = JSON.stringify({ ...checkOptions, now: undefined });
+    const previous = this.checked;
+    const findings = previous && previous.inventory === inventory && previous.optionsKey === optionsKey && Math.abs(now.getTime() - previous.now.getTime()) < 60_000
+      ? previous.findings
+      : checkInventory(inventory, { ...checkOptions, now }, this.host);
+    this.checked = { inventory, optionsKey, now: previous?.findings === findings ? previous.now : now, findings };
+    lap('checks');
+    return { roots, files, inventory, findings, now, stats };
+  }
+
+  private link(files: readonly ScannedFile[]): Promise<Inventory> {
+    return linkFiles(files, { ...this.host, resolvePath: pathResolver(files) });
+  }
+
+  /** Candidate files under a folder: excluded folders are never walked; symlinked folders are followed once. */
+  listCandidates(root: string): string[] {
+    return this.walk(root).map(c => c.abs);
+  }
+
+  /** Candidates with their `/`-separated path relative to `root`, built while walking (no path.relative per file). */
+  private walk(root: string): { abs: string; rel: string }[] {
+    const out: { abs: string; rel: string }[] = [];
+    const visited = new Set<string>();
+    const walk = (dir: string, relDir: string) => {
+      let real: string;
+      try {
+        real = fs.realpathSync(dir || path.sep);
+      } catch {
+        return;
+      }
+      if (visited.has(real)) {
+        return;
+      }
+      visited.add(real);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir || path.sep, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const abs = `${dir}${path.sep}${entry.name}`;
+        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+        let isDir = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+          try {
+            const s = fs.statSync(abs);
+            isDir = s.isDirectory();
+            isFile = s.isFile();
+          } catch {
+            continue; // dangling link
+          }
+        }
+        if (isDir) {
+          if (!this.excluded.some(r => r.test(`${rel}/`))) {
+            walk(abs, rel);
+          }
+        } else if (isFile && this.filter.matches(rel)) {
+          out.push({ abs, rel });
+        }
+      }
+    };
+    walk(root.replace(/[\\/]+$/, ''), '');
+    return out;
+  }
+
+  /** `named`: the path was given on the command line, so it is read whatever its size (issue 12: never "No findings" for what was not read). */
+  private async load(abs: string, root: number, rootRelative: string, relativePath: string, stats: ScanStats, named: boolean): Promise<ScannedFile | undefined> {
+    let stat: fs.Stats;
+    let symlink = false;
+    try {
+      const lstat = fs.lstatSync(abs);
+      symlink = lstat.isSymbolicLink();
+      stat = symlink ? fs.statSync(abs) : lstat;
+    } catch {
+      this.held.delete(abs);
+      return undefined;
+    }
+    const previous = this.held.get(abs);
+    if (previous && previous.mtime === stat.mtimeMs && previous.size === stat.size) {
+      return previous.file && { ...previous.file, root, rootRelative, relativePath };
+    }
+    const held: Held = { mtime: stat.mtimeMs, size: stat.size };
+    this.held.set(abs, held);
+    if (!named && stat.size > this.settings.maxFileSizeKB * 1024) {
+      stats.tooLarge++;
+      return undefined;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(abs);
+    } catch {
+      this.held.delete(abs);
+      return undefined;
+    }
+    stats.read++;
+    const { text, analysis } = await this.cache.analyzeFile(bytes, abs);
+    const file: ScannedFile = {
+      path: abs, identity: abs, relativePath, root, rootRelative, uri: pathToFileURL(abs).href, symlink,
+      mtime: stat.mtimeMs, size: stat.size, text, analysis,
+    };
+    if (hasMaterial(file)) {
+      // Resolved once per read, as the workspace index does: an unchanged file keeps its identity.
+      try {
+        file.identity = fs.realpathSync(abs);
+      } catch {
+        // vanished meanwhile: its own path stands for it
+      }
+      held.file = file;
+      return file;
+    }
+    return undefined;
+  }
+}
+
+function toSlash(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** A named file's path as the user would write it: relative to the working folder when inside it. */
+function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return toSlash(rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs.replace(/^[/\\]+/, ''));
+}
+
+function hasMaterial(file: ScannedFile): boolean {
+  return file.analysis.entries.length > 0 || file.analysis.kubeconfigs.length > 0;
+}
+
+/** One file per real file, a symlink's own name before its target's (as the workspace index reports them). */
+function reported(files: ScannedFile[]): ScannedFile[] {
+  const byIdentity = new Map<string, ScannedFile>();
+  for (const file of files.filter(hasMaterial)) {
+    const held = byIdentity.get(file.identity);
+    if (!held || (file.symlink && !held.symlink) || (file.symlink === held.symlink && file.path < held.path)) {
+      byIdentity.set(file.identity, file);
+    }
+  }
+  return [...byIdentity.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+}
+
+/** kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder, to a file the scan holds. */
+function pathResolver(files: readonly ScannedFile[]): PipelineHost<ScannedFile>['resolvePath'] {
+  const byPath = new Map<string, ScannedFile>();
+  for (const f of files) {
+    byPath.set(f.path, f);
+    byPath.set(f.identity, f);
+  }
+  return (file, value) => {
+    const target = path.resolve(path.dirname(file.path), value);
+    let found = byPath.get(target);
+    if (!found) {
+      try {
+        found = byPath.get(fs.realpathSync(target));
+      } catch {
+        // not there: the checks report the carrier as it stands
+      }
+    }
+    return found?.uri;
+  };
+}
+
+function sameFiles(a: readonly ScannedFile[], b: readonly ScannedFile[]): boolean {
+  return a.length === b.length && a.every((file, i) => file.uri === b[i].uri && file.analysis === b[i].analysis);
+}

@@ -1,0 +1,31 @@
+import { collectMaterial, choosePreferredOccurrences, groupBundles } from './collect';
+import { linkIssuers } from './issuers';
+import { pairKeysByLocation } from './keysByLocation';
+import { linkKeysByPublicKey } from './keysByPublicKey';
+import { linkKubeconfigs } from './kubeconfigs';
+import { BuildInventoryOptions, Inventory, InventoryInput } from './model';
+import { sharedCache } from './signatureCache';
+
+/**
+ * Link the material of every file, phase by phase. Async only for signature checks; everything
+ * else is a single pass over the objects with hash-map lookups. The order matters: issuers are
+ * ranked by whether their key is at hand (keys by public key first), and kubeconfig verdicts
+ * follow confirmed issuers.
+ */
+export async function buildInventory(inputs: InventoryInput[], options: BuildInventoryOptions = {}): Promise<Inventory> {
+  const started = Date.now();
+  const collected = collectMaterial(inputs);
+  const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
+  const bundles = groupBundles(files);
+  choosePreferredOccurrences(records);
+  linkKeysByPublicKey(records, privateKeys, publicKeys);
+  const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache);
+  const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
+  const pairings = pairKeysByLocation(files, kubeconfigs);
+  stats.milliseconds = Date.now() - started;
+  return {
+    files, certificates, records, privateKeys, publicKeys, kubeconfigs, bundles, pairings, fileByUri,
+    nodeOf: object => nodes.get(object),
+    stats,
+  };
+}

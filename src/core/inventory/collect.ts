@@ -1,0 +1,116 @@
+// Phase 1 of linking: every decoded object of every file becomes a node; certificates are grouped
+// into distinct records (by fingerprint) and bundles, and each record picks the occurrence shown first.
+import { MaterialEntry } from '../analyze';
+import { push } from '../collections';
+import { DecodedObject } from '../x509/material';
+import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode } from './model';
+
+/** The nodes of every file, before any link between them. */
+export interface CollectedMaterial {
+  files: InventoryFile[];
+  fileByUri: Map<string, InventoryFile>;
+  certificates: CertificateNode[];
+  privateKeys: PrivateKeyNode[];
+  publicKeys: PublicKeyNode[];
+  records: Map<string, CertificateRecord>;
+  nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
+}
+
+export function collectMaterial(inputs: readonly InventoryInput[]): CollectedMaterial {
+  const files: InventoryFile[] = [];
+  const fileByUri = new Map<string, InventoryFile>();
+  const certificates: CertificateNode[] = [];
+  const privateKeys: PrivateKeyNode[] = [];
+  const publicKeys: PublicKeyNode[] = [];
+  const records = new Map<string, CertificateRecord>();
+  const nodes = new Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>();
+
+  for (const input of inputs) {
+    const relativePath = input.relativePath.replace(/\\/g, '/');
+    const slash = relativePath.lastIndexOf('/');
+    const file: InventoryFile = {
+      uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
+      certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [],
+    };
+    files.push(file);
+    fileByUri.set(file.uri, file);
+    input.analysis.entries.forEach((entry, entryIndex) => {
+      entry.objects.forEach((object, objectIndex) => {
+        if (object.error) {
+          return;
+        }
+        const range = object.range;
+        const carrier = entry.carrier;
+        const where = carrier ? `${relativePath} ${carrier.path}` : relativePath;
+        if (object.certificate) {
+          const certificate = object.certificate;
+          const fingerprint = certificate.fingerprints.sha256;
+          const node = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint, issuerStatus: 'unknown' } as CertificateNode;
+          let record = records.get(fingerprint);
+          if (!record) {
+            record = {
+              fingerprint, certificate, occurrences: [], preferred: node, issuerStatus: 'unknown', issuers: [],
+              badSignatureIssuers: [], sameNameOtherKey: [], signatureVerified: false, issued: [], privateKeys: [], hasKeyInWorkspace: false,
+            };
+            records.set(fingerprint, record);
+          }
+          node.record = record;
+          record.occurrences.push(node);
+          certificates.push(node);
+          file.certificates.push(node);
+          nodes.set(object, node);
+        } else if (object.privateKey) {
+          const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: [], publicKeys: [] };
+          privateKeys.push(node);
+          file.privateKeys.push(node);
+          nodes.set(object, node);
+        } else if (object.publicKey && object.kind === 'public-key') {
+          const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: [], privateKeys: [] };
+          publicKeys.push(node);
+          file.publicKeys.push(node);
+          nodes.set(object, node);
+        }
+      });
+    });
+  }
+  return { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes };
+}
+
+/** Bundles: several certificates in one carrier, or among the loose blocks of one file. */
+export function groupBundles(files: readonly InventoryFile[]): CertificateBundle[] {
+  const bundles: CertificateBundle[] = [];
+  for (const file of files) {
+    if (file.certificates.length < 2) {
+      continue;
+    }
+    const groups = new Map<MaterialEntry | undefined, CertificateNode[]>();
+    for (const node of file.certificates) {
+      push(groups, node.carrier ? node.entry : undefined, node);
+    }
+    for (const [entry, members] of groups) {
+      if (members.length > 1) {
+        const bundle: CertificateBundle = { file, carrier: entry?.carrier, certificates: members };
+        members.forEach((node, i) => {
+          node.bundle = bundle;
+          node.bundleIndex = i;
+          node.where = `${node.where} (certificate ${i + 1} of ${members.length})`;
+        });
+        bundles.push(bundle);
+      }
+    }
+  }
+  return bundles;
+}
+
+/** Preferred occurrence: a file of its own before a carrier, then the first path. */
+export function choosePreferredOccurrences(records: Map<string, CertificateRecord>): void {
+  for (const record of records.values()) {
+    let best = record.occurrences[0];
+    for (const node of record.occurrences) {
+      if ((node.carrier ? 1 : 0) < (best.carrier ? 1 : 0) || ((node.carrier ? 1 : 0) === (best.carrier ? 1 : 0) && node.file.relativePath < best.file.relativePath)) {
+        best = node;
+      }
+    }
+    record.preferred = best;
+  }
+}

@@ -1,0 +1,42 @@
+// What a host hands the inventory: one input per file, and the kubeconfig path references it followed.
+import { DocumentAnalysis } from '../analyze';
+import { InventoryInput, ResolvedPathCarrier } from './model';
+
+
+/**
+ * Inventory inputs for files: two files with the same text share one cached analysis, and the
+ * inventory maps decoded objects to their node, so each file must bring objects of its own.
+ */
+export function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files: readonly F[], describe: (file: F) => Omit<InventoryInput, 'analysis'>): InventoryInput[] {
+  const used = new Set<DocumentAnalysis>();
+  return files.map(file => {
+    const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
+    used.add(file.analysis);
+    return { ...describe(file), analysis };
+  });
+}
+
+function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
+  return { ...analysis, entries: analysis.entries.map(e => ({ ...e, objects: e.objects.map(o => ({ ...o })) })) };
+}
+
+/**
+ * kubeconfig `client-certificate: ../pki/admin.crt` style references of the files, each followed by
+ * `resolve` (given the file and the trimmed path) to the URI of an input; those it cannot follow are left out.
+ */
+export function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined): ResolvedPathCarrier[] {
+  const out: ResolvedPathCarrier[] = [];
+  for (const file of files) {
+    for (const entry of file.analysis.entries) {
+      const carrier = entry.carrier;
+      if (carrier?.encoding !== 'path' || !carrier.value.trim()) {
+        continue;
+      }
+      const targetUri = resolve(file, carrier.value.trim());
+      if (targetUri !== undefined) {
+        out.push({ uri: uriOf(file), carrierPath: carrier.path, targetUri });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+// Phase 2 of linking: private keys, public keys and certificates that hold the same public key.
+import { push } from '../collections';
+import { CertificateRecord, PrivateKeyNode, PublicKeyNode } from './model';
+
+export function linkKeysByPublicKey(records: Map<string, CertificateRecord>, privateKeys: readonly PrivateKeyNode[], publicKeys: readonly PublicKeyNode[]): void {
+  const keysById = new Map<string, PrivateKeyNode[]>();
+  for (const key of privateKeys) {
+    if (key.key.publicKey) {
+      push(keysById, key.key.publicKey.id, key);
+    }
+  }
+  const publicById = new Map<string, PublicKeyNode[]>();
+  for (const pub of publicKeys) {
+    push(publicById, pub.publicKey.id, pub);
+    for (const key of keysById.get(pub.publicKey.id) ?? []) {
+      key.publicKeys.push(pub);
+      pub.privateKeys.push(key);
+    }
+  }
+  for (const record of records.values()) {
+    const id = record.certificate.publicKey.id;
+    record.privateKeys = keysById.get(id) ?? [];
+    record.hasKeyInWorkspace = record.privateKeys.length > 0;
+    for (const key of record.privateKeys) {
+      key.certificates.push(record);
+    }
+    for (const pub of publicById.get(id) ?? []) {
+      pub.certificates.push(record);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// Phase 4 of linking: kubeconfig clusters and users with the certificates and keys they carry
+// (inline data or a path the host resolved to a file), and whether each user's client certificate
+// chains to each of its clusters' CAs.
+import { MaterialEntry } from '../analyze';
+import { CollectedMaterial } from './collect';
+import { chainsTo } from './issuers';
+import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, PrivateKeyNode, ResolvedPathCarrier } from './model';
+
+export function linkKubeconfigs({ files, fileByUri, nodes }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[]): KubeconfigNode[] {
+  // Path carriers resolved by the workspace layer.
+  const resolved = new Map<string, InventoryFile>();
+  for (const r of resolvedPaths) {
+    const target = fileByUri.get(r.targetUri);
+    if (target) {
+      resolved.set(`${r.uri}\n${r.carrierPath}`, target);
+    }
+  }
+  const carrierCertificates = (file: InventoryFile, entry: MaterialEntry): CertificateNode[] => {
+    const target = entry.carrier?.encoding === 'path' ? resolved.get(`${file.uri}\n${entry.carrier.path}`) : undefined;
+    if (target && !entry.objects.length) {
+      return target.certificates;
+    }
+    return entry.objects.map(o => nodes.get(o)).filter((n): n is CertificateNode => n?.kind === 'certificate');
+  };
+  const carrierKeys = (file: InventoryFile, entry: MaterialEntry): PrivateKeyNode[] => {
+    const target = entry.carrier?.encoding === 'path' ? resolved.get(`${file.uri}\n${entry.carrier.path}`) : undefined;
+    if (target && !entry.objects.length) {
+      return target.privateKeys;
+    }
+    return entry.objects.map(o => nodes.get(o)).filter((n): n is PrivateKeyNode => n?.kind === 'private-key');
+  };
+
+  // Kubeconfigs.
+  const kubeconfigs: KubeconfigNode[] = [];
+  for (const file of files) {
+    file.analysis.kubeconfigs.forEach((model, i) => {
+      const kubeconfig: KubeconfigNode = {
+        file, model,
+        clusters: model.clusters.map(c => ({ name: c.name, index: c.index, server: c.server, caCertificates: [] })),
+        users: model.users.map(u => ({ name: u.name, index: u.index, certificates: [], keys: [], clusters: [], contexts: [], caVerdicts: [] })),
+      };
+      // Carriers carry no document index for kubeconfig owners: they belong to the file's first kubeconfig.
+      if (i === 0) {
+        for (const entry of file.analysis.entries) {
+          const owner = entry.carrier?.owner;
+          if (owner?.kind === 'kubeconfig-cluster' && entry.carrier!.role === 'ca') {
+            const cluster = kubeconfig.clusters[owner.index];
+            if (cluster && !cluster.caCarrier) {
+              cluster.caCarrier = entry.carrier;
+              cluster.caRange = entry.range;
+              cluster.caCertificates = carrierCertificates(file, entry);
+            }
+          } else if (owner?.kind === 'kubeconfig-user') {
+            const user = kubeconfig.users[owner.index];
+            if (user && entry.carrier!.role === 'certificate' && !user.certificateCarrier) {
+              user.certificateCarrier = entry.carrier;
+              user.certificates = carrierCertificates(file, entry);
+            } else if (user && entry.carrier!.role === 'key' && !user.keyCarrier) {
+              user.keyCarrier = entry.carrier;
+              user.keys = carrierKeys(file, entry);
+            }
+          }
+        }
+      }
+      const clusterByName = new Map(kubeconfig.clusters.map(c => [c.name, c] as const));
+      for (const user of kubeconfig.users) {
+        const contexts = model.contexts.filter(c => c.user === user.name);
+        user.contexts = contexts.map(c => c.name);
+        user.clusters = contexts.length
+          ? [...new Set(contexts.map(c => (c.cluster !== undefined ? clusterByName.get(c.cluster) : undefined)).filter((c): c is KubeconfigClusterNode => !!c))]
+          : kubeconfig.clusters;
+        const client = user.certificates[0];
+        user.caVerdicts = user.clusters.map(cluster => ({
+          cluster,
+          signed: client && cluster.caCertificates.length ? chainsTo(client.record, new Set(cluster.caCertificates.map(c => c.record))) : undefined,
+        }));
+      }
+      file.kubeconfigs.push(kubeconfig);
+      kubeconfigs.push(kubeconfig);
+    });
+  }
+  return kubeconfigs;
+}

@@ -1,0 +1,54 @@
+/**
+ * The one road from files to findings, for every host: the workspace index (src/workspace/build.ts),
+ * `pki-lens check` (src/cli/diskScanner.ts) and the bench. Each host brings files it has read and
+ * analysed (`AnalysisCache.analyzeFile`) and three callbacks: how to name a file, how to follow a
+ * kubeconfig path reference to a file it holds, and where a failing rule is reported. Everything
+ * else (linking, checking, de-duplication, placing ranges on lines) happens here, once, so the
+ * Problems panel and the command line list the same findings.
+ */
+import { DocumentAnalysis } from '../analyze';
+import { CheckFailure, CheckOptions, Finding, runChecks } from '../checks';
+import { Inventory } from '../inventory/model';
+import { buildInventory } from '../inventory/build';
+import { inventoryInputs, resolvePathCarriers } from '../inventory/inputs';
+
+/** What the pipeline needs of a file: its analysis (the host keeps whatever else it likes beside it). */
+export interface PipelineFile {
+  analysis: DocumentAnalysis;
+}
+
+export interface PipelineHost<F extends PipelineFile> {
+  /** The file's URI (findings are placed on it) and its path as shown to people (`pki/ca.crt`). */
+  describe(file: F): { uri: string; relativePath: string };
+  /**
+   * A kubeconfig `client-certificate: ../pki/admin.crt` reference (trimmed), relative to `file`,
+   * followed to the URI of a file among the inputs; undefined when the host holds no such file.
+   */
+  resolvePath(file: F, value: string): string | undefined;
+  /** A rule threw; its findings are dropped and every other rule's kept. */
+  onCheckFailure: CheckFailure;
+}
+
+export interface PipelineResult {
+  inventory: Inventory;
+  findings: Finding[];
+}
+
+/** Link the files' material: issuers, keys, kubeconfig users and clusters, path references. */
+export function linkFiles<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>): Promise<Inventory> {
+  const uriOf = (file: F) => host.describe(file).uri;
+  return buildInventory(inventoryInputs(files, host.describe), {
+    resolvedPaths: resolvePathCarriers(files, uriOf, host.resolvePath),
+  });
+}
+
+/** Every rule over a linked inventory, de-duplicated (see `runChecks`), a failing rule isolated. */
+export function checkInventory<F extends PipelineFile>(inventory: Inventory, options: CheckOptions, host: Pick<PipelineHost<F>, 'onCheckFailure'>): Finding[] {
+  return runChecks(inventory, options, host.onCheckFailure);
+}
+
+/** Files → inventory → findings. */
+export async function runPipeline<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>, options: CheckOptions = {}): Promise<PipelineResult> {
+  const inventory = await linkFiles(files, host);
+  return { inventory, findings: checkInventory(inventory, options, host) };
+}
