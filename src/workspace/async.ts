@@ -1,3 +1,5 @@
+import * as vscode from 'vscode';
+
 /** Give the event loop a turn, so a long scan never holds the extension host for more than a few milliseconds. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise(resolve => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
@@ -22,4 +24,16 @@ export async function forEachConcurrent<T>(items: readonly T[], limit: number, c
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+/** A scan in the window's progress area, cancellable there (which cancels `cts`). */
+export async function withScanProgress(cts: vscode.CancellationTokenSource, body: (report: (message: string) => void) => Promise<void>): Promise<void> {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PKI Lens', cancellable: true }, async (progress, token) => {
+    const sub = token.onCancellationRequested(() => cts.cancel());
+    try {
+      await body(message => progress.report({ message }));
+    } finally {
+      sub.dispose();
+    }
+  });
 }

@@ -70,6 +70,17 @@ export async function listCandidates(scope: FolderScope, token: vscode.Cancellat
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** Every candidate of every folder, with the scope that listed it. */
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken): Promise<{ uri: vscode.Uri; scope: FolderScope }[]> {
+  const work: { uri: vscode.Uri; scope: FolderScope }[] = [];
+  for (const scope of scopes) {
+    for (const uri of await listCandidates(scope, token)) {
+      work.push({ uri, scope });
+    }
+  }
+  return work;
+}
+
 /**
  * The same listing for a local folder, by walking it with Node's fs: findFiles hands every match
  * through the search service (≈3–5 s for 27,000 matches in code-server), a walk takes a fraction

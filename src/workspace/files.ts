@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
+import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
+import { EMPTY_ANALYSIS, IndexedFile } from './model';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -102,3 +105,27 @@ export function currentIdentity(uri: vscode.Uri): string | undefined {
   }
 }
 
+
+/**
+ * A candidate file as the index holds it: read (see readCandidate), then analysed: text that may
+ * hold material through the content cache, anything else as DER. The text is kept only when it
+ * holds material. 'unchanged' when size and mtime match `previous`; undefined when it is not there.
+ */
+export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, cache: AnalysisCache): Promise<IndexedFile | 'unchanged' | undefined> {
+  const read = await readCandidate(uri, maxBytes, previous);
+  if (!read || read === 'unchanged') {
+    return read;
+  }
+  let text: string | undefined;
+  let analysis: DocumentAnalysis = EMPTY_ANALYSIS;
+  if (read.bytes) {
+    text = decodeFileText(read.bytes);
+    if (text === undefined) {
+      analysis = await analyzeBinary(read.bytes);
+    } else if (mayHoldMaterial(text)) {
+      analysis = await cache.analyze(text, uri.path);
+    }
+  }
+  const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0;
+  return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
+}

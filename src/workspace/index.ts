@@ -1,30 +1,23 @@
 import * as vscode from 'vscode';
-import { DocumentAnalysis, analyzeBinary } from '../core/analyze';
 import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
-import { forEachConcurrent } from './async';
-import { BuildResult, buildWorkspace } from './build';
-import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from './discovery';
-import { currentIdentity, readCandidate } from './files';
-import { decodeFileText } from '../core/analyze';
-import { EMPTY_ANALYSIS, FileOrigin, IndexedFile } from './model';
+import { forEachConcurrent, withScanProgress } from './async';
+import { buildWorkspace } from './build';
+import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { currentIdentity } from './files';
+import { FreshEntries } from './fresh';
+import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { readSettings } from '../settings';
 import { DocumentOverlays } from './overlays';
 import { WorkspaceWatcher } from './watcher';
+import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
+import { Reconciler } from './reconcile';
+import { registerWithheldEvents } from './withheldEvents';
+import { RecordStore } from './records';
 
 export { IndexedFile } from './model';
-
-/** One consistent view of the workspace's PKI: the files, the linked inventory and the findings. */
-export interface IndexSnapshot extends BuildResult {
-  /** Increases with every rebuild; consumers drop anything older than what they have shown. */
-  readonly generation: number;
-  /** Files with material, one per real file (a symlink and its target count once). */
-  readonly files: readonly IndexedFile[];
-  /** `files` by URI string (the `uri` of inventory inputs and findings). */
-  readonly byUri: ReadonlyMap<string, IndexedFile>;
-  readonly now: Date;
-}
+export type { IndexSnapshot } from './ports';
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
 const READ_CONCURRENCY = 16;
@@ -36,17 +29,14 @@ const REBUILD_DELAY_MS = 60;
  * them (cached by content through `AnalysisCache`), takes an open editor's text over the disk,
  * and rebuilds inventory and findings after every change. Never throws into the host.
  */
-export class WorkspaceIndex extends Disposable {
-  private readonly records = new Map<string, IndexedFile>();
-  /** Latest load per URI: a slow read that finishes after a newer one must not win. */
-  private readonly loadSeq = new Map<string, number>();
-  private seq = 0;
+export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorTextSink, Reconcilable {
+  private readonly records: RecordStore;
+  /** Created during the session: where watchers lose events most, so looked at again (revisitFresh). */
+  private readonly fresh = new FreshEntries();
   private scopes: FolderScope[] = [];
   private scanCts: vscode.CancellationTokenSource | undefined;
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
-  /** Records changed since the last rebuild started. */
-  private dirty = false;
   private current: IndexSnapshot | undefined;
   private firstScan: Promise<void> | undefined;
   private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
@@ -55,6 +45,7 @@ export class WorkspaceIndex extends Disposable {
 
   constructor(private readonly cache: AnalysisCache, private readonly logger: Logger) {
     super();
+    this.records = new RecordStore(cache);
     this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
   }
 
@@ -91,58 +82,91 @@ export class WorkspaceIndex extends Disposable {
 
   /** Start (or restart) a full scan. `force` re-reads files whose size and mtime did not change. */
   rescan(force = false): Promise<void> {
-    const scan = this.scan(force).catch(e => this.logger.error('workspace scan failed', e));
+    const scan = this.scan(force, false).catch(e => this.logger.error('workspace scan failed', e));
     this.firstScan ??= scan;
     return scan;
   }
 
-  private async scan(force: boolean): Promise<void> {
+  /**
+   * The same walk in the background, without progress: converges on the disk whatever the watcher
+   * delivered. Unchanged files cost one stat; a rebuild follows only when something changed.
+   */
+  async reconcile(): Promise<void> {
+    if (this.scanCts || !this.current) {
+      return; // a scan is running (it converges too), or the first one has not finished
+    }
+    await this.scan(false, true).catch(e => this.logger.error('reconciling with the disk failed', e));
+  }
+
+  private async scan(force: boolean, quiet: boolean): Promise<void> {
     this.scanCts?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.scanCts = cts;
     this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folderScope);
-    const started = Date.now();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PKI Lens', cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => cts.cancel());
-      try {
-        progress.report({ message: 'finding certificates…' });
-        const work: { uri: vscode.Uri; scope: FolderScope }[] = [];
-        for (const scope of this.scopes) {
-          for (const uri of await listCandidates(scope, cts.token)) {
-            work.push({ uri, scope });
-          }
-        }
-        const listed = Date.now();
-        const seen = new Set(work.map(w => w.uri.toString()));
-        let done = 0;
-        await forEachConcurrent(work, READ_CONCURRENCY, () => cts.token.isCancellationRequested, async ({ uri, scope }) => {
-          await this.loadFromDisk(uri, scope.maxBytes, force);
-          if (++done % 50 === 0) {
-            progress.report({ message: `reading ${done}/${work.length}` });
-          }
-        });
-        if (!cts.token.isCancellationRequested) {
-          // Whatever the scan no longer finds is gone (deleted, now excluded, folder removed); open editors leave through editorClosed.
-          for (const [key, file] of this.records) {
-            if (!seen.has(key) && file.origin !== 'editor') {
-              this.deleteRecord(key);
-            }
-          }
-        }
-        this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms), ${this.materialFiles().length} with material, read in ${Date.now() - listed} ms${cts.token.isCancellationRequested ? ' (cancelled)' : ''}`);
-      } finally {
-        sub.dispose();
+    const changesBefore = this.records.changes;
+    try {
+      await (quiet ? this.walkAndRead(cts.token, force) : withScanProgress(cts, report => this.walkAndRead(cts.token, force, report)));
+    } finally {
+      if (this.scanCts === cts) {
+        this.scanCts = undefined;
       }
-    });
-    if (this.scanCts === cts) {
-      this.scanCts = undefined;
+      cts.dispose();
     }
-    cts.dispose();
+    if (quiet) {
+      this.noteUnreported('the workspace', changesBefore);
+    }
     // Even a cancelled scan publishes what it read. A rescan that changed nothing keeps the current
     // snapshot (the hourly clock re-judges validity); a forced refresh always rebuilds.
-    if (force || this.dirty || !this.current) {
+    if (force || this.records.dirty || !this.current) {
       await this.rebuildNow();
     }
+  }
+
+  /** List every folder's candidates and read them; `report` (progress) is absent for a quiet reconciliation, which does not log. */
+  private async walkAndRead(token: vscode.CancellationToken, force: boolean, report?: (message: string) => void): Promise<void> {
+    const started = Date.now();
+    report?.('finding certificates…');
+    const work = await listEveryFolder(this.scopes, token);
+    const listed = Date.now();
+    const seen = new Set(work.map(w => w.uri.toString()));
+    let done = 0;
+    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, scope }) => {
+      await this.records.loadFromDisk(uri, scope.maxBytes, force);
+      if (++done % 50 === 0) {
+        report?.(`reading ${done}/${work.length}`);
+      }
+    });
+    if (!token.isCancellationRequested) {
+      // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
+      // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
+      for (const [key, file] of this.records.entries()) {
+        const scope = seen.has(key) || file.origin === 'editor' ? undefined : scopeFor(this.scopes, file.uri);
+        if (scope) {
+          await this.records.loadFromDisk(file.uri, scope.maxBytes, false);
+        } else if (!seen.has(key) && file.origin !== 'editor') {
+          this.records.delete(key);
+        }
+      }
+    }
+    if (report) {
+      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms), ${this.records.materialFiles().length} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
+    }
+  }
+
+  /** Files and folders created during the session are looked at again (see FreshEntries); whether any is left. */
+  async revisitFresh(): Promise<boolean> {
+    const changesBefore = this.records.changes;
+    const more = await this.fresh.revisit(async uri => {
+      const scope = scopeFor(this.scopes, uri);
+      if (scope) {
+        await this.records.loadFromDisk(uri, scope.maxBytes, false);
+      }
+      return scope !== undefined && this.records.has(uri.toString());
+    }, uri => this.folderCreated(uri));
+    if (this.noteUnreported('new files', changesBefore)) {
+      this.scheduleRebuild();
+    }
+    return more;
   }
 
   /** A file was created or changed on disk (watcher). Files seen through the same real file are reloaded too. */
@@ -152,11 +176,13 @@ export class WorkspaceIndex extends Disposable {
       if (!scope) {
         return;
       }
-      await this.loadFromDisk(uri, scope.maxBytes, true);
+      if (await this.records.loadFromDisk(uri, scope.maxBytes, true)) {
+        this.fresh.add(uri, false);
+      }
       const identity = this.records.get(uri.toString())?.identity;
-      for (const other of [...this.records.values()]) {
+      for (const other of this.records.values()) {
         if (identity !== undefined && other.identity === identity && other.uri.toString() !== uri.toString()) {
-          await this.loadFromDisk(other.uri, scope.maxBytes, true);
+          await this.records.loadFromDisk(other.uri, scope.maxBytes, true);
         }
       }
       this.scheduleRebuild();
@@ -170,25 +196,25 @@ export class WorkspaceIndex extends Disposable {
     const key = uri.toString();
     const prefix = key.endsWith('/') ? key : `${key}/`;
     // A read still in flight (the file was created a moment ago) must not bring the record back.
-    for (const k of [...this.loadSeq.keys()]) {
+    for (const k of this.records.loadKeys()) {
       if ((k === key || k.startsWith(prefix)) && this.records.get(k)?.origin !== 'editor') {
-        this.nextSeq(k);
+        this.records.nextSeq(k);
       }
     }
     const gone = new Set<string>();
-    for (const [k, file] of this.records) {
+    for (const [k, file] of this.records.entries()) {
       if ((k === key || k.startsWith(prefix)) && file.origin !== 'editor') {
-        this.deleteRecord(k);
+        this.records.delete(k);
         gone.add(file.identity);
       }
     }
     if (!gone.size) {
       return;
     }
-    for (const other of [...this.records.values()]) {
+    for (const other of this.records.values()) {
       const scope = gone.has(other.identity) ? scopeFor(this.scopes, other.uri) : undefined;
       if (scope) {
-        await this.loadFromDisk(other.uri, scope.maxBytes, true);
+        await this.records.loadFromDisk(other.uri, scope.maxBytes, true);
       }
     }
     this.scheduleRebuild();
@@ -202,13 +228,19 @@ export class WorkspaceIndex extends Disposable {
     }
     const sub: FolderScope = { ...scope, folder: { ...scope.folder, uri } };
     const cts = new vscode.CancellationTokenSource();
+    const changesBefore = this.records.changes;
+    this.fresh.add(uri, true);
     try {
       for (const file of await listCandidates(sub, cts.token)) {
         if (this.inScope(file)) {
-          await this.loadFromDisk(file, scope.maxBytes, true);
+          if (await this.records.loadFromDisk(file, scope.maxBytes, true)) {
+            this.fresh.add(file, false);
+          }
         }
       }
-      this.scheduleRebuild();
+      if (this.records.changes !== changesBefore) {
+        this.scheduleRebuild();
+      }
     } finally {
       cts.dispose();
     }
@@ -222,15 +254,15 @@ export class WorkspaceIndex extends Disposable {
       if (previous?.origin === 'editor' && previous.text === text) {
         return;
       }
-      const seq = this.nextSeq(key);
+      const seq = this.records.nextSeq(key);
       const analysis = mayHoldMaterial(text) ? await this.cache.analyze(text, uri.path) : EMPTY_ANALYSIS;
       const identity = currentIdentity(uri) ?? previous?.identity ?? key;
-      if (this.loadSeq.get(key) !== seq) {
+      if (!this.records.isLatest(key, seq)) {
         return;
       }
-      const file = this.makeRecord(uri, identity, previous?.symlink ?? false, previous?.mtime ?? 0, text.length, 'editor', text, analysis);
-      this.setRecord(key, file);
-      if (this.affectsResults(previous, file)) {
+      const file = new IndexedFile(uri, identity, previous?.symlink ?? false, previous?.mtime ?? 0, text.length, 'editor', text, analysis);
+      this.records.set(key, file);
+      if (this.records.affectsResults(previous, file)) {
         this.scheduleRebuild(0); // typing was already debounced by the overlay
       }
     } catch (e) {
@@ -246,11 +278,11 @@ export class WorkspaceIndex extends Disposable {
       return;
     }
     const scope = scopeFor(this.scopes, uri);
-    this.deleteRecord(key);
+    this.records.delete(key);
     if (scope) {
-      await this.loadFromDisk(uri, scope.maxBytes, true);
+      await this.records.loadFromDisk(uri, scope.maxBytes, true);
     } else {
-      this.nextSeq(key);
+      this.records.nextSeq(key);
     }
     this.scheduleRebuild();
   }
@@ -260,8 +292,8 @@ export class WorkspaceIndex extends Disposable {
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
     const generation = ++this.generation;
-    this.dirty = false;
-    const files = this.reportedFiles();
+    this.records.dirty = false;
+    const files = this.records.reported();
     const reported = new Map(files.map(f => [f.identity, f] as const));
     // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file.
     const resolve = (uri: string) => {
@@ -284,108 +316,19 @@ export class WorkspaceIndex extends Disposable {
     }
   }
 
-  /** Every change to the records goes through here, so a rescan that found nothing new can skip the rebuild. */
-  private setRecord(key: string, file: IndexedFile): void {
-    this.records.set(key, file);
-    this.dirty = true;
-  }
-
-  private deleteRecord(key: string): void {
-    this.dirty ||= this.records.delete(key);
+  /** Logs changes a reconciliation found (events the watcher lost); true when there were any. */
+  private noteUnreported(where: string, changesBefore: number): boolean {
+    if (this.records.changes !== changesBefore) {
+      this.logger.info(`reconcile (${where}): ${this.records.changes - changesBefore} changes on disk that no watcher event reported`);
+    }
+    return this.records.changes !== changesBefore;
   }
 
   private scheduleRebuild(delay = REBUILD_DELAY_MS): void {
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = setTimeout(() => void this.rebuildNow(), delay);
   }
-
-  private nextSeq(key: string): number {
-    const seq = ++this.seq;
-    this.loadSeq.set(key, seq);
-    return seq;
-  }
-
-  private async loadFromDisk(uri: vscode.Uri, maxBytes: number, force: boolean): Promise<void> {
-    const key = uri.toString();
-    const previous = this.records.get(key);
-    if (previous?.origin === 'editor') {
-      return; // the open editor's text wins; the disk is read again when it closes
-    }
-    const seq = this.nextSeq(key);
-    const read = await readCandidate(uri, maxBytes, force ? undefined : previous);
-    if (read === 'unchanged' || this.loadSeq.get(key) !== seq) {
-      return;
-    }
-    if (!read) {
-      this.deleteRecord(key);
-      return;
-    }
-    let text: string | undefined;
-    let analysis: DocumentAnalysis = EMPTY_ANALYSIS;
-    if (read.bytes) {
-      text = decodeFileText(read.bytes);
-      if (text === undefined) {
-        analysis = await analyzeBinary(read.bytes);
-      } else if (mayHoldMaterial(text)) {
-        analysis = await this.cache.analyze(text, uri.path);
-      }
-    }
-    const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0;
-    if (this.loadSeq.get(key) !== seq || this.records.get(key)?.origin === 'editor') {
-      return;
-    }
-    this.setRecord(key, this.makeRecord(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis));
-  }
-
-  private makeRecord(uri: vscode.Uri, identity: string, symlink: boolean, mtime: number, size: number, origin: FileOrigin, text: string | undefined, analysis: DocumentAnalysis): IndexedFile {
-    return new IndexedFile(uri, identity, symlink, mtime, size, origin, text, analysis);
-  }
-
-  /** Only material matters: a changed README or values file without certificates needs no rebuild. */
-  private affectsResults(previous: IndexedFile | undefined, next: IndexedFile): boolean {
-    if (!previous) {
-      return next.hasMaterial;
-    }
-    return previous.hasMaterial || next.hasMaterial ? previous.text !== next.text || previous.analysis !== next.analysis : false;
-  }
-
-  private materialFiles(): IndexedFile[] {
-    return [...this.records.values()].filter(f => f.hasMaterial);
-  }
-
-  /**
-   * One file per real file. A symlink (kubelet-client-current.pem) is reported rather than its
-   * timestamped target: that is the name the kubelet's config and operators use, and the one that
-   * stays the same across rotations; an editor's unsaved text beats both, since it is the newest.
-   */
-  private reportedFiles(): IndexedFile[] {
-    const byIdentity = new Map<string, IndexedFile>();
-    for (const file of this.materialFiles()) {
-      const held = byIdentity.get(file.identity);
-      if (!held || preferred(file, held)) {
-        byIdentity.set(file.identity, file);
-      }
-    }
-    return [...byIdentity.values()].sort((a, b) => compareUris(a.uri, b.uri));
-  }
 }
-
-function preferred(a: IndexedFile, b: IndexedFile): boolean {
-  if (a.origin !== b.origin) {
-    return a.origin === 'editor';
-  }
-  if (a.symlink !== b.symlink) {
-    return a.symlink;
-  }
-  return compareUris(a.uri, b.uri) < 0;
-}
-
-function compareUris(a: vscode.Uri, b: vscode.Uri): number {
-  const x = a.toString();
-  const y = b.toString();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 
 /**
  * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
@@ -393,10 +336,14 @@ function compareUris(a: vscode.Uri, b: vscode.Uri): number {
  */
 export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger): void {
   const overlays = new DocumentOverlays(index);
+  const reconciler = new Reconciler(index, logger);
+  // Tests withhold watcher events through this seam to show the index converges without them.
+  const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
   context.subscriptions.push(
     index,
-    new WorkspaceWatcher(index, logger),
+    new WorkspaceWatcher(index, logger, withhold),
     overlays,
+    reconciler,
     vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('pkiLens.scan')) {
@@ -409,5 +356,8 @@ export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: 
   // Validity moves with the clock even when no file changes: re-judge every hour.
   const clock = setInterval(() => void index.rebuildNow(), 60 * 60 * 1000);
   context.subscriptions.push({ dispose: () => clearInterval(clock) });
-  void index.rescan().then(() => overlays.pushOpenDocuments());
+  void index.rescan().then(() => {
+    overlays.pushOpenDocuments();
+    reconciler.start();
+  });
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../settings';
 import { Disposable } from '../util/dispose';
 import { PathFilter } from '../core/pipeline/glob';
-import type { WorkspaceIndex } from './index';
+import type { EditorTextSink } from './ports';
 
 /** Typing settles before the workspace is re-checked; a save or an open is taken at once. */
 const TYPING_DEBOUNCE_MS = 300;
@@ -17,7 +17,7 @@ export class DocumentOverlays extends Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private outsideFilter = globalFilter();
 
-  constructor(private readonly index: WorkspaceIndex) {
+  constructor(private readonly index: EditorTextSink) {
     super();
     this._register(vscode.workspace.onDidOpenTextDocument(doc => this.push(doc)));
     this._register(vscode.workspace.onDidChangeTextDocument(e => e.contentChanges.length && this.debounce(e.document)));

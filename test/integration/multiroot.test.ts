@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { manifest, waitFor } from './helpers';
-import { pkiApi, pkiDiagnostics } from './pkiWorkspace';
+import { Actual, pkiApi, pkiDiagnostics, waitForDiagnosticsWhere, withWatcherEventsWithheld } from './pkiWorkspace';
 
 describe('a multi-root workspace', () => {
   const m = manifest('kubeadm-healthy');
@@ -42,5 +42,42 @@ describe('a multi-root workspace', () => {
       }
       return true;
     });
+  });
+
+  // The second root's files converge on the disk without watcher events too (issue 12).
+  const decodeErrorIn = (file: string) => (actual: Actual[]) => {
+    const keys = actual.map(d => d.key);
+    return { ok: keys.length === 1 && actual[0].code === 'decode-error' && actual[0].file === file, report: `listed: ${keys.join('; ') || 'nothing'}` };
+  };
+  const nothing = (actual: Actual[]) => ({ ok: actual.length === 0, report: `still listed: ${actual.map(d => d.key).join('; ')}` });
+
+  it('forgets a file deleted in the second root while the watcher\'s delete event is lost', async () => {
+    const broken = path.join(second, 'lost-delete.pem');
+    fs.writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nMIIB\n');
+    await waitForDiagnosticsWhere(second, decodeErrorIn('lost-delete.pem'), 20_000);
+    let gone = 0;
+    const withheld = await withWatcherEventsWithheld(['delete'], broken, async () => {
+      fs.rmSync(broken);
+      gone = await waitForDiagnosticsWhere(second, nothing, 25_000);
+    });
+    console.log(`      forgotten after ${gone} ms without its delete event (${withheld} event(s) withheld)`);
+  });
+
+  it('finds, then forgets, a file in a new folder of the second root with no watcher event at all', async () => {
+    const folder = path.join(second, 'unwatched');
+    let appeared = 0;
+    let gone = 0;
+    try {
+      const withheld = await withWatcherEventsWithheld(['create', 'change', 'delete'], folder, async () => {
+        fs.mkdirSync(path.join(folder, 'deep'), { recursive: true });
+        fs.writeFileSync(path.join(folder, 'deep', 'broken.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n');
+        appeared = await waitForDiagnosticsWhere(second, decodeErrorIn('unwatched/deep/broken.pem'), 25_000);
+        fs.rmSync(folder, { recursive: true });
+        gone = await waitForDiagnosticsWhere(second, nothing, 25_000);
+      });
+      console.log(`      diagnosed after ${appeared} ms, forgotten after ${gone} ms, without events (${withheld} event(s) withheld)`);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -118,11 +118,16 @@ export function pkiDiagnostics(root: string): Actual[] {
 
 /** Wait (on onDidChangeDiagnostics, with a deadline) until the PKI Lens diagnostics are exactly `expected`; resolves with the ms it took. */
 export function waitForDiagnostics(root: string, expected: Expected[], timeoutMs = 60_000): Promise<number> {
+  return waitForDiagnosticsWhere(root, actual => compare(actual, expected), timeoutMs);
+}
+
+/** Wait (on onDidChangeDiagnostics, with a deadline) until `judge` accepts the PKI Lens diagnostics; resolves with the ms it took. */
+export function waitForDiagnosticsWhere(root: string, judge: (actual: Actual[]) => { ok: boolean; report: string }, timeoutMs = 60_000): Promise<number> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     let last = '';
     const check = () => {
-      const result = compare(pkiDiagnostics(root), expected);
+      const result = judge(pkiDiagnostics(root));
       last = result.report;
       if (result.ok) {
         done();
@@ -140,4 +145,21 @@ export function waitForDiagnostics(root: string, expected: Expected[], timeoutMs
     };
     check();
   });
+}
+
+/**
+ * Run `body` while the extension withholds the file watcher's `kinds` events for `fsPath` and
+ * everything below it (a test-only seam, registered in ExtensionMode.Test): what the index then
+ * learns, it learns without events. Resolves with how many events were withheld.
+ */
+export async function withWatcherEventsWithheld(kinds: ('create' | 'change' | 'delete')[], fsPath: string, body: () => Promise<void>): Promise<number> {
+  await pkiApi();
+  await vscode.commands.executeCommand('pkiLens.test.withholdWatcherEvents', kinds, fsPath);
+  let counts: number[] = [];
+  try {
+    await body();
+  } finally {
+    counts = (await vscode.commands.executeCommand<number[]>('pkiLens.test.withholdWatcherEvents')) ?? [];
+  }
+  return counts.reduce((a, b) => a + b, 0);
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { manifest } from './helpers';
-import { Expected, compare, expectedOf, fmt, locate, locateRef, pkiApi, pkiDiagnostics, rel, waitForDiagnostics } from './pkiWorkspace';
+import { Expected, compare, expectedOf, fmt, locate, locateRef, pkiApi, pkiDiagnostics, rel, waitForDiagnostics, withWatcherEventsWithheld } from './pkiWorkspace';
 
 describe('Problems panel on a seeded kubeadm workspace', () => {
   const m = manifest('kubeadm');
@@ -15,6 +15,7 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
 
   after(async () => {
     fs.rmSync(abs('extra'), { recursive: true, force: true });
+    fs.rmSync(abs('unwatched'), { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -68,6 +69,35 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     const gone = await waitForDiagnostics(m.root, expected, 10_000);
     console.log(`      deleted file forgotten after ${gone} ms`);
     assert.ok(appeared < 1000 && gone < 1000, `within a second (${appeared} ms, ${gone} ms)`);
+  });
+
+  // Issue 12's ghost diagnostic: a delete event that never reaches the index (watchers lose events in
+  // new folders, under inotify pressure, on container file systems). The index must still converge.
+  it('a certificate deleted while the watcher\'s delete event is lost is still forgotten', async () => {
+    const copy = 'extra/lost-delete.crt';
+    fs.mkdirSync(abs('extra'), { recursive: true });
+    fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+    await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file: copy, range: locate(m, copy).range }], 10_000);
+    let gone = 0;
+    const withheld = await withWatcherEventsWithheld(['delete'], abs(copy), async () => {
+      fs.rmSync(abs(copy));
+      gone = await waitForDiagnostics(m.root, expected, 25_000);
+    });
+    console.log(`      forgotten after ${gone} ms without its delete event (${withheld} event(s) withheld)`);
+  });
+
+  it('a certificate written into a new folder, then deleted, with no watcher event at all, is diagnosed and then forgotten', async () => {
+    const file = 'unwatched/deep/expired.crt';
+    let appeared = 0;
+    let gone = 0;
+    const withheld = await withWatcherEventsWithheld(['create', 'change', 'delete'], abs('unwatched'), async () => {
+      fs.mkdirSync(abs('unwatched/deep'), { recursive: true });
+      fs.writeFileSync(abs(file), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+      appeared = await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file, range: locate(m, file).range }], 25_000);
+      fs.rmSync(abs('unwatched'), { recursive: true });
+      gone = await waitForDiagnostics(m.root, expected, 25_000);
+    });
+    console.log(`      diagnosed after ${appeared} ms, forgotten after ${gone} ms, without events (${withheld} event(s) withheld)`);
   });
 
   it('unsaved editor text wins over the disk, and the disk returns when the editor is reverted', async () => {

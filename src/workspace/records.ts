@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { AnalysisCache } from '../core/pipeline/analysisCache';
+import { readRecord } from './files';
+import { IndexedFile } from './model';
+
+/**
+ * The files the index holds, by URI string, and the order of their loads. Every change goes
+ * through `set`/`delete`, so a rescan or reconciliation that found nothing new can skip the rebuild.
+ */
+export class RecordStore {
+  private readonly records = new Map<string, IndexedFile>();
+  /** Latest load per URI: a slow read that finishes after a newer one must not win. */
+  private readonly loadSeq = new Map<string, number>();
+  private seq = 0;
+  /** Counts changes, so a pass can tell whether it changed anything. */
+  changes = 0;
+  /** Records changed since the last rebuild started (the index clears it when it starts one). */
+  dirty = false;
+
+  constructor(private readonly cache: AnalysisCache) {}
+
+  get(key: string): IndexedFile | undefined {
+    return this.records.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.records.has(key);
+  }
+
+  /** Snapshots, safe to iterate while records change. */
+  values(): IndexedFile[] {
+    return [...this.records.values()];
+  }
+
+  entries(): [string, IndexedFile][] {
+    return [...this.records];
+  }
+
+  loadKeys(): string[] {
+    return [...this.loadSeq.keys()];
+  }
+
+  set(key: string, file: IndexedFile): void {
+    this.records.set(key, file);
+    this.dirty = true;
+    this.changes++;
+  }
+
+  delete(key: string): void {
+    if (this.records.delete(key)) {
+      this.dirty = true;
+      this.changes++;
+    }
+  }
+
+  /** Starts a load of `key`: only the latest one started may store its result. */
+  nextSeq(key: string): number {
+    const seq = ++this.seq;
+    this.loadSeq.set(key, seq);
+    return seq;
+  }
+
+  isLatest(key: string, seq: number): boolean {
+    return this.loadSeq.get(key) === seq;
+  }
+
+  /** Read a file from disk into the records (or drop it when it is gone); true when it was not held before. */
+  async loadFromDisk(uri: vscode.Uri, maxBytes: number, force: boolean): Promise<boolean> {
+    const key = uri.toString();
+    const previous = this.records.get(key);
+    if (previous?.origin === 'editor') {
+      return false; // the open editor's text wins; the disk is read again when it closes
+    }
+    const seq = this.nextSeq(key);
+    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache);
+    // A newer load, or an editor opened meanwhile, wins.
+    if (read === 'unchanged' || !this.isLatest(key, seq) || this.records.get(key)?.origin === 'editor') {
+      return false;
+    }
+    if (read) {
+      this.set(key, read);
+    } else {
+      this.delete(key);
+    }
+    return read !== undefined && !previous;
+  }
+
+  /** Only material matters: a changed README or values file without certificates needs no rebuild. */
+  affectsResults(previous: IndexedFile | undefined, next: IndexedFile): boolean {
+    if (!previous) {
+      return next.hasMaterial;
+    }
+    return previous.hasMaterial || next.hasMaterial ? previous.text !== next.text || previous.analysis !== next.analysis : false;
+  }
+
+  materialFiles(): IndexedFile[] {
+    return this.values().filter(f => f.hasMaterial);
+  }
+
+  /** One file per real file (see oneFilePerRealFile). */
+  reported(): IndexedFile[] {
+    return oneFilePerRealFile(this.materialFiles());
+  }
+}
+
+/**
+ * One file per real file. A symlink (kubelet-client-current.pem) is reported rather than its
+ * timestamped target: that is the name the kubelet's config and operators use, and the one that
+ * stays the same across rotations; an editor's unsaved text beats both, since it is the newest.
+ */
+export function oneFilePerRealFile(files: readonly IndexedFile[]): IndexedFile[] {
+  const byIdentity = new Map<string, IndexedFile>();
+  for (const file of files) {
+    const held = byIdentity.get(file.identity);
+    if (!held || preferred(file, held)) {
+      byIdentity.set(file.identity, file);
+    }
+  }
+  return [...byIdentity.values()].sort((a, b) => compareUris(a.uri, b.uri));
+}
+
+function preferred(a: IndexedFile, b: IndexedFile): boolean {
+  if (a.origin !== b.origin) {
+    return a.origin === 'editor';
+  }
+  if (a.symlink !== b.symlink) {
+    return a.symlink;
+  }
+  return compareUris(a.uri, b.uri) < 0;
+}
+
+function compareUris(a: vscode.Uri, b: vscode.Uri): number {
+  const x = a.toString();
+  const y = b.toString();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
