@@ -14,7 +14,8 @@ export interface BuildResult {
 
 export interface BuildOptions {
   now: Date;
-  thresholds: ExpiryThresholds;
+  /** The thresholds of the file at a URI (each workspace folder may have its own). */
+  thresholdsFor: (uri: string) => ExpiryThresholds;
   logger: Logger;
   /** The reported file for any URI the index holds (a symlink target resolves to the symlink). */
   resolve: (uri: string) => IndexedFile | undefined;
@@ -30,7 +31,7 @@ export async function buildWorkspace(files: readonly IndexedFile[], options: Bui
 
 /** `runChecks`, one rule at a time: a rule that throws costs its own findings, not every diagnostic of the workspace. */
 function runEveryCheck(inventory: Inventory, options: BuildOptions): Finding[] {
-  const resolved = resolveCheckOptions({ now: options.now, thresholds: options.thresholds });
+  const resolved = resolveCheckOptions({ now: options.now, thresholdsFor: options.thresholdsFor });
   const findings: Finding[] = [];
   for (const check of CHECKS) {
     try {

@@ -9,7 +9,8 @@ import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from '
 import { currentIdentity, readCandidate } from './files';
 import { decodeFileText } from '../core/analyze';
 import { EMPTY_ANALYSIS, FileOrigin, IndexedFile } from './model';
-import { readSettings } from '../settings';
+import { PkiLensConfiguration } from '../settings';
+import { ExpiryThresholds } from '../core/x509/expiry';
 import { DocumentOverlays } from './overlays';
 import { WorkspaceWatcher } from './watcher';
 
@@ -24,6 +25,8 @@ export interface IndexSnapshot extends BuildResult {
   /** `files` by URI string (the `uri` of inventory inputs and findings). */
   readonly byUri: ReadonlyMap<string, IndexedFile>;
   readonly now: Date;
+  /** The expiry thresholds of the folder a file (URI string) is in: what its findings were judged by. */
+  readonly thresholdsFor: (uri: string) => ExpiryThresholds;
 }
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
@@ -53,7 +56,7 @@ export class WorkspaceIndex extends Disposable {
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
 
-  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger) {
+  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration) {
     super();
     this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
   }
@@ -100,7 +103,7 @@ export class WorkspaceIndex extends Disposable {
     this.scanCts?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.scanCts = cts;
-    this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folderScope);
+    this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folder => folderScope(folder, this.settings.get(folder.uri).scan));
     const started = Date.now();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PKI Lens', cancellable: true }, async (progress, token) => {
       const sub = token.onCancellationRequested(() => cts.cancel());
@@ -269,12 +272,14 @@ export class WorkspaceIndex extends Disposable {
       return record && reported.get(record.identity);
     };
     const now = new Date();
+    // Each file by its own folder's settings: a multi-root workspace may set pkiLens.expiry per folder.
+    const thresholdsFor = (uri: string) => this.settings.expiry(uri);
     try {
-      const result = await buildWorkspace(files, { resolve, now, thresholds: readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry, logger: this.logger });
+      const result = await buildWorkspace(files, { resolve, now, thresholdsFor, logger: this.logger });
       if (generation !== this.generation) {
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
       }
-      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now };
+      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor };
       this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms`);
       this.onDidChangeEmitter.fire(this.current);
       return this.current;
@@ -391,17 +396,17 @@ function compareUris(a: vscode.Uri, b: vscode.Uri): number {
  * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
  * in the background. Activation returns at once; the first results arrive through onDidChange.
  */
-export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger): void {
-  const overlays = new DocumentOverlays(index);
+export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): void {
+  const overlays = new DocumentOverlays(index, settings);
   context.subscriptions.push(
     index,
     new WorkspaceWatcher(index, logger),
     overlays,
     vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),
-    vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('pkiLens.scan')) {
+    settings.onDidChange(e => {
+      if (e.affects('scan')) {
         void index.rescan();
-      } else if (e.affectsConfiguration('pkiLens.expiry')) {
+      } else if (e.affects('expiry')) {
         void index.rebuildNow();
       }
     }),

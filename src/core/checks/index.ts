@@ -15,7 +15,7 @@
  *   files or carriers is reported at each place (each is a copy someone must fix);
  * - a carrier that does not decode gets decode-error and nothing else (no mismatch judged on it).
  */
-import { DEFAULT_THRESHOLDS } from '../x509/expiry';
+import { DEFAULT_THRESHOLDS, ExpiryThresholds } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
@@ -80,9 +80,15 @@ export const CHECKS: readonly Check[] = [
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) };
+  const perFile = options.thresholdsFor;
+  const byUri = new Map<string, ExpiryThresholds>();
   return {
     now: options.now ?? new Date(),
-    thresholds: { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) },
+    thresholds,
+    thresholdsFor: perFile
+      ? uri => byUri.get(uri) ?? byUri.set(uri, { ...thresholds, ...stripUndefined(perFile(uri) ?? {}) }).get(uri)!
+      : () => thresholds,
     serviceIp: options.serviceIp,
     dnsDomain: options.dnsDomain,
   };
