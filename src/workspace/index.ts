@@ -4,13 +4,12 @@ import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent } from './async';
-import { BuildResult, buildWorkspace } from './build';
+import { BuildOptions, BuildResult, buildWorkspace } from './build';
 import { FolderScope, folderScope, listCandidates, relativeTo, scopeFor } from './discovery';
 import { currentIdentity, readCandidate } from './files';
 import { decodeFileText } from '../core/analyze';
 import { EMPTY_ANALYSIS, FileOrigin, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
-import { ExpiryThresholds } from '../core/x509/expiry';
 import { DocumentOverlays } from './overlays';
 import { WorkspaceWatcher } from './watcher';
 
@@ -26,7 +25,7 @@ export interface IndexSnapshot extends BuildResult {
   readonly byUri: ReadonlyMap<string, IndexedFile>;
   readonly now: Date;
   /** The expiry thresholds of the folder a file (URI string) is in: what its findings were judged by. */
-  readonly thresholdsFor: (uri: string) => ExpiryThresholds;
+  readonly thresholdsFor: BuildOptions['thresholdsFor'];
 }
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
@@ -272,8 +271,7 @@ export class WorkspaceIndex extends Disposable {
       return record && reported.get(record.identity);
     };
     const now = new Date();
-    // Each file by its own folder's settings: a multi-root workspace may set pkiLens.expiry per folder.
-    const thresholdsFor = (uri: string) => this.settings.expiry(uri);
+    const thresholdsFor = (uri: string) => this.settings.expiry(uri); // each file by its own folder's settings
     try {
       const result = await buildWorkspace(files, { resolve, now, thresholdsFor, logger: this.logger });
       if (generation !== this.generation) {
