@@ -24,13 +24,19 @@ const SUITES = [
 
 /**
  * A two-folder workspace: the healthy kubeadm tree, and a second root to which the etcd server
- * certificate and key are moved, away from their CA in the first root. Returns the .code-workspace file.
+ * certificate and key are moved, away from their CA in the first root; each root has its own
+ * pkiLens.expiry.warningDays. Returns the .code-workspace file.
  */
 function multiRootWorkspace(root, env) {
   const second = path.join(WS, 'second-root');
   fs.mkdirSync(second, { recursive: true });
   for (const f of ['server.crt', 'server.key']) {
     fs.renameSync(path.join(root, 'pki', 'etcd', f), path.join(second, `etcd-${f}`));
+  }
+  // Folder settings differ per root (test/integration/multiroot.test.ts judges the same certificate by each).
+  for (const [folder, warningDays] of [[root, 90], [second, 30]]) {
+    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'pkiLens.expiry.warningDays': warningDays }, null, 2));
   }
   const file = path.join(WS, 'multiroot.code-workspace');
   fs.writeFileSync(file, JSON.stringify({ folders: [{ path: root }, { path: second }] }, null, 2));

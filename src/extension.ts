@@ -1,28 +1,20 @@
+// The desktop entry (package.json "main"): the Node extension host, with the local file system and a
+// worker thread. Adds to the shared activation what needs them: the workspace scan, the inventory
+// view and report, writing files (decode to file, renewal) and chain verification.
 import 'reflect-metadata';
 import * as vscode from 'vscode';
-import { DOCUMENTS } from './documents';
-import { PkiHoverProvider } from './features/decode/hover';
-import { Services } from './services';
+import { activateFeatures } from './activation';
 import { AnalysisCache } from './core/pipeline/analysisCache';
-import { WorkerAnalyzer } from './workspace/workerAnalyzer';
-import { LazyOutputLogger } from './util/logger';
-import { WorkspaceIndex, registerWorkspaceIndex } from './workspace/index';
-import { registerDiagnostics } from './features/inventory/diagnostics';
-import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
-import { registerStatusBar } from './features/inventory/statusBar';
-import { registerExpiryReport } from './features/inventory/expiryReport';
-import { registerCodeLens } from './features/decode/codeLens';
-import { registerSymbols } from './features/decode/symbols';
-import { registerDecodedView } from './features/decode/decodedView';
-import { registerDerDocuments } from './features/decode/derDocuments';
-import { registerClipboard } from './features/decode/clipboard';
-import { registerEncodeForKubeconfig } from './features/decode/encodeForKubeconfig';
 import { registerDecodeToFile } from './features/decode/decodeToFile';
-import { registerPathCarriers } from './features/decode/pathCarriers';
-import { registerRenewal } from './features/renew/commands';
 import { registerServerHover } from './features/decode/serverHover';
+import { registerExpiryReport } from './features/inventory/expiryReport';
+import { registerStatusBar } from './features/inventory/statusBar';
+import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
+import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
-
+import { Services } from './services';
+import { WorkerAnalyzer } from './workspace/workerAnalyzer';
+import { registerWorkspaceIndex } from './workspace/index';
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
 export interface PkiLensApi {
@@ -32,33 +24,34 @@ export interface PkiLensApi {
 }
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
-  const logger = new LazyOutputLogger();
-  const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
-  const cache = new AnalysisCache(2000, analyzer.analyze);
-  const services: Services = { cache, logger, index: new WorkspaceIndex(cache, logger) };
-  context.subscriptions.push(
-    logger,
-    analyzer,
-    vscode.languages.registerHoverProvider(DOCUMENTS, new PkiHoverProvider(services.cache, logger)),
-  );
-  // Each feature registers itself here, one line each: register<Feature>(context, services).
-  registerDiagnostics(context, services);
-  const inventoryTree = registerInventoryTree(context, services);
-  registerStatusBar(context, services);
-  registerExpiryReport(context, services);
-  registerCodeLens(context, services);
-  registerSymbols(context, services);
-  registerDecodedView(context, services);
-  registerDerDocuments(context, services);
-  registerClipboard(context, services);
-  registerEncodeForKubeconfig(context, services);
-  registerDecodeToFile(context, services);
-  registerPathCarriers(context, services);
-  registerRenewal(context, services);
-  registerServerHover(context, services);
-  registerVerifyChain(context, services);
-  registerWorkspaceIndex(context, services.index, logger); // last: features are listening before the first scan ends
-  return { services, inventoryTree };
+  let inventoryTree: InventoryTreeApi | undefined;
+  const services = activateFeatures(context, {
+    cache: logger => {
+      const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
+      context.subscriptions.push(analyzer);
+      return new AnalysisCache(2000, analyzer.analyze);
+    },
+    features: [
+      { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s); } },
+      { name: 'status bar', register: s => registerStatusBar(context, s) },
+      { name: 'expiry report', register: s => registerExpiryReport(context, s) },
+      { name: 'decode to file', register: s => registerDecodeToFile(context, s) },
+      { name: 'renewal', register: s => registerRenewal(context, s) },
+      { name: 'server hover', register: s => registerServerHover(context, s) },
+      { name: 'chain verification', register: s => registerVerifyChain(context, s) },
+      // Last: every feature is listening before the first scan ends.
+      { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
+    ],
+  });
+  return {
+    services,
+    get inventoryTree(): InventoryTreeApi {
+      if (!inventoryTree) {
+        throw new Error('the PKI Lens inventory view failed to start (see the PKI Lens log)');
+      }
+      return inventoryTree;
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -1,4 +1,5 @@
 import { AnalysisCache } from './core/pipeline/analysisCache';
+import { PkiLensConfiguration } from './settings';
 import { Logger } from './util/logger';
 import type { WorkspaceIndex } from './workspace/index';
 
@@ -6,6 +7,8 @@ import type { WorkspaceIndex } from './workspace/index';
 export interface Services {
   cache: AnalysisCache;
   logger: Logger;
+  /** The `pkiLens.*` settings, per resource; features recompute on its `onDidChange`, never read the configuration themselves. */
+  settings: PkiLensConfiguration;
   /** Every candidate file of the workspace, linked into an inventory with findings; see workspace/index.ts. */
   index: WorkspaceIndex;
 }

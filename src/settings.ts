@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ExpiryThresholds } from './core/x509/expiry';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './core/pipeline/scanDefaults';
+import { Disposable } from './util/dispose';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {
@@ -10,7 +11,68 @@ export interface PkiLensSettings {
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
 }
 
-export function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
+export type SettingsSection = keyof PkiLensSettings;
+
+/** What a settings change touched: `affects('expiry', uri)` when the folder of `uri` sees new thresholds. */
+export interface SettingsChange {
+  affects(section: SettingsSection, scope?: vscode.ConfigurationScope): boolean;
+}
+
+/** A file, a folder, or a document (whose language picks up `[yaml]`-style overrides). */
+export type SettingsScope = vscode.Uri | string | vscode.TextDocument;
+
+/**
+ * The `pkiLens.*` settings as a service every feature is handed (as the markdown extension's
+ * `DiagnosticConfiguration`): read per resource, since every setting is resource-scoped and a
+ * multi-root workspace can give each folder its own; fires once per change, so consumers recompute
+ * instead of re-reading on their own.
+ */
+export class PkiLensConfiguration extends Disposable {
+  /** By workspace folder URI ('' outside every folder): resource-scoped values cannot differ below a folder. */
+  private readonly byFolder = new Map<string, PkiLensSettings>();
+  private readonly changed = this._register(new vscode.EventEmitter<SettingsChange>());
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('pkiLens')) {
+        this.byFolder.clear();
+        this.changed.fire({ affects: (section, scope) => e.affectsConfiguration(`pkiLens.${section}`, scope) });
+      }
+    }));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.byFolder.clear()));
+  }
+
+  /** The settings that apply to `scope`; without one, the workspace's (user and workspace settings, no folder's). */
+  get(scope?: SettingsScope): PkiLensSettings {
+    if (scope === undefined) {
+      return this.cached('', undefined);
+    }
+    if (typeof scope !== 'string' && !(scope instanceof vscode.Uri)) {
+      return readSettings(scope); // language overrides depend on the document, not only its folder
+    }
+    const uri = typeof scope === 'string' ? vscode.Uri.parse(scope) : scope;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return this.cached(folder ? folder.uri.toString() : '', folder?.uri);
+  }
+
+  /** The expiry thresholds of the file at `scope` (a URI string as findings and inventory nodes carry it). */
+  expiry(scope?: SettingsScope): ExpiryThresholds {
+    return this.get(scope).expiry;
+  }
+
+  private cached(key: string, folder: vscode.Uri | undefined): PkiLensSettings {
+    let settings = this.byFolder.get(key);
+    if (!settings) {
+      settings = readSettings(folder);
+      this.byFolder.set(key, settings);
+    }
+    return settings;
+  }
+}
+
+function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
   const c = vscode.workspace.getConfiguration('pkiLens', scope);
   return {
     expiry: {

@@ -4,22 +4,10 @@
 // whole workspace or writes files answers with a message saying so instead.
 import 'reflect-metadata';
 import * as vscode from 'vscode';
+import { activateFeatures } from './activation';
 import { Command } from './commands';
-import { registerClipboard } from './features/decode/clipboard';
-import { registerCodeLens } from './features/decode/codeLens';
-import { registerDecodedView } from './features/decode/decodedView';
-import { registerDerDocuments } from './features/decode/derDocuments';
-import { registerDiagnostics } from './features/inventory/diagnostics';
-import { registerEncodeForKubeconfig } from './features/decode/encodeForKubeconfig';
-import { PkiHoverProvider } from './features/decode/hover';
-import { registerPathCarriers } from './features/decode/pathCarriers';
-import { registerSymbols } from './features/decode/symbols';
-import { Services } from './services';
-import { LazyOutputLogger } from './util/logger';
 import { AnalysisCache } from './core/pipeline/analysisCache';
-import { WorkspaceIndex } from './workspace/index';
 import { OpenDocumentFeed, withoutAbsenceFindings } from './web/openDocuments';
-import { DOCUMENTS } from './documents';
 
 
 const FILE_ACCESS = 'needs a local or remote workspace with file access; it is not available in the browser';
@@ -42,34 +30,17 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
 ]);
 
 export function activate(context: vscode.ExtensionContext): void {
-  const logger = new LazyOutputLogger();
-  const cache = new AnalysisCache();
-  // The index is fed open documents only (OpenDocumentFeed); nothing here ever starts its workspace scan.
-  const index = new WorkspaceIndex(cache, logger);
-  const services: Services = { cache, logger, index: withoutAbsenceFindings(index) };
-  context.subscriptions.push(logger, index);
-  const features: [string, () => void][] = [
-    ['hover', () => context.subscriptions.push(vscode.languages.registerHoverProvider(DOCUMENTS, new PkiHoverProvider(cache, logger)))],
-    ['path carriers', () => registerPathCarriers(context, services)],
-    ['code lens', () => registerCodeLens(context, services)],
-    ['outline', () => registerSymbols(context, services)],
-    ['decoded view', () => registerDecodedView(context, services)],
-    ['DER viewer', () => registerDerDocuments(context, services)],
-    ['clipboard', () => registerClipboard(context, services)],
-    ['encode for kubeconfig', () => registerEncodeForKubeconfig(context, services)],
-    ['diagnostics', () => registerDiagnostics(context, services)],
-    ['open documents', () => context.subscriptions.push(new OpenDocumentFeed(index, logger))],
-    ['inventory view', () => context.subscriptions.push(inventoryPlaceholder())],
-    ['unavailable commands', () => registerUnavailable(context)],
-  ];
-  // One feature failing to start must not take the others (or the extension host) down with it.
-  for (const [name, register] of features) {
-    try {
-      register();
-    } catch (e) {
-      logger.error(`starting ${name} failed`, e);
-    }
-  }
+  activateFeatures(context, {
+    // In-process: the worker analyzer (workspace/workerAnalyzer.ts) is built on Node's worker_threads.
+    cache: () => new AnalysisCache(),
+    indexView: withoutAbsenceFindings,
+    features: [
+      { name: 'inventory view', register: () => context.subscriptions.push(inventoryPlaceholder()) },
+      { name: 'unavailable commands', register: () => registerUnavailable(context) },
+      // The index is fed open documents only; nothing here ever starts its workspace scan.
+      { name: 'open documents', register: s => context.subscriptions.push(new OpenDocumentFeed(s.index, s.logger, s.settings)) },
+    ],
+  });
 }
 
 export function deactivate(): void {

@@ -1,7 +1,7 @@
 // The browser's stand-in for the workspace scan: the index is fed the open documents only, so
 // diagnostics cover what the user has open (see src/web.ts).
 import * as vscode from 'vscode';
-import { readSettings } from '../settings';
+import { PkiLensConfiguration } from '../settings';
 import { Disposable } from '../util/dispose';
 import { Logger } from '../util/logger';
 import { PathFilter } from '../core/pipeline/glob';
@@ -41,15 +41,15 @@ export function withoutAbsenceFindings(index: WorkspaceIndex): WorkspaceIndex {
 export class OpenDocumentFeed extends Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly logger: Logger) {
+  constructor(private readonly index: WorkspaceIndex, private readonly logger: Logger, private readonly settings: PkiLensConfiguration) {
     super();
     this._register(vscode.workspace.onDidOpenTextDocument(doc => this.push(doc)));
     this._register(vscode.workspace.onDidChangeTextDocument(e => e.contentChanges.length && this.debounce(e.document)));
     this._register(vscode.workspace.onDidCloseTextDocument(doc => this.close(doc.uri)));
-    this._register(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('pkiLens.scan')) {
+    this._register(settings.onDidChange(e => {
+      if (e.affects('scan')) {
         vscode.workspace.textDocuments.forEach(doc => (this.wanted(doc) ? this.push(doc) : this.close(doc.uri)));
-      } else if (e.affectsConfiguration('pkiLens.expiry')) {
+      } else if (e.affects('expiry')) {
         void this.index.rebuildNow();
       }
     }));
@@ -66,7 +66,7 @@ export class OpenDocumentFeed extends Disposable {
     try {
       const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
       const relative = folder ? doc.uri.path.slice(folder.uri.path.replace(/\/$/, '').length) : doc.uri.path;
-      const { include, exclude } = readSettings(doc.uri).scan;
+      const { include, exclude } = this.settings.get(doc.uri).scan;
       return new PathFilter(include, exclude).matches(relative.replace(/^\/+/, ''));
     } catch (e) {
       this.logger.error('matching an open document against pkiLens.scan failed', e);

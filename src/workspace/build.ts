@@ -15,7 +15,8 @@ export interface BuildResult {
 
 export interface BuildOptions {
   now: Date;
-  thresholds: ExpiryThresholds;
+  /** The thresholds of the file at a URI (each workspace folder may have its own). */
+  thresholdsFor: (uri: string) => ExpiryThresholds;
   logger: Logger;
   /** The reported file for any URI the index holds (a symlink target resolves to the symlink). */
   resolve: (uri: string) => IndexedFile | undefined;
@@ -34,7 +35,7 @@ export function buildWorkspace(files: readonly IndexedFile[], options: BuildOpti
     },
     onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
   };
-  return runPipeline(files, host, { now: options.now, thresholds: options.thresholds });
+  return runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor });
 }
 
 /** `pki/ca.crt` inside its workspace folder; `<folder name>/pki/ca.crt` when several folders are open, so trees do not mix. */

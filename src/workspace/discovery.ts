@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { yieldToEventLoop } from './async';
-import { readSettings } from '../settings';
+import type { PkiLensSettings } from '../settings';
 import { PathFilter, expandBraces } from '../core/pipeline/glob';
 
 /** The scan settings of one workspace folder, compiled. */
@@ -14,8 +14,7 @@ export interface FolderScope {
   filter: PathFilter;
 }
 
-export function folderScope(folder: vscode.WorkspaceFolder): FolderScope {
-  const { include, exclude, maxFileSizeKB } = readSettings(folder.uri).scan;
+export function folderScope(folder: vscode.WorkspaceFolder, { include, exclude, maxFileSizeKB }: PkiLensSettings['scan']): FolderScope {
   return { folder, include, exclude, maxBytes: Math.max(1, maxFileSizeKB) * 1024, filter: new PathFilter(include, exclude) };
 }
 

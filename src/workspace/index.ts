@@ -8,7 +8,7 @@ import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, 
 import { currentIdentity } from './files';
 import { FreshEntries } from './fresh';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
-import { readSettings } from '../settings';
+import { PkiLensConfiguration } from '../settings';
 import { DocumentOverlays } from './overlays';
 import { WorkspaceWatcher } from './watcher';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
@@ -43,7 +43,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
 
-  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger) {
+  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration) {
     super();
     this.records = new RecordStore(cache);
     this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
@@ -102,7 +102,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     this.scanCts?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.scanCts = cts;
-    this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folderScope);
+    this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folder => folderScope(folder, this.settings.get(folder.uri).scan));
     const changesBefore = this.records.changes;
     try {
       await (quiet ? this.walkAndRead(cts.token, force) : withScanProgress(cts, report => this.walkAndRead(cts.token, force, report)));
@@ -301,12 +301,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       return record && reported.get(record.identity);
     };
     const now = new Date();
+    const thresholdsFor = (uri: string) => this.settings.expiry(uri); // each file by its own folder's settings
     try {
-      const result = await buildWorkspace(files, { resolve, now, thresholds: readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry, logger: this.logger });
+      const result = await buildWorkspace(files, { resolve, now, thresholdsFor, logger: this.logger });
       if (generation !== this.generation) {
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
       }
-      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now };
+      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor };
       this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms`);
       this.onDidChangeEmitter.fire(this.current);
       return this.current;
@@ -334,8 +335,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
  * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
  * in the background. Activation returns at once; the first results arrive through onDidChange.
  */
-export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger): void {
-  const overlays = new DocumentOverlays(index);
+export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): void {
+  const overlays = new DocumentOverlays(index, settings);
   const reconciler = new Reconciler(index, logger);
   // Tests withhold watcher events through this seam to show the index converges without them.
   const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
@@ -345,10 +346,10 @@ export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: 
     overlays,
     reconciler,
     vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),
-    vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('pkiLens.scan')) {
+    settings.onDidChange(e => {
+      if (e.affects('scan')) {
         void index.rescan();
-      } else if (e.affectsConfiguration('pkiLens.expiry')) {
+      } else if (e.affects('expiry')) {
         void index.rebuildNow();
       }
     }),

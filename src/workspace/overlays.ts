@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readSettings } from '../settings';
+import { PkiLensConfiguration } from '../settings';
 import { Disposable } from '../util/dispose';
 import { PathFilter } from '../core/pipeline/glob';
 import type { EditorTextSink } from './ports';
@@ -15,15 +15,18 @@ const SCHEMES = new Set(['file', 'vscode-vfs', 'vscode-remote']);
  */
 export class DocumentOverlays extends Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private outsideFilter = globalFilter();
+  private outsideFilter: PathFilter;
 
-  constructor(private readonly index: EditorTextSink) {
+  constructor(private readonly index: EditorTextSink, settings: PkiLensConfiguration) {
     super();
     this._register(vscode.workspace.onDidOpenTextDocument(doc => this.push(doc)));
     this._register(vscode.workspace.onDidChangeTextDocument(e => e.contentChanges.length && this.debounce(e.document)));
     this._register(vscode.workspace.onDidCloseTextDocument(doc => this.close(doc)));
-    this._register(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('pkiLens.scan')) {
+    // Settings without a folder, for documents opened from outside the workspace.
+    const globalFilter = () => new PathFilter(settings.get().scan.include, settings.get().scan.exclude);
+    this.outsideFilter = globalFilter();
+    this._register(settings.onDidChange(e => {
+      if (e.affects('scan')) {
         this.outsideFilter = globalFilter();
       }
     }));
@@ -71,10 +74,4 @@ export class DocumentOverlays extends Disposable {
     this.timers.delete(key);
     void this.index.editorClosed(doc.uri);
   }
-}
-
-/** Settings without a folder, for documents opened from outside the workspace. */
-function globalFilter(): PathFilter {
-  const { include, exclude } = readSettings().scan;
-  return new PathFilter(include, exclude);
 }

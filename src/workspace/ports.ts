@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { BuildResult } from './build';
+import type { BuildOptions, BuildResult } from './build';
 import type { IndexedFile } from './model';
 
 /** One consistent view of the workspace's PKI: the files, the linked inventory and the findings. */
@@ -11,6 +11,8 @@ export interface IndexSnapshot extends BuildResult {
   /** `files` by URI string (the `uri` of inventory inputs and findings). */
   readonly byUri: ReadonlyMap<string, IndexedFile>;
   readonly now: Date;
+  /** The expiry thresholds of the folder a file (URI string) is in: what its findings were judged by. */
+  readonly thresholdsFor: BuildOptions['thresholdsFor'];
 }
 
 /**

@@ -50,6 +50,11 @@ export interface CheckOptions {
   now?: Date;
   /** Expiry thresholds; missing fields take `DEFAULT_THRESHOLDS`. */
   thresholds?: Partial<ExpiryThresholds>;
+  /**
+   * Thresholds of the file at `uri`, where they differ per file (a multi-root workspace with folder
+   * settings); missing fields take `thresholds`.
+   */
+  thresholdsFor?: (uri: string) => Partial<ExpiryThresholds> | undefined;
   /** Codes not to report. */
   disabled?: Iterable<string>;
   /** The API server's service IP (first IP of the service CIDR). When unset, any IP SAN will do. */
@@ -61,7 +66,9 @@ export interface CheckOptions {
 /** `CheckOptions` with every default filled in, as rules receive them. */
 export interface ResolvedCheckOptions {
   now: Date;
+  /** The default thresholds; a rule judging one file's material asks `thresholdsFor(file uri)`. */
   thresholds: ExpiryThresholds;
+  thresholdsFor: (uri: string) => ExpiryThresholds;
   serviceIp?: string;
   dnsDomain?: string;
 }

@@ -19,7 +19,7 @@
  * - a certificate whose NotBefore is after its NotAfter gets cert-validity-inverted instead of
  *   cert-expired or cert-not-yet-valid (one of which it always is).
  */
-import { DEFAULT_THRESHOLDS } from '../x509/expiry';
+import { DEFAULT_THRESHOLDS, ExpiryThresholds } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
@@ -88,9 +88,15 @@ export const CHECKS: readonly Check[] = [
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) };
+  const perFile = options.thresholdsFor;
+  const byUri = new Map<string, ExpiryThresholds>();
   return {
     now: options.now ?? new Date(),
-    thresholds: { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) },
+    thresholds,
+    thresholdsFor: perFile
+      ? uri => byUri.get(uri) ?? byUri.set(uri, { ...thresholds, ...stripUndefined(perFile(uri) ?? {}) }).get(uri)!
+      : () => thresholds,
     serviceIp: options.serviceIp,
     dnsDomain: options.dnsDomain,
   };

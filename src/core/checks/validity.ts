@@ -1,4 +1,4 @@
-import { ValidityState, validityState } from '../x509/expiry';
+import { validityState } from '../x509/expiry';
 import { DAY } from '../x509/time';
 import { CertificateNode, Inventory } from '../inventory/inventory';
 import { duration, formatDate } from '../render/time';
@@ -14,13 +14,10 @@ export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
 export const checkValidity: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
   const findings: Finding[] = [];
   const now = options.now.getTime();
-  const states = new Map<string, ValidityState>();
   for (const node of reportedCertificates(inventory)) {
-    let state = states.get(node.fingerprint);
-    if (!state) {
-      state = validityState(node.certificate, options.now, options.thresholds);
-      states.set(node.fingerprint, state);
-    }
+    // Per file, not per certificate: the same certificate in two folders is judged by each folder's settings.
+    const thresholds = options.thresholdsFor(node.file.uri);
+    const state = validityState(node.certificate, options.now, thresholds);
     if (state === 'valid') {
       continue;
     }
@@ -51,7 +48,7 @@ export const checkValidity: Check = (inventory: Inventory, options: ResolvedChec
       const remaining = cert.notAfter.getTime() - now;
       const lifetime = cert.notAfter.getTime() - cert.notBefore.getTime();
       const used = lifetime > 0 ? Math.floor(((now - cert.notBefore.getTime()) / lifetime) * 100) : 100;
-      const severity = remaining <= options.thresholds.errorDays * DAY ? 'error' : 'warning';
+      const severity = remaining <= thresholds.errorDays * DAY ? 'error' : 'warning';
       findings.push(finding('cert-expiring', severity, node,
         `${capitalise(describeNode(node))} expires on ${formatDate(cert.notAfter)} (in ${duration(remaining)}; ${used}% of its lifetime of ${duration(lifetime)} used) — renew it before clients see: ${X509_EXPIRED}`, issuer));
     }

@@ -3,7 +3,6 @@ import { Command } from '../../commands';
 import { DocumentAnalysis, MaterialEntry } from '../../core/analyze';
 import { SummaryContext, entrySummary, entryTooltip, objectSummary, stripIcons } from '../../core/render/summary';
 import { DOCUMENTS } from '../../documents';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import { mayHoldMaterial } from '../../core/pipeline/analysisCache';
@@ -41,8 +40,8 @@ export class SummaryLensProvider extends Disposable implements vscode.CodeLensPr
 
   constructor(private readonly services: Services, private readonly reader: MaterialReader) {
     super();
-    this._register(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('pkiLens.codeLens') || e.affectsConfiguration('pkiLens.expiry')) {
+    this._register(services.settings.onDidChange(e => {
+      if (e.affects('codeLens') || e.affects('expiry')) {
         this.changed.fire();
       }
     }));
@@ -53,7 +52,7 @@ export class SummaryLensProvider extends Disposable implements vscode.CodeLensPr
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<MaterialLens[]> {
     try {
       // Read with the document as scope, so "[yaml]": { "pkiLens.codeLens.enabled": false } applies.
-      if (!readSettings(document).codeLens.enabled) {
+      if (!this.services.settings.get(document).codeLens.enabled) {
         return [];
       }
       const text = document.getText();
@@ -85,7 +84,7 @@ export class SummaryLensProvider extends Disposable implements vscode.CodeLensPr
     try {
       const material = await this.reader.enrich(lens.uri, lens.analysis);
       const entry = material.analysis.entries[lens.index];
-      const ctx: SummaryContext = { now: new Date(), thresholds: readSettings(lens.uri).expiry, pairings: material.pairings };
+      const ctx: SummaryContext = { now: new Date(), thresholds: this.services.settings.expiry(lens.uri), pairings: material.pairings };
       let title: string;
       if (entry.carrier?.encoding === 'path' && entry.error) {
         title = `$(error) ${entry.error}`;

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
 import { TextContext, TextSection, decodedDocumentText } from '../../core/render/text';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import { LineIndex } from '../../workspace/lineIndex';
@@ -70,7 +69,7 @@ export class DecodedViewProvider extends Disposable implements vscode.TextDocume
       const lines = material.text !== undefined ? LineIndex.of(material.text) : undefined;
       const ctx: TextContext = {
         now: new Date(),
-        thresholds: readSettings(source.uri).expiry,
+        thresholds: this.services.settings.expiry(source.uri),
         pairings: material.pairings,
         lineOf: lines ? offset => lines.position(offset).line + 1 : undefined,
       };

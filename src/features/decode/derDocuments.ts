@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
 import { decodedDocumentText } from '../../core/render/text';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import { MaterialReader, materialReader } from './documentMaterial';
@@ -61,7 +60,7 @@ export class DerEditorProvider extends Disposable implements vscode.CustomReadon
     try {
       const material = await this.reader.read(uri);
       const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-      text = decodedDocumentText(name, material.analysis.entries.map(entry => ({ entry })), { now: new Date(), thresholds: readSettings(uri).expiry, pairings: material.pairings });
+      text = decodedDocumentText(name, material.analysis.entries.map(entry => ({ entry })), { now: new Date(), thresholds: this.services.settings.expiry(uri), pairings: material.pairings });
     } catch (e) {
       this.services.logger.error(`DER viewer for ${uri.toString()} failed`, e);
       text = `PKI Lens could not read ${uri.toString()}: ${(e as Error).message}\n`;

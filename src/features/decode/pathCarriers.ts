@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { renderEntry } from '../../core/render/hover';
 import { DOCUMENTS } from '../../documents';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { MaterialReader, materialReader } from './documentMaterial';
 
@@ -31,7 +30,7 @@ export class PathCarrierHoverProvider implements vscode.HoverProvider {
       const target = material.targets.get(resolved);
       const where = target ? `\n\n_Read from_ \`${target.scheme === 'file' ? target.fsPath : target.toString()}\`` : '';
       // The generic hover already titles the carrier; this one adds what the file holds.
-      const body = renderEntry({ ...resolved, carrier: undefined }, { now: new Date(), thresholds: readSettings(document.uri).expiry, pairings: material.pairings });
+      const body = renderEntry({ ...resolved, carrier: undefined }, { now: new Date(), thresholds: this.services.settings.expiry(document.uri), pairings: material.pairings });
       const entry = analysis.entries[index];
       return new vscode.Hover(new vscode.MarkdownString(body + where, true), new vscode.Range(document.positionAt(entry.range.start), document.positionAt(entry.range.end)));
     } catch (e) {

@@ -3,7 +3,6 @@ import { MaterialEntry } from '../../core/analyze';
 import { DecodedObject } from '../../core/x509/material';
 import { SummaryContext, blockSymbolName, carrierSymbolName, objectDetail } from '../../core/render/summary';
 import { DOCUMENTS } from '../../documents';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { mayHoldMaterial } from '../../core/pipeline/analysisCache';
 import { MaterialReader, materialReader } from './documentMaterial';
@@ -56,7 +55,7 @@ export class MaterialSymbolProvider implements vscode.DocumentSymbolProvider {
       if (token.isCancellationRequested) {
         return [];
       }
-      const ctx: SummaryContext = { now: new Date(), thresholds: readSettings(document.uri).expiry };
+      const ctx: SummaryContext = { now: new Date(), thresholds: this.services.settings.expiry(document.uri) };
       return material.analysis.entries.map(entry => this.symbol(document, entry, ctx));
     } catch (e) {
       this.services.logger.error('document symbols failed', e);

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
-import { validityState } from '../../core/x509/expiry';
-import { readSettings } from '../../settings';
+import { ValidityState, validityState } from '../../core/x509/expiry';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
+
+const URGENCY: readonly ValidityState[] = ['expired', 'not-yet-valid', 'expiring'];
 
 export interface ValidityCounts {
   expired: number;
@@ -12,11 +13,15 @@ export interface ValidityCounts {
   expiring: number;
 }
 
-/** Distinct certificates (a CA copied into five kubeconfigs counts once) by validity. */
-export function countValidity(snapshot: IndexSnapshot, thresholds = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry): ValidityCounts {
+/**
+ * Distinct certificates (a CA copied into five kubeconfigs counts once) by validity. A copy in
+ * several folders counts by its most urgent state, each copy judged by its own folder's thresholds.
+ */
+export function countValidity(snapshot: IndexSnapshot): ValidityCounts {
   const counts: ValidityCounts = { expired: 0, notYetValid: 0, expiring: 0 };
   for (const record of snapshot.inventory.records.values()) {
-    switch (validityState(record.certificate, snapshot.now, thresholds)) {
+    const states = new Set(record.occurrences.map(n => validityState(record.certificate, snapshot.now, snapshot.thresholdsFor(n.file.uri))));
+    switch (URGENCY.find(s => states.has(s))) {
       case 'expired': counts.expired++; break;
       case 'not-yet-valid': counts.notYetValid++; break;
       case 'expiring': counts.expiring++; break;

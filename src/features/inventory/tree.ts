@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
@@ -76,10 +75,10 @@ export class InventoryTreeProvider extends Disposable implements vscode.TreeData
       return [];
     }
     if (grouping !== this.grouping) {
-      return buildTree(snapshot, grouping, this.thresholds());
+      return buildTree(snapshot, grouping);
     }
     if (this.builtFor?.generation !== snapshot.generation || this.builtFor.grouping !== grouping) {
-      this.roots = buildTree(snapshot, grouping, this.thresholds());
+      this.roots = buildTree(snapshot, grouping);
       this.builtFor = { generation: snapshot.generation, grouping };
     }
     return this.roots;
@@ -123,10 +122,6 @@ export class InventoryTreeProvider extends Disposable implements vscode.TreeData
       this.services.logger.error('rendering a tree tooltip failed', e);
     }
     return item;
-  }
-
-  private thresholds() {
-    return readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry;
   }
 }
 

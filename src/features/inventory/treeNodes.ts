@@ -39,7 +39,6 @@ export interface InventoryTreeElement {
 
 interface Ctx {
   snapshot: IndexSnapshot;
-  hover: HoverContext;
   /** Findings by `uri\nstart`, to colour nodes and list problems in tooltips. */
   findings: Map<string, Finding[]>;
   usersByRecord: Map<CertificateRecord, { user: KubeconfigUserNode; file: string }[]>;
@@ -50,8 +49,8 @@ interface Ctx {
 const NEVER = Number.POSITIVE_INFINITY;
 
 /** The whole tree for one snapshot, in the chosen grouping. Built eagerly: it is small next to the inventory. */
-export function buildTree(snapshot: IndexSnapshot, grouping: Grouping, thresholds: HoverContext['thresholds']): InventoryTreeElement[] {
-  const ctx: Ctx = { snapshot, hover: { now: snapshot.now, thresholds }, findings: new Map(), usersByRecord: new Map(), pairedKeys: new Map() };
+export function buildTree(snapshot: IndexSnapshot, grouping: Grouping): InventoryTreeElement[] {
+  const ctx: Ctx = { snapshot, findings: new Map(), usersByRecord: new Map(), pairedKeys: new Map() };
   for (const key of snapshot.inventory.privateKeys) {
     const partner = key.pairing?.certificates[0];
     if (partner) {
@@ -183,15 +182,21 @@ function fileTree(ctx: Ctx): InventoryTreeElement[] {
 
 // ------------------------------------------------------------------ elements
 
+/** Judged by the thresholds of the folder the material is in, as its findings were. */
+function hoverOf(ctx: Ctx, node: { file: { uri: string } }): HoverContext {
+  return { now: ctx.snapshot.now, thresholds: ctx.snapshot.thresholdsFor(node.file.uri) };
+}
+
 function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: string, kubeconfigUser: boolean, children: InventoryTreeElement[], ca: boolean): InventoryTreeElement {
   const cert = node.certificate;
-  const validity = validityState(cert, ctx.snapshot.now, ctx.hover.thresholds);
+  const hover = hoverOf(ctx, node);
+  const validity = validityState(cert, ctx.snapshot.now, hover.thresholds);
   const problems = findingsAt(ctx, node);
   const state = stateOf(validity, problems);
   const where = node.file.relativePath + (node.carrier && !kubeconfigUser ? ` ${node.carrier.path}` : '');
   const occurrences = node.record.occurrences.length;
   const tooltip = () => [
-    renderObject(node.object, ctx.hover, kubeconfigUser ? `Client certificate of ${md(label)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
+    renderObject(node.object, hover, kubeconfigUser ? `Client certificate of ${md(label)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
     `${md(where)}${occurrences > 1 ? ` — also in ${occurrences - 1} other place${occurrences > 2 ? 's' : ''}` : ''}`,
     ...problemLines(problems),
   ].join('\n\n');
@@ -211,7 +216,7 @@ function keyElement(ctx: Ctx, key: PrivateKeyNode, parentId: string): InventoryT
   const pairing: HoverKeyPairing | undefined = partner && key.pairing?.matches !== undefined
     ? { where: partner.where, subject: shortName(partner.certificate.subject), matches: key.pairing.matches }
     : undefined;
-  const hover: HoverContext = { ...ctx.hover, pairings: pairing ? new Map([[key.object, pairing]]) : undefined };
+  const hover: HoverContext = { ...hoverOf(ctx, key), pairings: pairing ? new Map([[key.object, pairing]]) : undefined };
   return {
     id: `${parentId}/key:${key.file.uri}#${key.entryIndex}.${key.objectIndex}`,
     label: materialLabel(key.file.name, key.carrier?.path),
@@ -232,7 +237,7 @@ function publicKeyElement(ctx: Ctx, pub: PublicKeyNode, parentId: string): Inven
     description: `${pub.publicKey.description} · public key${pub.privateKeys.length ? ` of ${pub.privateKeys[0].file.name}` : ''}`,
     contextValue: 'pki-key.public',
     state: problems.some(p => p.severity === 'error') ? 'broken' : 'none',
-    tooltip: () => [renderObject(pub.object, ctx.hover, 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
+    tooltip: () => [renderObject(pub.object, hoverOf(ctx, pub), 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
     uri: ctx.snapshot.byUri.get(pub.file.uri)?.uri, range: rangeIn(ctx.snapshot, pub.file.uri, pub.range),
     notAfter: NEVER, children: [],
   };

@@ -4,8 +4,8 @@ import { utf8 } from '../../core/x509/bytes';
 import { CertificateNode } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { DOCUMENTS } from '../../documents';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
+import type { PkiLensSettings } from '../../settings';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
 import { WorkspaceCaSource } from './caDiscovery';
@@ -129,7 +129,7 @@ export class RenewalCommands extends Disposable {
   private async renew(flow: Flow, inv: RenewInvocation, result: RenewCommandResult): Promise<void> {
     const snapshot = await currentSnapshot(this.services, [inv.uri, vscode.window.activeTextEditor?.document.uri]);
     const targets = flow === 'expiring' ? expiringTargets(snapshot, inv.uri) : await resolveTargets(this.services, snapshot, inv, flow);
-    const settings = readSettings(inv.uri ?? (targets[0] && snapshot.byUri.get(targets[0].file.uri)?.uri));
+    const settings = this.services.settings.get(inv.uri ?? (targets[0] && snapshot.byUri.get(targets[0].file.uri)?.uri));
     const options = inv.options;
     const caSource = new WorkspaceCaSource(snapshot, options, inv.interactive);
     const explicitCa = options.caCertificate !== undefined || options.caKey !== undefined;
@@ -165,7 +165,7 @@ export class RenewalCommands extends Disposable {
     if (inv.interactive && !await confirmRenewal(jobs, plans, result.skipped, settings.renewal.backupFolder, this.preview())) {
       throw new RenewCancelled();
     }
-    const written = await commitFiles(prepared, new Date());
+    const written = await commitFiles(prepared, new Date(), this.services.settings);
     await this.refreshIndex(prepared, written);
     result.files = written;
     result.renewed = jobs.map(j => describeResult(snapshot, j));
@@ -176,7 +176,7 @@ export class RenewalCommands extends Disposable {
 
   private async planJobs(
     snapshot: IndexSnapshot, nodes: CertificateNode[], caSource: WorkspaceCaSource, inv: RenewInvocation,
-    settings: ReturnType<typeof readSettings>, result: RenewCommandResult,
+    settings: PkiLensSettings, result: RenewCommandResult,
   ): Promise<RenewalJob[]> {
     const validity = inv.options.validityDays ?? settings.renewal.validityDays;
     const jobOptions = {

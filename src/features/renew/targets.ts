@@ -3,7 +3,6 @@ import { validityState } from '../../core/x509/expiry';
 import { CertificateNode, Inventory, InventoryFile } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { shortValidityPhrase } from '../../core/render/time';
-import { readSettings } from '../../settings';
 import { Services } from '../../services';
 import type { IndexSnapshot } from '../../workspace/index';
 import { displayPath } from './keys';
@@ -218,7 +217,7 @@ interface NodeItem extends vscode.QuickPickItem {
 
 function itemOf(snapshot: IndexSnapshot, node: CertificateNode): NodeItem {
   const cert = node.certificate;
-  const state = validityState(cert, snapshot.now, readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).expiry);
+  const state = validityState(cert, snapshot.now, snapshot.thresholdsFor(node.file.uri));
   const icon = state === 'expired' || state === 'not-yet-valid' ? '$(error)' : state === 'expiring' ? '$(warning)' : '$(pass)';
   const issuer = node.record.issuerStatus === 'self-signed' ? 'self-signed'
     : node.record.issuer ? `issued by ${shortName(node.record.issuer.certificate.subject)}${node.record.issuer.privateKeys.length ? '' : ' (CA key not in workspace)'}`

@@ -4,7 +4,7 @@ import { bytesEqual, decodeBase64, encodeBase64, utf8, utf8Bytes } from '../../c
 import { CarrierLocation, findCarriers } from '../../core/kube/carriers';
 import { TextEdit, applyEdits, base64OfText, carrierValueEdit, kubeconfigEdits, pemBlockEdit, pemFileEdits } from '../../core/kube/kubeconfigEdit';
 import { findPemBlocks } from '../../core/x509/pem';
-import { readSettings } from '../../settings';
+import type { PkiLensConfiguration } from '../../settings';
 import { atomicWrite, backupFile, backupTimestamp } from '../../workspace/fileWriter';
 import { displayPath, readBytes } from './keys';
 import { RenewCommandError, WrittenFile } from './model';
@@ -183,8 +183,8 @@ function replacedValue(value: string, r: CertificateChange): string {
 }
 
 /** Where backups go for a file: next to it, or under `pkiLens.renewal.backupFolder` (relative to its workspace folder). */
-function backupLocation(uri: vscode.Uri): { folder?: string; relativePath?: string } {
-  const setting = readSettings(uri).renewal.backupFolder.trim();
+function backupLocation(uri: vscode.Uri, settings: PkiLensConfiguration): { folder?: string; relativePath?: string } {
+  const setting = settings.get(uri).renewal.backupFolder.trim();
   if (!setting) {
     return {};
   }
@@ -203,11 +203,11 @@ interface Committed {
  * open documents with unsaved changes (WorkspaceEdit). A file changed since it was prepared, or a
  * failed write, restores what was already written and throws.
  */
-export async function commitFiles(files: readonly PreparedFile[], now: Date): Promise<WrittenFile[]> {
+export async function commitFiles(files: readonly PreparedFile[], now: Date, settings: PkiLensConfiguration): Promise<WrittenFile[]> {
   const done: Committed[] = [];
   try {
     for (const file of files.filter(f => !f.document)) {
-      done.push({ file, written: await writeToDisk(file, now) });
+      done.push({ file, written: await writeToDisk(file, now, settings) });
     }
     const editorFiles = files.filter(f => f.document);
     if (editorFiles.length) {
@@ -219,7 +219,7 @@ export async function commitFiles(files: readonly PreparedFile[], now: Date): Pr
           throw changed(file.plan.relativePath, 'the document was edited meanwhile');
         }
         // The disk still holds the last saved bytes: keep them too, so Show Diff and recovery work the same way.
-        const backup = file.original && doc.uri.scheme === 'file' ? await backupFile(doc.uri.fsPath, { ...backupLocation(doc.uri), now }) : undefined;
+        const backup = file.original && doc.uri.scheme === 'file' ? await backupFile(doc.uri.fsPath, { ...backupLocation(doc.uri, settings), now }) : undefined;
         for (const e of file.edits) {
           edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.range.start), doc.positionAt(e.range.end)), e.newText);
         }
@@ -239,7 +239,7 @@ export async function commitFiles(files: readonly PreparedFile[], now: Date): Pr
   return done.map(d => d.written);
 }
 
-async function writeToDisk(file: PreparedFile, now: Date): Promise<WrittenFile> {
+async function writeToDisk(file: PreparedFile, now: Date, settings: PkiLensConfiguration): Promise<WrittenFile> {
   const uri = file.plan.uri;
   const current = await readBytes(uri).catch(() => undefined);
   if (!current || !file.original || !bytesEqual(current, file.original)) {
@@ -252,7 +252,7 @@ async function writeToDisk(file: PreparedFile, now: Date): Promise<WrittenFile> 
     await vscode.workspace.fs.writeFile(uri, file.newBytes);
     return { uri: uri.toString(), path: uri.path, realPath: uri.path, backup: backup.path, via: 'disk' };
   }
-  const backup = await backupFile(uri.fsPath, { ...backupLocation(uri), now });
+  const backup = await backupFile(uri.fsPath, { ...backupLocation(uri, settings), now });
   const result = await atomicWrite(uri.fsPath, file.newBytes, { privateMaterial: file.plan.privateMaterial });
   return { uri: uri.toString(), path: uri.fsPath, realPath: result.realPath, backup, via: 'disk', mode: result.mode, inPlace: result.inPlace || undefined };
 }
