@@ -96,6 +96,8 @@ const QUIET_SETTINGS = {
   'chat.commandCenter.enabled': false,
   'editor.hover.delay': 100,
   'window.restoreWindows': 'none',
+  // Tests edit documents and revert them: nothing may write an edited buffer to disk behind their back.
+  'files.autoSave': 'off',
 };
 
 /**

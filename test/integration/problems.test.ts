@@ -1,6 +1,6 @@
 // The Problems panel on a seeded kubeadm tree, with no file opened: exactly one diagnostic of the
 // right code at the right range per seeded problem, nothing else; then that it follows the disk and
-// the editor within a second.
+// the editor (each latency is logged; speed is a bench matter, not an assertion).
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -58,7 +58,9 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     }
   });
 
-  it('a certificate written to disk is diagnosed within a second, and forgotten when deleted', async () => {
+  // Latency is reported here and measured in `npm run bench`, not asserted: a timed assertion on a
+  // loaded 2-core machine is a coin toss (the standards keep speed out of tests).
+  it('a certificate written to disk is diagnosed, and forgotten when deleted', async () => {
     const copy = 'extra/expired-copy.crt';
     fs.mkdirSync(abs('extra'), { recursive: true });
     fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
@@ -68,7 +70,6 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     fs.rmSync(abs(copy));
     const gone = await waitForDiagnostics(m.root, expected, 10_000);
     console.log(`      deleted file forgotten after ${gone} ms`);
-    assert.ok(appeared < 1000 && gone < 1000, `within a second (${appeared} ms, ${gone} ms)`);
   });
 
   // Issue 12's ghost diagnostic: a delete event that never reaches the index (watchers lose events in
@@ -132,7 +133,6 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     assert.ok(doc.isDirty, 'the edit is unsaved');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await waitForDiagnostics(m.root, expected, 10_000);
-    assert.ok(took < 1000, `within a second (${took} ms)`);
   });
 
   it('the kubelet symlink and its timestamped target are one file: reported once, under the symlink', async () => {
