@@ -1,3 +1,4 @@
+import { concat as concatBytes } from '../../src/core/x509/derWriter';
 // A small seeded mutator for the hostile-input suite: the same seed gives the same mutants on every
 // machine, so a failure names its seed and can be replayed. Mutations are structure-aware where it
 // matters (DER length fields, PEM blocks, YAML lines) and blind elsewhere (bit flips, truncation).
@@ -103,15 +104,7 @@ export function derElements(der: Uint8Array, limit = 4096): Tlv[] {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** Rewrite one element's length field: too long, too short, zero, indefinite, huge, non-minimal. */
 export function corruptLength(rng: Rng, der: Uint8Array): Uint8Array {
