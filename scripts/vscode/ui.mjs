@@ -159,8 +159,13 @@ export async function runCommand(page, title, { timeout = 15000 } = {}) {
   await rows.filter({ hasText: title }).first().waitFor({ timeout });
   await ((await exact.count()) ? exact.first() : rows.filter({ hasText: title }).first()).click();
   // The palette closes, or the command opens its own quick pick in the same widget (the input no longer holds ">title").
-  await waitUntil(async () => !(await page.locator(QUICK_INPUT).isVisible()) || !(await input.inputValue()).startsWith('>'),
-    { timeout, what: `"${title}" to run` });
+  // The widget can close between the visibility check and the read: a read that finds no input means it closed
+  // (without the short timeout, inputValue would wait for an input that never comes back).
+  await waitUntil(async () => {
+    if (!(await page.locator(QUICK_INPUT).isVisible())) { return true; }
+    const value = await input.inputValue({ timeout: 500 }).catch(() => undefined);
+    return value === undefined || !value.startsWith('>');
+  }, { timeout, what: `"${title}" to run` });
 }
 
 /**
