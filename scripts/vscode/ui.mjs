@@ -57,16 +57,32 @@ export async function openWorkbench({ folder, extensionDevelopmentPath, vsix, en
   }
 }
 
-/** Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor tab is active. */
-export async function openFile(page, relPath, { timeout = 15000 } = {}) {
+/**
+ * Opens a workspace file through Quick Open (Ctrl+P) and waits until its editor tab is active.
+ * Quick Open's first file search in a new window can come back empty when the machine is busy
+ * (seen at load 17 on 2 cores: no row after 15 s), and it does not search again by itself; so the
+ * query is typed again every searchEvery ms until the row appears or the deadline passes.
+ */
+export async function openFile(page, relPath, { timeout = 60000, searchEvery = 10000 } = {}) {
   const name = path.posix.basename(relPath);
+  const end = Date.now() + timeout;
   await page.keyboard.press('Control+P');
   const input = page.locator(`${QUICK_INPUT} input`);
   await input.waitFor({ timeout });
-  await input.fill(relPath);
   // Pick the row for exactly this file (Quick Open also lists similar names and recent files).
   const row = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).filter({ has: page.locator('.label-name', { hasText: name }) });
-  await row.first().waitFor({ timeout });
+  for (;;) {
+    await input.fill('');
+    await input.fill(relPath);
+    const left = end - Date.now();
+    try {
+      await row.first().waitFor({ timeout: Math.max(1000, Math.min(searchEvery, left)) });
+      break;
+    } catch (e) {
+      if (Date.now() >= end) { throw e; }
+      log(`Quick Open has no row for ${relPath} yet; searching again`);
+    }
+  }
   await row.first().click();
   await page.locator('.part.editor .tab.active', { hasText: name }).waitFor({ timeout });
   await page.locator('.part.editor .monaco-editor .view-line').first().waitFor({ timeout });
