@@ -57,6 +57,8 @@ export interface ScanStats {
   read: number;
   /** Files found by walking a folder that were over the size cap, so not read (named files are always read). */
   tooLarge: number;
+  /** Files listed but not readable (permission denied, vanished between listing and reading). */
+  unreadable: number;
   materialFiles: number;
 }
 
@@ -111,7 +113,7 @@ export class DiskScanner {
       return { path: abs, directory: stat.isDirectory() };
     });
     const directories = roots.filter(r => r.directory).length;
-    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, materialFiles: 0 };
+    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, unreadable: 0, materialFiles: 0 };
     let mark = performance.now();
     const lap = (phase: keyof ScanStats['timings']) => {
       const now = performance.now();
@@ -247,6 +249,7 @@ export class DiskScanner {
       bytes = fs.readFileSync(abs);
     } catch {
       this.held.delete(abs);
+      stats.unreadable++;
       return undefined;
     }
     stats.read++;
