@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { Manifest, generateDemo } from '../fixtures/generate';
 import { certFacts, openssl } from '../fixtures/openssl';
 import { waitFor } from '../waitFor';
+import { promtool } from './promtool';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-fleet-prometheus-'));
 const children: ChildProcess[] = [];
@@ -127,6 +128,23 @@ describe('pki-lens serve scraped by a real Prometheus', () => {
     }, 30_000);
     const seen = findings.flatMap(s => Array.from({ length: Number(s.value[1]) }, () => `${s.metric.code} ${path.relative(demo.root, s.metric.filepath)}`)).sort();
     assert.deepEqual(seen, demo.seeded.map(p => `${p.code} ${p.file}`).sort());
+  });
+
+  it('the Grafana dashboard is valid JSON whose every query promtool accepts and Prometheus answers', async () => {
+    const file = path.join(__dirname, '..', '..', '..', 'deploy', 'grafana', 'pki-lens-dashboard.json');
+    const dashboard = JSON.parse(fs.readFileSync(file, 'utf8')) as { uid: string; panels: { id: number; title: string; targets: { expr: string }[] }[] };
+    assert.equal(dashboard.uid, 'pki-lens');
+    // The dashboard's instance variable selects every instance here.
+    const queries = dashboard.panels.flatMap(p => p.targets.map(t => ({ title: p.title, id: p.id, expr: t.expr.replace(/\$instance/g, '.*') })));
+    assert.ok(queries.length >= 6);
+    const rules = path.join(tmp, 'dashboard.rules.yml');
+    fs.writeFileSync(rules, JSON.stringify({ groups: [{ name: 'dashboard', rules: queries.map(q => ({ record: `pki_lens:dashboard_panel_${q.id}`, expr: q.expr })) }] }));
+    const check = promtool(['check', 'rules', rules]);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    for (const q of queries) {
+      const result = await query(q.expr);
+      assert.ok(result.length > 0, `${q.title}: ${q.expr} returns data`);
+    }
   });
 
   it('a certificate renewed on disk shows its new NotAfter on the next scrape', async () => {
