@@ -36,12 +36,6 @@ export interface MetricsOptions {
 
 type Labels = Record<string, string>;
 
-interface Family {
-  name: string;
-  help: string;
-  samples: Map<string, number>;
-}
-
 /** Label values as the exposition formats require: backslash, double quote and line feed escaped. */
 export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, c => (c === '\n' ? '\\n' : `\\${c}`));
@@ -50,18 +44,6 @@ export function escapeLabelValue(value: string): string {
 function labelText(labels: Labels): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-function family(name: string, help: string): Family {
-  return { name, help, samples: new Map() };
-}
-
-/** Adds a sample; a label set already present keeps its first value (one series per label set, as Prometheus requires). */
-function sample(f: Family, labels: Labels, value: number): void {
-  const key = labelText(labels);
-  if (!f.samples.has(key)) {
-    f.samples.set(key, value);
-  }
 }
 
 function formatValue(value: number): string {
@@ -93,25 +75,49 @@ function placeLabels(node: CertificateNode, filePath: string): Labels {
   };
 }
 
-/** The scan as metric text (see the module comment). */
-export function toOpenMetrics(result: ScanResult, options: MetricsOptions): string {
-  const now = (options.now ?? result.now).getTime();
-  const notAfter = family('x509_cert_not_after', 'Unix time the certificate stops being valid (NotAfter).');
-  const notBefore = family('x509_cert_not_before', 'Unix time the certificate starts being valid (NotBefore).');
-  const expired = family('x509_cert_expired', '1 when the certificate has expired, 0 otherwise.');
-  const expiresIn = family('x509_cert_expires_in_seconds', 'Seconds until NotAfter; negative once expired.');
-  const finding = family('pki_lens_finding', 'Findings of the PKI Lens rules, by code, severity and file (the value counts them).');
-  const readErrors = family('x509_read_errors', 'Files or certificate blocks that could not be read or decoded in the last scan.');
-  const scanErrors = family('pki_lens_scan_errors', 'What the last scan could not do, by reason.');
-  const duration = family('pki_lens_scan_duration_seconds', 'Wall time of the last scan.');
-  const lastScan = family('pki_lens_last_scan_timestamp_seconds', 'Unix time of the last completed scan.');
-  const certificates = family('pki_lens_certificates', 'Distinct certificates (by SHA-256) found in the last scan.');
+const HELP = {
+  x509_cert_not_after: 'Unix time the certificate stops being valid (NotAfter).',
+  x509_cert_not_before: 'Unix time the certificate starts being valid (NotBefore).',
+  x509_cert_expired: '1 when the certificate has expired, 0 otherwise.',
+  x509_cert_expires_in_seconds: 'Seconds until NotAfter; negative once expired.',
+  pki_lens_finding: 'Findings of the PKI Lens rules, by code, severity and file (the value counts them).',
+  x509_read_errors: 'Files or certificate blocks that could not be read or decoded in the last scan.',
+  pki_lens_scan_errors: 'What the last scan could not do, by reason.',
+  pki_lens_scan_duration_seconds: 'Wall time of the last scan.',
+  pki_lens_last_scan_timestamp_seconds: 'Unix time of the last completed scan.',
+  pki_lens_certificates: 'Distinct certificates (by SHA-256) found in the last scan.',
+};
+type FamilyName = keyof typeof HELP;
 
+/**
+ * What stays the same until the next scan: each certificate series' label text and dates, the
+ * findings. `serve` prepares once per scan and renders per scrape (only the expiry gauges move
+ * with the clock), so a burst of scrapes on a large tree costs string joins, not a re-labelling.
+ */
+export interface PreparedMetrics {
+  result: ScanResult;
+  certificates: { labels: string; notAfterMs: number }[];
+  /** The x509_cert_not_after and x509_cert_not_before families, ready. */
+  dates: string;
+  /** The pki_lens_finding family, ready. */
+  findings: string;
+  decodeErrors: number;
+}
+
+function header(name: FamilyName): string {
+  return `# HELP ${name} ${HELP[name]}\n# TYPE ${name} gauge\n`;
+}
+
+export function prepareMetrics(result: ScanResult): PreparedMetrics {
   const pathOf = new Map(result.files.map(f => [f.uri, f.path] as const));
   const roles = new Map(profileTargets(result.inventory).map(t => [t.node, t.role.id] as const));
+  const seen = new Set<string>();
+  const certificates: PreparedMetrics['certificates'] = [];
+  let notAfter = header('x509_cert_not_after');
+  let notBefore = header('x509_cert_not_before');
   for (const node of result.inventory.certificates) {
     const cert = node.certificate;
-    const labels: Labels = {
+    const labels = labelText({
       ...placeLabels(node, pathOf.get(node.file.uri) ?? node.file.relativePath),
       serial_number: decimalSerial(cert.serialNumber),
       subject_CN: cert.subject.commonName ?? '',
@@ -119,51 +125,68 @@ export function toOpenMetrics(result: ScanResult, options: MetricsOptions): stri
       issuer_CN: cert.issuer.commonName ?? '',
       issuer_O: cert.issuer.organizations.join(','),
       role: roles.get(node) ?? '',
-    };
-    const end = cert.notAfter.getTime();
-    sample(notAfter, labels, end / 1000);
-    sample(notBefore, labels, cert.notBefore.getTime() / 1000);
-    sample(expired, labels, now > end ? 1 : 0);
-    sample(expiresIn, labels, Math.round((end - now) / 1000));
+    });
+    // One series per label set, as Prometheus requires (the same certificate twice in one bundle).
+    if (seen.has(labels)) {
+      continue;
+    }
+    seen.add(labels);
+    const notAfterMs = cert.notAfter.getTime();
+    certificates.push({ labels, notAfterMs });
+    notAfter += `x509_cert_not_after${labels} ${formatValue(notAfterMs / 1000)}\n`;
+    notBefore += `x509_cert_not_before${labels} ${formatValue(cert.notBefore.getTime() / 1000)}\n`;
   }
-
-  const counts = new Map<string, { labels: Labels; count: number }>();
+  const counts = new Map<string, number>();
   for (const f of result.findings) {
-    const labels = { code: f.code, severity: f.severity, filepath: pathOf.get(f.uri) ?? f.uri };
-    const key = labelText(labels);
-    const held = counts.get(key) ?? { labels, count: 0 };
-    held.count++;
-    counts.set(key, held);
+    const key = labelText({ code: f.code, severity: f.severity, filepath: pathOf.get(f.uri) ?? f.uri });
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  for (const { labels, count } of counts.values()) {
-    sample(finding, labels, count);
+  let findings = header('pki_lens_finding');
+  for (const [labels, count] of counts) {
+    findings += `pki_lens_finding${labels} ${count}\n`;
   }
+  return {
+    result, certificates, dates: notAfter + notBefore, findings,
+    decodeErrors: result.findings.filter(f => f.code === 'decode-error').length,
+  };
+}
 
-  const decodeErrors = result.findings.filter(f => f.code === 'decode-error').length;
+/** The metric text of a prepared scan at `options.now`. */
+export function renderMetrics(prepared: PreparedMetrics, options: MetricsOptions): string {
+  const { result } = prepared;
+  const now = (options.now ?? result.now).getTime();
+  const parts: string[] = [prepared.dates, header('x509_cert_expired')];
+  for (const c of prepared.certificates) {
+    parts.push(`x509_cert_expired${c.labels} ${now > c.notAfterMs ? 1 : 0}\n`);
+  }
+  parts.push(header('x509_cert_expires_in_seconds'));
+  for (const c of prepared.certificates) {
+    parts.push(`x509_cert_expires_in_seconds${c.labels} ${Math.round((c.notAfterMs - now) / 1000)}\n`);
+  }
+  parts.push(prepared.findings);
   const problems = options.problems ?? {};
   const reasons: [string, number][] = [
     ['unreadable', result.stats.unreadable],
     ['too_large', result.stats.tooLarge],
-    ['undecodable', decodeErrors],
+    ['undecodable', prepared.decodeErrors],
     ['rule_failed', problems.ruleFailed ?? 0],
     ['scan_failed', problems.scanFailed ?? 0],
   ];
-  for (const [reason, count] of reasons) {
-    sample(scanErrors, { reason }, count);
+  parts.push(header('x509_read_errors'), `x509_read_errors ${result.stats.unreadable + prepared.decodeErrors}\n`);
+  parts.push(header('pki_lens_scan_errors'), ...reasons.map(([reason, count]) => `pki_lens_scan_errors${labelText({ reason })} ${count}\n`));
+  const single: [FamilyName, number][] = [
+    ['pki_lens_scan_duration_seconds', options.durationSeconds],
+    ['pki_lens_last_scan_timestamp_seconds', result.now.getTime() / 1000],
+    ['pki_lens_certificates', result.inventory.records.size],
+  ];
+  for (const [name, value] of single) {
+    parts.push(header(name), `${name} ${formatValue(value)}\n`);
   }
-  sample(readErrors, {}, result.stats.unreadable + decodeErrors);
-  sample(duration, {}, options.durationSeconds);
-  sample(lastScan, {}, result.now.getTime() / 1000);
-  sample(certificates, {}, result.inventory.records.size);
+  parts.push('# EOF\n');
+  return parts.join('');
+}
 
-  const families = [notAfter, notBefore, expired, expiresIn, finding, readErrors, scanErrors, duration, lastScan, certificates];
-  const out: string[] = [];
-  for (const f of families) {
-    out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} gauge`);
-    for (const [labels, value] of f.samples) {
-      out.push(`${f.name}${labels} ${formatValue(value)}`);
-    }
-  }
-  out.push('# EOF');
-  return out.join('\n') + '\n';
+/** The scan as metric text (see the module comment). */
+export function toOpenMetrics(result: ScanResult, options: MetricsOptions): string {
+  return renderMetrics(prepareMetrics(result), options);
 }

@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DiskScanner, ScanResult } from '../diskScanner';
-import { toOpenMetrics } from '../formats/openmetrics';
+import { DiskScanner } from '../diskScanner';
+import { PreparedMetrics, prepareMetrics, renderMetrics } from '../formats/openmetrics';
 
 export interface ExporterOptions {
   paths: readonly string[];
@@ -20,7 +20,7 @@ export interface ExporterOptions {
 }
 
 interface Scanned {
-  result: ScanResult;
+  prepared: PreparedMetrics;
   durationSeconds: number;
   ruleFailed: number;
 }
@@ -94,7 +94,12 @@ export class Exporter {
     this.ruleFailed = 0;
     try {
       const result = await this.scanner.scan(this.options.paths);
-      this.last = { result, durationSeconds: (performance.now() - started) / 1000, ruleFailed: this.ruleFailed };
+      // An unchanged tree gives back the same inventory and findings (hence the same files): keep the prepared series.
+      const held = this.last?.prepared;
+      const prepared = held && held.result.inventory === result.inventory && held.result.findings === result.findings
+        ? { ...held, result }
+        : prepareMetrics(result);
+      this.last = { prepared, durationSeconds: (performance.now() - started) / 1000, ruleFailed: this.ruleFailed };
       this.failures = 0;
     } catch (e) {
       this.failures++;
@@ -117,7 +122,7 @@ export class Exporter {
     if (held && held.scanned === scanned && held.failures === this.failures && held.second === second) {
       return held.text;
     }
-    const text = toOpenMetrics(scanned.result, {
+    const text = renderMetrics(scanned.prepared, {
       now: new Date(second * 1000),
       durationSeconds: scanned.durationSeconds,
       problems: { ruleFailed: scanned.ruleFailed, scanFailed: this.failures },
@@ -164,3 +169,4 @@ export class Exporter {
     }
   }
 }
+
