@@ -36,7 +36,8 @@ export class Exporter {
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
   private settle: NodeJS.Timeout | undefined;
-  private watchers: fs.FSWatcher[] = [];
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private watchFailureLogged = false;
   private rendered: { scanned: Scanned; failures: number; second: number; text: string } | undefined;
   private stopped = false;
 
@@ -51,17 +52,16 @@ export class Exporter {
       return;
     }
     this.timer = setInterval(() => void this.rescan(), this.options.intervalMs);
-    this.watch();
   }
 
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.settle);
-    for (const w of this.watchers) {
+    for (const w of this.watchers.values()) {
       w.close();
     }
-    this.watchers = [];
+    this.watchers.clear();
   }
 
   /** Completed scans, good or failed (tests wait on it instead of sleeping). */
@@ -101,6 +101,7 @@ export class Exporter {
         : prepareMetrics(result);
       this.last = { prepared, durationSeconds: (performance.now() - started) / 1000, ruleFailed: this.ruleFailed };
       this.failures = 0;
+      this.syncWatchers(result.directories);
     } catch (e) {
       this.failures++;
       this.options.log(`scan failed (the metrics stay those of the last good scan): ${(e as Error)?.message ?? String(e)}`);
@@ -132,41 +133,64 @@ export class Exporter {
   }
 
   /**
-   * Folders are watched recursively, a named file through its folder (an atomic rename replaces
-   * the inode a file watch would hold). A watcher that cannot start or fails leaves the timer.
+   * One non-recursive watch per folder the last scan walked (excluded folders are never watched,
+   * and a folder costs one inotify watch, not one per file as a recursive fs.watch does on Linux);
+   * a named file through its folder, since an atomic rename replaces the inode a file watch holds.
+   * A new folder shows up as an event in its parent: the rescan walks it and it is watched from
+   * then on. A watch that cannot start or fails leaves the timer.
    */
-  private watch(): void {
-    const settleMs = this.options.settleMs ?? 250;
-    const onEvent = () => {
-      clearTimeout(this.settle);
-      this.settle = setTimeout(() => void this.rescan(), settleMs);
-    };
+  private syncWatchers(walked: readonly string[]): void {
+    if (this.stopped) {
+      return;
+    }
+    const wanted = new Map<string, string | undefined>(walked.map(d => [d, undefined]));
     for (const p of this.options.paths) {
       const abs = path.resolve(p);
-      let directory: boolean;
-      try {
-        directory = fs.statSync(abs).isDirectory();
-      } catch {
+      if (!wanted.has(abs)) {
+        try {
+          if (!fs.statSync(abs).isDirectory()) {
+            wanted.set(path.dirname(abs), path.basename(abs));
+          }
+        } catch {
+          // vanished: the scan reports it
+        }
+      }
+    }
+    for (const [dir, watcher] of this.watchers) {
+      if (!wanted.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const [dir, only] of wanted) {
+      if (this.watchers.has(dir)) {
         continue;
       }
       try {
-        const name = path.basename(abs);
-        const watcher = directory
-          ? fs.watch(abs, { recursive: true, persistent: false }, onEvent)
-          : fs.watch(path.dirname(abs), { persistent: false }, (_event, file) => {
-            if (file === null || file === name) {
-              onEvent();
-            }
-          });
-        watcher.on('error', e => {
-          this.options.log(`watching ${abs} stopped (${e.message}); rescanning every ${this.options.intervalMs / 1000} s`);
-          watcher.close();
+        const watcher = fs.watch(dir, { persistent: false }, (_event, file) => {
+          if (only === undefined || file === null || file === only) {
+            this.changed();
+          }
         });
-        this.watchers.push(watcher);
+        watcher.on('error', e => {
+          this.options.log(`watching ${dir} stopped (${e.message}); rescanning every ${this.options.intervalMs / 1000} s`);
+          watcher.close();
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, watcher);
       } catch (e) {
-        this.options.log(`cannot watch ${abs} (${(e as Error).message}); rescanning every ${this.options.intervalMs / 1000} s`);
+        if (!this.watchFailureLogged) {
+          this.watchFailureLogged = true;
+          this.options.log(`cannot watch ${dir} (${(e as Error).message}); rescanning every ${this.options.intervalMs / 1000} s`);
+        }
       }
     }
+  }
+
+  /** Wait for the writes to settle (a renewal writes several files), then rescan once. */
+  private changed(): void {
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => void this.rescan(), this.options.settleMs ?? 250);
   }
 }
 
