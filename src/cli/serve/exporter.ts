@@ -95,11 +95,12 @@ export class Exporter {
     try {
       const result = await this.scanner.scan(this.options.paths);
       // An unchanged tree gives back the same inventory and findings (hence the same files): keep the prepared series.
-      const held = this.last?.prepared;
-      const prepared = held && held.result.inventory === result.inventory && held.result.findings === result.findings
-        ? { ...held, result }
-        : prepareMetrics(result);
-      this.last = { prepared, durationSeconds: (performance.now() - started) / 1000, ruleFailed: this.ruleFailed };
+      const held = this.last;
+      const same = held !== undefined && held.prepared.result.inventory === result.inventory && held.prepared.result.findings === result.findings;
+      const prepared = same ? { ...held.prepared, result } : prepareMetrics(result);
+      // Reused findings were not re-checked: the rules that failed are those of the scan that made them.
+      const ruleFailed = same ? held.ruleFailed : this.ruleFailed;
+      this.last = { prepared, durationSeconds: (performance.now() - started) / 1000, ruleFailed };
       this.failures = 0;
       this.syncWatchers(result.directories);
     } catch (e) {
