@@ -9,6 +9,7 @@
 //                              hover and CodeLens work on a 5 MB kubeconfig with 500 certificates
 //   activate <bundle>          require the bundle under a stand-in `vscode` module and call activate()
 //   name-constraints <n>       verifyChain of 4,096 vs 64 SANs under a CA with n name constraints
+//   serve <dir> <scrapes>      `pki-lens serve` over the workspace: that many /metrics scrapes over HTTP, a warm rescan every 100
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -29,6 +30,7 @@ import { ChainLab, DAY, LabCert, caExt, constrainedChain } from '../../test/fixt
 import { decodePemBlocks } from '../../src/core/x509/material';
 import { findPemBlocks } from '../../src/core/x509/pem';
 import { verifyChain } from '../../src/core/verify';
+import { startServer } from '../../src/cli/serve/serve';
 
 type Json = Record<string, unknown>;
 
@@ -400,6 +402,50 @@ async function nameConstraints(constraints: number): Promise<void> {
 
 // ------------------------------------------------------------------ main
 
+// ------------------------------------------------------------------ serve
+
+/**
+ * `pki-lens serve` held under scrapes: memory after the first scrape is the baseline, memory after
+ * the last (both after a full GC) must not grow with the number of scrapes or rescans.
+ */
+async function serveScrapes(dir: string, scrapes: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const server = await startServer({ paths: [dir], host: '127.0.0.1', port: 0, intervalMs: 3_600_000 }, () => undefined);
+  const scrape = async () => {
+    const r = await fetch(`${server.url}/metrics`);
+    const text = await r.text();
+    if (!r.ok) {
+      throw new Error(`scrape failed: ${r.status} ${text}`);
+    }
+    return text;
+  };
+  const first = await scrape();
+  gc();
+  const before = process.memoryUsage();
+  const times: number[] = [];
+  const scansBefore = server.exporter.scanCount;
+  for (let i = 1; i <= scrapes; i++) {
+    const t0 = performance.now();
+    await scrape();
+    times.push(performance.now() - t0);
+    if (i % 100 === 0) {
+      await server.exporter.rescan();
+    }
+  }
+  gc();
+  const after = process.memoryUsage();
+  const rescans = server.exporter.scanCount - scansBefore;
+  await server.close();
+  times.sort((a, b) => a - b);
+  emit({
+    scrapes, rescans, bytes: first.length, series: first.split('\n').filter(l => l && !l.startsWith('#')).length,
+    p50: percentile(times, 50), p95: percentile(times, 95),
+    heapFirstMB: before.heapUsed / 1048576, heapLastMB: after.heapUsed / 1048576,
+    rssFirstMB: before.rss / 1048576, rssLastMB: after.rss / 1048576,
+    heapRatio: after.heapUsed / before.heapUsed,
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const [task, ...args] = argv;
   switch (task) {
@@ -410,6 +456,7 @@ async function main(argv: string[]): Promise<void> {
     case 'hover': return hover(args[0], args[1], Number(args[2] ?? 200));
     case 'activate': return activate(args[0]);
     case 'name-constraints': return nameConstraints(Number(args[0] ?? 1000));
+    case 'serve': return serveScrapes(args[0], Number(args[1] ?? 1000));
     default: throw new Error(`unknown task ${task}`);
   }
 }

@@ -5,10 +5,11 @@ import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../c
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { DiskScanner } from './diskScanner';
 import { toJson } from './formats/json';
+import { toOpenMetrics } from './formats/openmetrics';
 import { toSarif } from './formats/sarif';
 import { toTable } from './formats/table';
 
-const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif] [--fail-on error|warning|information|none]
+const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif|openmetrics] [--fail-on error|warning|information|none]
                       DIR|FILE...
 `;
 
@@ -21,6 +22,8 @@ workspace (same include/exclude globs, size cap, rules and messages) and reports
                  json: the findings (code, severity, file, line, message), as the Problems panel
                  shows them
                  sarif: SARIF 2.1.0, for code-scanning dashboards
+                 openmetrics: Prometheus/OpenMetrics gauges (x509_cert_not_after…,
+                 pki_lens_finding…), e.g. for node-exporter's textfile collector
   --fail-on S    exit 1 when a finding of severity S or above exists (default: error);
                  none never fails
 
@@ -34,7 +37,7 @@ thousands of certificates is checked certificate by certificate.
 Exit status: 0 no findings at or above --fail-on, 1 there are, 2 usage or input error.
 `;
 
-const FORMATS = ['table', 'json', 'sarif'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'openmetrics'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'information', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -42,7 +45,7 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1 };
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'scan folders and kubeconfigs like the extension; table, JSON or SARIF; exit 1 on findings',
+  summary: 'scan folders and kubeconfigs like the extension; table, JSON, SARIF or OpenMetrics; exit 1 on findings',
   synopsis: SYNOPSIS,
   usage: USAGE,
   run,
@@ -76,13 +79,19 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT_OK;
   }
-  const result = await new DiskScanner().scan(opts.paths);
+  let ruleFailed = 0;
+  const started = performance.now();
+  const result = await new DiskScanner(undefined, undefined, () => ruleFailed++).scan(opts.paths);
+  const durationSeconds = (performance.now() - started) / 1000;
   switch (opts.format) {
     case 'json':
       io.out(JSON.stringify(toJson(result), null, 2) + '\n');
       break;
     case 'sarif':
       io.out(JSON.stringify(toSarif(result), null, 2) + '\n');
+      break;
+    case 'openmetrics':
+      io.out(toOpenMetrics(result, { durationSeconds, problems: { ruleFailed } }));
       break;
     default:
       io.out(toTable(result));

@@ -57,11 +57,15 @@ export interface ScanStats {
   read: number;
   /** Files found by walking a folder that were over the size cap, so not read (named files are always read). */
   tooLarge: number;
+  /** Files listed but not readable (permission denied, vanished between listing and reading). */
+  unreadable: number;
   materialFiles: number;
 }
 
 export interface ScanResult {
   roots: ScanRoot[];
+  /** Every folder walked (excluded ones are not), for a host that watches them (`pki-lens serve`). */
+  directories: string[];
   files: ScannedFile[];
   inventory: Inventory;
   findings: Finding[];
@@ -111,7 +115,7 @@ export class DiskScanner {
       return { path: abs, directory: stat.isDirectory() };
     });
     const directories = roots.filter(r => r.directory).length;
-    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, materialFiles: 0 };
+    const stats: ScanStats = { timings: { list: 0, analyze: 0, inventory: 0, checks: 0 }, candidates: 0, read: 0, tooLarge: 0, unreadable: 0, materialFiles: 0 };
     let mark = performance.now();
     const lap = (phase: keyof ScanStats['timings']) => {
       const now = performance.now();
@@ -120,8 +124,9 @@ export class DiskScanner {
     };
     const seen = new Set<string>();
     const kept: ScannedFile[] = [];
+    const directoriesWalked: string[] = [];
     for (const [index, root] of roots.entries()) {
-      const candidates = root.directory ? this.walk(root.path) : [{ abs: root.path, rel: path.basename(root.path) }];
+      const candidates = root.directory ? this.walk(root.path, directoriesWalked) : [{ abs: root.path, rel: path.basename(root.path) }];
       lap('list');
       for (const { abs, rel: rootRelative } of candidates) {
         if (seen.has(abs)) {
@@ -159,7 +164,7 @@ export class DiskScanner {
       : checkInventory(inventory, { ...checkOptions, now }, this.host);
     this.checked = { inventory, optionsKey, now: previous?.findings === findings ? previous.now : now, findings };
     lap('checks');
-    return { roots, files, inventory, findings, now, stats };
+    return { roots, directories: directoriesWalked, files, inventory, findings, now, stats };
   }
 
   private link(files: readonly ScannedFile[]): Promise<Inventory> {
@@ -172,7 +177,7 @@ export class DiskScanner {
   }
 
   /** Candidates with their `/`-separated path relative to `root`, built while walking (no path.relative per file). */
-  private walk(root: string): { abs: string; rel: string }[] {
+  private walk(root: string, directories?: string[]): { abs: string; rel: string }[] {
     const out: { abs: string; rel: string }[] = [];
     const visited = new Set<string>();
     const walk = (dir: string, relDir: string) => {
@@ -186,6 +191,7 @@ export class DiskScanner {
         return;
       }
       visited.add(real);
+      directories?.push(dir || path.sep);
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(dir || path.sep, { withFileTypes: true });
@@ -247,6 +253,7 @@ export class DiskScanner {
       bytes = fs.readFileSync(abs);
     } catch {
       this.held.delete(abs);
+      stats.unreadable++;
       return undefined;
     }
     stats.read++;

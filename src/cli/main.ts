@@ -3,12 +3,14 @@ import { CliIo, Command, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { checkCommand } from './check';
 import { inspectCommand } from './inspect';
 import { verifyCommand } from './verify';
+import { serveCommand } from './serve/serve';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
 export const COMMANDS: Record<string, Command> = {
   [checkCommand.name]: checkCommand,
   [inspectCommand.name]: inspectCommand,
   [verifyCommand.name]: verifyCommand,
+  [serveCommand.name]: serveCommand,
 };
 
 function overview(): string {
