@@ -14,6 +14,7 @@ import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
+import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
 import { registerWorkspaceIndex } from './workspace/index';
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
@@ -25,6 +26,7 @@ export interface PkiLensApi {
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
   let inventoryTree: InventoryTreeApi | undefined;
+  provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
   const services = activateFeatures(context, {
     cache: logger => {
       const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);

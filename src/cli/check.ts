@@ -4,12 +4,13 @@ import { Finding, Severity } from '../core/checks';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { DiskScanner } from './diskScanner';
+import { PASSWORD_OPTIONS, PASSWORD_USAGE, keystorePasswords } from './passwords';
 import { toJson } from './formats/json';
 import { toSarif } from './formats/sarif';
 import { toTable } from './formats/table';
 
 const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif] [--fail-on error|warning|information|none]
-                      DIR|FILE...
+                      [--password-file FILE] DIR|FILE...
 `;
 
 const USAGE = `${SYNOPSIS}
@@ -23,7 +24,7 @@ workspace (same include/exclude globs, size cap, rules and messages) and reports
                  sarif: SARIF 2.1.0, for code-scanning dashboards
   --fail-on S    exit 1 when a finding of severity S or above exists (default: error);
                  none never fails
-
+${PASSWORD_USAGE}
 Folders are walked with the extension's default globs:
   include ${DEFAULT_INCLUDE.join(' ')}
   exclude ${DEFAULT_EXCLUDE.join(' ')}
@@ -52,12 +53,14 @@ interface CheckArgs {
   paths: string[];
   format: Format;
   failOn: FailOn;
+  passwords: string[];
 }
 
 function parse(args: string[]): CheckArgs | 'help' {
   const { values, positionals } = parseCommandLine(args, {
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    ...PASSWORD_OPTIONS,
   });
   if (values.help) {
     return 'help';
@@ -67,7 +70,7 @@ function parse(args: string[]): CheckArgs | 'help' {
   if (!positionals.length) {
     throw new UsageError('missing the folders or files to check');
   }
-  return { paths: positionals, format, failOn };
+  return { paths: positionals, format, failOn, passwords: keystorePasswords(values['password-file']) };
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -76,7 +79,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT_OK;
   }
-  const result = await new DiskScanner().scan(opts.paths);
+  const scanner = new DiskScanner();
+  scanner.cache.setKeystorePasswords(opts.passwords);
+  const result = await scanner.scan(opts.paths);
   switch (opts.format) {
     case 'json':
       io.out(JSON.stringify(toJson(result), null, 2) + '\n');

@@ -121,7 +121,7 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   if (read.bytes) {
     text = decodeFileText(read.bytes);
     if (text === undefined) {
-      analysis = await analyzeBinary(read.bytes);
+      analysis = await analyzeBinary(read.bytes, { passwords: cache.passwords });
     } else if (mayHoldMaterial(text)) {
       analysis = await cache.analyze(text, uri.path);
     }

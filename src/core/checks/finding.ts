@@ -43,7 +43,9 @@ export type CheckCode =
   | 'profile-front-proxy-ca'
   | 'profile-issuer'
   | 'weak-key'
-  | 'weak-signature';
+  | 'weak-signature'
+  | 'keystore-locked'
+  | 'weak-keystore';
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */

@@ -38,6 +38,8 @@ import { checkUnknownIssuer } from './unknownIssuer';
 import { checkValidity } from './validity';
 import { checkWeakKey } from './weakKey';
 import { checkWeakSignature } from './weakSignature';
+import { checkKeystoreLocked } from './keystoreLocked';
+import { checkWeakKeystore } from './weakKeystore';
 
 export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -65,6 +67,8 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'profile-issuer': { severity: 'error', description: 'A kubeadm certificate is not issued by its role\'s CA (ca, etcd/ca, front-proxy-ca) but by another CA of the workspace, or is self-signed: "x509: certificate signed by unknown authority".' },
   'weak-key': { severity: 'warning', description: 'An RSA key shorter than 2048 bits.' },
   'weak-signature': { severity: 'warning', description: 'Signed with MD5 or SHA-1: "x509: cannot verify signature: insecure algorithm".' },
+  'keystore-locked': { severity: 'warning', description: 'A PKCS#12 keystore that no password tried opens: its certificates and keys were not read (information for a JKS/JCEKS store, whose certificates are read but whose integrity is unchecked).' },
+  'weak-keystore': { severity: 'warning', description: 'A keystore protected with legacy algorithms: PKCS#12 with RC2/RC4/3DES or a SHA-1 MAC, JKS key protection, JCEKS PBEWithMD5AndTripleDES.' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -85,6 +89,8 @@ export const CHECKS: readonly Check[] = [
   checkProfileIssuer,
   checkWeakKey,
   checkWeakSignature,
+  checkKeystoreLocked,
+  checkWeakKeystore,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {

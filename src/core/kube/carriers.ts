@@ -57,6 +57,11 @@ const BASE64_FIELDS: Record<string, CarrierRole> = {
   'tls.crt': 'certificate',
   'tls.key': 'key',
   'ca.crt': 'ca',
+  // cert-manager's additional output formats (spec.keystores): binary keystores, base64 in the Secret.
+  'keystore.p12': 'any',
+  'truststore.p12': 'ca',
+  'keystore.jks': 'any',
+  'truststore.jks': 'ca',
 };
 
 const PATH_FIELDS: Record<string, CarrierRole> = {
