@@ -7,6 +7,9 @@ import { toArrayBuffer } from '../x509/bytes';
 import { Tlv, children, content, oidString, readTlv } from '../x509/der';
 import { legacyCipher } from './legacyCipher';
 import { bmpPassword, MAX_ITERATIONS, pkcs12Kdf } from './pkcs12Kdf';
+
+/** PBKDF2 runs natively in WebCrypto: a higher ceiling than the JavaScript PKCS#12 KDF (Java 20+ writes 10,000; some tools 600,000). */
+const MAX_PBKDF2_ITERATIONS = 1_000_000;
 import { rc2CbcDecrypt } from './rc2';
 
 const PBES2 = '1.2.840.113549.1.5.13';
@@ -40,12 +43,30 @@ export interface PbeScheme {
   description: string;
   /** A legacy scheme (RC2, RC4, 3DES, SHA-1 KDF). */
   weak: boolean;
+  /** Key-derivation iterations one decryption costs (see KdfBudget). */
+  iterations: number;
   /** The plaintext, or undefined when the padding is wrong (a wrong password). Throws PbeError when this host cannot decrypt it. */
   decrypt(password: string, data: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
 /** A scheme PKI Lens (or this host) cannot decrypt, or malformed parameters. */
 export class PbeError extends Error {}
+
+/**
+ * Key-derivation iterations one store may spend, all bags and passwords together: a real store
+ * needs a few tens of thousands; a hostile one with thousands of bags each asking for a million
+ * iterations stops here with a message instead of stalling the scan.
+ */
+export class KdfBudget {
+  constructor(private left = 20_000_000) {}
+
+  spend(scheme: PbeScheme): void {
+    this.left -= scheme.iterations;
+    if (this.left < 0) {
+      throw new PbeError('key derivation budget exhausted (too many encrypted bags or iterations)');
+    }
+  }
+}
 
 const seq = (bytes: Uint8Array, tlv: Tlv | undefined) => (tlv && tlv.tag === 0x30 ? children(bytes, tlv, true) : undefined);
 const int = (bytes: Uint8Array, tlv: Tlv | undefined) => {
@@ -82,6 +103,7 @@ export function pbeScheme(algorithmDer: Uint8Array): PbeScheme {
   return {
     description: `${legacy.name}, Iteration ${iterations}`,
     weak: true,
+    iterations: iterations * 2,
     decrypt: async (password, data) => {
       const p = bmpPassword(password);
       const key = await pkcs12Kdf('SHA-1', p, salt, iterations, 1, legacy.keyBytes);
@@ -116,7 +138,7 @@ function pbes2(der: Uint8Array, paramsTlv: Tlv | undefined): PbeScheme {
   const cipherOid = oidString(der, scheme[0]);
   const aes = cipherOid ? AES[cipherOid] : undefined;
   const iv = scheme[1]?.tag === 0x04 ? content(der, scheme[1]) : undefined;
-  if (!salt || !iterations || iterations > MAX_ITERATIONS || !prf) {
+  if (!salt || !iterations || iterations > MAX_PBKDF2_ITERATIONS || !prf) {
     throw new PbeError('malformed or unsupported PBKDF2 parameters');
   }
   if (!aes || !iv || iv.length !== 16) {
@@ -125,6 +147,7 @@ function pbes2(der: Uint8Array, paramsTlv: Tlv | undefined): PbeScheme {
   return {
     description: `PBES2, PBKDF2, ${aes.name}, Iteration ${iterations}, PRF hmacWith${prf.replace('-', '')}`,
     weak: false,
+    iterations,
     decrypt: async (password, data) => {
       const subtle = globalThis.crypto.subtle;
       const base = await subtle.importKey('raw', toArrayBuffer(new TextEncoder().encode(password)), 'PBKDF2', false, ['deriveKey']);

@@ -10,7 +10,7 @@ import { AuthenticatedSafe, CertBag, PFX, PKCS12Attribute, SafeContents, id_cert
 import { toArrayBuffer, toHex } from '../x509/bytes';
 import { children, readTlv } from '../x509/der';
 import { KeystoreContent, KeystoreEntryContent } from './model';
-import { PbeError, pbeScheme, splitEncryptedPrivateKeyInfo } from './pbe';
+import { KdfBudget, PbeError, pbeScheme, splitEncryptedPrivateKeyInfo } from './pbe';
 import { Pkcs12Hash, bmpPassword, pkcs12Kdf } from './pkcs12Kdf';
 
 const MAC_HASHES: Record<string, Pkcs12Hash> = {
@@ -49,6 +49,7 @@ export async function readPkcs12(der: Uint8Array, passwords: readonly string[]):
   const authData = octets(pfx.authSafe.content);
   const store: KeystoreContent = { format: 'PKCS#12', entries: [], integrity: 'none', encryption: [], weak: [] };
   let password: string | undefined;
+  const budget = new KdfBudget();
   if (pfx.macData) {
     const hash = MAC_HASHES[pfx.macData.mac.digestAlgorithm.algorithm];
     if (!hash) {
@@ -72,10 +73,17 @@ export async function readPkcs12(der: Uint8Array, passwords: readonly string[]):
     if (info.contentType === id_data) {
       collectBags(octets(info.content), bags, 0);
     } else if (info.contentType === id_encryptedData) {
-      const opened = await openEncryptedData(info, pfx.macData ? (password === undefined ? [] : [password]) : passwords, store);
-      if (opened) {
-        password ??= opened.password;
-        collectBags(opened.plain, bags, 0);
+      try {
+        const opened = await openEncryptedData(info, pfx.macData ? (password === undefined ? [] : [password]) : passwords, store, budget);
+        if (opened) {
+          password ??= opened.password;
+          collectBags(opened.plain, bags, 0);
+        }
+      } catch (e) {
+        if (!(e instanceof PbeError)) {
+          throw e;
+        }
+        store.entries.push({ type: 'certificate', certificates: [], error: `an encrypted safe was not read: ${e.message}` });
       }
     } else {
       store.entries.push({ type: 'certificate', certificates: [], error: `a safe of content type ${info.contentType} (public-key encrypted) was not read` });
@@ -86,7 +94,7 @@ export async function readPkcs12(der: Uint8Array, passwords: readonly string[]):
   } else if (password !== undefined) {
     store.opened = password === '' ? 'empty password' : 'supplied password';
   }
-  await groupBags(bags, password, store);
+  await groupBags(bags, password, store, budget);
   return store;
 }
 
@@ -104,7 +112,7 @@ async function macMatches(hash: Pkcs12Hash, password: string, salt: Uint8Array, 
   return false;
 }
 
-async function openEncryptedData(info: ContentInfo, candidates: readonly string[], store: KeystoreContent): Promise<{ plain: Uint8Array; password: string } | undefined> {
+async function openEncryptedData(info: ContentInfo, candidates: readonly string[], store: KeystoreContent, budget: KdfBudget): Promise<{ plain: Uint8Array; password: string } | undefined> {
   // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo }: the schema reads the second element.
   const outer = bytesOf(info.content);
   const top = readTlv(outer, 0, outer.length, true);
@@ -118,6 +126,7 @@ async function openEncryptedData(info: ContentInfo, candidates: readonly string[
   const enc = eci.encryptedContent;
   const data = enc?.value ? bytesOf(enc.value.buffer) : concat((enc?.constructedValue ?? []).map(o => bytesOf(o.buffer)));
   for (const password of candidates) {
+    budget.spend(scheme);
     const plain = await scheme.decrypt(password, data);
     if (plain && isDerSequence(plain)) {
       return { plain, password };
@@ -200,7 +209,7 @@ function localKeyId(attributes: PKCS12Attribute[]): string | undefined {
 }
 
 /** Keys become private-key entries with the certificates sharing their localKeyId; the other certificates stand alone. */
-async function groupBags(bags: Bag[], password: string | undefined, store: KeystoreContent): Promise<void> {
+async function groupBags(bags: Bag[], password: string | undefined, store: KeystoreContent, budget: KdfBudget): Promise<void> {
   const used = new Set<Bag>();
   for (const bag of bags.filter(b => b.kind !== 'certificate')) {
     const entry: KeystoreEntryContent = { alias: bag.friendlyName, type: 'private-key', certificates: [] };
@@ -215,7 +224,7 @@ async function groupBags(bags: Bag[], password: string | undefined, store: Keyst
       entry.key = bag.bytes;
       entry.protection = 'not encrypted';
     } else {
-      await openShroudedKey(bag.bytes, password, entry, store);
+      await openShroudedKey(bag.bytes, password, entry, store, budget);
     }
     store.entries.push(entry);
   }
@@ -227,7 +236,7 @@ async function groupBags(bags: Bag[], password: string | undefined, store: Keyst
 }
 
 /** A shrouded key bag (EncryptedPrivateKeyInfo) decrypted to PKCS#8 with the store's password. */
-export async function openShroudedKey(epki: Uint8Array, password: string | undefined, entry: KeystoreEntryContent, store?: KeystoreContent): Promise<void> {
+export async function openShroudedKey(epki: Uint8Array, password: string | undefined, entry: KeystoreEntryContent, store?: KeystoreContent, budget = new KdfBudget()): Promise<void> {
   const parsed = splitEncryptedPrivateKeyInfo(epki);
   if (!parsed) {
     entry.error = 'malformed encrypted private key';
@@ -243,6 +252,7 @@ export async function openShroudedKey(epki: Uint8Array, password: string | undef
     if (password === undefined) {
       return;
     }
+    budget.spend(scheme);
     const plain = await scheme.decrypt(password, parsed.data);
     if (plain && isDerSequence(plain)) {
       entry.key = plain;
