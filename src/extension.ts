@@ -12,6 +12,7 @@ import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
+import { registerUnlockKeystore } from './features/decode/unlockKeystore';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'renewal', register: s => registerRenewal(context, s) },
       { name: 'server hover', register: s => registerServerHover(context, s) },
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
+      { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

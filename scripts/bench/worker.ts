@@ -29,6 +29,7 @@ import { ChainLab, DAY, LabCert, caExt, constrainedChain } from '../../test/fixt
 import { decodePemBlocks } from '../../src/core/x509/material';
 import { findPemBlocks } from '../../src/core/x509/pem';
 import { verifyChain } from '../../src/core/verify';
+import { keystoreBench } from './keystore';
 
 type Json = Record<string, unknown>;
 
@@ -410,6 +411,7 @@ async function main(argv: string[]): Promise<void> {
     case 'hover': return hover(args[0], args[1], Number(args[2] ?? 200));
     case 'activate': return activate(args[0]);
     case 'name-constraints': return nameConstraints(Number(args[0] ?? 1000));
+    case 'keystore': return emit(await keystoreBench(args[0]));
     default: throw new Error(`unknown task ${task}`);
   }
 }

@@ -5,8 +5,10 @@
  * that verified (pbe.ts), bags grouped into entries by localKeyId.
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { parse } from './asn1';
+import { RawAttribute, certFromCertBag, safeBagsFromDer } from './safeBags';
 import { ContentInfo, EncryptedContentInfo, id_data, id_encryptedData } from '@peculiar/asn1-cms';
-import { AuthenticatedSafe, CertBag, PFX, PKCS12Attribute, SafeContents, id_certBag, id_keyBag, id_pkcs8ShroudedKeyBag, id_SafeContents } from '@peculiar/asn1-pfx';
+import { AuthenticatedSafe, CertBag, PFX, SafeContents, id_certBag, id_keyBag, id_pkcs8ShroudedKeyBag, id_SafeContents } from '@peculiar/asn1-pfx';
 import { toArrayBuffer, toHex } from '../x509/bytes';
 import { children, readTlv } from '../x509/der';
 import { KeystoreContent, KeystoreEntryContent } from './model';
@@ -28,8 +30,9 @@ const MAX_NESTING = 8;
 
 const bytesOf = (buffer: ArrayBuffer) => new Uint8Array(buffer);
 
+
 function octets(explicitContent: ArrayBuffer): Uint8Array {
-  return bytesOf(AsnConvert.parse(explicitContent, OctetString).buffer);
+  return bytesOf(parse(explicitContent, OctetString).buffer);
 }
 
 interface Bag {
@@ -42,7 +45,7 @@ interface Bag {
 
 /** Opens a PKCS#12 file with the first of `passwords` that verifies its MAC (or decrypts it, without a MAC). Throws on malformed structure. */
 export async function readPkcs12(der: Uint8Array, passwords: readonly string[]): Promise<KeystoreContent> {
-  const pfx = AsnConvert.parse(toArrayBuffer(der), PFX);
+  const pfx = parse(der, PFX);
   if (pfx.authSafe.contentType !== id_data) {
     throw new Error('PKCS#12 with public-key integrity (signed) is not read by PKI Lens');
   }
@@ -69,7 +72,7 @@ export async function readPkcs12(der: Uint8Array, passwords: readonly string[]):
     store.integrity = password === undefined ? 'failed' : 'verified';
   }
   const bags: Bag[] = [];
-  for (const info of AsnConvert.parse(toArrayBuffer(authData), AuthenticatedSafe)) {
+  for (const info of parse(authData, AuthenticatedSafe)) {
     if (info.contentType === id_data) {
       collectBags(octets(info.content), bags, 0);
     } else if (info.contentType === id_encryptedData) {
@@ -120,7 +123,7 @@ async function openEncryptedData(info: ContentInfo, candidates: readonly string[
   if (!parts || parts.length < 2) {
     throw new Error('malformed PKCS#7 EncryptedData');
   }
-  const eci = AsnConvert.parse(toArrayBuffer(outer.subarray(parts[1].start, parts[1].end)), EncryptedContentInfo);
+  const eci = parse(outer.subarray(parts[1].start, parts[1].end), EncryptedContentInfo);
   const scheme = pbeScheme(new Uint8Array(AsnConvert.serialize(eci.contentEncryptionAlgorithm)));
   note(store, scheme.description, scheme.weak);
   const enc = eci.encryptedContent;
@@ -160,38 +163,45 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 function collectBags(safeContents: Uint8Array, out: Bag[], depth: number): void {
-  for (const bag of AsnConvert.parse(toArrayBuffer(safeContents), SafeContents)) {
-    const attributes = bag.bagAttributes ?? [];
+  const bags = safeBagsFromDer(safeContents) ?? parse(safeContents, SafeContents).map(b => ({
+    bagId: b.bagId, bagValue: bytesOf(b.bagValue), attributes: (b.bagAttributes ?? []).map(a => ({ attrId: a.attrId, attrValues: a.attrValues.map(bytesOf) })),
+  }));
+  for (const bag of bags) {
+    const attributes = bag.attributes;
     const base = { friendlyName: friendlyName(attributes), localKeyId: localKeyId(attributes), trusted: attributes.some(a => a.attrId === JAVA_TRUSTED) };
     switch (bag.bagId) {
       case id_certBag: {
-        const cert = AsnConvert.parse(bag.bagValue, CertBag);
+        const fast = certFromCertBag(bag.bagValue);
+        const cert = fast ?? (() => {
+          const schema = parse(bag.bagValue, CertBag);
+          return { certId: schema.certId, certificate: octets(schema.certValue) };
+        })();
         if (cert.certId === '1.2.840.113549.1.9.22.1') {
-          out.push({ ...base, kind: 'certificate', bytes: octets(cert.certValue) });
+          out.push({ ...base, kind: 'certificate', bytes: cert.certificate });
         }
         break;
       }
       case id_keyBag:
-        out.push({ ...base, kind: 'key', bytes: bytesOf(bag.bagValue) });
+        out.push({ ...base, kind: 'key', bytes: bag.bagValue });
         break;
       case id_pkcs8ShroudedKeyBag:
-        out.push({ ...base, kind: 'shrouded-key', bytes: bytesOf(bag.bagValue) });
+        out.push({ ...base, kind: 'shrouded-key', bytes: bag.bagValue });
         break;
       case id_SafeContents:
         if (depth < MAX_NESTING) {
-          collectBags(bytesOf(bag.bagValue), out, depth + 1);
+          collectBags(bag.bagValue, out, depth + 1);
         }
         break;
     }
   }
 }
 
-function friendlyName(attributes: PKCS12Attribute[]): string | undefined {
+function friendlyName(attributes: RawAttribute[]): string | undefined {
   const value = attributes.find(a => a.attrId === FRIENDLY_NAME)?.attrValues[0];
   if (!value) {
     return undefined;
   }
-  const bytes = bytesOf(value);
+  const bytes = value;
   const tlv = readTlv(bytes, 0, bytes.length, true);
   if (!tlv || tlv.tag !== 0x1e) {
     return undefined;
@@ -203,7 +213,7 @@ function friendlyName(attributes: PKCS12Attribute[]): string | undefined {
   return name;
 }
 
-function localKeyId(attributes: PKCS12Attribute[]): string | undefined {
+function localKeyId(attributes: RawAttribute[]): string | undefined {
   const value = attributes.find(a => a.attrId === LOCAL_KEY_ID)?.attrValues[0];
   return value ? toHex(value) : undefined;
 }

@@ -4,14 +4,13 @@
  * schema; the SignedData is walked with the DER reader because the schema would re-encode each
  * certificate, and fingerprints and signatures need the exact bytes as they stand in the file.
  */
-import { AsnConvert } from '@peculiar/asn1-schema';
 import { ContentInfo, id_signedData } from '@peculiar/asn1-cms';
-import { toArrayBuffer } from '../x509/bytes';
 import { children, readTlv } from '../x509/der';
+import { parse } from './asn1';
 import { KeystoreContent } from './model';
 
 export async function readPkcs7(der: Uint8Array): Promise<KeystoreContent> {
-  const info = AsnConvert.parse(toArrayBuffer(der), ContentInfo);
+  const info = parse(der, ContentInfo);
   if (info.contentType !== id_signedData) {
     throw new Error(`PKCS#7 content type ${info.contentType} holds no certificates (only SignedData bundles are read)`);
   }

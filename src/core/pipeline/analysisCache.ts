@@ -56,12 +56,15 @@ export class AnalysisCache {
 
   /**
    * The keystore passwords to try after the empty one (CLI --password-file / PKI_LENS_PASSWORD, a
-   * prompt's answer for the session). Analyses made with other passwords are dropped.
+   * prompt's answer for the session). Analyses made with other passwords are dropped, unless
+   * `keepAnalyses` (a password used once: what it opened stays open until the file changes).
    */
-  setKeystorePasswords(passwords: readonly string[]): void {
+  setKeystorePasswords(passwords: readonly string[], options: { keepAnalyses?: boolean } = {}): void {
     if (passwords.length !== this.keystorePasswords.length || passwords.some((p, i) => p !== this.keystorePasswords[i])) {
       this.keystorePasswords = [...passwords];
-      this.clear();
+      if (!options.keepAnalyses) {
+        this.clear();
+      }
     }
   }
 
