@@ -3,6 +3,7 @@
 // rules keystore-locked and weak-keystore; passwords from the CLI, never in its output.
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -203,6 +204,25 @@ describe('keystores and PKCS#7 bundles', () => {
     outputs.push(lockedInspect.out, lockedInspect.err);
     for (const output of outputs) {
       assert.ok(!output.includes(STORE_PASSWORD) && !output.includes(WRONG_PASSWORD), 'no password in any output');
+    }
+  });
+
+  it('every PKCS#12 of the cryptography test vectors opens, with the certificates openssl extracts', async () => {
+    const dir = '/usr/lib/python3/dist-packages/cryptography_vectors/pkcs12';
+    const files = fs.readdirSync(dir).filter(f => f.endsWith('.p12'));
+    assert.ok(files.length >= 20, `python3-cryptography-vectors provides the PKCS#12 vectors (${dir})`);
+    for (const f of files) {
+      const file = path.join(dir, f);
+      const entry = only(await analyze(file, ['cryptography', 'password']));
+      assert.equal(entry.keystore?.locked, undefined, f);
+      assert.deepEqual(entry.keystore?.entries.filter(e => e.error).map(e => e.error), [], f);
+      const password = entry.keystore?.opened === 'empty password' ? '' : /-pwd\.p12$/.test(f) ? 'password' : 'cryptography';
+      const extracted = spawnSync('openssl', ['pkcs12', '-in', file, '-nokeys', '-passin', `pass:${password}`, '-legacy'], { encoding: 'utf8' }).stdout;
+      const expected = [...extracted.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)].map(m =>
+        spawnSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: m[0], encoding: 'utf8' }).stdout.trim().replace(/^.*=/, ''));
+      assert.deepEqual(fingerprints(entry).sort(), expected.sort(), f);
+      const keys = entry.objects.filter(o => o.privateKey);
+      assert.ok(keys.every(k => !k.privateKey!.encrypted && k.privateKey!.publicKey), `${f}: every key decrypted`);
     }
   });
 });

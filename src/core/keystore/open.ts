@@ -56,6 +56,14 @@ export async function readKeystore(bytes: Uint8Array, format: KeystoreFormat, pa
   }
 }
 
+/** What each format is called in messages (decode-error names the thing a person has). */
+const FORMAT_NAMES: Record<KeystoreFormat, string> = {
+  'PKCS#12': 'PKCS#12 archive (.p12, .pfx)',
+  'PKCS#7': 'PKCS#7 bundle (.p7b, .p7c)',
+  'JKS': 'Java KeyStore (JKS)',
+  'JCEKS': 'Java JCEKS keystore',
+};
+
 export interface DecodedKeystore {
   objects: DecodedObject[];
   keystore?: KeystoreSummary;
@@ -71,7 +79,7 @@ export async function decodeKeystore(bytes: Uint8Array, format: KeystoreFormat, 
   try {
     content = await readKeystore(bytes, format, passwords);
   } catch (e) {
-    return { objects: [], error: `${format} data is not valid: ${(e as Error)?.message || String(e)}` };
+    return { objects: [], error: `${FORMAT_NAMES[format]} is not valid: ${(e as Error)?.message || String(e)}` };
   }
   const objects: DecodedObject[] = [];
   const summary: KeystoreSummary = {

@@ -105,19 +105,22 @@ export function pbeScheme(algorithmDer: Uint8Array): PbeScheme {
     weak: true,
     iterations: iterations * 2,
     decrypt: async (password, data) => {
-      const p = bmpPassword(password);
-      const key = await pkcs12Kdf('SHA-1', p, salt, iterations, 1, legacy.keyBytes);
-      const iv = await pkcs12Kdf('SHA-1', p, salt, iterations, 2, 8);
-      if (legacy.cipher === 'rc2') {
-        return rc2CbcDecrypt(key, legacy.keyBytes * 8, iv, data);
-      }
       const host = legacy.cipher === '3des' ? legacyCipher() : undefined;
-      if (!host) {
+      if (legacy.cipher !== 'rc2' && !host) {
         throw new PbeError(`${legacy.name} cannot be decrypted here (${legacy.cipher === '3des' ? 'no Triple DES in this host' : 'RC4 is not supported'})`);
       }
-      // 2-key Triple DES is K1 K2 K1.
-      const key24 = key.length === 16 ? Uint8Array.of(...key, ...key.subarray(0, 8)) : key;
-      return host('des-ede3-cbc', key24, iv, data);
+      // Like openssl, an empty password is tried as an empty BMPString (two zero bytes) and as no bytes at all.
+      for (const p of password === '' ? [bmpPassword(''), new Uint8Array(0)] : [bmpPassword(password)]) {
+        const key = await pkcs12Kdf('SHA-1', p, salt, iterations, 1, legacy.keyBytes);
+        const iv = await pkcs12Kdf('SHA-1', p, salt, iterations, 2, 8);
+        // 2-key Triple DES is K1 K2 K1.
+        const plain = legacy.cipher === 'rc2' ? rc2CbcDecrypt(key, legacy.keyBytes * 8, iv, data)
+          : host!('des-ede3-cbc', key.length === 16 ? Uint8Array.of(...key, ...key.subarray(0, 8)) : key, iv, data);
+        if (plain) {
+          return plain;
+        }
+      }
+      return undefined;
     },
   };
 }
