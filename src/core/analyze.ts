@@ -2,9 +2,10 @@ import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
-import { TextRange, findPemBlocks } from './x509/pem';
+import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
 import { KeystorePasswords, KeystoreSummary } from './keystore/model';
 import { decodeKeystore, keystoreFormat } from './keystore/open';
+import { openEncryptedPrivateKey } from './keystore/encryptedKey';
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
 export interface MaterialEntry {
@@ -74,7 +75,15 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   for (const block of loose.filter(b => PKCS7_LABELS.has(b.label) && b.der)) {
     analysis.entries.push(await keystoreEntry(block.der!, block.range, options) ?? { range: block.range, objects: [], error: 'PEM body is not a PKCS#7 certificate bundle (SignedData)' });
   }
-  for (const obj of await decodePemBlocks(loose.filter(b => !PKCS7_LABELS.has(b.label) || !b.der))) {
+  const opened = new Set<PemBlock>();
+  for (const block of options.passwords?.length ? loose.filter(b => b.label === 'ENCRYPTED PRIVATE KEY') : []) {
+    const key = await openEncryptedPrivateKey(block, options.passwords!);
+    if (key) {
+      opened.add(block);
+      analysis.entries.push({ range: key.range, objects: [key] });
+    }
+  }
+  for (const obj of await decodePemBlocks(loose.filter(b => !opened.has(b) && (!PKCS7_LABELS.has(b.label) || !b.der)))) {
     analysis.entries.push({ range: obj.range, objects: [obj] });
   }
   analysis.entries.sort((a, b) => a.range.start - b.range.start);

@@ -225,4 +225,25 @@ describe('keystores and PKCS#7 bundles', () => {
       assert.ok(keys.every(k => !k.privateKey!.encrypted && k.privateKey!.publicKey), `${f}: every key decrypted`);
     }
   });
+
+  it('an ENCRYPTED PRIVATE KEY (pkcs8 -topk8 -v2) opens with a supplied passphrase and pairs with its certificate; legacy Proc-Type keys stay recognised', async () => {
+    const dir = path.join(tmp, 'encrypted');
+    fs.mkdirSync(dir);
+    const run = (...args: string[]) => assert.equal(spawnSync('openssl', args, { cwd: fx.dir, encoding: 'utf8' }).status, 0, args.join(' '));
+    run('pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', 'leaf.key', '-passout', `pass:${STORE_PASSWORD}`, '-out', path.join(dir, 'leaf-pkcs8.key'));
+    run('rsa', '-in', 'ca.key', '-aes256', '-traditional', '-passout', `pass:${STORE_PASSWORD}`, '-out', path.join(dir, 'legacy-rsa.key'));
+    const leaf = only(await analyze(fx.files.p7bPem)).objects[0].certificate!;
+    const key = async (name: string, passwords: string[]) => only(await analyze(path.join(dir, name), passwords)).objects[0].privateKey!;
+    const opened = await key('leaf-pkcs8.key', [WRONG_PASSWORD, STORE_PASSWORD]);
+    assert.equal(opened.encrypted, true);
+    assert.equal(opened.description, 'ECDSA P-256');
+    assert.match(opened.encryption ?? '', /^PBES2, PBKDF2, AES-256-CBC/);
+    assert.equal(opened.publicKey?.id, leaf.publicKey.id, 'the opened key belongs to the leaf certificate');
+    const locked = await key('leaf-pkcs8.key', [WRONG_PASSWORD]);
+    assert.equal(locked.publicKey, undefined, 'a wrong passphrase leaves it encrypted, without an exception');
+    assert.equal((await key('leaf-pkcs8.key', [])).publicKey, undefined);
+    const legacy = await key('legacy-rsa.key', [STORE_PASSWORD]);
+    assert.equal(legacy.encrypted, true);
+    assert.equal(legacy.format, 'PKCS#1 (encrypted, legacy PEM)');
+  });
 });
