@@ -1,5 +1,6 @@
 import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
+import { TlsRoute } from './kube/tlsRoutes';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
 import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
@@ -23,6 +24,8 @@ export interface MaterialEntry {
 export interface DocumentAnalysis {
   entries: MaterialEntry[];
   kubeconfigs: KubeconfigModel[];
+  /** Ingress/Gateway TLS entries (absent where none: binary files, PEM). */
+  tlsRoutes?: TlsRoute[];
   syntaxErrors: { message: string; range: TextRange }[];
 }
 
@@ -63,6 +66,9 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   if (structured) {
     const scan = findCarriers(text);
     analysis.kubeconfigs = scan.kubeconfigs;
+    if (scan.tlsRoutes.length) {
+      analysis.tlsRoutes = scan.tlsRoutes;
+    }
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
       const entry = await decodeCarrier(carrier, text, blocks, claimed, options);

@@ -45,7 +45,11 @@ export type CheckCode =
   | 'weak-key'
   | 'weak-signature'
   | 'keystore-locked'
-  | 'weak-keystore';
+  | 'weak-keystore'
+  | 'ingress-host-not-covered'
+  | 'ingress-secret-key-mismatch'
+  | 'ingress-chain-order'
+  | 'ingress-secret-missing';
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */

@@ -1,5 +1,6 @@
 import { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextRange } from '../x509/pem';
+import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
 
 /** What a carrier is expected to hold, from its field name. */
 export type CarrierRole = 'ca' | 'certificate' | 'key' | 'any';
@@ -11,7 +12,7 @@ export type CarrierEncoding = 'base64' | 'pem' | 'path';
 export type CarrierOwner =
   | { kind: 'kubeconfig-cluster'; name: string; index: number }
   | { kind: 'kubeconfig-user'; name: string; index: number }
-  | { kind: 'secret'; name: string; document: number }
+  | { kind: 'secret'; name: string; document: number; namespace?: string }
   | { kind: 'other'; document: number };
 
 /** A place in structured text (YAML/JSON) where certificate material hides. */
@@ -45,6 +46,8 @@ export interface KubeconfigModel {
 export interface StructuredScan {
   carriers: CarrierLocation[];
   kubeconfigs: KubeconfigModel[];
+  /** Ingress and Gateway TLS entries and the Secrets they name (tlsRoutes.ts). */
+  tlsRoutes: TlsRoute[];
   /** YAML syntax errors; a broken file still yields the carriers the parser could recover. */
   errors: { message: string; range: TextRange }[];
 }
@@ -78,7 +81,7 @@ const BASE64ISH = /^[A-Za-z0-9+/=\s]+$/;
 
 /** Quick test before paying for a YAML parse: could this text hold a carrier at all? */
 export function mayHoldCarriers(text: string): boolean {
-  return /-data|caBundle|tls\.|ca\.crt|BEGIN|client-(certificate|key)|certificate-authority|[A-Za-z0-9+/]{120}/.test(text);
+  return /-data|caBundle|tls\.|ca\.crt|BEGIN|client-(certificate|key)|certificate-authority|secretName|certificateRefs|[A-Za-z0-9+/]{120}/.test(text);
 }
 
 /**
@@ -86,7 +89,7 @@ export function mayHoldCarriers(text: string): boolean {
  * configurations, values files). Uses the `yaml` Document API for exact ranges; never throws.
  */
 export function findCarriers(text: string): StructuredScan {
-  const scan: StructuredScan = { carriers: [], kubeconfigs: [], errors: [] };
+  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], errors: [] };
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
@@ -106,6 +109,7 @@ export function findCarriers(text: string): StructuredScan {
     if (context.kubeconfig) {
       scan.kubeconfigs.push(context.kubeconfig);
     }
+    scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, str, range));
     walk(doc.contents, '', 0, context, scan.carriers);
   });
   return scan;
@@ -115,6 +119,7 @@ interface DocumentContext {
   document: number;
   kind?: string;
   name?: string;
+  namespace?: string;
   kubeconfig?: KubeconfigModel;
 }
 
@@ -132,7 +137,7 @@ function range(node: Node | null | undefined): TextRange {
 }
 
 function documentContext(root: Node, document: number): DocumentContext {
-  const ctx: DocumentContext = { document, kind: str(get(root, 'kind')), name: str(get(get(root, 'metadata'), 'name')) };
+  const ctx: DocumentContext = { document, kind: str(get(root, 'kind')), name: str(get(get(root, 'metadata'), 'name')), namespace: str(get(get(root, 'metadata'), 'namespace')) };
   const clusters = get(root, 'clusters');
   const users = get(root, 'users');
   if (isSeq(clusters) || isSeq(users) || ctx.kind === 'Config') {
@@ -165,7 +170,7 @@ function ownerFor(path: string, ctx: DocumentContext): CarrierOwner {
     return { kind: 'kubeconfig-user', name: ctx.kubeconfig.users[index]?.name ?? `#${index}`, index };
   }
   if (ctx.kind === 'Secret') {
-    return { kind: 'secret', name: ctx.name ?? '', document: ctx.document };
+    return { kind: 'secret', name: ctx.name ?? '', document: ctx.document, namespace: ctx.namespace };
   }
   return { kind: 'other', document: ctx.document };
 }

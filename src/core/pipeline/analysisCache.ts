@@ -82,5 +82,5 @@ export const NO_MATERIAL: DocumentAnalysis = Object.freeze({ entries: [], kubeco
 
 /** Cheap pre-check so hovers and lenses cost nothing on files that cannot hold material. */
 export function mayHoldMaterial(text: string): boolean {
-  return text.includes('-----BEGIN ') || /-data|caBundle|tls\.(crt|key)|ca\.crt|[A-Za-z0-9+/]{120}/.test(text);
+  return text.includes('-----BEGIN ') || /-data|caBundle|tls\.(crt|key)|ca\.crt|secretName|certificateRefs|[A-Za-z0-9+/]{120}/.test(text);
 }
