@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KeystoreFixtures, STORE_PASSWORD } from '../fixtures/keystores';
 import { hoverText, open, positionOf, waitFor } from './helpers';
-import { pkiApi, pkiDiagnostics, waitForDiagnosticsWhere } from './pkiWorkspace';
+import { fmt, pkiApi, pkiDiagnostics, rangeOf, waitForDiagnosticsWhere } from './pkiWorkspace';
 import type { TreeNodeSnapshot } from '../../src/features/inventory/tree';
 
 function keystoreManifest(): KeystoreFixtures & { root: string } {
@@ -100,5 +100,23 @@ describe('keystores in a real VS Code', () => {
     await waitFor(`the PKI Lens log under ${runDir}`, () => filesContaining(runDir, 'keystores rescanned with a supplied password').length > 0, 30_000);
     assert.deepStrictEqual(filesContaining(runDir, STORE_PASSWORD), []);
     assert.deepStrictEqual(filesContaining(m.root, STORE_PASSWORD), []);
+  });
+
+  it('Ingress and Gateway rules: each finding once in the broken tree, on the host or secretName as written; none in the healthy twin', async () => {
+    const want = m.ingress.expected.map(e => {
+      const abs = path.join(m.ingress.broken, e.file);
+      const text = fs.readFileSync(abs, 'utf8');
+      const start = text.indexOf(e.on, text.indexOf('spec:'));
+      return `${e.code} ${file(abs)} ${fmt(rangeOf(text, start, start + e.on.length))}`;
+    }).sort();
+    await waitForDiagnosticsWhere(m.root, actual => {
+      const got = actual.filter(a => a.code.startsWith('ingress-')).map(a => `${a.code} ${a.file} ${fmt(a.diagnostic.range)}`).sort();
+      return { ok: JSON.stringify(got) === JSON.stringify(want), report: `got\n${got.join('\n')}\nwant\n${want.join('\n')}` };
+    });
+    const uncovered = pkiDiagnostics(m.root).find(d => d.code === 'ingress-host-not-covered' && d.file.endsWith('ingress-uncovered.yaml'))!;
+    assert.ok(uncovered.diagnostic.message.endsWith('clients would say: x509: certificate is valid for app.example.com, www.example.com, not api.example.com'), uncovered.diagnostic.message);
+    assert.strictEqual(uncovered.diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    const healthy = file(m.ingress.healthy);
+    assert.deepStrictEqual(pkiDiagnostics(m.root).filter(d => d.file.startsWith(`${healthy}/`)).map(d => d.key), [], 'nothing on the healthy twin');
   });
 });
