@@ -1,6 +1,7 @@
 import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
 import { TlsRoute } from './kube/tlsRoutes';
+import { CertificateSpec } from './kube/certificateSpecs';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
 import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
@@ -24,8 +25,9 @@ export interface MaterialEntry {
 export interface DocumentAnalysis {
   entries: MaterialEntry[];
   kubeconfigs: KubeconfigModel[];
-  /** Ingress/Gateway TLS entries (absent where none: binary files, PEM). */
+  /** Ingress/Gateway TLS entries and cert-manager Certificates (absent where none). */
   tlsRoutes?: TlsRoute[];
+  certificateSpecs?: CertificateSpec[];
   syntaxErrors: { message: string; range: TextRange }[];
 }
 
@@ -66,9 +68,8 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   if (structured) {
     const scan = findCarriers(text);
     analysis.kubeconfigs = scan.kubeconfigs;
-    if (scan.tlsRoutes.length) {
-      analysis.tlsRoutes = scan.tlsRoutes;
-    }
+    // Only where present: most documents have neither, and their analyses stay as small as before.
+    Object.assign(analysis, scan.tlsRoutes.length ? { tlsRoutes: scan.tlsRoutes } : {}, scan.certificateSpecs.length ? { certificateSpecs: scan.certificateSpecs } : {});
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
       const entry = await decodeCarrier(carrier, text, blocks, claimed, options);

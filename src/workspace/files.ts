@@ -126,6 +126,6 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
       analysis = await cache.analyze(text, uri.path);
     }
   }
-  const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length;
+  const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
 }

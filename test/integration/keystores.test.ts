@@ -102,7 +102,7 @@ describe('keystores in a real VS Code', () => {
     assert.deepStrictEqual(filesContaining(m.root, STORE_PASSWORD), []);
   });
 
-  it('Ingress and Gateway rules: each finding once in the broken tree, on the host or secretName as written; none in the healthy twin', async () => {
+  it('Ingress, Gateway and Certificate-drift rules: each finding once in the broken tree, on the host or secretName as written; none in the healthy twin', async () => {
     const want = m.ingress.expected.map(e => {
       const abs = path.join(m.ingress.broken, e.file);
       const text = fs.readFileSync(abs, 'utf8');
@@ -110,7 +110,7 @@ describe('keystores in a real VS Code', () => {
       return `${e.code} ${file(abs)} ${fmt(rangeOf(text, start, start + e.on.length))}`;
     }).sort();
     await waitForDiagnosticsWhere(m.root, actual => {
-      const got = actual.filter(a => a.code.startsWith('ingress-')).map(a => `${a.code} ${a.file} ${fmt(a.diagnostic.range)}`).sort();
+      const got = actual.filter(a => a.code.startsWith('ingress-') || a.code === 'certificate-spec-drift').map(a => `${a.code} ${a.file} ${fmt(a.diagnostic.range)}`).sort();
       return { ok: JSON.stringify(got) === JSON.stringify(want), report: `got\n${got.join('\n')}\nwant\n${want.join('\n')}` };
     });
     const uncovered = pkiDiagnostics(m.root).find(d => d.code === 'ingress-host-not-covered' && d.file.endsWith('ingress-uncovered.yaml'))!;

@@ -1,4 +1,4 @@
-// Ingress and Gateway rules through `pki-lens check` (the one pipeline the Problems panel shares) on
+// Ingress, Gateway and cert-manager Certificate rules through `pki-lens check` (the one pipeline the Problems panel shares) on
 // manifests generated with openssl certificates: each finding once, on the host or secretName as
 // written, in Go's words for hosts; none on the healthy twin.
 import 'reflect-metadata';
@@ -38,7 +38,7 @@ describe('Ingress and Gateway rules', () => {
   });
 
   it('the broken tree has each ingress finding once, on the host or secretName', async () => {
-    const found = (await check(fx.broken)).filter(f => f.code.startsWith('ingress-'));
+    const found = (await check(fx.broken)).filter(f => (f.code.startsWith('ingress-') || f.code === 'certificate-spec-drift'));
     const actual = found.map(f => `${f.code} ${f.file}:${f.line}:${f.column}`).sort();
     const expected = fx.expected.map(e => {
       const at = where(path.join(fx.broken, e.file), e.on);
@@ -51,10 +51,14 @@ describe('Ingress and Gateway rules', () => {
     assert.match(found.find(f => f.code === 'ingress-secret-key-mismatch')!.message, /tls: private key does not match public key$/);
     assert.match(found.find(f => f.code === 'ingress-chain-order')!.message, /starts with CA CN=Ingress Test CA, not with the server certificate CN=app\.example\.com \(certificate 2\)/);
     assert.equal(found.find(f => f.code === 'ingress-secret-missing')!.severity, 'information');
+    const drift = found.filter(f => f.code === 'certificate-spec-drift').map(f => f.message).join('\n');
+    assert.match(drift, /Certificate shop\/app: the DNS name api\.example\.com it asks for is not a SAN of the certificate in Secret shop\/app-tls \(CN=app\.example\.com\)/);
+    assert.match(drift, /the usage "client auth" it asks for is not in the certificate/);
+    assert.match(drift, /the duration is 720h \(30 days\), but the certificate lives 90 days/);
   });
 
   it('the healthy twin has none', async () => {
-    const found = (await check(fx.healthy)).filter(f => f.code.startsWith('ingress-'));
+    const found = (await check(fx.healthy)).filter(f => (f.code.startsWith('ingress-') || f.code === 'certificate-spec-drift'));
     assert.deepEqual(found, []);
   });
 });

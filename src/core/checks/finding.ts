@@ -49,7 +49,8 @@ export type CheckCode =
   | 'ingress-host-not-covered'
   | 'ingress-secret-key-mismatch'
   | 'ingress-chain-order'
-  | 'ingress-secret-missing';
+  | 'ingress-secret-missing'
+  | 'certificate-spec-drift';
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */

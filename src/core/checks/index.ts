@@ -44,6 +44,7 @@ import { checkIngressHostNotCovered } from './ingressHostNotCovered';
 import { checkIngressSecretKeyMismatch } from './ingressSecretKeyMismatch';
 import { checkIngressChainOrder } from './ingressChainOrder';
 import { checkIngressSecretMissing } from './ingressSecretMissing';
+import { checkCertificateSpecDrift } from './certificateSpecDrift';
 
 export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -77,6 +78,7 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'ingress-secret-key-mismatch': { severity: 'error', description: 'The Secret an Ingress or Gateway serves holds a tls.key that does not belong to its tls.crt: "tls: private key does not match public key".' },
   'ingress-chain-order': { severity: 'error', description: 'The tls.crt of a Secret an Ingress or Gateway serves starts with a CA instead of the server certificate (ingress-nginx refuses it).' },
   'ingress-secret-missing': { severity: 'information', description: 'An Ingress or Gateway names a TLS Secret that is not in the workspace: what it serves cannot be checked.' },
+  'certificate-spec-drift': { severity: 'warning', description: 'A cert-manager Certificate and the certificate in its Secret disagree: a DNS name or IP not in the SANs, another lifetime than its duration, a usage missing.' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -103,6 +105,7 @@ export const CHECKS: readonly Check[] = [
   checkIngressSecretKeyMismatch,
   checkIngressChainOrder,
   checkIngressSecretMissing,
+  checkCertificateSpecDrift,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {

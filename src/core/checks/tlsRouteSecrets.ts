@@ -22,7 +22,8 @@ export interface RouteSecret {
   secret?: TlsSecret;
 }
 
-export function routeSecrets(files: readonly InventoryFile[]): RouteSecret[] {
+/** Every Secret with carriers in the workspace, by `namespace/name` (namespace "default" when unset). */
+export function tlsSecrets(files: readonly InventoryFile[]): Map<string, TlsSecret> {
   const secrets = new Map<string, TlsSecret>();
   for (const file of files) {
     for (const entry of file.analysis.entries) {
@@ -39,6 +40,11 @@ export function routeSecrets(files: readonly InventoryFile[]): RouteSecret[] {
       }
     }
   }
+  return secrets;
+}
+
+export function routeSecrets(files: readonly InventoryFile[]): RouteSecret[] {
+  const secrets = tlsSecrets(files);
   return files.flatMap(file => (file.analysis.tlsRoutes ?? []).map(route => ({ file, route, secret: secrets.get(`${route.secretNamespace}/${route.secretName}`) })));
 }
 

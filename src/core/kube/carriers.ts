@@ -1,6 +1,7 @@
 import { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextRange } from '../x509/pem';
 import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
+import { CertificateSpec, certificateSpecOf } from './certificateSpecs';
 
 /** What a carrier is expected to hold, from its field name. */
 export type CarrierRole = 'ca' | 'certificate' | 'key' | 'any';
@@ -48,6 +49,8 @@ export interface StructuredScan {
   kubeconfigs: KubeconfigModel[];
   /** Ingress and Gateway TLS entries and the Secrets they name (tlsRoutes.ts). */
   tlsRoutes: TlsRoute[];
+  /** cert-manager Certificate manifests (certificateSpecs.ts). */
+  certificateSpecs: CertificateSpec[];
   /** YAML syntax errors; a broken file still yields the carriers the parser could recover. */
   errors: { message: string; range: TextRange }[];
 }
@@ -89,7 +92,7 @@ export function mayHoldCarriers(text: string): boolean {
  * configurations, values files). Uses the `yaml` Document API for exact ranges; never throws.
  */
 export function findCarriers(text: string): StructuredScan {
-  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], errors: [] };
+  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], errors: [] };
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
@@ -110,6 +113,10 @@ export function findCarriers(text: string): StructuredScan {
       scan.kubeconfigs.push(context.kubeconfig);
     }
     scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, str, range));
+    const certificateSpec = certificateSpecOf(doc.contents, index, context.kind, get, str, range);
+    if (certificateSpec) {
+      scan.certificateSpecs.push(certificateSpec);
+    }
     walk(doc.contents, '', 0, context, scan.carriers);
   });
   return scan;
