@@ -72,7 +72,8 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
     Object.assign(analysis, scan.tlsRoutes.length ? { tlsRoutes: scan.tlsRoutes } : {}, scan.certificateSpecs.length ? { certificateSpecs: scan.certificateSpecs } : {});
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
-      const entry = await decodeCarrier(carrier, text, blocks, claimed, options);
+      const siblings = carrier.owner.kind === 'secret' ? scan.secretPasswords.get(carrier.owner.document) : undefined;
+      const entry = await decodeCarrier(carrier, text, blocks, claimed, siblings ? { passwords: [...(options.passwords ?? []), ...siblings] } : options);
       if (entry) {
         analysis.entries.push(entry);
       }

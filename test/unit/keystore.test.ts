@@ -246,4 +246,17 @@ describe('keystores and PKCS#7 bundles', () => {
     assert.equal(legacy.encrypted, true);
     assert.equal(legacy.format, 'PKCS#1 (encrypted, legacy PEM)');
   });
+
+  it('a Secret that keeps the store password beside its keystore (keystore-password) opens it without any supplied password', async () => {
+    const p12 = fs.readFileSync(fx.files.modernP12).toString('base64');
+    const yaml = ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: with-password', 'data:', `  keystore.p12: ${p12}`,
+      `  keystore-password: ${Buffer.from(STORE_PASSWORD).toString('base64')}`, '---', 'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: other',
+      'data:', `  keystore.p12: ${p12}`, ''].join('\n');
+    const analysis = await analyzeText(yaml, { fileName: 'secrets.yaml' });
+    const [own, other] = analysis.entries.filter(e => e.carrier?.key === 'keystore.p12');
+    assert.equal(own.keystore?.integrity, 'verified');
+    assert.deepEqual(fingerprints(own).sort(), [fx.leafFingerprint, fx.caFingerprint].sort());
+    assert.ok(other.keystore?.locked, 'the password of one Secret does not open another\'s store');
+    assert.ok(!JSON.stringify(analysis).includes(STORE_PASSWORD), 'the analysis keeps no password');
+  });
 });

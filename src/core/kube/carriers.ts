@@ -1,5 +1,6 @@
 import { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextRange } from '../x509/pem';
+import { decodeBase64, utf8 } from '../x509/bytes';
 import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
 import { CertificateSpec, certificateSpecOf } from './certificateSpecs';
 
@@ -51,6 +52,11 @@ export interface StructuredScan {
   tlsRoutes: TlsRoute[];
   /** cert-manager Certificate manifests (certificateSpecs.ts). */
   certificateSpecs: CertificateSpec[];
+  /**
+   * Keystore passwords a Secret keeps beside its keystores (`keystore-password`, `password`…), by
+   * document: handed to the keystore decoder for that Secret's carriers, never kept in an analysis.
+   */
+  secretPasswords: Map<number, string[]>;
   /** YAML syntax errors; a broken file still yields the carriers the parser could recover. */
   errors: { message: string; range: TextRange }[];
 }
@@ -92,7 +98,7 @@ export function mayHoldCarriers(text: string): boolean {
  * configurations, values files). Uses the `yaml` Document API for exact ranges; never throws.
  */
 export function findCarriers(text: string): StructuredScan {
-  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], errors: [] };
+  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], secretPasswords: new Map(), errors: [] };
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
@@ -113,6 +119,12 @@ export function findCarriers(text: string): StructuredScan {
       scan.kubeconfigs.push(context.kubeconfig);
     }
     scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, str, range));
+    if (context.kind === 'Secret') {
+      const passwords = secretPasswords(doc.contents);
+      if (passwords.length) {
+        scan.secretPasswords.set(index, passwords);
+      }
+    }
     const certificateSpec = certificateSpecOf(doc.contents, index, context.kind, get, str, range);
     if (certificateSpec) {
       scan.certificateSpecs.push(certificateSpec);
@@ -120,6 +132,23 @@ export function findCarriers(text: string): StructuredScan {
     walk(doc.contents, '', 0, context, scan.carriers);
   });
   return scan;
+}
+
+/** Values of a Secret's password-like keys: base64 under `data`, plain under `stringData`. */
+function secretPasswords(root: Node): string[] {
+  const out: string[] = [];
+  for (const [section, encoded] of [['data', true], ['stringData', false]] as const) {
+    const map = get(root, section);
+    for (const pair of isMap(map) ? map.items : []) {
+      const key = str(pair.key);
+      const value = str(pair.value);
+      if (key && value !== undefined && /pass(word|phrase)?$/i.test(key)) {
+        const decoded = encoded ? decodeBase64(value) : undefined;
+        out.push(decoded ? (decoded.ok ? utf8(decoded.bytes).replace(/\r?\n$/, '') : '') : value);
+      }
+    }
+  }
+  return out.filter(p => p !== '');
 }
 
 interface DocumentContext {
