@@ -13,6 +13,7 @@ import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tr
 import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { registerUnlockKeystore } from './features/decode/unlockKeystore';
+import { registerCertificateSpecHover } from './features/decode/certificateSpecHover';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'server hover', register: s => registerServerHover(context, s) },
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
+      { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

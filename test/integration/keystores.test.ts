@@ -116,6 +116,14 @@ describe('keystores in a real VS Code', () => {
     const uncovered = pkiDiagnostics(m.root).find(d => d.code === 'ingress-host-not-covered' && d.file.endsWith('ingress-uncovered.yaml'))!;
     assert.ok(uncovered.diagnostic.message.endsWith('clients would say: x509: certificate is valid for app.example.com, www.example.com, not api.example.com'), uncovered.diagnostic.message);
     assert.strictEqual(uncovered.diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    const certificate = await vscode.workspace.openTextDocument(path.join(m.ingress.broken, 'certificate.yaml'));
+    const specHover = await hoverText(certificate, positionOf(certificate, '  - api.example.com', 6));
+    assert.match(specHover, /cert-manager Certificate shop\/app\*\* — will issue/);
+    assert.match(specHover, /Duration \| 2160h \(90 days\)/);
+    assert.match(specHover, /The certificate in the Secret differs/);
+    assert.match(specHover, /the DNS name api\.example\.com it asks for is not a SAN/);
+    const healthySpec = await vscode.workspace.openTextDocument(path.join(m.ingress.healthy, 'certificate.yaml'));
+    assert.match(await hoverText(healthySpec, positionOf(healthySpec, 'secretName: ', 'secretName: '.length + 2)), /The certificate in the Secret matches this spec/);
     const healthy = file(m.ingress.healthy);
     assert.deepStrictEqual(pkiDiagnostics(m.root).filter(d => d.file.startsWith(`${healthy}/`)).map(d => d.key), [], 'nothing on the healthy twin');
   });
