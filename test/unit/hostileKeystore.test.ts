@@ -8,19 +8,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DocumentAnalysis, analyzeBinary } from '../../src/core/analyze';
+import { DocumentAnalysis, analyzeBinary, analyzeText } from '../../src/core/analyze';
 import { runChecks } from '../../src/core/checks';
 import { buildInventory } from '../../src/core/inventory/inventory';
 import { provideNodeLegacyCipher } from '../../src/util/nodeLegacyCipher';
 import { STORE_PASSWORD, generateKeystores } from '../fixtures/keystores';
 import { Tally, assertLocated } from '../fuzz/located';
-import { Rng, mutateDer } from '../fuzz/mutate';
+import { Rng, YAML_MUTATIONS, mutateDer, mutateText } from '../fuzz/mutate';
 
 const SEED = Number(process.env.PKI_LENS_FUZZ_SEED ?? 20261203);
 const COUNT = Number(process.env.PKI_LENS_FUZZ_COUNT ?? 300);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-hostile-keystore-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let samples: { name: string; bytes: Uint8Array }[] = [];
+let manifests: { name: string; text: string }[] = [];
 
 /** Blind mutations for the non-DER Java formats (and DER too): flips, truncation, splices. */
 function mutateBlind(rng: Rng, bytes: Uint8Array): { name: string; bytes: Uint8Array } {
@@ -56,6 +57,9 @@ describe('hostile keystores', () => {
     provideNodeLegacyCipher();
     const fx = generateKeystores(path.join(tmp, 'stores'));
     samples = Object.entries(fx.files).filter(([k]) => k !== 'secretYaml').map(([name, file]) => ({ name, bytes: new Uint8Array(fs.readFileSync(file)) }));
+    // The manifests that point at Secrets (Ingress, Gateway, Certificate) and the Secrets themselves, keystores included.
+    const trees = [fx.ingress.broken, fx.ingress.healthy];
+    manifests = [fx.files.secretYaml, ...trees.flatMap(t => fs.readdirSync(t).map(f => path.join(t, f)))].map(f => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
   });
 
   it(`seeded mutants of every keystore (seed ${SEED}) never throw and every failure is located`, async () => {
@@ -102,5 +106,29 @@ describe('hostile keystores', () => {
       assert.equal(analysis.entries.length, 1, name);
       assert.match(analysis.entries[0].error ?? '', expected, name);
     }
+  });
+
+  it(`seeded mutants of Secret, Ingress, Gateway and Certificate manifests (seed ${SEED}) never throw; every rule runs on them`, async () => {
+    const rng = new Rng(SEED + 7);
+    const tally: Tally = { decoded: 0, errors: 0 };
+    const batch: { name: string; analysis: DocumentAnalysis }[] = [];
+    for (let i = 0; i < COUNT / 3; i++) {
+      const sample = manifests[rng.int(manifests.length)];
+      const m = mutateText(rng, sample.text, YAML_MUTATIONS);
+      const where = `manifest mutant ${i} of seed ${SEED + 7} (${sample.name}: ${m.names.join(', ')})`;
+      let analysis: DocumentAnalysis;
+      try {
+        analysis = await analyzeText(m.text, { fileName: sample.name, passwords: [STORE_PASSWORD] });
+      } catch (e) {
+        assert.fail(`${where}: analysis threw ${(e as Error)?.stack ?? e}`);
+      }
+      assertLocated(analysis, m.text.length, where, tally);
+      for (const r of [...(analysis.tlsRoutes ?? []).flatMap(t => [t.secretRange, ...t.hosts.map(h => h.range)]), ...(analysis.certificateSpecs ?? []).map(c => c.secretRange)]) {
+        assert.ok(r.start >= 0 && r.start <= r.end && r.end <= m.text.length, `${where}: route range inside the text`);
+      }
+      batch.push({ name: sample.name, analysis });
+    }
+    // All of them in one inventory: routes, specs and Secrets of different mutants meet.
+    assert.ok((await linkAndCheck(batch)) > 0, 'the rules found something to say');
   });
 });
