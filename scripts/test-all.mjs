@@ -20,6 +20,7 @@ const SUITES = [
   { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
+  { name: 'keystores', suites: ['keystores'], folder: 'keystores', manifests: ['keystores'] },
 ];
 
 /**

@@ -12,8 +12,11 @@ import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
+import { registerUnlockKeystore } from './features/decode/unlockKeystore';
+import { registerCertificateSpecHover } from './features/decode/certificateSpecHover';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
+import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
 import { registerWorkspaceIndex } from './workspace/index';
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
@@ -25,6 +28,7 @@ export interface PkiLensApi {
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
   let inventoryTree: InventoryTreeApi | undefined;
+  provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
   const services = activateFeatures(context, {
     cache: logger => {
       const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
@@ -39,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'renewal', register: s => registerRenewal(context, s) },
       { name: 'server hover', register: s => registerServerHover(context, s) },
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
+      { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
+      { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

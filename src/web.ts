@@ -27,6 +27,7 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
   [Command.FocusInventory, INVENTORY],
   [Command.GroupByTrust, INVENTORY],
   [Command.GroupByFile, INVENTORY],
+  [Command.UnlockKeystore, 'PKI Lens: keystores (.p12, .jks) are binary files, which the browser build does not read; a keystore in an open Secret is still decoded when it needs no password.'],
 ]);
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -31,6 +31,7 @@ import { decodePemBlocks } from '../../src/core/x509/material';
 import { findPemBlocks } from '../../src/core/x509/pem';
 import { verifyChain } from '../../src/core/verify';
 import { startServer } from '../../src/cli/serve/serve';
+import { keystoreBench } from './keystore';
 
 type Json = Record<string, unknown>;
 
@@ -457,6 +458,7 @@ async function main(argv: string[]): Promise<void> {
     case 'activate': return activate(args[0]);
     case 'name-constraints': return nameConstraints(Number(args[0] ?? 1000));
     case 'serve': return serveScrapes(args[0], Number(args[1] ?? 1000));
+    case 'keystore': return emit(await keystoreBench(args[0]));
     default: throw new Error(`unknown task ${task}`);
   }
 }

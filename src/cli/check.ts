@@ -4,13 +4,14 @@ import { Finding, Severity } from '../core/checks';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { DiskScanner } from './diskScanner';
+import { PASSWORD_OPTIONS, PASSWORD_USAGE, keystorePasswords } from './passwords';
 import { toJson } from './formats/json';
 import { toOpenMetrics } from './formats/openmetrics';
 import { toSarif } from './formats/sarif';
 import { toTable } from './formats/table';
 
 const SYNOPSIS = `Usage: pki-lens check [--format table|json|sarif|openmetrics] [--fail-on error|warning|information|none]
-                      DIR|FILE...
+                      [--password-file FILE] DIR|FILE...
 `;
 
 const USAGE = `${SYNOPSIS}
@@ -26,7 +27,7 @@ workspace (same include/exclude globs, size cap, rules and messages) and reports
                  pki_lens_finding…), e.g. for node-exporter's textfile collector
   --fail-on S    exit 1 when a finding of severity S or above exists (default: error);
                  none never fails
-
+${PASSWORD_USAGE}
 Folders are walked with the extension's default globs:
   include ${DEFAULT_INCLUDE.join(' ')}
   exclude ${DEFAULT_EXCLUDE.join(' ')}
@@ -55,12 +56,14 @@ interface CheckArgs {
   paths: string[];
   format: Format;
   failOn: FailOn;
+  passwords: string[];
 }
 
 function parse(args: string[]): CheckArgs | 'help' {
   const { values, positionals } = parseCommandLine(args, {
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    ...PASSWORD_OPTIONS,
   });
   if (values.help) {
     return 'help';
@@ -70,7 +73,7 @@ function parse(args: string[]): CheckArgs | 'help' {
   if (!positionals.length) {
     throw new UsageError('missing the folders or files to check');
   }
-  return { paths: positionals, format, failOn };
+  return { paths: positionals, format, failOn, passwords: keystorePasswords(values['password-file']) };
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -81,7 +84,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   let ruleFailed = 0;
   const started = performance.now();
-  const result = await new DiskScanner(undefined, undefined, () => ruleFailed++).scan(opts.paths);
+  const scanner = new DiskScanner(undefined, undefined, () => ruleFailed++);
+  scanner.cache.setKeystorePasswords(opts.passwords);
+  const result = await scanner.scan(opts.paths);
   const durationSeconds = (performance.now() - started) / 1000;
   switch (opts.format) {
     case 'json':

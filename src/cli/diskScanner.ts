@@ -287,7 +287,7 @@ function displayPath(abs: string): string {
 }
 
 function hasMaterial(file: ScannedFile): boolean {
-  return file.analysis.entries.length > 0 || file.analysis.kubeconfigs.length > 0;
+  return file.analysis.entries.length > 0 || file.analysis.kubeconfigs.length > 0 || !!file.analysis.tlsRoutes?.length || !!file.analysis.certificateSpecs?.length;
 }
 
 /** One file per real file, a symlink's own name before its target's (as the workspace index reports them). */

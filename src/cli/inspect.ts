@@ -5,8 +5,9 @@ import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLi
 import { inspectJson } from './formats/inspectJson';
 import { InspectRecord, Via, inspectRecords, positionsOf } from './formats/inspectModel';
 import { InspectedFile, inspectText } from './formats/inspectText';
+import { PASSWORD_OPTIONS, PASSWORD_USAGE, keystorePasswords } from './passwords';
 
-const SYNOPSIS = `Usage: pki-lens inspect [--format text|json] FILE...
+const SYNOPSIS = `Usage: pki-lens inspect [--format text|json] [--password-file FILE] FILE...
 `;
 
 const USAGE = `${SYNOPSIS}
@@ -25,7 +26,8 @@ The same decoder as the extension's decoded view; "-" reads standard input.
                  "URI:…"), extendedKeyUsage (short names), keyUsage, basicConstraints,
                  publicKey, signatureAlgorithm, sha256Fingerprint, pem.
                  Private keys: type, size and public-key fingerprint only, never key material.
-
+                 Objects from a keystore or PKCS#7 bundle carry keystore (format, alias, entry).
+${PASSWORD_USAGE}
 Exit status: 0 everything was read and decoded, 1 a file could not be read or holds something
 that could not be decoded (each is named on standard error), 2 usage error.
 `;
@@ -41,7 +43,7 @@ export const inspectCommand: Command = {
 };
 
 /** A file as the workspace scan reads it (text, or DER when binary), or why it cannot be read. */
-export async function inspectFile(file: string): Promise<InspectedFile | { file: string; error: string }> {
+export async function inspectFile(file: string, passwords: readonly string[] = []): Promise<InspectedFile | { file: string; error: string }> {
   let bytes: Buffer;
   try {
     bytes = file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
@@ -52,12 +54,12 @@ export async function inspectFile(file: string): Promise<InspectedFile | { file:
   }
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   const text = decodeFileText(data);
-  const analysis = text === undefined ? await analyzeBinary(data) : await analyzeText(text, { fileName: path.basename(file) });
+  const analysis = text === undefined ? await analyzeBinary(data, { passwords }) : await analyzeText(text, { fileName: path.basename(file), passwords });
   return { file, analysis, text };
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(args, { format: { type: 'string' } });
+  const { values, positionals } = parseCommandLine(args, { format: { type: 'string' }, ...PASSWORD_OPTIONS });
   if (values.help) {
     io.out(USAGE);
     return EXIT_OK;
@@ -66,6 +68,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!positionals.length) {
     throw new UsageError('no file named');
   }
+  const passwords = keystorePasswords(values['password-file']);
   const read: InspectedFile[] = [];
   const records: InspectRecord[] = [];
   const problems: string[] = [];
@@ -74,7 +77,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const seen = new Set(positionals.map(f => (f === '-' ? f : path.resolve(f))));
   for (let next = queue.shift(); next; next = queue.shift()) {
     const { file, via } = next;
-    const result = await inspectFile(file);
+    const result = await inspectFile(file, passwords);
     if ('error' in result) {
       problems.push(`${via ? `${via.file}: ${via.carrier}: ` : ''}${file}: ${result.error}`);
       records.push({ type: 'error', file, range: null, label: '', ...(via ? { via } : {}), message: result.error });

@@ -4,6 +4,7 @@ import { checkCommand } from './check';
 import { inspectCommand } from './inspect';
 import { verifyCommand } from './verify';
 import { serveCommand } from './serve/serve';
+import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
 export const COMMANDS: Record<string, Command> = {
@@ -32,6 +33,7 @@ const processIo: CliIo = {
 
 /** Runs `pki-lens <command> ...args` and resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  provideNodeLegacyCipher();
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.err : io.out)(overview());

@@ -1,8 +1,13 @@
 import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
+import { TlsRoute } from './kube/tlsRoutes';
+import { CertificateSpec } from './kube/certificateSpecs';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
-import { TextRange, findPemBlocks } from './x509/pem';
+import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
+import { KeystorePasswords, KeystoreSummary } from './keystore/model';
+import { decodeKeystore, keystoreFormat } from './keystore/open';
+import { openEncryptedPrivateKey } from './keystore/encryptedKey';
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
 export interface MaterialEntry {
@@ -13,11 +18,16 @@ export interface MaterialEntry {
   /** Why the carrier as a whole could not be decoded (bad base64, no PEM inside, missing file). */
   error?: string;
   errorOffset?: number;
+  /** A keystore or PKCS#7 bundle: its format, integrity, aliases (objects hold what it contains). */
+  keystore?: KeystoreSummary;
 }
 
 export interface DocumentAnalysis {
   entries: MaterialEntry[];
   kubeconfigs: KubeconfigModel[];
+  /** Ingress/Gateway TLS entries and cert-manager Certificates (absent where none). */
+  tlsRoutes?: TlsRoute[];
+  certificateSpecs?: CertificateSpec[];
   syntaxErrors: { message: string; range: TextRange }[];
 }
 
@@ -41,7 +51,7 @@ export function isStructured(fileName: string, text: string): boolean {
  */
 export const MAX_STRUCTURED_LENGTH = 8 * 1048576;
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends KeystorePasswords {
   fileName?: string;
 }
 
@@ -58,16 +68,30 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   if (structured) {
     const scan = findCarriers(text);
     analysis.kubeconfigs = scan.kubeconfigs;
+    // Only where present: most documents have neither, and their analyses stay as small as before.
+    Object.assign(analysis, scan.tlsRoutes.length ? { tlsRoutes: scan.tlsRoutes } : {}, scan.certificateSpecs.length ? { certificateSpecs: scan.certificateSpecs } : {});
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
-      const entry = await decodeCarrier(carrier, text, blocks, claimed);
+      const siblings = carrier.owner.kind === 'secret' ? scan.secretPasswords.get(carrier.owner.document) : undefined;
+      const entry = await decodeCarrier(carrier, text, blocks, claimed, siblings ? { passwords: [...(options.passwords ?? []), ...siblings] } : options);
       if (entry) {
         analysis.entries.push(entry);
       }
     }
   }
   const loose = blocks.filter((_, i) => !claimed.has(i));
-  for (const obj of await decodePemBlocks(loose)) {
+  for (const block of loose.filter(b => PKCS7_LABELS.has(b.label) && b.der)) {
+    analysis.entries.push(await keystoreEntry(block.der!, block.range, options) ?? { range: block.range, objects: [], error: 'PEM body is not a PKCS#7 certificate bundle (SignedData)' });
+  }
+  const opened = new Set<PemBlock>();
+  for (const block of options.passwords?.length ? loose.filter(b => b.label === 'ENCRYPTED PRIVATE KEY') : []) {
+    const key = await openEncryptedPrivateKey(block, options.passwords!);
+    if (key) {
+      opened.add(block);
+      analysis.entries.push({ range: key.range, objects: [key] });
+    }
+  }
+  for (const obj of await decodePemBlocks(loose.filter(b => !opened.has(b) && (!PKCS7_LABELS.has(b.label) || !b.der)))) {
     analysis.entries.push({ range: obj.range, objects: [obj] });
   }
   analysis.entries.sort((a, b) => a.range.start - b.range.start);
@@ -171,11 +195,27 @@ function isShortDer(bytes: Uint8Array): boolean {
   return !!top && children(bytes, top) !== undefined;
 }
 
-/** A file that is not text: a DER certificate (.der, .cer, binary .crt), or nothing we know. */
-export async function analyzeBinary(bytes: Uint8Array): Promise<DocumentAnalysis> {
+/** PEM labels of PKCS#7/CMS certificate bundles (`openssl crl2pkcs7`, `openssl pkcs7 -print_certs` input). */
+const PKCS7_LABELS = new Set(['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA']);
+
+/** A keystore or PKCS#7 bundle as one entry, or undefined when the bytes are neither. */
+async function keystoreEntry(bytes: Uint8Array, range: TextRange, options: KeystorePasswords): Promise<MaterialEntry | undefined> {
+  const format = keystoreFormat(bytes);
+  if (!format) {
+    return undefined;
+  }
+  const decoded = await decodeKeystore(bytes, format, range, options.passwords);
+  return { range, objects: decoded.objects, keystore: decoded.keystore, error: decoded.error };
+}
+
+/** A file that is not text: a keystore (.p12, .pfx, .jks, .jceks, .p7b), a DER certificate (.der, .cer, binary .crt), or nothing we know. */
+export async function analyzeBinary(bytes: Uint8Array, options: KeystorePasswords = {}): Promise<DocumentAnalysis> {
   const range = { start: 0, end: 0 };
   const analysis: DocumentAnalysis = { entries: [], kubeconfigs: [], syntaxErrors: [] };
-  if (bytes.length && bytes[0] === 0x30) {
+  const keystore = await keystoreEntry(bytes, range, options);
+  if (keystore) {
+    analysis.entries.push(keystore);
+  } else if (bytes.length && bytes[0] === 0x30) {
     let obj = await decodeDer('certificate', 'DER', bytes, range);
     if (obj.error) {
       // Not a certificate: a DER CRL, request or key decodes as what it is; containers are named.
@@ -272,7 +312,7 @@ function derKind(bytes: Uint8Array): { kind: MaterialKind; label: string } | { c
   return undefined;
 }
 
-async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: ReturnType<typeof findPemBlocks>, claimed: Set<number>): Promise<MaterialEntry | undefined> {
+async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: ReturnType<typeof findPemBlocks>, claimed: Set<number>, options: KeystorePasswords): Promise<MaterialEntry | undefined> {
   const entry: MaterialEntry = { range: carrier.valueRange, carrier, objects: [] };
   const inputWord = carrier.role === 'key' ? 'key' : 'certificate';
   switch (carrier.encoding) {
@@ -297,6 +337,10 @@ async function decodeCarrier(carrier: CarrierLocation, text: string, blocks: Ret
           return undefined;
         }
         return { ...entry, error: carrier.verbatim ? decoded.error : decoded.error.replace(/ at offset \d+/, ''), errorOffset: carrier.verbatim ? decoded.offset : undefined };
+      }
+      const keystore = await keystoreEntry(decoded.bytes, carrier.valueRange, options);
+      if (keystore) {
+        return { ...keystore, carrier };
       }
       const inner = utf8(decoded.bytes.subarray(0, Math.min(decoded.bytes.length, 1 << 20)));
       const innerBlocks = inner.includes('-----BEGIN ') ? findPemBlocks(inner) : [];

@@ -3,9 +3,12 @@
 import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
 import { analyzeInline } from '../core/pipeline/analysisCache';
+import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
 
-parentPort?.on('message', async (request: { id: number; text: string; fileName: string }) => {
+provideNodeLegacyCipher();
+
+parentPort?.on('message', async (request: { id: number; text: string; fileName: string; passwords?: string[] }) => {
   // The pipeline's analysis step, as the inline cache runs it; never throws: failures are located messages inside the analysis.
-  const analysis = await analyzeInline(request.text, request.fileName);
+  const analysis = await analyzeInline(request.text, request.fileName, request.passwords);
   parentPort?.postMessage({ id: request.id, analysis });
 });

@@ -121,11 +121,11 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   if (read.bytes) {
     text = decodeFileText(read.bytes);
     if (text === undefined) {
-      analysis = await analyzeBinary(read.bytes);
+      analysis = await analyzeBinary(read.bytes, { passwords: cache.passwords });
     } else if (mayHoldMaterial(text)) {
       analysis = await cache.analyze(text, uri.path);
     }
   }
-  const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0;
+  const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
 }

@@ -29,7 +29,7 @@ export class IndexedFile {
   }
 
   get hasMaterial(): boolean {
-    return this.analysis.entries.length > 0 || this.analysis.kubeconfigs.length > 0;
+    return this.analysis.entries.length > 0 || this.analysis.kubeconfigs.length > 0 || !!this.analysis.tlsRoutes?.length || !!this.analysis.certificateSpecs?.length;
   }
 
   /** The file name, for labels: `admin.conf`, `kubelet-client-current.pem`. */

@@ -15,22 +15,23 @@ export class WorkerAnalyzer {
   private worker: Worker | undefined;
   private broken = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (analysis: DocumentAnalysis) => void; text: string; fileName: string }>();
+  private readonly pending = new Map<number, { resolve: (analysis: DocumentAnalysis) => void; text: string; fileName: string; passwords?: readonly string[] }>();
 
   constructor(private readonly workerFile: string, private readonly logger: Logger) {}
 
-  readonly analyze = (text: string, fileName: string): Promise<DocumentAnalysis> => {
+  readonly analyze = (text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> => {
     if (text.length < WORKER_THRESHOLD || this.broken) {
-      return analyzeText(text, { fileName });
+      return analyzeText(text, { fileName, passwords });
     }
     const worker = this.ensureWorker();
     if (!worker) {
-      return analyzeText(text, { fileName });
+      return analyzeText(text, { fileName, passwords });
     }
     const id = this.nextId++;
     return new Promise(resolve => {
-      this.pending.set(id, { resolve, text, fileName });
-      worker.postMessage({ id, text, fileName });
+      this.pending.set(id, { resolve, text, fileName, passwords });
+      // Keystore passwords go to the worker thread in memory only, as the inline path uses them.
+      worker.postMessage({ id, text, fileName, passwords });
     });
   };
 
@@ -63,7 +64,7 @@ export class WorkerAnalyzer {
     const waiting = [...this.pending.values()];
     this.pending.clear();
     for (const request of waiting) {
-      void analyzeText(request.text, { fileName: request.fileName }).then(request.resolve);
+      void analyzeText(request.text, { fileName: request.fileName, passwords: request.passwords }).then(request.resolve);
     }
   }
 

@@ -43,6 +43,8 @@ interface Located {
   /** The PEM label, or "DER". */
   label: string;
   via?: Via;
+  /** The keystore or PKCS#7 bundle holding it: format and, for a store, the alias and entry type keytool prints. */
+  keystore?: { format: string; alias?: string; entry?: string };
 }
 
 export interface PublicKeyRecord {
@@ -279,9 +281,17 @@ export function inspectRecords(file: string, analysis: DocumentAnalysis, text: s
     if (entry.error) {
       out.push({ type: 'error', ...base(entry.carrier?.encoding === 'base64' ? 'base64' : 'PEM', entry.range), message: entry.error });
     }
-    for (const obj of entry.objects) {
-      out.push(objectRecord(obj, base(obj.label, obj.range)));
+    const store = entry.keystore;
+    if (store?.locked && store.format === 'PKCS#12') {
+      // A store whose content stays locked is reported, never skipped: inspect exits 1 and names it.
+      // (A JKS store's certificates are in the clear: like keytool -list, it is listed with its integrity unverified.)
+      out.push({ type: 'error', ...base(store.format, entry.range), keystore: { format: store.format }, message: `${store.format} keystore is locked: ${store.locked} (give it with --password-file FILE or PKI_LENS_PASSWORD)` });
     }
+    entry.objects.forEach((obj, i) => {
+      const holder = store?.entries.find(e => e.objects.includes(i));
+      const keystore = store ? { keystore: { format: store.format, ...(holder?.alias !== undefined ? { alias: holder.alias } : {}), ...(holder && store.format !== 'PKCS#7' ? { entry: holder.type } : {}) } } : {};
+      out.push(objectRecord(obj, { ...base(obj.label, obj.range), ...keystore }));
+    });
   }
   return out;
 }

@@ -43,7 +43,14 @@ export type CheckCode =
   | 'profile-front-proxy-ca'
   | 'profile-issuer'
   | 'weak-key'
-  | 'weak-signature';
+  | 'weak-signature'
+  | 'keystore-locked'
+  | 'weak-keystore'
+  | 'ingress-host-not-covered'
+  | 'ingress-secret-key-mismatch'
+  | 'ingress-chain-order'
+  | 'ingress-secret-missing'
+  | 'certificate-spec-drift';
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */

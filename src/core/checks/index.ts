@@ -38,6 +38,13 @@ import { checkUnknownIssuer } from './unknownIssuer';
 import { checkValidity } from './validity';
 import { checkWeakKey } from './weakKey';
 import { checkWeakSignature } from './weakSignature';
+import { checkKeystoreLocked } from './keystoreLocked';
+import { checkWeakKeystore } from './weakKeystore';
+import { checkIngressHostNotCovered } from './ingressHostNotCovered';
+import { checkIngressSecretKeyMismatch } from './ingressSecretKeyMismatch';
+import { checkIngressChainOrder } from './ingressChainOrder';
+import { checkIngressSecretMissing } from './ingressSecretMissing';
+import { checkCertificateSpecDrift } from './certificateSpecDrift';
 
 export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -65,6 +72,13 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'profile-issuer': { severity: 'error', description: 'A kubeadm certificate is not issued by its role\'s CA (ca, etcd/ca, front-proxy-ca) but by another CA of the workspace, or is self-signed: "x509: certificate signed by unknown authority".' },
   'weak-key': { severity: 'warning', description: 'An RSA key shorter than 2048 bits.' },
   'weak-signature': { severity: 'warning', description: 'Signed with MD5 or SHA-1: "x509: cannot verify signature: insecure algorithm".' },
+  'keystore-locked': { severity: 'warning', description: 'A PKCS#12 keystore that no password tried opens: its certificates and keys were not read (information for a JKS/JCEKS store, whose certificates are read but whose integrity is unchecked).' },
+  'weak-keystore': { severity: 'warning', description: 'A keystore protected with legacy algorithms: PKCS#12 with RC2/RC4/3DES or a SHA-1 MAC, JKS key protection, JCEKS PBEWithMD5AndTripleDES.' },
+  'ingress-host-not-covered': { severity: 'error', description: 'A host of an Ingress tls entry or Gateway listener is not among the SANs of the certificate its Secret serves: "x509: certificate is valid for …, not …".' },
+  'ingress-secret-key-mismatch': { severity: 'error', description: 'The Secret an Ingress or Gateway serves holds a tls.key that does not belong to its tls.crt: "tls: private key does not match public key".' },
+  'ingress-chain-order': { severity: 'error', description: 'The tls.crt of a Secret an Ingress or Gateway serves starts with a CA instead of the server certificate (ingress-nginx refuses it).' },
+  'ingress-secret-missing': { severity: 'information', description: 'An Ingress or Gateway names a TLS Secret that is not in the workspace: what it serves cannot be checked.' },
+  'certificate-spec-drift': { severity: 'warning', description: 'A cert-manager Certificate and the certificate in its Secret disagree: a DNS name or IP not in the SANs, another lifetime than its duration, a usage missing.' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -85,6 +99,13 @@ export const CHECKS: readonly Check[] = [
   checkProfileIssuer,
   checkWeakKey,
   checkWeakSignature,
+  checkKeystoreLocked,
+  checkWeakKeystore,
+  checkIngressHostNotCovered,
+  checkIngressSecretKeyMismatch,
+  checkIngressChainOrder,
+  checkIngressSecretMissing,
+  checkCertificateSpecDrift,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {

@@ -1,5 +1,8 @@
 import { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextRange } from '../x509/pem';
+import { decodeBase64, utf8 } from '../x509/bytes';
+import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
+import { CertificateSpec, certificateSpecOf } from './certificateSpecs';
 
 /** What a carrier is expected to hold, from its field name. */
 export type CarrierRole = 'ca' | 'certificate' | 'key' | 'any';
@@ -11,7 +14,7 @@ export type CarrierEncoding = 'base64' | 'pem' | 'path';
 export type CarrierOwner =
   | { kind: 'kubeconfig-cluster'; name: string; index: number }
   | { kind: 'kubeconfig-user'; name: string; index: number }
-  | { kind: 'secret'; name: string; document: number }
+  | { kind: 'secret'; name: string; document: number; namespace?: string }
   | { kind: 'other'; document: number };
 
 /** A place in structured text (YAML/JSON) where certificate material hides. */
@@ -45,6 +48,15 @@ export interface KubeconfigModel {
 export interface StructuredScan {
   carriers: CarrierLocation[];
   kubeconfigs: KubeconfigModel[];
+  /** Ingress and Gateway TLS entries and the Secrets they name (tlsRoutes.ts). */
+  tlsRoutes: TlsRoute[];
+  /** cert-manager Certificate manifests (certificateSpecs.ts). */
+  certificateSpecs: CertificateSpec[];
+  /**
+   * Keystore passwords a Secret keeps beside its keystores (`keystore-password`, `password`…), by
+   * document: handed to the keystore decoder for that Secret's carriers, never kept in an analysis.
+   */
+  secretPasswords: Map<number, string[]>;
   /** YAML syntax errors; a broken file still yields the carriers the parser could recover. */
   errors: { message: string; range: TextRange }[];
 }
@@ -57,6 +69,11 @@ const BASE64_FIELDS: Record<string, CarrierRole> = {
   'tls.crt': 'certificate',
   'tls.key': 'key',
   'ca.crt': 'ca',
+  // cert-manager's additional output formats (spec.keystores): binary keystores, base64 in the Secret.
+  'keystore.p12': 'any',
+  'truststore.p12': 'ca',
+  'keystore.jks': 'any',
+  'truststore.jks': 'ca',
 };
 
 const PATH_FIELDS: Record<string, CarrierRole> = {
@@ -73,7 +90,7 @@ const BASE64ISH = /^[A-Za-z0-9+/=\s]+$/;
 
 /** Quick test before paying for a YAML parse: could this text hold a carrier at all? */
 export function mayHoldCarriers(text: string): boolean {
-  return /-data|caBundle|tls\.|ca\.crt|BEGIN|client-(certificate|key)|certificate-authority|[A-Za-z0-9+/]{120}/.test(text);
+  return /-data|caBundle|tls\.|ca\.crt|BEGIN|client-(certificate|key)|certificate-authority|secretName|certificateRefs|[A-Za-z0-9+/]{120}/.test(text);
 }
 
 /**
@@ -81,7 +98,7 @@ export function mayHoldCarriers(text: string): boolean {
  * configurations, values files). Uses the `yaml` Document API for exact ranges; never throws.
  */
 export function findCarriers(text: string): StructuredScan {
-  const scan: StructuredScan = { carriers: [], kubeconfigs: [], errors: [] };
+  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], secretPasswords: new Map(), errors: [] };
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
@@ -101,15 +118,44 @@ export function findCarriers(text: string): StructuredScan {
     if (context.kubeconfig) {
       scan.kubeconfigs.push(context.kubeconfig);
     }
+    scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, str, range));
+    if (context.kind === 'Secret') {
+      const passwords = secretPasswords(doc.contents);
+      if (passwords.length) {
+        scan.secretPasswords.set(index, passwords);
+      }
+    }
+    const certificateSpec = certificateSpecOf(doc.contents, index, context.kind, get, str, range);
+    if (certificateSpec) {
+      scan.certificateSpecs.push(certificateSpec);
+    }
     walk(doc.contents, '', 0, context, scan.carriers);
   });
   return scan;
+}
+
+/** Values of a Secret's password-like keys: base64 under `data`, plain under `stringData`. */
+function secretPasswords(root: Node): string[] {
+  const out: string[] = [];
+  for (const [section, encoded] of [['data', true], ['stringData', false]] as const) {
+    const map = get(root, section);
+    for (const pair of isMap(map) ? map.items : []) {
+      const key = str(pair.key);
+      const value = str(pair.value);
+      if (key && value !== undefined && /pass(word|phrase)?$/i.test(key)) {
+        const decoded = encoded ? decodeBase64(value) : undefined;
+        out.push(decoded ? (decoded.ok ? utf8(decoded.bytes).replace(/\r?\n$/, '') : '') : value);
+      }
+    }
+  }
+  return out.filter(p => p !== '');
 }
 
 interface DocumentContext {
   document: number;
   kind?: string;
   name?: string;
+  namespace?: string;
   kubeconfig?: KubeconfigModel;
 }
 
@@ -127,7 +173,7 @@ function range(node: Node | null | undefined): TextRange {
 }
 
 function documentContext(root: Node, document: number): DocumentContext {
-  const ctx: DocumentContext = { document, kind: str(get(root, 'kind')), name: str(get(get(root, 'metadata'), 'name')) };
+  const ctx: DocumentContext = { document, kind: str(get(root, 'kind')), name: str(get(get(root, 'metadata'), 'name')), namespace: str(get(get(root, 'metadata'), 'namespace')) };
   const clusters = get(root, 'clusters');
   const users = get(root, 'users');
   if (isSeq(clusters) || isSeq(users) || ctx.kind === 'Config') {
@@ -160,7 +206,7 @@ function ownerFor(path: string, ctx: DocumentContext): CarrierOwner {
     return { kind: 'kubeconfig-user', name: ctx.kubeconfig.users[index]?.name ?? `#${index}`, index };
   }
   if (ctx.kind === 'Secret') {
-    return { kind: 'secret', name: ctx.name ?? '', document: ctx.document };
+    return { kind: 'secret', name: ctx.name ?? '', document: ctx.document, namespace: ctx.namespace };
   }
   return { kind: 'other', document: ctx.document };
 }

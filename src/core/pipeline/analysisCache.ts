@@ -1,11 +1,14 @@
 import { DocumentAnalysis, analyzeBinary, analyzeText, decodeFileText, isStructured } from '../analyze';
 import { contentKey } from '../x509/bytes';
 
-/** Turns text into an analysis; in the Node host large texts go to a worker thread (see workerAnalyzer.ts). */
-export type Analyzer = (text: string, fileName: string) => Promise<DocumentAnalysis>;
+/**
+ * Turns text into an analysis; in the Node host large texts go to a worker thread (see
+ * workerAnalyzer.ts). `passwords` open keystores held in Secrets (never logged, never stored).
+ */
+export type Analyzer = (text: string, fileName: string, passwords?: readonly string[]) => Promise<DocumentAnalysis>;
 
 /** The analysis step itself, run in the caller's thread, or by the worker thread (workspace/analysisWorker.ts). */
-export const analyzeInline: Analyzer = (text, fileName) => analyzeText(text, { fileName });
+export const analyzeInline: Analyzer = (text, fileName, passwords) => analyzeText(text, { fileName, passwords });
 
 interface CacheEntry {
   text: string;
@@ -19,6 +22,7 @@ interface CacheEntry {
  */
 export class AnalysisCache {
   private readonly entries = new Map<string, CacheEntry>();
+  private keystorePasswords: readonly string[] = [];
 
   constructor(private readonly capacity = 2000, private readonly analyzer: Analyzer = analyzeInline) {}
 
@@ -30,7 +34,7 @@ export class AnalysisCache {
       this.entries.set(key, hit);
       return hit.analysis;
     }
-    const analysis = this.analyzer(text, fileName);
+    const analysis = this.analyzer(text, fileName, this.keystorePasswords);
     this.entries.set(key, { text, analysis });
     if (this.entries.size > this.capacity) {
       this.entries.delete(this.entries.keys().next().value!);
@@ -45,9 +49,27 @@ export class AnalysisCache {
   async analyzeFile(bytes: Uint8Array, fileName: string): Promise<{ text: string | undefined; analysis: DocumentAnalysis }> {
     const text = decodeFileText(bytes);
     if (text === undefined) {
-      return { text, analysis: await analyzeBinary(bytes) };
+      return { text, analysis: await analyzeBinary(bytes, { passwords: this.keystorePasswords }) };
     }
     return { text, analysis: mayHoldMaterial(text) ? await this.analyze(text, fileName) : NO_MATERIAL };
+  }
+
+  /**
+   * The keystore passwords to try after the empty one (CLI --password-file / PKI_LENS_PASSWORD, a
+   * prompt's answer for the session). Analyses made with other passwords are dropped, unless
+   * `keepAnalyses` (a password used once: what it opened stays open until the file changes).
+   */
+  setKeystorePasswords(passwords: readonly string[], options: { keepAnalyses?: boolean } = {}): void {
+    if (passwords.length !== this.keystorePasswords.length || passwords.some((p, i) => p !== this.keystorePasswords[i])) {
+      this.keystorePasswords = [...passwords];
+      if (!options.keepAnalyses) {
+        this.clear();
+      }
+    }
+  }
+
+  get passwords(): readonly string[] {
+    return this.keystorePasswords;
   }
 
   clear(): void {
@@ -60,5 +82,5 @@ export const NO_MATERIAL: DocumentAnalysis = Object.freeze({ entries: [], kubeco
 
 /** Cheap pre-check so hovers and lenses cost nothing on files that cannot hold material. */
 export function mayHoldMaterial(text: string): boolean {
-  return text.includes('-----BEGIN ') || /-data|caBundle|tls\.(crt|key)|ca\.crt|[A-Za-z0-9+/]{120}/.test(text);
+  return text.includes('-----BEGIN ') || /-data|caBundle|tls\.(crt|key)|ca\.crt|secretName|certificateRefs|[A-Za-z0-9+/]{120}/.test(text);
 }

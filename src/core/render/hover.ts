@@ -3,6 +3,7 @@ import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { DecodedObject } from '../x509/material';
 import { MaterialEntry } from '../analyze';
+import { keystoreLines } from './keystoreText';
 import { formatDate, validityPhrase } from './time';
 
 /** What the hover knows about a key's partner certificate. */
@@ -127,6 +128,10 @@ export function renderEntry(entry: MaterialEntry, ctx: HoverContext): string {
   }
   if (entry.error) {
     parts.push(`$(error) **Cannot decode:** ${md(entry.error)}`);
+  }
+  if (entry.keystore) {
+    const [first, ...rest] = keystoreLines(entry.keystore);
+    parts.push([`**${md(first)}**${entry.keystore.locked ? ' $(lock) **locked**' : ''}`, '', ...rest.map(l => `- ${md(l.trim())}`)].join('\n'));
   }
   entry.objects.forEach((obj, i) => parts.push(renderObject(obj, ctx, headingFor(obj, i, entry.objects.length))));
   return parts.join('\n\n---\n\n');

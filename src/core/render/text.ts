@@ -9,6 +9,7 @@ import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { CrlInfo, CsrInfo, DecodedObject } from '../x509/material';
 import { CURVES } from '../x509/oids';
 import { ExtensionLike, extensionLines } from './extensionText';
+import { keystoreLines } from './keystoreText';
 import { SummaryContext, keyTypeText } from './summary';
 import { validityPhrase } from './time';
 
@@ -239,7 +240,7 @@ export function entryText(section: TextSection, ctx: TextContext): string[] {
   const { entry } = section;
   const where = ctx.lineOf ? ` (line ${ctx.lineOf(entry.carrier?.keyRange.start ?? entry.range.start)})` : '';
   const objects = section.object !== undefined && entry.objects[section.object] ? [entry.objects[section.object]] : entry.objects;
-  const title = entry.carrier ? entry.carrier.path : objects.length === 1 ? (objects[0].label === 'DER' ? 'DER data' : `${objects[0].label} block`) : 'PEM blocks';
+  const title = entry.carrier ? entry.carrier.path : entry.keystore ? `${entry.keystore.format} ${entry.keystore.format === 'PKCS#7' ? 'bundle' : 'keystore'}` : objects.length === 1 ? (objects[0].label === 'DER' ? 'DER data' : `${objects[0].label} block`) : 'PEM blocks';
   const lines = [`── ${title}${where} ──`];
   const encoding = encodingText(section);
   if (encoding) {
@@ -247,6 +248,9 @@ export function entryText(section: TextSection, ctx: TextContext): string[] {
   }
   if (entry.error) {
     lines.push(`Cannot decode: ${entry.error}`);
+  }
+  if (entry.keystore) {
+    lines.push(...keystoreLines(entry.keystore));
   }
   if (entry.objects.length > 1) {
     lines.push(section.object !== undefined ? `Object ${section.object + 1} of ${entry.objects.length}` : `Bundle of ${entry.objects.length}`);

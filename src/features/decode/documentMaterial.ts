@@ -65,7 +65,7 @@ export class MaterialReader extends Disposable {
     const bytes = await vscode.workspace.fs.readFile(uri);
     const text = decodeFileText(bytes);
     if (text === undefined) {
-      const analysis = await analyzeBinary(bytes);
+      const analysis = await analyzeBinary(bytes, { passwords: this.services.cache.passwords });
       return { uri, analysis, pairings: new Map(), targets: new Map(), binary: bytes };
     }
     return this.fromText(uri, text, uri.scheme === 'file' ? uri.fsPath : uri.path);
@@ -134,7 +134,7 @@ export async function pairWithSiblingFiles(uri: vscode.Uri, keys: readonly Decod
     try {
       const bytes = await vscode.workspace.fs.readFile(sibling);
       const text = decodeFileText(bytes);
-      const siblingAnalysis = text === undefined ? await analyzeBinary(bytes) : await services.cache.analyze(text, sibling.fsPath);
+      const siblingAnalysis = text === undefined ? await analyzeBinary(bytes, { passwords: services.cache.passwords }) : await services.cache.analyze(text, sibling.fsPath);
       const cert = siblingAnalysis.entries.flatMap(e => e.objects).find(o => o.certificate)?.certificate;
       if (cert) {
         const where = sibling.path.slice(sibling.path.lastIndexOf('/') + 1);

@@ -65,7 +65,7 @@ export async function resolvePathEntry(documentUri: vscode.Uri, entry: MaterialE
     return failed(entry, `cannot read ${shown}: ${(e as Error).message}`, target);
   }
   const text = decodeFileText(bytes);
-  const analysis = text === undefined ? await analyzeBinary(bytes) : await cache.analyze(text, target.path);
+  const analysis = text === undefined ? await analyzeBinary(bytes, { passwords: cache.passwords }) : await cache.analyze(text, target.path);
   // Objects stay the target's, placed at the carrier so the kubeconfig's own ranges hold.
   const objects = analysis.entries.flatMap(e => e.objects).map(o => ({ ...o, range: entry.range, errorOffset: undefined }));
   if (!objects.length) {

@@ -92,7 +92,7 @@ async function analyzeUri(services: Services, uri: vscode.Uri): Promise<Document
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
   const text = decodeFileText(bytes);
-  return text === undefined ? analyzeBinary(bytes) : services.cache.analyze(text, uri.path);
+  return text === undefined ? analyzeBinary(bytes, { passwords: services.cache.passwords }) : services.cache.analyze(text, uri.path);
 }
 
 async function certificatesOf(services: Services, uri: vscode.Uri): Promise<DocCertificate[]> {

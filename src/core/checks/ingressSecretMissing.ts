@@ -1,0 +1,13 @@
+import { Inventory } from '../inventory/inventory';
+import { Check, Finding, ResolvedCheckOptions } from './finding';
+import { routeName, routeSecrets } from './tlsRouteSecrets';
+
+/**
+ * ingress-secret-missing: an Ingress or Gateway names a TLS Secret that is not in the workspace
+ * (it may live only in the cluster). Information: nothing here can check what it serves.
+ */
+export const checkIngressSecretMissing: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] =>
+  routeSecrets(inventory.files).filter(r => !r.secret).map(({ file, route }) => ({
+    code: 'ingress-secret-missing', severity: 'information', uri: file.uri, range: route.secretRange, related: [],
+    message: `${routeName(route)} serves Secret ${route.secretNamespace}/${route.secretName}, which is not in the workspace: the certificate it serves cannot be checked here`,
+  }));
