@@ -43,7 +43,11 @@ export type CheckCode =
   | 'profile-front-proxy-ca'
   | 'profile-issuer'
   | 'weak-key'
-  | 'weak-signature';
+  | 'weak-signature'
+  | 'validity-not-nested'
+  | 'ca-constraints'
+  | 'san-missing'
+  | 'key-usage-mismatch';
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */

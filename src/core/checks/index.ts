@@ -38,6 +38,10 @@ import { checkUnknownIssuer } from './unknownIssuer';
 import { checkValidity } from './validity';
 import { checkWeakKey } from './weakKey';
 import { checkWeakSignature } from './weakSignature';
+import { checkValidityNotNested } from './validityNotNested';
+import { checkCaConstraints } from './caConstraints';
+import { checkSanMissing } from './sanMissing';
+import { checkKeyUsageMismatch } from './keyUsageMismatch';
 
 export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -65,6 +69,10 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'profile-issuer': { severity: 'error', description: 'A kubeadm certificate is not issued by its role\'s CA (ca, etcd/ca, front-proxy-ca) but by another CA of the workspace, or is self-signed: "x509: certificate signed by unknown authority".' },
   'weak-key': { severity: 'warning', description: 'An RSA key shorter than 2048 bits.' },
   'weak-signature': { severity: 'warning', description: 'Signed with MD5 or SHA-1: "x509: cannot verify signature: insecure algorithm".' },
+  'validity-not-nested': { severity: 'warning', description: 'The certificate is valid after its issuer expires: from the issuer\'s NotAfter on it stops verifying, whatever its own date says.' },
+  'ca-constraints': { severity: 'warning', description: 'A CA without critical basicConstraints or keyCertSign, or with a path length its children exceed; or a leaf with CA:TRUE (RFC 5280 §4.2.1.3, §4.2.1.9).' },
+  'san-missing': { severity: 'warning', description: 'A serving certificate without a subjectAltName: "x509: certificate relies on legacy Common Name field, use SANs instead".' },
+  'key-usage-mismatch': { severity: 'warning', description: 'Key usage that does not fit the key (keyEncipherment on an EC key, no digitalSignature on a TLS server key), or an EKU that does not fit the role.' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -85,6 +93,10 @@ export const CHECKS: readonly Check[] = [
   checkProfileIssuer,
   checkWeakKey,
   checkWeakSignature,
+  checkValidityNotNested,
+  checkCaConstraints,
+  checkSanMissing,
+  checkKeyUsageMismatch,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
