@@ -49,6 +49,12 @@ export type CheckCode =
   | 'san-missing'
   | 'key-usage-mismatch';
 
+/** A rule's setting in a folder (`pkiLens.rules.<code>`): switched off, or reported at this severity. */
+export type RuleLevel = 'off' | Severity;
+
+/** By code; a code not listed keeps the severity its rule gives (see ruleSettings.ts). */
+export type RuleSettings = Partial<Record<CheckCode, RuleLevel>>;
+
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */
   now?: Date;
@@ -61,6 +67,11 @@ export interface CheckOptions {
   thresholdsFor?: (uri: string) => Partial<ExpiryThresholds> | undefined;
   /** Codes not to report. */
   disabled?: Iterable<string>;
+  /**
+   * `pkiLens.rules.<code>` of the file at `uri` (each folder may have its own): a rule switched
+   * off there, or reported at another severity. See ruleSettings.ts.
+   */
+  rulesFor?: (uri: string) => RuleSettings | undefined;
   /** The API server's service IP (first IP of the service CIDR). When unset, any IP SAN will do. */
   serviceIp?: string;
   /** The cluster DNS domain. When unset, any `kubernetes.default.svc.<domain>` will do. */

@@ -42,8 +42,9 @@ import { checkValidityNotNested } from './validityNotNested';
 import { checkCaConstraints } from './caConstraints';
 import { checkSanMissing } from './sanMissing';
 import { checkKeyUsageMismatch } from './keyUsageMismatch';
+import { applyRuleSettings } from './ruleSettings';
 
-export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
+export type { Check, CheckCode, RuleLevel, RuleSettings, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
 /** Where each rule is explained: README's section named after the code (diagnostics' code links, SARIF helpUri). */
 export const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
@@ -139,7 +140,11 @@ export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFa
       onFailure(check.name || '(anonymous)', e);
       continue;
     }
-    for (const f of found) {
+    for (const raw of found) {
+      const f = options.rulesFor ? applyRuleSettings(raw, options.rulesFor(raw.uri)) : raw;
+      if (!f) {
+        continue; // switched off in this file's folder
+      }
       const key = `${f.code}\n${f.uri}\n${f.range.start}\n${f.range.end}\n${f.message}`;
       if (!disabled.has(f.code) && !seen.has(key)) {
         seen.add(key);
