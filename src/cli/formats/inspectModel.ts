@@ -8,6 +8,7 @@ import { DistinguishedName, formatName } from '../../core/x509/name';
 import { KEY_USAGE_NAMES } from '../../core/x509/oids';
 import { TextRange, toPem } from '../../core/x509/pem';
 import { sha256 } from '../../core/x509/sha';
+import { kubeadmCaCertHash, spkiFingerprint } from '../../core/x509/spki';
 
 /**
  * What `pki-lens inspect --format json` prints: one record per certificate, request, CRL or key
@@ -52,6 +53,9 @@ export interface PublicKeyRecord {
   description: string;
   /** SHA-256 of the DER SubjectPublicKeyInfo: equal for a certificate, its request and its key. */
   sha256Fingerprint: string;
+  /** The same digest as a pin: lower-case hex (`sha256sum`), and base64 (HPKP `pin-sha256`). */
+  spkiSha256: string;
+  spkiSha256Base64: string;
 }
 
 export interface CertificateRecord extends Located {
@@ -73,6 +77,8 @@ export interface CertificateRecord extends Located {
   signatureAlgorithmOid: string;
   sha256Fingerprint: string;
   sha1Fingerprint: string;
+  /** On a CA: `sha256:<hex of its SPKI>`, for `kubeadm join --discovery-token-ca-cert-hash`. */
+  kubeadmCaCertHash?: string;
   selfIssued: boolean;
   pem: string;
 }
@@ -189,6 +195,8 @@ function publicKeyRecord(key: PublicKeyInfo): PublicKeyRecord {
     ...(key.curve !== undefined ? { curve: key.curve } : {}),
     description: key.description,
     sha256Fingerprint: fingerprint(key.spki),
+    spkiSha256: spkiFingerprint(key).sha256Hex,
+    spkiSha256Base64: spkiFingerprint(key).sha256Base64,
   };
 }
 
@@ -217,6 +225,7 @@ export function certificateRecord(cert: CertificateInfo, where: Located): Certif
     signatureAlgorithmOid: cert.signatureAlgorithm.oid,
     sha256Fingerprint: cert.fingerprints.sha256,
     sha1Fingerprint: cert.fingerprints.sha1,
+    ...(cert.isCa ? { kubeadmCaCertHash: kubeadmCaCertHash(cert.publicKey) } : {}),
     selfIssued: cert.selfIssued,
     pem: pemOf('CERTIFICATE', cert.der)!,
   };

@@ -2,6 +2,7 @@ import { CertificateInfo } from '../x509/certificate';
 import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { DecodedObject } from '../x509/material';
+import { spkiFingerprint } from '../x509/spki';
 import { MaterialEntry } from '../analyze';
 import { formatDate, validityPhrase } from './time';
 
@@ -65,6 +66,7 @@ export function renderCertificate(cert: CertificateInfo, ctx: HoverContext, head
     row('Signature', md(cert.signatureAlgorithm.name)),
     row('Serial', `\`${cert.serialNumber}\``),
     row('SHA-256', `\`${cert.fingerprints.sha256}\``),
+    row('SPKI SHA-256', `\`${spkiFingerprint(cert.publicKey).sha256Base64}\` (pin) · \`${spkiFingerprint(cert.publicKey).sha256Hex}\``),
   );
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { CrlInfo, CsrInfo, DecodedObject } from '../x509/material';
 import { CURVES } from '../x509/oids';
+import { kubeadmCaCertHash, spkiFingerprint } from '../x509/spki';
 import { ExtensionLike, extensionLines } from './extensionText';
 import { SummaryContext, keyTypeText } from './summary';
 import { validityPhrase } from './time';
@@ -91,6 +92,9 @@ export function certificateText(cert: CertificateInfo, ctx: TextContext): string
       'Fingerprints:',
       `${INDENT}SHA-256: ${cert.fingerprints.sha256}`,
       `${INDENT}SHA-1:   ${cert.fingerprints.sha1}`,
+      `${INDENT}SPKI SHA-256: ${spkiFingerprint(cert.publicKey).sha256Hex}`,
+      `${INDENT}SPKI SHA-256 (base64, pin-sha256): ${spkiFingerprint(cert.publicKey).sha256Base64}`,
+      ...(cert.isCa ? [`${INDENT}kubeadm CA cert hash: ${kubeadmCaCertHash(cert.publicKey)}`] : []),
       `DER Size: ${cert.der.length} bytes`,
     ]),
   ];
