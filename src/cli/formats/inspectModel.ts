@@ -9,6 +9,7 @@ import { KEY_USAGE_NAMES } from '../../core/x509/oids';
 import { TextRange, toPem } from '../../core/x509/pem';
 import { sha256 } from '../../core/x509/sha';
 import { kubeadmCaCertHash, spkiFingerprint } from '../../core/x509/spki';
+import { certificateScts } from '../../core/x509/sct';
 
 /**
  * What `pki-lens inspect --format json` prints: one record per certificate, request, CRL or key
@@ -79,6 +80,9 @@ export interface CertificateRecord extends Located {
   sha1Fingerprint: string;
   /** On a CA: `sha256:<hex of its SPKI>`, for `kubeadm join --discovery-token-ca-cert-hash`. */
   kubeadmCaCertHash?: string;
+  /** The embedded SCT list (RFC 6962), when the certificate has one; `sctError` when it does not decode. */
+  scts?: { version: number; logId: string; logName: string | null; timestamp: string; signatureAlgorithm: string }[];
+  sctError?: string;
   selfIssued: boolean;
   pem: string;
 }
@@ -188,6 +192,19 @@ function fingerprint(bytes: Uint8Array): string {
   return toHex(sha256(bytes), ':').toUpperCase();
 }
 
+function sctFields(cert: CertificateInfo): Pick<CertificateRecord, 'scts' | 'sctError'> {
+  const result = certificateScts(cert);
+  if (!result) {
+    return {};
+  }
+  if ('error' in result) {
+    return { sctError: result.error };
+  }
+  return {
+    scts: result.scts.map(s => ({ version: s.version + 1, logId: s.logIdBase64, logName: s.logName ?? null, timestamp: s.timestamp.toISOString(), signatureAlgorithm: s.signatureAlgorithm })),
+  };
+}
+
 function publicKeyRecord(key: PublicKeyInfo): PublicKeyRecord {
   return {
     algorithm: key.algorithm,
@@ -226,6 +243,7 @@ export function certificateRecord(cert: CertificateInfo, where: Located): Certif
     sha256Fingerprint: cert.fingerprints.sha256,
     sha1Fingerprint: cert.fingerprints.sha1,
     ...(cert.isCa ? { kubeadmCaCertHash: kubeadmCaCertHash(cert.publicKey) } : {}),
+    ...sctFields(cert),
     selfIssued: cert.selfIssued,
     pem: pemOf('CERTIFICATE', cert.der)!,
   };

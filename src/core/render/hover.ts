@@ -3,6 +3,7 @@ import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { DecodedObject } from '../x509/material';
 import { spkiFingerprint } from '../x509/spki';
+import { certificateScts } from '../x509/sct';
 import { MaterialEntry } from '../analyze';
 import { formatDate, validityPhrase } from './time';
 
@@ -66,9 +67,24 @@ export function renderCertificate(cert: CertificateInfo, ctx: HoverContext, head
     row('Signature', md(cert.signatureAlgorithm.name)),
     row('Serial', `\`${cert.serialNumber}\``),
     row('SHA-256', `\`${cert.fingerprints.sha256}\``),
+    ...sctRow(cert),
     row('SPKI SHA-256', `\`${spkiFingerprint(cert.publicKey).sha256Base64}\` (pin) · \`${spkiFingerprint(cert.publicKey).sha256Hex}\``),
   );
   return lines.join('\n');
+}
+
+/** One line for the embedded SCTs: how many, which logs, when the first was issued. */
+function sctRow(cert: CertificateInfo): string[] {
+  const result = certificateScts(cert);
+  if (!result) {
+    return [];
+  }
+  if ('error' in result) {
+    return [row('SCTs', `$(warning) ${md(result.error)}`)];
+  }
+  const logs = result.scts.map(s => s.logName ?? `log ${s.logIdBase64.slice(0, 8)}…`);
+  const first = result.scts.reduce<Date | undefined>((a, s) => (!a || s.timestamp < a ? s.timestamp : a), undefined);
+  return [row('SCTs', `${result.scts.length}: ${md(logs.join(', '))}${first ? ` — logged ${formatDate(first)}` : ''}`)];
 }
 
 export function renderPrivateKey(key: PrivateKeyInfo, pairing: KeyPairing | undefined, heading: string): string {
