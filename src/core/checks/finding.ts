@@ -47,7 +47,8 @@ export type CheckCode =
   | 'validity-not-nested'
   | 'ca-constraints'
   | 'san-missing'
-  | 'key-usage-mismatch';
+  | 'key-usage-mismatch'
+  | 'crl-stale';
 
 /** A rule's setting in a folder (`pkiLens.rules.<code>`): switched off, or reported at this severity. */
 export type RuleLevel = 'off' | Severity;

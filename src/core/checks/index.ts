@@ -43,6 +43,7 @@ import { checkCaConstraints } from './caConstraints';
 import { checkSanMissing } from './sanMissing';
 import { checkKeyUsageMismatch } from './keyUsageMismatch';
 import { applyRuleSettings } from './ruleSettings';
+import { checkCrlStale } from './crlStale';
 
 export type { Check, CheckCode, RuleLevel, RuleSettings, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -74,6 +75,7 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'ca-constraints': { severity: 'warning', description: 'A CA without critical basicConstraints or keyCertSign, or with a path length its children exceed; or a leaf with CA:TRUE (RFC 5280 §4.2.1.3, §4.2.1.9).' },
   'san-missing': { severity: 'warning', description: 'A serving certificate without a subjectAltName: "x509: certificate relies on legacy Common Name field, use SANs instead".' },
   'key-usage-mismatch': { severity: 'warning', description: 'Key usage that does not fit the key (keyEncipherment on an EC key, no digitalSignature on a TLS server key), or an EKU that does not fit the role.' },
+  'crl-stale': { severity: 'error', description: 'A CRL past its nextUpdate: verifiers that check revocation with it refuse every certificate it covers ("CRL has expired").' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -98,6 +100,7 @@ export const CHECKS: readonly Check[] = [
   checkCaConstraints,
   checkSanMissing,
   checkKeyUsageMismatch,
+  checkCrlStale,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
