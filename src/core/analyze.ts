@@ -2,6 +2,7 @@ import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
+import { decodeJwkDocument } from './x509/jwk';
 import { TextRange, findPemBlocks } from './x509/pem';
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
@@ -66,6 +67,11 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
       }
     }
   }
+  if (JWK_FILE.test(options.fileName ?? '') && text.includes('"kty"')) {
+    for (const { jwk, range, publicKey } of (await decodeJwkDocument(text)) ?? []) {
+      analysis.entries.push({ range, objects: [{ kind: 'public-key', label: 'JWK', range, publicKey, jwk, ...(jwk.error ? { error: `JWK: ${jwk.error}` } : {}) }] });
+    }
+  }
   const loose = blocks.filter((_, i) => !claimed.has(i));
   for (const obj of await decodePemBlocks(loose)) {
     analysis.entries.push({ range: obj.range, objects: [obj] });
@@ -73,6 +79,9 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   analysis.entries.sort((a, b) => a.range.start - b.range.start);
   return analysis;
 }
+
+/** Where JSON Web Keys and JWK Sets are looked for (the text must also name a `kty`). */
+const JWK_FILE = /\.(jwk|jwks|json)$/i;
 
 const fileDecoder = new TextDecoder('utf-8');
 const utf16Decoder = new TextDecoder('utf-16le');

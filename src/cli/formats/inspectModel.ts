@@ -125,12 +125,26 @@ export interface PublicKeyOnlyRecord extends Located, PublicKeyRecord {
   pem: string;
 }
 
+/** A JSON Web Key: RFC 7638 thumbprint (base64url), whether private members are present (never their values). */
+export interface JwkRecord extends Located {
+  type: 'jwk';
+  kty: string;
+  crv?: string;
+  bits?: number;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  thumbprint: string | null;
+  hasPrivateMembers: boolean;
+  publicKey: PublicKeyRecord | null;
+}
+
 export interface ErrorRecord extends Located {
   type: 'error';
   message: string;
 }
 
-export type InspectRecord = CertificateRecord | CsrRecord | CrlRecord | PrivateKeyRecord | PublicKeyOnlyRecord | ErrorRecord;
+export type InspectRecord = CertificateRecord | CsrRecord | CrlRecord | PrivateKeyRecord | PublicKeyOnlyRecord | JwkRecord | ErrorRecord;
 
 /** 1-based positions of offsets in one text; line starts found once, each lookup a binary search. */
 export function positionsOf(text: string): (offset: number) => Position {
@@ -275,6 +289,14 @@ export function objectRecord(obj: DecodedObject, where: Located): InspectRecord 
   }
   if (obj.privateKey) {
     return privateKeyRecord(obj.privateKey, where);
+  }
+  if (obj.jwk) {
+    // Field by field: only the public facts of a JSON Web Key, never a private member.
+    const { kty, crv, bits, kid, use, alg, thumbprint, hasPrivate } = obj.jwk;
+    return {
+      type: 'jwk', ...where, kty, ...(crv ? { crv } : {}), ...(bits ? { bits } : {}), ...(kid ? { kid } : {}), ...(use ? { use } : {}), ...(alg ? { alg } : {}),
+      thumbprint: thumbprint ?? null, hasPrivateMembers: hasPrivate, publicKey: obj.publicKey ? publicKeyRecord(obj.publicKey) : null,
+    };
   }
   if (obj.publicKey) {
     return { type: 'publicKey', ...where, ...publicKeyRecord(obj.publicKey), pem: pemOf('PUBLIC KEY', obj.publicKey.spki)! };

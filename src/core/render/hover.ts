@@ -2,6 +2,7 @@ import { CertificateInfo } from '../x509/certificate';
 import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { DecodedObject } from '../x509/material';
+import type { JwkInfo } from '../x509/jwk';
 import { spkiFingerprint } from '../x509/spki';
 import { certificateScts } from '../x509/sct';
 import { MaterialEntry } from '../analyze';
@@ -105,6 +106,25 @@ export function renderPrivateKey(key: PrivateKeyInfo, pairing: KeyPairing | unde
   return lines.join('\n');
 }
 
+/** A JSON Web Key: its public facts and RFC 7638 thumbprint; private members only counted as present. */
+function renderJwk(jwk: JwkInfo, publicKey: PublicKeyInfo | undefined, heading: string): string {
+  const lines = [`**${heading}** — JWK ${md(publicKey?.description ?? `${jwk.kty}${jwk.bits ? ` ${jwk.bits}-bit` : ''}`)}`, '', '| | |', '|---|---|', row('kty', md(jwk.kty))];
+  if (jwk.crv) {
+    lines.push(row('crv', md(jwk.crv)));
+  }
+  if (jwk.kid) {
+    lines.push(row('kid', `\`${md(jwk.kid)}\``));
+  }
+  if (jwk.use || jwk.alg) {
+    lines.push(row('use / alg', md([jwk.use, jwk.alg].filter(Boolean).join(' / '))));
+  }
+  if (jwk.thumbprint) {
+    lines.push(row('Thumbprint (RFC 7638)', `\`${jwk.thumbprint}\``));
+  }
+  lines.push('', jwk.hasPrivate ? '_Holds private members; they are never shown._' : '_Public key only._');
+  return lines.join('\n');
+}
+
 function renderPublicKey(key: PublicKeyInfo, heading: string): string {
   return `**${heading}** — ${md(key.description)}`;
 }
@@ -118,6 +138,9 @@ export function renderObject(obj: DecodedObject, ctx: HoverContext, heading: str
   }
   if (obj.privateKey) {
     return renderPrivateKey(obj.privateKey, ctx.pairings?.get(obj), heading);
+  }
+  if (obj.jwk) {
+    return renderJwk(obj.jwk, obj.publicKey, heading);
   }
   if (obj.publicKey) {
     return renderPublicKey(obj.publicKey, heading);

@@ -214,6 +214,19 @@ export function objectText(obj: DecodedObject, ctx: TextContext): string[] {
   if (obj.privateKey) {
     return privateKeyText(obj.privateKey, obj.label, obj, ctx);
   }
+  if (obj.jwk) {
+    const j = obj.jwk;
+    return [
+      `JSON Web Key: kty ${j.kty}${j.crv ? `, crv ${j.crv}` : ''}${j.bits ? `, ${j.bits} bits` : ''}`,
+      ...indent([
+        ...(j.kid ? [`kid: ${j.kid}`] : []),
+        ...(j.use || j.alg ? [`use / alg: ${[j.use, j.alg].filter(Boolean).join(' / ')}`] : []),
+        ...(j.thumbprint ? [`Thumbprint (RFC 7638, SHA-256): ${j.thumbprint}`] : []),
+        j.hasPrivate ? 'Private members: present (never shown)' : 'Private members: none',
+      ]),
+      ...(obj.publicKey ? publicKeyText(obj.publicKey, 'PUBLIC KEY') : []),
+    ];
+  }
   if (obj.publicKey) {
     return publicKeyText(obj.publicKey, obj.label);
   }
