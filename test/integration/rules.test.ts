@@ -5,7 +5,7 @@
 // as that folder's settings say, a severity changed through VS Code's settings in one folder moves
 // only there, and `pki-lens check` on each folder lists the same codes at the same severities.
 import * as assert from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -99,5 +99,24 @@ describe('hygiene rules and per-folder rule settings', () => {
     const off = ALL.filter(l => !l.includes('weak-key'));
     await waitFor(m.root, off, 'first folder after weak-key: off');
     assert.deepStrictEqual(check(m.root), off);
+  });
+
+  it('Copy CA Cert Hash for kubeadm join copies what openssl computes, from the file or the tree; a leaf is refused', async () => {
+    const caFile = path.join(m.root, 'pki', 'ca.crt');
+    // kubeadm's documented recipe: openssl x509 -pubkey | openssl pkey -pubin -outform der | sha256sum
+    const pub = execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', caFile]);
+    const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: pub });
+    const want = `sha256:${execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('hex')}`;
+    await vscode.env.clipboard.writeText('');
+    const fromFile = await vscode.commands.executeCommand<{ hash: string }>('pkiLens.copyCaCertHash', vscode.Uri.file(caFile));
+    assert.strictEqual(fromFile?.hash, want);
+    assert.strictEqual(await vscode.env.clipboard.readText(), want);
+    const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', caFile]).toString().trim().replace(/^[^=]*=/, '');
+    await vscode.env.clipboard.writeText('');
+    const fromTree = await vscode.commands.executeCommand<{ hash: string }>('pkiLens.copyCaCertHash', { label: 'kubernetes', fingerprint });
+    assert.strictEqual(fromTree?.hash, want);
+    assert.strictEqual(await vscode.env.clipboard.readText(), want);
+    const leaf = await vscode.commands.executeCommand('pkiLens.copyCaCertHash', vscode.Uri.file(path.join(m.root, 'pki', 'apiserver.crt')));
+    assert.strictEqual(leaf, undefined, 'the API server certificate is no CA');
   });
 });
