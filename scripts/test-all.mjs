@@ -21,7 +21,23 @@ const SUITES = [
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
   { name: 'keystores', suites: ['keystores'], folder: 'keystores', manifests: ['keystores'] },
+  { name: 'rules', suites: ['rules'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: rulesWorkspace },
 ];
+
+/**
+ * Two roots for the hygiene rules and per-folder rule settings (test/integration/rules.test.ts):
+ * the healthy kubeadm tree, and an empty second folder whose .vscode/settings.json switches
+ * san-missing off. Returns the .code-workspace file.
+ */
+function rulesWorkspace(root, env) {
+  const second = path.join(WS, 'lints-root');
+  fs.mkdirSync(path.join(second, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(second, '.vscode', 'settings.json'), JSON.stringify({ 'pkiLens.rules.san-missing': 'off' }, null, 2));
+  const file = path.join(WS, 'rules.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: root }, { path: second }] }, null, 2));
+  env.PKI_LENS_LINTS_ROOT = second;
+  return file;
+}
 
 /**
  * A two-folder workspace: the healthy kubeadm tree, and a second root to which the etcd server

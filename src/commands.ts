@@ -16,4 +16,5 @@ export const enum Command {
   GroupByTrust = 'pkiLens.groupByTrust',
   GroupByFile = 'pkiLens.groupByFile',
   UnlockKeystore = 'pkiLens.unlockKeystore',
+  CopyCaCertHash = 'pkiLens.copyCaCertHash',
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { ExpiryThresholds } from './core/x509/expiry';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './core/pipeline/scanDefaults';
 import { Disposable } from './util/dispose';
+import { RuleSettings } from './core/checks';
+import { isRuleLevel } from './core/checks/ruleSettings';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {
@@ -9,6 +11,8 @@ export interface PkiLensSettings {
   codeLens: { enabled: boolean };
   scan: { include: string[]; exclude: string[]; maxFileSizeKB: number };
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
+  /** `pkiLens.rules.<code>`: a rule switched off or given another severity in this folder. */
+  rules: RuleSettings;
 }
 
 export type SettingsSection = keyof PkiLensSettings;
@@ -62,6 +66,11 @@ export class PkiLensConfiguration extends Disposable {
     return this.get(scope).expiry;
   }
 
+  /** The rule settings of the file at `scope` (a URI string as findings carry it). */
+  rules(scope?: SettingsScope): RuleSettings {
+    return this.get(scope).rules;
+  }
+
   private cached(key: string, folder: vscode.Uri | undefined): PkiLensSettings {
     let settings = this.byFolder.get(key);
     if (!settings) {
@@ -91,6 +100,8 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       validityDays: c.get('renewal.validityDays', 0),
       backupFolder: c.get('renewal.backupFolder', ''),
     },
+    // VS Code gathers `pkiLens.rules.<code>` keys into one object; unset codes read as '' (no default).
+    rules: Object.fromEntries(Object.entries(c.get<Record<string, unknown>>('rules', {}) ?? {}).filter(([, level]) => isRuleLevel(level))) as RuleSettings,
   };
 }
 

@@ -1,10 +1,14 @@
 // `pki-lens check`: the command line, options and exit status. Scanning is diskScanner.ts over the
 // core pipeline; each output format is a file of formats/.
-import { Finding, Severity } from '../core/checks';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Finding, RuleSettings, Severity } from '../core/checks';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { DiskScanner } from './diskScanner';
 import { PASSWORD_OPTIONS, PASSWORD_USAGE, keystorePasswords } from './passwords';
+import { readFolderConfig } from './folderConfig';
 import { toJson } from './formats/json';
 import { toOpenMetrics } from './formats/openmetrics';
 import { toSarif } from './formats/sarif';
@@ -32,6 +36,10 @@ Folders are walked with the extension's default globs:
   include ${DEFAULT_INCLUDE.join(' ')}
   exclude ${DEFAULT_EXCLUDE.join(' ')}
 and their files over ${DEFAULT_MAX_FILE_SIZE_KB} KB are skipped (the table and JSON count them).
+Rule settings come from each folder's .pki-lens.json ({"rules": {"san-missing": "off"}}),
+else its .vscode/settings.json ("pkiLens.rules.<code>": off|information|warning|error),
+as the extension applies them per workspace folder; files named alone take the current
+directory's.
 Files named on the command line are always read, whatever their size: a bundle of
 thousands of certificates is checked certificate by certificate.
 
@@ -82,11 +90,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return EXIT_OK;
   }
+  const rulesFor = folderRules(opts.paths, io);
   let ruleFailed = 0;
   const started = performance.now();
   const scanner = new DiskScanner(undefined, undefined, () => ruleFailed++);
   scanner.cache.setKeystorePasswords(opts.passwords);
-  const result = await scanner.scan(opts.paths);
+  const result = await scanner.scan(opts.paths, { rulesFor });
   const durationSeconds = (performance.now() - started) / 1000;
   switch (opts.format) {
     case 'json':
@@ -102,6 +111,33 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.out(toTable(result));
   }
   return failing(result.findings, opts.failOn).length ? EXIT_FAILED : EXIT_OK;
+}
+
+/**
+ * `pkiLens.rules.<code>` per scanned folder, as the editor applies them per workspace folder: a
+ * file under a folder named on the command line takes that folder's `.pki-lens.json` or
+ * `.vscode/settings.json`; a file named on its own, the current directory's. Problems in those
+ * files are reported on stderr and the rest of the settings still apply.
+ */
+function folderRules(paths: readonly string[], io: CliIo): (uri: string) => RuleSettings | undefined {
+  const folders = paths.map(p => path.resolve(p)).filter(p => isDirectory(p));
+  const configs = [...folders, process.cwd()].map(folder => {
+    const config = readFolderConfig(folder);
+    config.problems.forEach(problem => io.err(`pki-lens: ${problem}\n`));
+    return { prefix: pathToFileURL(folder).href.replace(/\/?$/, '/'), rules: config.rules };
+  });
+  const cwd = configs.pop()!;
+  // The deepest folder holding the file wins (a folder named inside another).
+  configs.sort((a, b) => b.prefix.length - a.prefix.length);
+  return uri => (configs.find(c => uri.startsWith(c.prefix)) ?? cwd).rules;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Findings at or above the threshold. */

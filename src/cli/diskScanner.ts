@@ -88,7 +88,7 @@ export class DiskScanner {
   private readonly held = new Map<string, Held>();
   /** The last scan's links, reused when nothing was re-read and no file came or went (as the index skips its rebuild). */
   private linked: { files: readonly ScannedFile[]; inventory: Inventory } | undefined;
-  private checked: { inventory: Inventory; optionsKey: string; now: Date; findings: Finding[] } | undefined;
+  private checked: { inventory: Inventory; optionsKey: string | undefined; now: Date; findings: Finding[] } | undefined;
   private readonly filter: PathFilter;
   private readonly excluded: RegExp[];
   readonly cache: AnalysisCache;
@@ -157,9 +157,10 @@ export class DiskScanner {
     lap('inventory');
     const now = checkOptions.now ?? new Date();
     // Findings only move with the clock: an unchanged inventory re-checked within a minute gives the same list.
-    const optionsKey = JSON.stringify({ ...checkOptions, now: undefined });
+    // Per-folder rule settings are a function, which no key captures: with them, always re-check.
+    const optionsKey = checkOptions.rulesFor ? undefined : JSON.stringify({ ...checkOptions, now: undefined });
     const previous = this.checked;
-    const findings = previous && previous.inventory === inventory && previous.optionsKey === optionsKey && Math.abs(now.getTime() - previous.now.getTime()) < 60_000
+    const findings = previous && previous.inventory === inventory && optionsKey !== undefined && previous.optionsKey === optionsKey && Math.abs(now.getTime() - previous.now.getTime()) < 60_000
       ? previous.findings
       : checkInventory(inventory, { ...checkOptions, now }, this.host);
     this.checked = { inventory, optionsKey, now: previous?.findings === findings ? previous.now : now, findings };

@@ -8,6 +8,9 @@ import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
 import { KeystorePasswords, KeystoreSummary } from './keystore/model';
 import { decodeKeystore, keystoreFormat } from './keystore/open';
 import { openEncryptedPrivateKey } from './keystore/encryptedKey';
+import { decodeJwkDocument } from './x509/jwk';
+import { decodeFileText } from './fileText';
+export { decodeFileText };
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
 export interface MaterialEntry {
@@ -79,6 +82,11 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
       }
     }
   }
+  if (JWK_FILE.test(options.fileName ?? '') && text.includes('"kty"')) {
+    for (const { jwk, range, publicKey } of (await decodeJwkDocument(text)) ?? []) {
+      analysis.entries.push({ range, objects: [{ kind: 'public-key', label: 'JWK', range, publicKey, jwk, ...(jwk.error ? { error: `JWK: ${jwk.error}` } : {}) }] });
+    }
+  }
   const loose = blocks.filter((_, i) => !claimed.has(i));
   for (const block of loose.filter(b => PKCS7_LABELS.has(b.label) && b.der)) {
     analysis.entries.push(await keystoreEntry(block.der!, block.range, options) ?? { range: block.range, objects: [], error: 'PEM body is not a PKCS#7 certificate bundle (SignedData)' });
@@ -98,81 +106,9 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   return analysis;
 }
 
-const fileDecoder = new TextDecoder('utf-8');
-const utf16Decoder = new TextDecoder('utf-16le');
+/** Where JSON Web Keys and JWK Sets are looked for (the text must also name a `kty`). */
+const JWK_FILE = /\.(jwk|jwks|json)$/i;
 
-/**
- * A file's bytes as text, or undefined for binary content (DER, or NUL bytes that are neither
- * UTF-16 nor PEM text): the workspace scan and `pki-lens check` both decide so. UTF-16 (Windows
- * editors and PowerShell's `>` save PEM so), with or without a byte order mark, is decoded; a
- * PEM file padded or interleaved with NUL bytes is text with NULs (openssl and Go still find its
- * blocks, and a NUL inside a block becomes that block's located error). analyzeBinary says what
- * the rest is.
- */
-export function decodeFileText(bytes: Uint8Array): string | undefined {
-  const utf16 = utf16Order(bytes);
-  if (utf16) {
-    return decodeUtf16(bytes, utf16);
-  }
-  const head = bytes.subarray(0, 8192);
-  if ((bytes.length > 1 && bytes[0] === 0x30 && bytes[1] >= 0x80) || isShortDer(bytes)) {
-    return undefined;
-  }
-  if (head.includes(0) && !hasPemMarker(bytes)) {
-    return undefined;
-  }
-  return fileDecoder.decode(bytes);
-}
-
-/** `-----BEGIN ` anywhere in the bytes (read as Latin-1, so NULs and odd bytes cannot hide it). */
-function hasPemMarker(bytes: Uint8Array): boolean {
-  const marker = [0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x42, 0x45, 0x47, 0x49, 0x4e, 0x20];
-  for (let i = bytes.indexOf(0x2d); i >= 0 && i + marker.length <= bytes.length; i = bytes.indexOf(0x2d, i + 1)) {
-    if (marker.every((b, k) => bytes[i + k] === b)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
- * UTF-16 by its byte order mark, or without one when the text is plainly UTF-16 ASCII: in the
- * first 4 KB, at least 95 % of the code units have a zero high byte and a non-zero low byte.
- * DER never looks so (its second byte is a length, not a zero after a printable first byte).
- */
-function utf16Order(bytes: Uint8Array): 'le' | 'be' | undefined {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0)) {
-    return 'le';
-  }
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return 'be';
-  }
-  const pairs = Math.min(bytes.length, 4096) >> 1;
-  if (pairs < 8) {
-    return undefined;
-  }
-  let le = 0;
-  let be = 0;
-  for (let i = 0; i < pairs * 2; i += 2) {
-    le += bytes[i] !== 0 && bytes[i + 1] === 0 ? 1 : 0;
-    be += bytes[i] === 0 && bytes[i + 1] !== 0 ? 1 : 0;
-  }
-  return le >= pairs * 0.95 ? 'le' : be >= pairs * 0.95 ? 'be' : undefined;
-}
-
-function decodeUtf16(bytes: Uint8Array, order: 'le' | 'be'): string {
-  let le = bytes.subarray(0, bytes.length & ~1);
-  if (order === 'be') {
-    // TextDecoder('utf-16be') needs full ICU, which the browser host does not promise: swap instead.
-    const swapped = new Uint8Array(le.length);
-    for (let i = 0; i < le.length; i += 2) {
-      swapped[i] = le[i + 1];
-      swapped[i + 1] = le[i];
-    }
-    le = swapped;
-  }
-  return utf16Decoder.decode(le); // a leading BOM (U+FEFF) is dropped by the decoder
-}
 
 /** What binary bytes that are not DER are, for the message that says they were not read. */
 function describeBinary(bytes: Uint8Array): string {
@@ -186,14 +122,6 @@ function describeBinary(bytes: Uint8Array): string {
   return `this file: it holds ${kind}${line ? `, first NUL byte on line ${line}` : ''}; it was not read as a certificate, key or PEM text`;
 }
 
-/** DER under 128 bytes (a short-form length): a SEQUENCE exactly as long as the file whose content parses as DER. */
-function isShortDer(bytes: Uint8Array): boolean {
-  if (bytes.length < 2 || bytes[0] !== 0x30 || bytes[1] + 2 !== bytes.length) {
-    return false;
-  }
-  const top = readTlv(bytes, 0);
-  return !!top && children(bytes, top) !== undefined;
-}
 
 /** PEM labels of PKCS#7/CMS certificate bundles (`openssl crl2pkcs7`, `openssl pkcs7 -print_certs` input). */
 const PKCS7_LABELS = new Set(['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA']);

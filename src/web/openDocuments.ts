@@ -49,7 +49,7 @@ export class OpenDocumentFeed extends Disposable {
     this._register(settings.onDidChange(e => {
       if (e.affects('scan')) {
         vscode.workspace.textDocuments.forEach(doc => (this.wanted(doc) ? this.push(doc) : this.close(doc.uri)));
-      } else if (e.affects('expiry')) {
+      } else if (e.affects('expiry') || e.affects('rules')) {
         void this.index.rebuildNow();
       }
     }));

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExpiryThresholds } from '../core/x509/expiry';
 import { Inventory } from '../core/inventory/inventory';
-import { Finding } from '../core/checks';
+import { Finding, RuleSettings } from '../core/checks';
 import { PipelineHost, runPipeline } from '../core/pipeline/pipeline';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
@@ -17,6 +17,8 @@ export interface BuildOptions {
   now: Date;
   /** The thresholds of the file at a URI (each workspace folder may have its own). */
   thresholdsFor: (uri: string) => ExpiryThresholds;
+  /** `pkiLens.rules.<code>` of the file at a URI (per workspace folder). */
+  rulesFor?: (uri: string) => RuleSettings | undefined;
   logger: Logger;
   /** The reported file for any URI the index holds (a symlink target resolves to the symlink). */
   resolve: (uri: string) => IndexedFile | undefined;
@@ -35,7 +37,7 @@ export function buildWorkspace(files: readonly IndexedFile[], options: BuildOpti
     },
     onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
   };
-  return runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor });
+  return runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
 }
 
 /** `pki/ca.crt` inside its workspace folder; `<folder name>/pki/ca.crt` when several folders are open, so trees do not mix. */

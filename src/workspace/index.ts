@@ -303,7 +303,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const now = new Date();
     const thresholdsFor = (uri: string) => this.settings.expiry(uri); // each file by its own folder's settings
     try {
-      const result = await buildWorkspace(files, { resolve, now, thresholdsFor, logger: this.logger });
+      const rulesFor = (uri: string) => this.settings.rules(uri);
+      const result = await buildWorkspace(files, { resolve, now, thresholdsFor, rulesFor, logger: this.logger });
       if (generation !== this.generation) {
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
       }
@@ -349,7 +350,7 @@ export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: 
     settings.onDidChange(e => {
       if (e.affects('scan')) {
         void index.rescan();
-      } else if (e.affects('expiry')) {
+      } else if (e.affects('expiry') || e.affects('rules')) {
         void index.rebuildNow();
       }
     }),

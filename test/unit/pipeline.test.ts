@@ -39,8 +39,8 @@ describe('core pipeline', () => {
   before(() => {
     bench = new Workbench();
     const now = Date.now();
-    expired = bench.issue({ subject: '/CN=expired-ca', key: bench.newKey('p256'), notBefore: new Date(now - days(400)), notAfter: new Date(now - days(30)), ext: { ca: true, ski: true } });
-    weak = bench.issue({ subject: '/CN=weak-ca', key: bench.newKey('rsa1024'), notBefore: new Date(now - days(1)), notAfter: new Date(now + days(900)), ext: { ca: true, ski: true } });
+    expired = bench.issue({ subject: '/CN=expired-ca', key: bench.newKey('p256'), notBefore: new Date(now - days(400)), notAfter: new Date(now - days(30)), ext: { ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ski: true } });
+    weak = bench.issue({ subject: '/CN=weak-ca', key: bench.newKey('rsa1024'), notBefore: new Date(now - days(1)), notAfter: new Date(now + days(900)), ext: { ca: true, keyUsage: ['keyCertSign', 'cRLSign'], ski: true } });
   });
   after(() => bench.dispose());
 

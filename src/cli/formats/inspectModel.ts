@@ -8,6 +8,8 @@ import { DistinguishedName, formatName } from '../../core/x509/name';
 import { KEY_USAGE_NAMES } from '../../core/x509/oids';
 import { TextRange, toPem } from '../../core/x509/pem';
 import { sha256 } from '../../core/x509/sha';
+import { kubeadmCaCertHash, spkiFingerprint } from '../../core/x509/spki';
+import { certificateScts } from '../../core/x509/sct';
 
 /**
  * What `pki-lens inspect --format json` prints: one record per certificate, request, CRL or key
@@ -54,6 +56,9 @@ export interface PublicKeyRecord {
   description: string;
   /** SHA-256 of the DER SubjectPublicKeyInfo: equal for a certificate, its request and its key. */
   sha256Fingerprint: string;
+  /** The same digest as a pin: lower-case hex (`sha256sum`), and base64 (HPKP `pin-sha256`). */
+  spkiSha256: string;
+  spkiSha256Base64: string;
 }
 
 export interface CertificateRecord extends Located {
@@ -75,6 +80,11 @@ export interface CertificateRecord extends Located {
   signatureAlgorithmOid: string;
   sha256Fingerprint: string;
   sha1Fingerprint: string;
+  /** On a CA: `sha256:<hex of its SPKI>`, for `kubeadm join --discovery-token-ca-cert-hash`. */
+  kubeadmCaCertHash?: string;
+  /** The embedded SCT list (RFC 6962), when the certificate has one; `sctError` when it does not decode. */
+  scts?: { version: number; logId: string; logName: string | null; timestamp: string; signatureAlgorithm: string }[];
+  sctError?: string;
   selfIssued: boolean;
   pem: string;
 }
@@ -117,12 +127,26 @@ export interface PublicKeyOnlyRecord extends Located, PublicKeyRecord {
   pem: string;
 }
 
+/** A JSON Web Key: RFC 7638 thumbprint (base64url), whether private members are present (never their values). */
+export interface JwkRecord extends Located {
+  type: 'jwk';
+  kty: string;
+  crv?: string;
+  bits?: number;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  thumbprint: string | null;
+  hasPrivateMembers: boolean;
+  publicKey: PublicKeyRecord | null;
+}
+
 export interface ErrorRecord extends Located {
   type: 'error';
   message: string;
 }
 
-export type InspectRecord = CertificateRecord | CsrRecord | CrlRecord | PrivateKeyRecord | PublicKeyOnlyRecord | ErrorRecord;
+export type InspectRecord = CertificateRecord | CsrRecord | CrlRecord | PrivateKeyRecord | PublicKeyOnlyRecord | JwkRecord | ErrorRecord;
 
 /** 1-based positions of offsets in one text; line starts found once, each lookup a binary search. */
 export function positionsOf(text: string): (offset: number) => Position {
@@ -184,6 +208,19 @@ function fingerprint(bytes: Uint8Array): string {
   return toHex(sha256(bytes), ':').toUpperCase();
 }
 
+function sctFields(cert: CertificateInfo): Pick<CertificateRecord, 'scts' | 'sctError'> {
+  const result = certificateScts(cert);
+  if (!result) {
+    return {};
+  }
+  if ('error' in result) {
+    return { sctError: result.error };
+  }
+  return {
+    scts: result.scts.map(s => ({ version: s.version + 1, logId: s.logIdBase64, logName: s.logName ?? null, timestamp: s.timestamp.toISOString(), signatureAlgorithm: s.signatureAlgorithm })),
+  };
+}
+
 function publicKeyRecord(key: PublicKeyInfo): PublicKeyRecord {
   return {
     algorithm: key.algorithm,
@@ -191,6 +228,8 @@ function publicKeyRecord(key: PublicKeyInfo): PublicKeyRecord {
     ...(key.curve !== undefined ? { curve: key.curve } : {}),
     description: key.description,
     sha256Fingerprint: fingerprint(key.spki),
+    spkiSha256: spkiFingerprint(key).sha256Hex,
+    spkiSha256Base64: spkiFingerprint(key).sha256Base64,
   };
 }
 
@@ -219,6 +258,8 @@ export function certificateRecord(cert: CertificateInfo, where: Located): Certif
     signatureAlgorithmOid: cert.signatureAlgorithm.oid,
     sha256Fingerprint: cert.fingerprints.sha256,
     sha1Fingerprint: cert.fingerprints.sha1,
+    ...(cert.isCa ? { kubeadmCaCertHash: kubeadmCaCertHash(cert.publicKey) } : {}),
+    ...sctFields(cert),
     selfIssued: cert.selfIssued,
     pem: pemOf('CERTIFICATE', cert.der)!,
   };
@@ -250,6 +291,14 @@ export function objectRecord(obj: DecodedObject, where: Located): InspectRecord 
   }
   if (obj.privateKey) {
     return privateKeyRecord(obj.privateKey, where);
+  }
+  if (obj.jwk) {
+    // Field by field: only the public facts of a JSON Web Key, never a private member.
+    const { kty, crv, bits, kid, use, alg, thumbprint, hasPrivate } = obj.jwk;
+    return {
+      type: 'jwk', ...where, kty, ...(crv ? { crv } : {}), ...(bits ? { bits } : {}), ...(kid ? { kid } : {}), ...(use ? { use } : {}), ...(alg ? { alg } : {}),
+      thumbprint: thumbprint ?? null, hasPrivateMembers: hasPrivate, publicKey: obj.publicKey ? publicKeyRecord(obj.publicKey) : null,
+    };
   }
   if (obj.publicKey) {
     return { type: 'publicKey', ...where, ...publicKeyRecord(obj.publicKey), pem: pemOf('PUBLIC KEY', obj.publicKey.spki)! };

@@ -50,7 +50,18 @@ export type CheckCode =
   | 'ingress-secret-key-mismatch'
   | 'ingress-chain-order'
   | 'ingress-secret-missing'
-  | 'certificate-spec-drift';
+  | 'certificate-spec-drift'
+  | 'validity-not-nested'
+  | 'ca-constraints'
+  | 'san-missing'
+  | 'key-usage-mismatch'
+  | 'crl-stale';
+
+/** A rule's setting in a folder (`pkiLens.rules.<code>`): switched off, or reported at this severity. */
+export type RuleLevel = 'off' | Severity;
+
+/** By code; a code not listed keeps the severity its rule gives (see ruleSettings.ts). */
+export type RuleSettings = Partial<Record<CheckCode, RuleLevel>>;
 
 export interface CheckOptions {
   /** The moment validity is judged at; defaults to the time of the call. */
@@ -64,6 +75,11 @@ export interface CheckOptions {
   thresholdsFor?: (uri: string) => Partial<ExpiryThresholds> | undefined;
   /** Codes not to report. */
   disabled?: Iterable<string>;
+  /**
+   * `pkiLens.rules.<code>` of the file at `uri` (each folder may have its own): a rule switched
+   * off there, or reported at another severity. See ruleSettings.ts.
+   */
+  rulesFor?: (uri: string) => RuleSettings | undefined;
   /** The API server's service IP (first IP of the service CIDR). When unset, any IP SAN will do. */
   serviceIp?: string;
   /** The cluster DNS domain. When unset, any `kubernetes.default.svc.<domain>` will do. */

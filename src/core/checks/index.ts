@@ -45,8 +45,14 @@ import { checkIngressSecretKeyMismatch } from './ingressSecretKeyMismatch';
 import { checkIngressChainOrder } from './ingressChainOrder';
 import { checkIngressSecretMissing } from './ingressSecretMissing';
 import { checkCertificateSpecDrift } from './certificateSpecDrift';
+import { checkValidityNotNested } from './validityNotNested';
+import { checkCaConstraints } from './caConstraints';
+import { checkSanMissing } from './sanMissing';
+import { checkKeyUsageMismatch } from './keyUsageMismatch';
+import { applyRuleSettings } from './ruleSettings';
+import { checkCrlStale } from './crlStale';
 
-export type { Check, CheckCode, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
+export type { Check, CheckCode, RuleLevel, RuleSettings, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
 /** Where each rule is explained: README's section named after the code (diagnostics' code links, SARIF helpUri). */
 export const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
@@ -79,6 +85,11 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'ingress-chain-order': { severity: 'error', description: 'The tls.crt of a Secret an Ingress or Gateway serves starts with a CA instead of the server certificate (ingress-nginx refuses it).' },
   'ingress-secret-missing': { severity: 'information', description: 'An Ingress or Gateway names a TLS Secret that is not in the workspace: what it serves cannot be checked.' },
   'certificate-spec-drift': { severity: 'warning', description: 'A cert-manager Certificate and the certificate in its Secret disagree: a DNS name or IP not in the SANs, another lifetime than its duration, a usage missing.' },
+  'validity-not-nested': { severity: 'warning', description: 'The certificate is valid after its issuer expires: from the issuer\'s NotAfter on it stops verifying, whatever its own date says.' },
+  'ca-constraints': { severity: 'warning', description: 'A CA without critical basicConstraints or keyCertSign, or with a path length its children exceed; or a leaf with CA:TRUE (RFC 5280 §4.2.1.3, §4.2.1.9).' },
+  'san-missing': { severity: 'warning', description: 'A serving certificate without a subjectAltName: "x509: certificate relies on legacy Common Name field, use SANs instead".' },
+  'key-usage-mismatch': { severity: 'warning', description: 'Key usage that does not fit the key (keyEncipherment on an EC key, no digitalSignature on a TLS server key), or an EKU that does not fit the role.' },
+  'crl-stale': { severity: 'error', description: 'A CRL past its nextUpdate: verifiers that check revocation with it refuse every certificate it covers ("CRL has expired").' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -106,6 +117,11 @@ export const CHECKS: readonly Check[] = [
   checkIngressChainOrder,
   checkIngressSecretMissing,
   checkCertificateSpecDrift,
+  checkValidityNotNested,
+  checkCaConstraints,
+  checkSanMissing,
+  checkKeyUsageMismatch,
+  checkCrlStale,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
@@ -148,7 +164,11 @@ export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFa
       onFailure(check.name || '(anonymous)', e);
       continue;
     }
-    for (const f of found) {
+    for (const raw of found) {
+      const f = options.rulesFor ? applyRuleSettings(raw, options.rulesFor(raw.uri)) : raw;
+      if (!f) {
+        continue; // switched off in this file's folder
+      }
       const key = `${f.code}\n${f.uri}\n${f.range.start}\n${f.range.end}\n${f.message}`;
       if (!disabled.has(f.code) && !seen.has(key)) {
         seen.add(key);

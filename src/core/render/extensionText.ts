@@ -8,6 +8,8 @@ import { CertificateInfo } from '../x509/certificate';
 import { fromHex, toHex } from '../x509/bytes';
 import { formatName, nameFromAsn } from '../x509/name';
 import { EXTENDED_KEY_USAGES, EXTENSIONS, KEY_USAGE_NAMES } from '../x509/oids';
+import { CT_LOG_SNAPSHOT_DATE } from '../x509/ctLogs';
+import { SCT_LIST_OID, decodeSctList, sctTimeText } from '../x509/sct';
 
 /**
  * The value lines of an X.509 extension, as `openssl x509 -text` would print them: the common
@@ -79,6 +81,21 @@ function ekuText(oid: string): string {
 /** Lines for extensions without a CertificateInfo to read them from (CSRs, CRLs) or that it skips; undefined means "show hex". */
 function decodeOther(ext: ExtensionLike): string[] | undefined {
   switch (ext.oid) {
+    case SCT_LIST_OID: {
+      const result = decodeSctList(fromHex(ext.valueHex));
+      if ('error' in result) {
+        throw new Error(result.error);
+      }
+      return result.scts.flatMap(sct => [
+        'Signed Certificate Timestamp:',
+        `  Version   : v${sct.version + 1} (0x${sct.version.toString(16)})`,
+        `  Log       : ${sct.logName ?? `(not in the ${CT_LOG_SNAPSHOT_DATE} list of known logs)`}`,
+        `  Log ID    : ${sct.logIdHex}`,
+        `  Timestamp : ${sctTimeText(sct.timestamp)}`,
+        `  Extensions: ${sct.extensionsHex || 'none'}`,
+        `  Signature : ${sct.signatureAlgorithm}`,
+      ]);
+    }
     case '2.5.29.17':
       return parse(ext.valueHex, SubjectAlternativeName).map(generalNameText);
     case '2.5.29.15': {

@@ -2,6 +2,9 @@ import { CertificateInfo } from '../x509/certificate';
 import { ExpiryThresholds, ValidityState, validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { DecodedObject } from '../x509/material';
+import type { JwkInfo } from '../x509/jwk';
+import { spkiFingerprint } from '../x509/spki';
+import { certificateScts } from '../x509/sct';
 import { MaterialEntry } from '../analyze';
 import { keystoreLines } from './keystoreText';
 import { formatDate, validityPhrase } from './time';
@@ -66,8 +69,24 @@ export function renderCertificate(cert: CertificateInfo, ctx: HoverContext, head
     row('Signature', md(cert.signatureAlgorithm.name)),
     row('Serial', `\`${cert.serialNumber}\``),
     row('SHA-256', `\`${cert.fingerprints.sha256}\``),
+    ...sctRow(cert),
+    row('SPKI SHA-256', `\`${spkiFingerprint(cert.publicKey).sha256Base64}\` (pin) · \`${spkiFingerprint(cert.publicKey).sha256Hex}\``),
   );
   return lines.join('\n');
+}
+
+/** One line for the embedded SCTs: how many, which logs, when the first was issued. */
+function sctRow(cert: CertificateInfo): string[] {
+  const result = certificateScts(cert);
+  if (!result) {
+    return [];
+  }
+  if ('error' in result) {
+    return [row('SCTs', `$(warning) ${md(result.error)}`)];
+  }
+  const logs = result.scts.map(s => s.logName ?? `log ${s.logIdBase64.slice(0, 8)}…`);
+  const first = result.scts.reduce<Date | undefined>((a, s) => (!a || s.timestamp < a ? s.timestamp : a), undefined);
+  return [row('SCTs', `${result.scts.length}: ${md(logs.join(', '))}${first ? ` — logged ${formatDate(first)}` : ''}`)];
 }
 
 export function renderPrivateKey(key: PrivateKeyInfo, pairing: KeyPairing | undefined, heading: string): string {
@@ -88,6 +107,25 @@ export function renderPrivateKey(key: PrivateKeyInfo, pairing: KeyPairing | unde
   return lines.join('\n');
 }
 
+/** A JSON Web Key: its public facts and RFC 7638 thumbprint; private members only counted as present. */
+function renderJwk(jwk: JwkInfo, publicKey: PublicKeyInfo | undefined, heading: string): string {
+  const lines = [`**${heading}** — JWK ${md(publicKey?.description ?? `${jwk.kty}${jwk.bits ? ` ${jwk.bits}-bit` : ''}`)}`, '', '| | |', '|---|---|', row('kty', md(jwk.kty))];
+  if (jwk.crv) {
+    lines.push(row('crv', md(jwk.crv)));
+  }
+  if (jwk.kid) {
+    lines.push(row('kid', `\`${md(jwk.kid)}\``));
+  }
+  if (jwk.use || jwk.alg) {
+    lines.push(row('use / alg', md([jwk.use, jwk.alg].filter(Boolean).join(' / '))));
+  }
+  if (jwk.thumbprint) {
+    lines.push(row('Thumbprint (RFC 7638)', `\`${jwk.thumbprint}\``));
+  }
+  lines.push('', jwk.hasPrivate ? '_Holds private members; they are never shown._' : '_Public key only._');
+  return lines.join('\n');
+}
+
 function renderPublicKey(key: PublicKeyInfo, heading: string): string {
   return `**${heading}** — ${md(key.description)}`;
 }
@@ -101,6 +139,9 @@ export function renderObject(obj: DecodedObject, ctx: HoverContext, heading: str
   }
   if (obj.privateKey) {
     return renderPrivateKey(obj.privateKey, ctx.pairings?.get(obj), heading);
+  }
+  if (obj.jwk) {
+    return renderJwk(obj.jwk, obj.publicKey, heading);
   }
   if (obj.publicKey) {
     return renderPublicKey(obj.publicKey, heading);

@@ -8,6 +8,7 @@ import { validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { CrlInfo, CsrInfo, DecodedObject } from '../x509/material';
 import { CURVES } from '../x509/oids';
+import { kubeadmCaCertHash, spkiFingerprint } from '../x509/spki';
 import { ExtensionLike, extensionLines } from './extensionText';
 import { keystoreLines } from './keystoreText';
 import { SummaryContext, keyTypeText } from './summary';
@@ -92,6 +93,9 @@ export function certificateText(cert: CertificateInfo, ctx: TextContext): string
       'Fingerprints:',
       `${INDENT}SHA-256: ${cert.fingerprints.sha256}`,
       `${INDENT}SHA-1:   ${cert.fingerprints.sha1}`,
+      `${INDENT}SPKI SHA-256: ${spkiFingerprint(cert.publicKey).sha256Hex}`,
+      `${INDENT}SPKI SHA-256 (base64, pin-sha256): ${spkiFingerprint(cert.publicKey).sha256Base64}`,
+      ...(cert.isCa ? [`${INDENT}kubeadm CA cert hash: ${kubeadmCaCertHash(cert.publicKey)}`] : []),
       `DER Size: ${cert.der.length} bytes`,
     ]),
   ];
@@ -210,6 +214,19 @@ export function objectText(obj: DecodedObject, ctx: TextContext): string[] {
   }
   if (obj.privateKey) {
     return privateKeyText(obj.privateKey, obj.label, obj, ctx);
+  }
+  if (obj.jwk) {
+    const j = obj.jwk;
+    return [
+      `JSON Web Key: kty ${j.kty}${j.crv ? `, crv ${j.crv}` : ''}${j.bits ? `, ${j.bits} bits` : ''}`,
+      ...indent([
+        ...(j.kid ? [`kid: ${j.kid}`] : []),
+        ...(j.use || j.alg ? [`use / alg: ${[j.use, j.alg].filter(Boolean).join(' / ')}`] : []),
+        ...(j.thumbprint ? [`Thumbprint (RFC 7638, SHA-256): ${j.thumbprint}`] : []),
+        j.hasPrivate ? 'Private members: present (never shown)' : 'Private members: none',
+      ]),
+      ...(obj.publicKey ? publicKeyText(obj.publicKey, 'PUBLIC KEY') : []),
+    ];
   }
   if (obj.publicKey) {
     return publicKeyText(obj.publicKey, obj.label);

@@ -178,3 +178,8 @@ export function contentKey(text: string): string {
   }
   return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${text.length}`;
 }
+
+/** base64url without padding (RFC 4648 §5, as JOSE writes it, RFC 7515 §2). */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encodeBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

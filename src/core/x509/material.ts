@@ -1,3 +1,4 @@
+import type { JwkInfo } from './jwk';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertificateList, Name } from '@peculiar/asn1-x509';
@@ -39,6 +40,8 @@ export interface DecodedObject {
   publicKey?: PublicKeyInfo;
   csr?: CsrInfo;
   crl?: CrlInfo;
+  /** A JSON Web Key (label `JWK`): its public facts only; `publicKey` when it has one. */
+  jwk?: JwkInfo;
   error?: string;
   errorOffset?: number;
   /** DER bytes (never kept for private keys). */

@@ -3,6 +3,7 @@ import { Command } from '../../commands';
 import { MaterialEntry, decodeFileText } from '../../core/analyze';
 import { CertificateInfo } from '../../core/x509/certificate';
 import { shortName } from '../../core/x509/name';
+import { kubeadmCaCertHash } from '../../core/x509/spki';
 import { PemTextResult, entryPemText } from '../../core/render/pemText';
 import { Services } from '../../services';
 import { MaterialReader, materialReader } from './documentMaterial';
@@ -91,6 +92,38 @@ async function copyFingerprint(reader: MaterialReader, args: unknown[]): Promise
   return { fingerprint: cert.fingerprints.sha256, subject: shortName(cert.subject) };
 }
 
+export interface CopiedCaCertHash {
+  /** `sha256:<hex of the CA's SubjectPublicKeyInfo>`. */
+  hash: string;
+  subject: string;
+}
+
+/**
+ * `pkiLens.copyCaCertHash`: the value of `kubeadm join --discovery-token-ca-cert-hash` for the CA
+ * under the cursor, or the tree's CA (found in the index by its fingerprint). kubeadm pins the
+ * cluster CA's key, so a certificate that is no CA is refused with a message, not hashed.
+ */
+async function copyCaCertHash(reader: MaterialReader, services: Services, args: unknown[]): Promise<CopiedCaCertHash | undefined> {
+  const element = args[0] as { fingerprint?: unknown } | undefined;
+  let cert: CertificateInfo | undefined;
+  if (element && !(element instanceof vscode.Uri) && typeof element.fingerprint === 'string') {
+    cert = services.index.snapshot?.inventory.records.get(element.fingerprint)?.certificate;
+  } else {
+    const target = await resolveTarget(reader, args, decodedSource);
+    const entry = target && chosenEntry(target);
+    const objects = entry ? (target!.object !== undefined ? [entry.objects[target!.object]] : entry.objects) : [];
+    cert = await pickCertificate(objects.map(o => o.certificate).filter((c): c is CertificateInfo => !!c?.isCa));
+  }
+  if (!cert || !cert.isCa) {
+    void vscode.window.showInformationMessage('PKI Lens: put the cursor on a CA certificate (CA:TRUE) — kubeadm join pins the cluster CA\'s public key.');
+    return undefined;
+  }
+  const hash = kubeadmCaCertHash(cert.publicKey);
+  await vscode.env.clipboard.writeText(hash);
+  vscode.window.setStatusBarMessage(`$(check) Copied the kubeadm CA cert hash of ${shortName(cert.subject)}`, 3000);
+  return { hash, subject: shortName(cert.subject) };
+}
+
 function guarded<T>(services: Services, what: string, fn: (...args: unknown[]) => Promise<T>): (...args: unknown[]) => Promise<T | undefined> {
   return async (...args: unknown[]) => {
     try {
@@ -106,6 +139,7 @@ function guarded<T>(services: Services, what: string, fn: (...args: unknown[]) =
 export function registerClipboard(context: vscode.ExtensionContext, services: Services): void {
   const reader = materialReader(context, services);
   context.subscriptions.push(vscode.commands.registerCommand(Command.CopyAsPem, guarded(services, 'copy as PEM', (...args) => copyAsPem(reader, args))));
+  context.subscriptions.push(vscode.commands.registerCommand(Command.CopyCaCertHash, guarded(services, 'copy CA cert hash', (...args) => copyCaCertHash(reader, services, args))));
   const copyFingerprintHandler = guarded(services, 'copy fingerprint', (...args) => copyFingerprint(reader, args));
   // The inventory tree may still register its own copyFingerprint; a second registration would throw.
   void vscode.commands.getCommands(true).then(ids => {

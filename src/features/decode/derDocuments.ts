@@ -9,7 +9,7 @@ import { MaterialReader, materialReader } from './documentMaterial';
  * DER certificates open decoded instead of as "binary file" placeholders. A read-only custom
  * editor shows the same text as the decoded view:
  * - `pkiLens.derViewer` is the default editor for `*.der` (always binary);
- * - `pkiLens.certificateViewer` is offered for `*.crt` and `*.cer` ("Reopen Editor With…"), which
+ * - `pkiLens.certificateViewer` is offered for `*.crt`, `*.cer` and `*.crl` ("Reopen Editor With…"), which
  *   are usually PEM text and stay in the text editor; when one turns out to be binary, its text tab
  *   is swapped for this viewer as it opens.
  * The view is a webview without scripts; "Open as Text" runs pkiLens.showDecoded for a searchable copy.
@@ -17,7 +17,7 @@ import { MaterialReader, materialReader } from './documentMaterial';
 
 export const DER_VIEW_TYPE = 'pkiLens.derViewer';
 export const CERTIFICATE_VIEW_TYPE = 'pkiLens.certificateViewer';
-const SWAPPABLE = /\.(crt|cer|der)$/i;
+const SWAPPABLE = /\.(crt|cer|der|crl)$/i;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, ch => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]!));

@@ -1,0 +1,30 @@
+import { Inventory } from '../inventory/inventory';
+import { shortName } from '../x509/name';
+import { formatDate, duration } from '../render/time';
+import { Check, Finding, ResolvedCheckOptions, finding } from './finding';
+
+/**
+ * crl-stale: a CRL (PEM or DER, in its own file or a bundle) past its nextUpdate. A verifier that
+ * checks revocation against it (nginx `ssl_crl`, Apache, HAProxy, `openssl verify -crl_check` —
+ * anything on OpenSSL) refuses every certificate it covers, "CRL has expired", until a fresh CRL
+ * replaces it; monitoring exporters alert on the same date. CRLs are not linked in the inventory,
+ * so the rule reads them from each file's analysis; a CRL without nextUpdate never goes stale.
+ */
+export const checkCrlStale: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+  const findings: Finding[] = [];
+  const now = options.now.getTime();
+  for (const file of inventory.files) {
+    for (const entry of file.analysis.entries) {
+      entry.objects.forEach((object, index) => {
+        const crl = object.crl;
+        if (!crl?.nextUpdate || crl.nextUpdate.getTime() >= now) {
+          return;
+        }
+        const many = entry.objects.length > 1 ? ` (object ${index + 1} of ${entry.objects.length})` : '';
+        findings.push(finding('crl-stale', 'error', { file, range: object.range },
+          `CRL of ${shortName(crl.issuer)}${many} is past its nextUpdate ${formatDate(crl.nextUpdate)} (${duration(now - crl.nextUpdate.getTime())} ago): verifiers that check revocation with it (nginx ssl_crl, openssl verify -crl_check) refuse every certificate it covers — CRL has expired; publish a fresh CRL`));
+      });
+    }
+  }
+  return findings;
+};
