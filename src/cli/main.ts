@@ -3,12 +3,16 @@ import { CliIo, Command, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { checkCommand } from './check';
 import { inspectCommand } from './inspect';
 import { verifyCommand } from './verify';
+import { renewCommand } from './renew';
+import { signCommand } from './sign';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
 export const COMMANDS: Record<string, Command> = {
   [checkCommand.name]: checkCommand,
   [inspectCommand.name]: inspectCommand,
   [verifyCommand.name]: verifyCommand,
+  [renewCommand.name]: renewCommand,
+  [signCommand.name]: signCommand,
 };
 
 function overview(): string {
