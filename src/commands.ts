@@ -11,6 +11,7 @@ export const enum Command {
   RenewCertificate = 'pkiLens.renewCertificate',
   RenewExpiring = 'pkiLens.renewExpiring',
   RenewCa = 'pkiLens.renewCa',
+  EditSubjectAltNames = 'pkiLens.editSubjectAltNames',
   VerifyChain = 'pkiLens.verifyChain',
   FocusInventory = 'pkiLens.focusInventory',
   GroupByTrust = 'pkiLens.groupByTrust',
