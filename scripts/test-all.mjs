@@ -20,6 +20,8 @@ const SUITES = [
   { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
+  // Repairs beyond renewal (issue 14): SAN Quick Fix and stale copies write files, so a tree of their own.
+  { name: 'repairs', suites: ['repairs'], folder: 'server-name', manifests: ['server-name'] },
 ];
 
 /**

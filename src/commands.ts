@@ -12,6 +12,7 @@ export const enum Command {
   RenewExpiring = 'pkiLens.renewExpiring',
   RenewCa = 'pkiLens.renewCa',
   EditSubjectAltNames = 'pkiLens.editSubjectAltNames',
+  UpdateStaleCopy = 'pkiLens.updateStaleCopy',
   VerifyChain = 'pkiLens.verifyChain',
   FocusInventory = 'pkiLens.focusInventory',
   GroupByTrust = 'pkiLens.groupByTrust',

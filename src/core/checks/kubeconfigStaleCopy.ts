@@ -1,4 +1,4 @@
-import { CertificateNode, CertificateRecord, Inventory } from '../inventory/inventory';
+import { CertificateNode, CertificateRecord, Inventory, KubeconfigNode, KubeconfigUserNode } from '../inventory/inventory';
 import { formatDate } from '../render/time';
 import { toHex } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
@@ -35,7 +35,18 @@ export function supersedingOccurrence(record: CertificateRecord): CertificateNod
   return record.occurrences.find(o => o.file.kubeconfigs.length > 0) ?? record.preferred;
 }
 
-export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+/** A kubeconfig user's client certificate and the newer certificate that supersedes it. */
+export interface StaleCopy {
+  kubeconfig: KubeconfigNode;
+  user: KubeconfigUserNode;
+  client: CertificateNode;
+  latest: CertificateRecord;
+  /** Where the newer one is shown and read from. */
+  where: CertificateNode;
+}
+
+/** Every superseded client certificate held inline (`client-certificate-data`) by a kubeconfig user. */
+export function staleCopies(inventory: Inventory): StaleCopy[] {
   const newest = new Map<string, CertificateRecord>();
   for (const record of inventory.records.values()) {
     const c = record.certificate;
@@ -48,7 +59,7 @@ export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: R
       newest.set(key, record);
     }
   }
-  const findings: Finding[] = [];
+  const out: StaleCopy[] = [];
   for (const kubeconfig of inventory.kubeconfigs) {
     for (const user of kubeconfig.users) {
       const client = user.certificates[0];
@@ -57,22 +68,26 @@ export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: R
         continue;
       }
       const latest = newest.get(identity(client.certificate));
-      if (!latest || latest === client.record || !newer(latest.certificate, client.certificate)) {
-        continue;
+      if (latest && latest !== client.record && newer(latest.certificate, client.certificate)) {
+        out.push({ kubeconfig, user, client, latest, where: supersedingOccurrence(latest) });
       }
-      const old = client.certificate;
-      const expired = options.now > old.notAfter;
-      const where = supersedingOccurrence(latest);
-      findings.push({
-        code: 'kubeconfig-stale-copy',
-        severity: expired ? 'error' : 'warning',
-        message: `Client certificate ${shortName(old.subject)} of user "${user.name}" is a stale copy: ${where.file.relativePath} holds a newer certificate of the same issuer, subject and purpose `
-          + `(issued ${formatDate(latest.certificate.notBefore)}, valid until ${formatDate(latest.certificate.notAfter)}); this one ${expired ? 'expired' : 'expires'} ${formatDate(old.notAfter)}. Update it from ${where.file.name}.`,
-        uri: kubeconfig.file.uri,
-        range: client.file === kubeconfig.file ? client.range : carrier.valueRange,
-        related: [relatedTo(where, `the newer certificate ${shortName(latest.certificate.subject)}, valid until ${formatDate(latest.certificate.notAfter)}`)],
-      });
     }
   }
-  return findings;
+  return out;
+}
+
+export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+  return staleCopies(inventory).map(({ kubeconfig, user, client, latest, where }) => {
+    const old = client.certificate;
+    const expired = options.now > old.notAfter;
+    return {
+      code: 'kubeconfig-stale-copy',
+      severity: expired ? 'error' : 'warning',
+      message: `Client certificate ${shortName(old.subject)} of user "${user.name}" is a stale copy: ${where.file.relativePath} holds a newer certificate of the same issuer, subject and purpose `
+        + `(issued ${formatDate(latest.certificate.notBefore)}, valid until ${formatDate(latest.certificate.notAfter)}); this one ${expired ? 'expired' : 'expires'} ${formatDate(old.notAfter)}. Update it from ${where.file.name}.`,
+      uri: kubeconfig.file.uri,
+      range: client.file === kubeconfig.file ? client.range : user.certificateCarrier!.valueRange,
+      related: [relatedTo(where, `the newer certificate ${shortName(latest.certificate.subject)}, valid until ${formatDate(latest.certificate.notAfter)}`)],
+    };
+  });
 };

@@ -19,6 +19,7 @@ import { RenewalPreviewDocument, confirmRenewal, previewText } from './preview';
 import { RenewQuickFix } from './quickFix';
 import { EditSubjectAltNames } from './editSubjectAltNames';
 import { SubjectAltNameQuickFix } from './sanQuickFix';
+import { StaleCopyQuickFix, updateStaleCopy } from './staleCopyFix';
 import { afterRenewal, announce } from './report';
 import { currentSnapshot, expiringTargets, resolveTargets } from './targets';
 import { PreparedFile, commitFiles, prepareFiles } from './writer';
@@ -294,6 +295,8 @@ export function registerRenewal(context: vscode.ExtensionContext, services: Serv
     // Repairs beyond renewal (issue 14): change the names, same road.
     vscode.commands.registerCommand(Command.EditSubjectAltNames, (...args: unknown[]) => new EditSubjectAltNames(services, commands).run(...args)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new SubjectAltNameQuickFix(services), { providedCodeActionKinds: SubjectAltNameQuickFix.kinds }),
+    vscode.commands.registerCommand(Command.UpdateStaleCopy, (uri: unknown, options: unknown) => updateStaleCopy(services, uri, options)),
+    vscode.languages.registerCodeActionsProvider(DOCUMENTS, new StaleCopyQuickFix(services), { providedCodeActionKinds: StaleCopyQuickFix.kinds }),
   );
   return commands;
 }
