@@ -13,6 +13,7 @@ export const enum Command {
   RenewCa = 'pkiLens.renewCa',
   EditSubjectAltNames = 'pkiLens.editSubjectAltNames',
   UpdateStaleCopy = 'pkiLens.updateStaleCopy',
+  SignCsr = 'pkiLens.signCsr',
   VerifyChain = 'pkiLens.verifyChain',
   FocusInventory = 'pkiLens.focusInventory',
   GroupByTrust = 'pkiLens.groupByTrust',

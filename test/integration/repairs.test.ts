@@ -14,6 +14,7 @@ import { activate, waitFor } from './helpers';
 import { pkiApi } from './pkiWorkspace';
 import { RenewCommandResult, Tree, diagnosticCodes, kubeconfigValue, renewOk } from './renewHelpers';
 import type { StaleCopyResult } from '../../src/features/renew/staleCopyFix';
+import type { SignCsrResult } from '../../src/features/renew/signCsrCommand';
 
 function serverNameManifest(): ServerNameManifest {
   const file = process.env.PKI_LENS_MANIFEST_SERVER_NAME;
@@ -112,5 +113,19 @@ describe('repairs in a real VS Code', function () {
     assert.match(openssl(['verify', '-CAfile', tree.path('pki/ca.crt')], { input: pem }), /OK/);
     await waitFor('the stale copy finding is gone', () => !diagnosticCodes(copy).includes('kubeconfig-stale-copy') || undefined, 30_000);
     assert.ok(diagnosticCodes(tree.uri('tls-server-name.conf')).includes('kubeconfig-stale-copy'), 'the other copies are still reported');
+  });
+
+  it('pkiLens.signCsr signs a CSR made by openssl req with the kubeadm role its name implies', async () => {
+    const csr = tree.path('pki/apiserver-kubelet-client.csr');
+    openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', tree.path('pki/apiserver-kubelet-client.key'),
+      '-subj', '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', '-out', csr]);
+    const result = await vscode.commands.executeCommand<SignCsrResult>('pkiLens.signCsr', vscode.Uri.file(csr), { confirm: false, caCertificate: tree.uri('pki/ca.crt') });
+    assert.ok(result?.ok, result?.error?.message);
+    assert.strictEqual(result.profile, 'client');
+    const crt = tree.path('pki/apiserver-kubelet-client.crt');
+    assert.strictEqual(openssl(['verify', '-CAfile', tree.path('pki/ca.crt'), crt]).trim(), `${crt}: OK`);
+    assert.match(openssl(['x509', '-noout', '-ext', 'extendedKeyUsage,keyUsage,basicConstraints', '-in', crt]),
+      /Basic Constraints: critical\n\s+CA:FALSE\n.*Key Usage: critical\n\s+Digital Signature, Key Encipherment\n.*Extended Key Usage: \n\s+TLS Web Client Authentication/s);
+    assert.strictEqual(openssl(['x509', '-noout', '-pubkey', '-in', crt]), openssl(['pkey', '-pubout', '-in', tree.path('pki/apiserver-kubelet-client.key')]));
   });
 });

@@ -20,6 +20,7 @@ import { RenewQuickFix } from './quickFix';
 import { EditSubjectAltNames } from './editSubjectAltNames';
 import { SubjectAltNameQuickFix } from './sanQuickFix';
 import { StaleCopyQuickFix, updateStaleCopy } from './staleCopyFix';
+import { signCsrCommand } from './signCsrCommand';
 import { afterRenewal, announce } from './report';
 import { currentSnapshot, expiringTargets, resolveTargets } from './targets';
 import { PreparedFile, commitFiles, prepareFiles } from './writer';
@@ -295,6 +296,7 @@ export function registerRenewal(context: vscode.ExtensionContext, services: Serv
     // Repairs beyond renewal (issue 14): change the names, same road.
     vscode.commands.registerCommand(Command.EditSubjectAltNames, (...args: unknown[]) => new EditSubjectAltNames(services, commands).run(...args)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new SubjectAltNameQuickFix(services), { providedCodeActionKinds: SubjectAltNameQuickFix.kinds }),
+    vscode.commands.registerCommand(Command.SignCsr, (target?: unknown, options?: unknown) => signCsrCommand(services, target, options)),
     vscode.commands.registerCommand(Command.UpdateStaleCopy, (uri: unknown, options: unknown) => updateStaleCopy(services, uri, options)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new StaleCopyQuickFix(services), { providedCodeActionKinds: StaleCopyQuickFix.kinds }),
   );
