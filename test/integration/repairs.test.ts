@@ -119,6 +119,11 @@ describe('repairs in a real VS Code', function () {
     const csr = tree.path('pki/apiserver-kubelet-client.csr');
     openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', tree.path('pki/apiserver-kubelet-client.key'),
       '-subj', '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', '-out', csr]);
+    const lenses = await waitFor('the Sign with Local CA lens', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(csr), 10);
+      return (all ?? []).find(l => l.command?.command === 'pkiLens.signCsr');
+    }, 30_000);
+    assert.match(lenses.command!.title, /Sign with Local CA/);
     const result = await vscode.commands.executeCommand<SignCsrResult>('pkiLens.signCsr', vscode.Uri.file(csr), { confirm: false, caCertificate: tree.uri('pki/ca.crt') });
     assert.ok(result?.ok, result?.error?.message);
     assert.strictEqual(result.profile, 'client');

@@ -21,6 +21,7 @@ import { EditSubjectAltNames } from './editSubjectAltNames';
 import { SubjectAltNameQuickFix } from './sanQuickFix';
 import { StaleCopyQuickFix, updateStaleCopy } from './staleCopyFix';
 import { signCsrCommand } from './signCsrCommand';
+import { SignCsrLensProvider } from './signCsrLens';
 import { afterRenewal, announce } from './report';
 import { currentSnapshot, expiringTargets, resolveTargets } from './targets';
 import { PreparedFile, commitFiles, prepareFiles } from './writer';
@@ -297,6 +298,7 @@ export function registerRenewal(context: vscode.ExtensionContext, services: Serv
     vscode.commands.registerCommand(Command.EditSubjectAltNames, (...args: unknown[]) => new EditSubjectAltNames(services, commands).run(...args)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new SubjectAltNameQuickFix(services), { providedCodeActionKinds: SubjectAltNameQuickFix.kinds }),
     vscode.commands.registerCommand(Command.SignCsr, (target?: unknown, options?: unknown) => signCsrCommand(services, target, options)),
+    vscode.languages.registerCodeLensProvider(DOCUMENTS, new SignCsrLensProvider(services)),
     vscode.commands.registerCommand(Command.UpdateStaleCopy, (uri: unknown, options: unknown) => updateStaleCopy(services, uri, options)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new StaleCopyQuickFix(services), { providedCodeActionKinds: StaleCopyQuickFix.kinds }),
   );
