@@ -90,10 +90,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--add-san and --remove-san change one certificate; the targets hold ${targets.length}`);
   }
   const { renewed, refused } = await renewTargets(targets, { key, validityDays, san, now });
-  const files = refused.length ? [] : plannedFiles(renewed);
+  const blocked = refused.length > 0 || skipped.some(s => s.named);
+  const files = blocked ? [] : plannedFiles(renewed);
   let written: CommittedFile[] = [];
   let writeError: string | undefined;
-  if (!refused.length && !values['dry-run']) {
+  if (!blocked && !values['dry-run']) {
     try {
       written = await commitFiles(files, now);
     } catch (e) {
@@ -103,15 +104,17 @@ async function run(args: string[], io: CliIo): Promise<number> {
       writeError = e.message;
     }
   }
-  const report = { dryRun: values['dry-run'] ?? false, renewed, refused, skipped, files, written, writeError };
+  const report = { dryRun: values['dry-run'] ?? false, blocked, renewed, refused, skipped, files, written, writeError };
   io.out(format === 'json' ? JSON.stringify(toJson(report), null, 2) + '\n' : toText(report));
-  return refused.length || writeError ? EXIT_FAILED : EXIT_OK;
+  return blocked || writeError ? EXIT_FAILED : EXIT_OK;
 }
 
 interface Skipped {
   file: string;
   user?: string;
   reason: string;
+  /** Named on the command line (not met in a folder): not renewing it is a failure, and nothing is written. */
+  named: boolean;
 }
 
 /** Targets with their CA; what cannot be renewed without being asked is skipped with the reason. */
@@ -152,7 +155,7 @@ async function collect(paths: readonly string[], named: SigningFiles | undefined
         if (ca) {
           targets.push({ target, ca });
         } else {
-          skipped.push({ file, user: target.user, reason: `no key for its CA ${target.certificate.issuer.text} beside it; name the CA with --ca and --ca-key` });
+          skipped.push({ file, user: target.user, reason: `no key for its CA ${target.certificate.issuer.text} beside it; name the CA with --ca and --ca-key`, named: !directory });
         }
       }
     }
@@ -165,6 +168,8 @@ async function collect(paths: readonly string[], named: SigningFiles | undefined
 
 interface Report {
   dryRun: boolean;
+  /** A refusal, or a named target without its CA: nothing is written. */
+  blocked: boolean;
   renewed: Renewed[];
   refused: Refused[];
   skipped: Skipped[];
@@ -188,7 +193,7 @@ function toText(r: Report): string {
   for (const f of r.refused) {
     lines.push(`${label(f.target)}: refused, ${f.message}`);
   }
-  if (r.refused.length) {
+  if (r.blocked) {
     lines.push('Nothing was written.');
   } else if (!r.renewed.length) {
     lines.push('Nothing to renew.');

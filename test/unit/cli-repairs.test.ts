@@ -141,6 +141,17 @@ describe('pki-lens renew', () => {
     assert.equal(fs.statSync(backupsOf(key)[0]).mode & 0o777, 0o600, 'the old key\'s backup stays private');
   });
 
+  it('refuses a named kubeconfig whose CA key is nowhere near, and writes nothing', async () => {
+    const dir = path.join(tmp, 'lonely', 'a', 'b');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(healthy, 'admin.conf'), path.join(dir, 'admin.conf'));
+    const before = treeHash(path.join(tmp, 'lonely'));
+    const { code, out } = await cli('renew', path.join(dir, 'admin.conf'));
+    assert.equal(code, 1, out);
+    assert.match(out, /admin\.conf \(user kubernetes-admin\): skipped, no key for its CA CN=kubernetes beside it; name the CA with --ca and --ca-key\nNothing was written\./);
+    assert.equal(treeHash(path.join(tmp, 'lonely')), before);
+  });
+
   for (const [what, args, message] of [
     ['an invalid IP', ['--add-san', 'IP:10.0.0.300', 'pki/apiserver.crt'], /IP:10\.0\.0\.300 is not a valid IP address/],
     ['a CA key that does not match', ['--ca', 'pki/ca.crt', '--ca-key', 'pki/etcd/ca.key', 'pki/apiserver.crt'], /the CA key does not belong to the CA certificate CN=kubernetes/],
