@@ -47,6 +47,8 @@ async function dialAs(tree: Tree, name: string): Promise<string> {
 async function quickFix(uri: vscode.Uri, code: string, title: RegExp): Promise<vscode.CodeAction> {
   const diagnostic = await waitFor(`a ${code} diagnostic on ${uri.fsPath}`,
     () => vscode.languages.getDiagnostics(uri).find(d => d.source === 'PKI Lens' && (typeof d.code === 'object' ? d.code.value : d.code) === code), 60_000);
+  // The providers run on the document's model: open it (no editor needed).
+  await vscode.workspace.openTextDocument(uri);
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
   const fix = actions.find(a => title.test(a.title));
   assert.ok(fix, `a quick fix ${title} among ${actions.map(a => a.title).join(', ')}`);
@@ -78,7 +80,7 @@ describe('repairs in a real VS Code', function () {
     // The action runs as the editor would run it, with the preview skipped.
     const result = await vscode.commands.executeCommand<RenewCommandResult>(fix.command!.command, target, { ...options, confirm: false });
     assert.ok(result?.ok, `${result?.error?.code}: ${result?.error?.message}`);
-    assert.match(result.preview ?? '', /Subject Alternative Names: .* → .*IP:10\.0\.0\.5/);
+    assert.match(result.preview ?? '', /SANs changed: added IP:10\.0\.0\.5\n/);
 
     const now = tree.read('pki/apiserver.crt');
     assert.deepStrictEqual(sansOf(now), [...sansOf(old), 'IP Address:10.0.0.5'], 'openssl -text: every old SAN, then the new one');
@@ -119,6 +121,7 @@ describe('repairs in a real VS Code', function () {
     const csr = tree.path('pki/apiserver-kubelet-client.csr');
     openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', tree.path('pki/apiserver-kubelet-client.key'),
       '-subj', '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', '-out', csr]);
+    await vscode.workspace.openTextDocument(vscode.Uri.file(csr));
     const lenses = await waitFor('the Sign with Local CA lens', async () => {
       const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(csr), 10);
       return (all ?? []).find(l => l.command?.command === 'pkiLens.signCsr');
