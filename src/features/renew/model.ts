@@ -154,7 +154,7 @@ export interface RenewInvocation {
  * A URI, also in the plain `{ scheme, path, … }` form it takes after crossing a serialisation
  * boundary (a code action's command arguments, a `command:` link).
  */
-function reviveUri(value: unknown): vscode.Uri | undefined {
+export function reviveUri(value: unknown): vscode.Uri | undefined {
   if (value instanceof vscode.Uri) {
     return value;
   }

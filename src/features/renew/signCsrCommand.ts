@@ -11,7 +11,7 @@ import { Services } from '../../services';
 import { atomicWrite, backupFile } from '../../workspace/fileWriter';
 import { WorkspaceCaSource } from './caDiscovery';
 import { displayPath, readBytes } from './keys';
-import { RenewCancelled, RenewCommandError, asRenewError, toUri } from './model';
+import { RenewCancelled, RenewCommandError, asRenewError, reviveUri, toUri } from './model';
 
 /**
  * `pkiLens.signCsr`: sign the certificate request in the editor (a PEM CSR, or a Kubernetes
@@ -52,7 +52,7 @@ export async function signCsrCommand(services: Services, target?: unknown, rawOp
     if (options.profile !== undefined && !SIGNING_PROFILES.includes(options.profile)) {
       throw new RenewCommandError('invalid-input', `profile must be one of ${SIGNING_PROFILES.join(', ')}`);
     }
-    const uri = target instanceof vscode.Uri || typeof target === 'string' ? toUri(target) : vscode.window.activeTextEditor?.document.uri;
+    const uri = (typeof target === 'string' ? toUri(target) : reviveUri(target)) ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
       throw new RenewCommandError('no-certificate', 'open a certificate request (.csr, or a CertificateSigningRequest YAML) first');
     }

@@ -6,7 +6,7 @@ import { toPem } from '../../core/x509/pem';
 import { Services } from '../../services';
 import { rangeIn } from '../inventory/diagnostics';
 import { FilePlan } from './filePlan';
-import { RenewCommandError, WrittenFile, asRenewError, toUri } from './model';
+import { RenewCommandError, WrittenFile, asRenewError, reviveUri, toUri } from './model';
 import { inventoryFileOf } from './targets';
 import { commitFiles, prepareFiles } from './writer';
 
@@ -81,10 +81,11 @@ type StaleCopyInventory = Parameters<typeof staleCopies>[0];
 export async function updateStaleCopy(services: Services, target: unknown, options: unknown): Promise<StaleCopyResult> {
   try {
     const { user, confirm } = (options ?? {}) as { user?: unknown; confirm?: unknown };
-    if (!(target instanceof vscode.Uri || typeof target === 'string') || typeof user !== 'string') {
+    // A code action's arguments come back as plain objects once they cross to the workbench and back.
+    const uri = typeof target === 'string' ? toUri(target) : reviveUri(target);
+    if (!uri || typeof user !== 'string') {
       throw new RenewCommandError('invalid-input', 'PKI Lens: expected (kubeconfig uri, { user })');
     }
-    const uri = toUri(target);
     const snapshot = await services.index.ready();
     const file = inventoryFileOf(services, snapshot, uri);
     const copy = file && staleCopies(snapshot.inventory).find(c => c.kubeconfig.file === file && c.user.name === user);
