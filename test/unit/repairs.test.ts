@@ -74,6 +74,12 @@ describe('re-issue with changed SANs', () => {
     assert.ok(result.changes.extensions.replaced.includes('X509v3 Subject Alternative Name'), JSON.stringify(result.changes.extensions));
   });
 
+  it('adds an IPv6 address as openssl spells it, and a name already there only once', async () => {
+    const old = read('pki/apiserver.crt');
+    const result = await renewCertificate({ certificate: certDerOf(old), ...kubeadmCa(), key: { policy: 'reuse' }, subjectAltNames: { add: ['fd00::1', 'DNS:KUBERNETES', 'IP:10.96.0.1'] } });
+    assert.deepEqual(sans(result.certificatePem), [...sans(old), 'IP:FD00:0:0:0:0:0:0:1']);
+  });
+
   it('removes a name and refuses to remove one that is not there', async () => {
     const old = read('pki/apiserver.crt');
     const first = sans(old)[0];
@@ -167,6 +173,11 @@ describe('signCsr', () => {
   it('refuses a kubelet-serving request without a node subject', async () => {
     const { csr } = opensslCsr('/CN=worker-3', 'DNS:worker-3');
     await refused(signCsr({ csr: pemMaterial(csr).der, ...kubeadmCa(), signerName: 'kubernetes.io/kubelet-serving' }), 'invalid-input', /requires the subject CN=system:node:/);
+  });
+
+  it('refuses a kube-apiserver-client-kubelet request that asks for names', async () => {
+    const { csr } = opensslCsr('/O=system:nodes/CN=system:node:worker-4', 'DNS:worker-4');
+    await refused(signCsr({ csr: pemMaterial(csr).der, ...kubeadmCa(), signerName: 'kubernetes.io/kube-apiserver-client-kubelet' }), 'invalid-input', /no Subject Alternative Names \(the request has .*DNS:worker-4\)/);
   });
 
   it('refuses a CSR whose signature does not verify, and a CA key that does not match', async () => {
