@@ -22,6 +22,8 @@ const SUITES = [
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
   { name: 'keystores', suites: ['keystores'], folder: 'keystores', manifests: ['keystores'] },
   { name: 'rules', suites: ['rules'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: rulesWorkspace },
+  // Repairs beyond renewal (issue 14): SAN Quick Fix and stale copies write files, so a tree of their own.
+  { name: 'repairs', suites: ['repairs'], folder: 'server-name', manifests: ['server-name'] },
 ];
 
 /**

@@ -5,6 +5,8 @@ import { inspectCommand } from './inspect';
 import { verifyCommand } from './verify';
 import { serveCommand } from './serve/serve';
 import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
+import { renewCommand } from './renew';
+import { signCommand } from './sign';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
 export const COMMANDS: Record<string, Command> = {
@@ -12,6 +14,8 @@ export const COMMANDS: Record<string, Command> = {
   [inspectCommand.name]: inspectCommand,
   [verifyCommand.name]: verifyCommand,
   [serveCommand.name]: serveCommand,
+  [renewCommand.name]: renewCommand,
+  [signCommand.name]: signCommand,
 };
 
 function overview(): string {

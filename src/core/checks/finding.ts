@@ -36,6 +36,7 @@ export type CheckCode =
   | 'key-mismatch'
   | 'kubeconfig-ca-mismatch'
   | 'kubeconfig-server-name'
+  | 'kubeconfig-stale-copy'
   | 'decode-error'
   | 'profile-eku'
   | 'profile-san'

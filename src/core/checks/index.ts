@@ -29,6 +29,7 @@ import { checkIssuerNotCa } from './issuerNotCa';
 import { checkKeyMismatch } from './keyMismatch';
 import { checkKubeconfigCa } from './kubeconfigCa';
 import { checkKubeconfigServerName } from './kubeconfigServerName';
+import { checkKubeconfigStaleCopy } from './kubeconfigStaleCopy';
 import { checkProfileEku } from './profileEku';
 import { checkProfileFrontProxyCa } from './profileFrontProxyCa';
 import { checkProfileIssuer } from './profileIssuer';
@@ -70,6 +71,7 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'key-mismatch': { severity: 'error', description: 'A private key does not belong to the certificate (or public key) its location pairs it with: "tls: private key does not match public key".' },
   'kubeconfig-ca-mismatch': { severity: 'error', description: 'A kubeconfig user\'s client certificate is not signed by its cluster\'s certificate-authority-data CA; the API server would refuse it.' },
   'kubeconfig-server-name': { severity: 'error', description: 'The host of a kubeconfig cluster\'s server: URL (or its tls-server-name) is not among the SANs of the API server\'s certificate in the workspace: "x509: certificate is valid for …, not …".' },
+  'kubeconfig-stale-copy': { severity: 'warning', description: 'A kubeconfig user\'s client certificate is superseded: the workspace holds a newer one of the same issuer, subject and purpose (admin.conf renewed, this copy not); an error once the old one has expired.' },
   'decode-error': { severity: 'error', description: 'Certificate or key material that does not decode: bad base64, truncated PEM, not a certificate, no PEM data.' },
   'profile-eku': { severity: 'error', description: 'A kubeadm certificate lacks the extended key usage its role needs: "x509: certificate specifies an incompatible key usage".' },
   'profile-san': { severity: 'error', description: 'A kubeadm serving certificate lacks names its clients dial (API server in-cluster names and service IP; etcd localhost and 127.0.0.1).' },
@@ -102,6 +104,7 @@ export const CHECKS: readonly Check[] = [
   checkIssuerNotCa,
   checkKubeconfigCa,
   checkKubeconfigServerName,
+  checkKubeconfigStaleCopy,
   checkKeyMismatch,
   checkProfileEku,
   checkProfileSan,

@@ -11,7 +11,10 @@ export type RenewalErrorCode =
   | 'key-mismatch'
   | 'encrypted-key'
   | 'unsupported-key'
-  | 'invalid-key';
+  | 'invalid-key'
+  | 'invalid-name'
+  | 'name-forbidden'
+  | 'bad-csr-signature';
 
 /**
  * Why a renewal was refused; the message is written for the operator. The one refusal type of

@@ -10,9 +10,14 @@ import {
   skiExtension,
 } from './rawCertificate';
 import { signCertificate, verifySignature } from './signing';
+import { OID_SAN, SanEdit, checkNameConstraints, editSubjectAltNames } from './subjectAltNames';
 import { KeyPolicy, RenewCaOptions, RenewCertificateOptions, RenewalChanges, RenewalResult } from './types';
 
 export { RenewalError } from './errors';
+export { parseSanName, sanLabel } from './subjectAltNames';
+export type { SanEdit, SanName } from './subjectAltNames';
+export { DEFAULT_SIGN_DAYS, signCsr } from './signCsr';
+export type { SignCsrOptions, SignedCertificate } from './signCsr';
 export type { RenewalErrorCode } from './errors';
 export type { FieldChange, KeyPolicy, RenewCaOptions, RenewCertificateOptions, RenewalChanges, RenewalResult } from './types';
 
@@ -43,7 +48,7 @@ export async function renewCertificate(options: RenewCertificateOptions): Promis
   const warnings: string[] = [];
   const issuedByCa = await issuerRelation(old, ca, options.allowDifferentIssuer ?? false, warnings);
   const key = await keyPair(old, options.key);
-  return reissue({ now, old, ca, signer, selfSigned: false, validityDays: options.validityDays, key, issuedByCa, warnings });
+  return reissue({ now, old, ca, signer, selfSigned: false, validityDays: options.validityDays, key, issuedByCa, warnings, sanEdit: options.subjectAltNames });
 }
 
 /**
@@ -99,6 +104,8 @@ interface Reissue {
   issuedByCa: RenewalChanges['issuedByCa'];
   /** Filled on the way; the result's warnings. */
   warnings: string[];
+  /** Names added or removed (a leaf only); absent: the SANs are copied as they are. */
+  sanEdit?: SanEdit;
 }
 
 async function keyPair(old: ParsedCertificate, policy: KeyPolicy): Promise<NewKey> {
@@ -172,9 +179,17 @@ async function carriedExtensions(r: Reissue, spki: Uint8Array): Promise<{ extens
   const extensions: Uint8Array[] = [];
   const summary: RenewalChanges['extensions'] = { kept: [], replaced: [], added: [], dropped: [] };
   let hadAki = false;
+  const sans = editedSans(r);
   for (const e of r.old.raw.extensions) {
     const name = extensionName(e.oid);
-    if (NON_TRANSFERABLE.has(e.oid)) {
+    if (sans && e.oid === OID_SAN) {
+      if (sans.extension) {
+        extensions.push(sans.extension);
+        (bytesEqual(e.der, sans.extension) ? summary.kept : summary.replaced).push(name);
+      } else {
+        summary.dropped.push(name);
+      }
+    } else if (NON_TRANSFERABLE.has(e.oid)) {
       summary.dropped.push(name);
     } else if (e.oid === OID_AKI && (!r.selfSigned || akiNamesIssuerSerial(e.value))) {
       // A self-signed CA's AKI naming the old serial would no longer match the certificate itself: openssl would not see it as self-signed.
@@ -196,5 +211,19 @@ async function carriedExtensions(r: Reissue, spki: Uint8Array): Promise<{ extens
     extensions.push(aki);
     summary.added.push(extensionName(OID_AKI));
   }
+  if (sans?.extension && !r.old.raw.extensions.some(e => e.oid === OID_SAN)) {
+    extensions.push(sans.extension);
+    summary.added.push(extensionName(OID_SAN));
+  }
   return { extensions, summary };
+}
+
+/** The SAN edit applied, its names checked against the CA's name constraints; undefined when nothing is to change. */
+function editedSans(r: Reissue): ReturnType<typeof editSubjectAltNames> | undefined {
+  if (!r.sanEdit || (!r.sanEdit.add?.length && !r.sanEdit.remove?.length)) {
+    return undefined;
+  }
+  const edited = editSubjectAltNames(r.old.raw.extensions.find(e => e.oid === OID_SAN), r.sanEdit, r.old.info.subject.text === '');
+  checkNameConstraints(r.ca.raw.extensions, r.ca.info.subject.text, edited.generalNames);
+  return edited;
 }

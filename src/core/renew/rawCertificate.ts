@@ -98,7 +98,8 @@ export async function keyIdentifier(spki: Uint8Array): Promise<Uint8Array> {
   return digest('SHA-1', spki.subarray(bits.contentStart + 1, bits.end));
 }
 
-function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+/** One Extension SEQUENCE: OID, the critical flag when set (DER leaves out FALSE), extnValue. */
+export function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
   return tlv(0x30, oidBytes(oid), critical ? new Uint8Array([0x01, 0x01, 0xff]) : new Uint8Array(0), tlv(0x04, value));
 }
 

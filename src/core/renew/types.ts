@@ -1,5 +1,6 @@
 import type { CertificateInfo } from '../x509/certificate';
 import type { PrivateKeyEncoding, PrivateKeyMaterial } from '../x509/keygen';
+import type { SanEdit } from './subjectAltNames';
 
 /** What renewal takes and gives back. */
 
@@ -28,6 +29,8 @@ export interface RenewCertificateOptions {
   validityDays?: number;
   /** Re-issue under a CA that did not sign the old certificate (moving to a new CA). */
   allowDifferentIssuer?: boolean;
+  /** Names to add to or remove from the Subject Alternative Names; every other field and extension stays. */
+  subjectAltNames?: SanEdit;
 }
 
 export interface RenewCaOptions {

@@ -17,6 +17,11 @@ import { filePlans } from './filePlan';
 import { RenewalJob, planJob } from './plan';
 import { RenewalPreviewDocument, confirmRenewal, previewText } from './preview';
 import { RenewQuickFix } from './quickFix';
+import { EditSubjectAltNames } from './editSubjectAltNames';
+import { SubjectAltNameQuickFix } from './sanQuickFix';
+import { StaleCopyQuickFix, updateStaleCopy } from './staleCopyFix';
+import { signCsrCommand } from './signCsrCommand';
+import { SignCsrLensProvider } from './signCsrLens';
 import { afterRenewal, announce } from './report';
 import { currentSnapshot, expiringTargets, resolveTargets } from './targets';
 import { PreparedFile, commitFiles, prepareFiles } from './writer';
@@ -155,6 +160,9 @@ export class RenewalCommands extends Disposable {
       }
       throw new RenewCommandError('ca-missing', `no CA with its private key in the workspace issued ${result.skipped.map(s => s.where).join(', ')}: pass caCertificate and caKey, or renew one of them at a time to pick the CA files`);
     }
+    if (options.subjectAltNames && candidates.length !== 1) {
+      throw new RenewCommandError('invalid-input', `Subject Alternative Names are changed on one certificate at a time (${candidates.length} named)`);
+    }
     // CAs first: the leaves of the same batch are then signed by the renewed CA certificate.
     const ordered = [...candidates].sort((a, b) => rank(a) - rank(b));
     const jobs = await this.planJobs(snapshot, ordered, caSource, inv, settings, result);
@@ -183,6 +191,7 @@ export class RenewalCommands extends Disposable {
       policy: inv.options.key ?? settings.renewal.key,
       validityDays: validity > 0 ? validity : undefined,
       renewedCas: new Map<string, Uint8Array>(),
+      subjectAltNames: inv.options.subjectAltNames,
     };
     const run = async () => {
       const jobs: RenewalJob[] = [];
@@ -285,6 +294,13 @@ export function registerRenewal(context: vscode.ExtensionContext, services: Serv
     vscode.commands.registerCommand(Command.RenewExpiring, (...args: unknown[]) => commands.renewExpiring(...args)),
     vscode.commands.registerCommand(Command.RenewCa, (...args: unknown[]) => commands.renewCa(...args)),
     vscode.languages.registerCodeActionsProvider(DOCUMENTS, new RenewQuickFix(services), { providedCodeActionKinds: RenewQuickFix.kinds }),
+    // Repairs beyond renewal (issue 14): change the names, same road.
+    vscode.commands.registerCommand(Command.EditSubjectAltNames, (...args: unknown[]) => new EditSubjectAltNames(services, commands).run(...args)),
+    vscode.languages.registerCodeActionsProvider(DOCUMENTS, new SubjectAltNameQuickFix(services), { providedCodeActionKinds: SubjectAltNameQuickFix.kinds }),
+    vscode.commands.registerCommand(Command.SignCsr, (target?: unknown, options?: unknown) => signCsrCommand(services, target, options)),
+    vscode.languages.registerCodeLensProvider(DOCUMENTS, new SignCsrLensProvider(services)),
+    vscode.commands.registerCommand(Command.UpdateStaleCopy, (uri: unknown, options: unknown) => updateStaleCopy(services, uri, options)),
+    vscode.languages.registerCodeActionsProvider(DOCUMENTS, new StaleCopyQuickFix(services), { providedCodeActionKinds: StaleCopyQuickFix.kinds }),
   );
   return commands;
 }

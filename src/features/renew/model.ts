@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RenewalError, RenewalErrorCode } from '../../core/renew';
+import { RenewalError, RenewalErrorCode, SanEdit } from '../../core/renew';
 
 /**
  * The shapes the renewal commands take and return. Commands accept, besides their interactive
@@ -31,6 +31,8 @@ export interface RenewOptions {
   confirm?: boolean;
   /** Passphrase of an encrypted CA key: used for this one renewal, never stored or logged. */
   passphrase?: string;
+  /** Names to add to / remove from the Subject Alternative Names (`DNS:…`, `IP:…`); one leaf certificate only. */
+  subjectAltNames?: SanEdit;
 }
 
 export type RenewErrorCode =
@@ -152,7 +154,7 @@ export interface RenewInvocation {
  * A URI, also in the plain `{ scheme, path, … }` form it takes after crossing a serialisation
  * boundary (a code action's command arguments, a `command:` link).
  */
-function reviveUri(value: unknown): vscode.Uri | undefined {
+export function reviveUri(value: unknown): vscode.Uri | undefined {
   if (value instanceof vscode.Uri) {
     return value;
   }
@@ -264,6 +266,14 @@ function validateOptions(o: Record<string, unknown>): RenewOptions {
   }
   if (o.confirm !== undefined) {
     out.confirm = o.confirm !== false;
+  }
+  if (o.subjectAltNames !== undefined) {
+    const edit = o.subjectAltNames as { add?: unknown; remove?: unknown };
+    const names = (v: unknown) => v === undefined || (Array.isArray(v) && v.every(n => typeof n === 'string'));
+    if (!edit || typeof edit !== 'object' || !names(edit.add) || !names(edit.remove)) {
+      throw bad('subjectAltNames must be { add?: string[], remove?: string[] }');
+    }
+    out.subjectAltNames = { add: edit.add as string[] | undefined, remove: edit.remove as string[] | undefined };
   }
   if (o.passphrase !== undefined) {
     if (typeof o.passphrase !== 'string') {

@@ -1,5 +1,5 @@
 import { CertificateNode, Inventory, PrivateKeyNode } from '../../core/inventory/inventory';
-import { KeyPolicy, RenewalResult, authorityKeyIdNamesSerial, renewCa, renewCertificate } from '../../core/renew';
+import { KeyPolicy, RenewalResult, SanEdit, authorityKeyIdNamesSerial, renewCa, renewCertificate } from '../../core/renew';
 import { shortName } from '../../core/x509/name';
 import type { IndexSnapshot } from '../../workspace/index';
 import { CaSource, SigningCa } from './caDiscovery';
@@ -36,6 +36,8 @@ export interface JobOptions {
   validityDays?: number;
   /** Old CA fingerprint → the renewed CA's DER, so leaves of a batch are signed by the new CA certificate. */
   renewedCas: Map<string, Uint8Array>;
+  /** Names added or removed on re-issue (Change Subject Alternative Names). */
+  subjectAltNames?: SanEdit;
 }
 
 /** Re-issue one occurrence. Throws RenewCommandError, RenewalError or RenewCancelled. */
@@ -71,6 +73,9 @@ export async function planJob(snapshot: IndexSnapshot, node: CertificateNode, ca
   let ca: SigningCa;
   let result: RenewalResult;
   let copies: CertificateNode[] = [];
+  if (selfSigned && options.subjectAltNames) {
+    throw new RenewCommandError('invalid-input', `${shortName(node.certificate.subject)} is a self-signed CA; its names are not changed here (a CA's SANs name no service)`);
+  }
   if (selfSigned) {
     ca = await caSource.selfOf(record);
     result = await renewCa({ caCertificate: node.certificate.der, caKey: ca.key, validityDays: options.validityDays });
@@ -83,7 +88,7 @@ export async function planJob(snapshot: IndexSnapshot, node: CertificateNode, ca
   } else {
     ca = await caSource.issuerOf(record);
     const caDer = options.renewedCas.get(ca.certificate.fingerprints.sha256) ?? ca.certificateDer;
-    result = await renewCertificate({ certificate: node.certificate.der, caCertificate: caDer, caKey: ca.key, key: keyPolicy, validityDays: options.validityDays });
+    result = await renewCertificate({ certificate: node.certificate.der, caCertificate: caDer, caKey: ca.key, key: keyPolicy, validityDays: options.validityDays, subjectAltNames: options.subjectAltNames });
     const elsewhere = record.occurrences.filter(o => o !== node);
     if (elsewhere.length) {
       notes.push(`the same certificate is also in ${elsewhere.map(o => o.where).join(', ')} (not changed)`);

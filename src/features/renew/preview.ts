@@ -37,6 +37,11 @@ export function describeJob(job: RenewalJob): string[] {
   ];
   if (c.subjectAltNames.new.length || c.subjectAltNames.old.length) {
     lines.push(`  SANs: ${c.subjectAltNames.new.join(', ') || '(none)'}${kept(c.subjectAltNames.changed)}`);
+    const added = c.subjectAltNames.new.filter(n => !c.subjectAltNames.old.includes(n));
+    const removed = c.subjectAltNames.old.filter(n => !c.subjectAltNames.new.includes(n));
+    if (added.length || removed.length) {
+      lines.push(`  SANs changed: ${[added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+    }
   }
   lines.push(
     `  Validity, old: ${span(c.notBefore.old, c.notAfter.old)}`,

@@ -1,0 +1,93 @@
+import { CertificateNode, CertificateRecord, Inventory, KubeconfigNode, KubeconfigUserNode } from '../inventory/inventory';
+import { formatDate } from '../render/time';
+import { toHex } from '../x509/bytes';
+import { CertificateInfo } from '../x509/certificate';
+import { shortName } from '../x509/name';
+import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
+
+/**
+ * kubeconfig-stale-copy: a kubeconfig user's client certificate is superseded — the workspace holds
+ * a newer certificate of the same issuer, subject and key purpose (typically admin.conf renewed
+ * while `~/.kube/config` or a CI secret still holds the old one, kubernetes #89611). Warning; an
+ * error once the old one has expired. Placed on the copy's client-certificate-data, related to the
+ * newer certificate (in a kubeconfig when one holds it, where "Update from admin.conf" reads it).
+ *
+ * Linear: certificates are grouped once by subject, issuer and EKU; each group's newest is found once.
+ */
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+/** Issuer, subject and the EKU set, by their DER / OIDs: certificates of one identity and purpose. */
+function identity(c: CertificateInfo): string {
+  const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
+  return `${toHex(c.issuer.der)}|${toHex(c.subject.der)}|${eku}`;
+}
+
+const isClient = (c: CertificateInfo) => !c.isCa && (!c.extendedKeyUsage || c.extendedKeyUsage.some(e => e.oid === CLIENT_AUTH));
+
+/** Later NotBefore wins; at a tie, later NotAfter. */
+function newer(a: CertificateInfo, b: CertificateInfo): boolean {
+  return a.notBefore.getTime() !== b.notBefore.getTime() ? a.notBefore > b.notBefore : a.notAfter > b.notAfter;
+}
+
+/** Where the newer certificate is best shown: a kubeconfig holding it (admin.conf), else where the index prefers it. */
+export function supersedingOccurrence(record: CertificateRecord): CertificateNode {
+  return record.occurrences.find(o => o.file.kubeconfigs.length > 0) ?? record.preferred;
+}
+
+/** A kubeconfig user's client certificate and the newer certificate that supersedes it. */
+export interface StaleCopy {
+  kubeconfig: KubeconfigNode;
+  user: KubeconfigUserNode;
+  client: CertificateNode;
+  latest: CertificateRecord;
+  /** Where the newer one is shown and read from. */
+  where: CertificateNode;
+}
+
+/** Every superseded client certificate held inline (`client-certificate-data`) by a kubeconfig user. */
+export function staleCopies(inventory: Inventory): StaleCopy[] {
+  const newest = new Map<string, CertificateRecord>();
+  for (const record of inventory.records.values()) {
+    const c = record.certificate;
+    if (!isClient(c)) {
+      continue;
+    }
+    const key = identity(c);
+    const best = newest.get(key);
+    if (!best || newer(c, best.certificate)) {
+      newest.set(key, record);
+    }
+  }
+  const out: StaleCopy[] = [];
+  for (const kubeconfig of inventory.kubeconfigs) {
+    for (const user of kubeconfig.users) {
+      const client = user.certificates[0];
+      const carrier = user.certificateCarrier;
+      if (!client || !carrier || carrier.encoding !== 'base64' || !isClient(client.certificate)) {
+        continue;
+      }
+      const latest = newest.get(identity(client.certificate));
+      if (latest && latest !== client.record && newer(latest.certificate, client.certificate)) {
+        out.push({ kubeconfig, user, client, latest, where: supersedingOccurrence(latest) });
+      }
+    }
+  }
+  return out;
+}
+
+export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+  return staleCopies(inventory).map(({ kubeconfig, user, client, latest, where }) => {
+    const old = client.certificate;
+    const expired = options.now > old.notAfter;
+    return {
+      code: 'kubeconfig-stale-copy',
+      severity: expired ? 'error' : 'warning',
+      message: `Client certificate ${shortName(old.subject)} of user "${user.name}" is a stale copy: ${where.file.relativePath} holds a newer certificate of the same issuer, subject and purpose `
+        + `(issued ${formatDate(latest.certificate.notBefore)}, valid until ${formatDate(latest.certificate.notAfter)}); this one ${expired ? 'expired' : 'expires'} ${formatDate(old.notAfter)}. Update it from ${where.file.name}.`,
+      uri: kubeconfig.file.uri,
+      range: client.file === kubeconfig.file ? client.range : user.certificateCarrier!.valueRange,
+      related: [relatedTo(where, `the newer certificate ${shortName(latest.certificate.subject)}, valid until ${formatDate(latest.certificate.notAfter)}`)],
+    };
+  });
+};
