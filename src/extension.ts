@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       }
       return new AnalysisCache(2000, analyzer.analyze);
     },
+    knownEmptyFiles: () => persistentCache?.knownEmpty,
     features: [
       { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s); } },
       { name: 'status bar', register: s => registerStatusBar(context, s) },

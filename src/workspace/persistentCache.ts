@@ -12,8 +12,10 @@
 // (another version's analyses are never trusted). Entries are decoded only when asked for, so loading
 // costs one read and one hash, not 10,000 decodes.
 //
-// Private keys are never stored: an analysis that holds private-key material (a key file, a
-// kubeconfig's client-key-data) is analysed again at every start instead.
+// Private keys are never stored. An analysis holds key material only in a carrier's value (a
+// kubeconfig's client-key-data, a Secret's tls.key; decoded key objects keep no bytes): such a value is
+// written blank and taken back from the file's own text when it is read (it stands there verbatim), or,
+// when it cannot be taken back so (quoted or folded YAML), the analysis is not stored at all.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -22,10 +24,11 @@ import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
 import { SignatureCache, SignatureCheck } from '../core/inventory/signatureCache';
 import type { Logger } from '../util/logger';
+import { KnownEmptyFiles } from './knownFiles';
 
 const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 /** Bumped when the layout below changes (the extension version is checked as well). */
-const FORMAT = 1;
+const FORMAT = 3;
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
 const MAX_VERDICTS = 400_000;
@@ -56,6 +59,8 @@ interface Header {
   keys: string[];
   lengths: number[];
   verdicts: [string, SignatureCheck][];
+  /** Files found without material: uri → identity|size|mtime (see KnownEmptyFiles). */
+  empty: [string, string][];
 }
 
 /**
@@ -65,11 +70,14 @@ interface Header {
 export class PersistentAnalysisCache {
   private onDisk = new Map<string, Buffer>();
   /** What this session used or made, by key: the next file's content. */
-  private readonly used = new Map<string, Buffer | DocumentAnalysis>();
+  private readonly used = new Map<string, Buffer | Storable>();
   private readonly loaded: Promise<void>;
   private dirty = false;
+  private emptyOnDisk = 0;
   private saving: Promise<void> | undefined;
   readonly stats: PersistentCacheStats;
+  /** Files an earlier session found empty; the scan asks it before reading (workspace/files.ts). */
+  readonly knownEmpty = new KnownEmptyFiles();
 
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
     this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
@@ -84,7 +92,7 @@ export class PersistentAnalysisCache {
       const stored = this.onDisk.get(key);
       if (stored && this.stats.state === 'loaded') {
         try {
-          const analysis = deserialize(stored) as DocumentAnalysis;
+          const analysis = restore(deserialize(stored) as StoredAnalysis, text);
           this.used.set(key, stored);
           this.stats.hits++;
           return analysis;
@@ -94,8 +102,9 @@ export class PersistentAnalysisCache {
       }
       const analysis = await inner(text, fileName);
       this.stats.analysed.push(fileName);
-      if (!holdsPrivateKey(analysis) && !this.used.has(key)) {
-        this.used.set(key, analysis);
+      const secret = secretValues(analysis, text);
+      if (secret && !this.used.has(key)) {
+        this.used.set(key, { analysis, secret: secret.indices });
         this.dirty = true;
       }
       return analysis;
@@ -115,6 +124,7 @@ export class PersistentAnalysisCache {
     this.stats.state = 'bypassed';
     this.onDisk.clear();
     this.signatures.clear();
+    this.knownEmpty.forget();
   }
 
   private async load(): Promise<void> {
@@ -136,9 +146,11 @@ export class PersistentAnalysisCache {
       }
       this.onDisk = entries;
       this.signatures.import(header.verdicts);
+      this.knownEmpty.adopt(header.empty);
       this.stats.state = 'loaded';
       this.stats.entriesOnDisk = entries.size;
       this.stats.verdictsOnDisk = header.verdicts.length;
+      this.emptyOnDisk = header.empty.length;
       this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
     } catch (e) {
       this.stats.state = 'corrupt';
@@ -162,14 +174,20 @@ export class PersistentAnalysisCache {
   private async write(): Promise<void> {
     await this.loaded;
     const verdicts = this.signatures.export(MAX_VERDICTS);
-    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size) {
+    const empty = this.knownEmpty.entries();
+    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk) {
       return; // the file already says all this session knows
     }
     const keys: string[] = [];
     const parts: Buffer[] = [];
     let total = 0;
+    let slice = Date.now();
     for (const [key, value] of this.used) {
-      const part = Buffer.isBuffer(value) ? value : serialize(value);
+      const part = Buffer.isBuffer(value) ? value : serialize(stored(value));
+      if (Date.now() - slice > 8) {
+        await new Promise(resolve => setImmediate(resolve)); // ten thousand analyses must not freeze the host
+        slice = Date.now();
+      }
       if (total + part.length > MAX_CACHE_BYTES) {
         this.logger.info(`analysis cache: full at ${MAX_CACHE_BYTES / 1048576} MB; ${this.used.size - keys.length} analyses left out`);
         break;
@@ -179,7 +197,7 @@ export class PersistentAnalysisCache {
       total += part.length;
     }
     this.dirty = false;
-    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts };
+    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty };
     const headerBytes = Buffer.from(JSON.stringify(header));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(headerBytes.length);
@@ -225,9 +243,54 @@ function parse(bytes: Buffer): { header: Header; entries: Map<string, Buffer> } 
   return { header, entries };
 }
 
-/** Does the analysis hold anything of a private key (a key object, or a carrier whose value is one)? Such analyses are never written. */
-function holdsPrivateKey(analysis: DocumentAnalysis): boolean {
-  return analysis.entries.some(e => e.carrier?.role === 'key' || e.objects.some(o => o.kind === 'private-key' || o.privateKey || /PRIVATE/i.test(o.label)));
+/** An analysis to be written, with the entries whose carrier value is secret (written blank). */
+interface Storable {
+  analysis: DocumentAnalysis;
+  secret: number[];
+}
+
+/** What the file holds per analysis. */
+interface StoredAnalysis {
+  a: DocumentAnalysis;
+  s: number[];
+}
+
+/**
+ * The entries whose carrier value is private-key material, when each such value stands verbatim in
+ * the text (so it can be taken back from there); undefined when one does not (the analysis is not stored).
+ */
+function secretValues(analysis: DocumentAnalysis, text: string): { indices: number[] } | undefined {
+  const indices: number[] = [];
+  for (const [i, entry] of analysis.entries.entries()) {
+    const carrier = entry.carrier;
+    const secret = carrier && (carrier.role === 'key' || entry.objects.some(o => o.kind === 'private-key' || /PRIVATE/i.test(o.label)));
+    if (!secret) {
+      continue;
+    }
+    if (!carrier.verbatim || text.slice(carrier.valueRange.start, carrier.valueRange.end) !== carrier.value) {
+      return undefined;
+    }
+    indices.push(i);
+  }
+  return { indices };
+}
+
+/** A copy for writing: secret carrier values blank; nothing else is copied. */
+function stored({ analysis, secret }: Storable): StoredAnalysis {
+  if (!secret.length) {
+    return { a: analysis, s: secret };
+  }
+  const entries = analysis.entries.map((entry, i) => (secret.includes(i) ? { ...entry, carrier: { ...entry.carrier!, value: '' } } : entry));
+  return { a: { ...analysis, entries }, s: secret };
+}
+
+/** The analysis read back, its secret carrier values taken from the text they stand in. */
+function restore({ a, s }: StoredAnalysis, text: string): DocumentAnalysis {
+  for (const i of s) {
+    const carrier = a.entries[i].carrier!;
+    carrier.value = text.slice(carrier.valueRange.start, carrier.valueRange.end);
+  }
+  return a;
 }
 
 /** How long after a build the file is written: a burst of builds (a checkout, typing) costs one write. */

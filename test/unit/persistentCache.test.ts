@@ -12,6 +12,7 @@ import { DEFAULT_SCAN_SETTINGS } from '../../src/cli/diskScanner';
 import { AnalysisCache, analyzeInline } from '../../src/core/pipeline/analysisCache';
 import { sharedCache } from '../../src/core/inventory/signatureCache';
 import { CACHE_FILE_NAME, PersistentAnalysisCache } from '../../src/workspace/persistentCache';
+import { KnownEmptyFiles } from '../../src/workspace/knownFiles';
 import { generateCarriers, generateKeys, generateKubeadm } from '../fixtures/generate';
 import { generateServerName } from '../fixtures/serverName';
 
@@ -59,7 +60,7 @@ describe('persistent analysis cache', () => {
     });
   }
 
-  it('never writes private-key material, and analyses such files again at every start', async () => {
+  it('never writes private-key material', async () => {
     const root = path.join(tmp, 'keys-secret');
     generateKeys(root);
     const storage = path.join(tmp, 'keys-secret-storage');
@@ -84,8 +85,25 @@ describe('persistent analysis cache', () => {
       assert.equal(file.indexOf(secret), -1, 'a private key body is in the cache file');
     }
     const again = await start(root, storage);
-    assert.ok(again.store.stats.analysed.some(name => /\.key$|key/i.test(name)), 'key files are analysed again');
     assert.deepEqual(again.findings, cold.findings);
+  });
+
+  it('gives back a kubeconfig analysis whole, its client-key-data taken from the text, not the file', async () => {
+    const root = path.join(tmp, 'kubeconfig-key');
+    generateKubeadm(root, { seeded: false });
+    const admin = walk(root).find(f => f.endsWith('admin.conf'))!;
+    const text = fs.readFileSync(admin, 'utf8');
+    const storage = path.join(tmp, 'kubeconfig-key-storage');
+    const first = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    const analysis = await first.wrap(analyzeInline)(text, admin);
+    const keyCarrier = analysis.entries.find(e => e.carrier?.role === 'key')?.carrier;
+    assert.ok(keyCarrier && keyCarrier.value.length > 100, 'admin.conf has client-key-data');
+    await first.save();
+    assert.equal(fs.readFileSync(path.join(storage, CACHE_FILE_NAME)).indexOf(Buffer.from(keyCarrier.value.slice(0, 60))), -1, 'the key is not in the file');
+    const second = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    const back = await second.wrap(() => assert.fail('analysed again instead of read back'))(text, admin);
+    assert.equal(second.stats.hits, 1);
+    assert.deepEqual(back, analysis);
   });
 
   it('ignores a file written by another version, and a damaged or truncated one, with a log line each', async () => {
@@ -150,3 +168,23 @@ describe('persistent analysis cache', () => {
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
+
+describe('files known to hold nothing', () => {
+  it('are skipped only while identity, size and mtime are unchanged, and never when changed within the racy window', () => {
+    const now = Date.now();
+    const first = new KnownEmptyFiles();
+    first.note('file:///a.yaml', 'inode:1:1', 10, now - 60_000, true, now);
+    first.note('file:///fresh.yaml', 'inode:1:2', 10, now - 500, true, now); // written half a second before the read
+    first.note('file:///cert.pem', 'inode:1:3', 10, now - 60_000, false, now);
+    const next = new KnownEmptyFiles();
+    next.adopt(first.entries());
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 60_000), true);
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 11, now - 60_000), false, 'size changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 1000), false, 'mtime changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:9', 10, now - 60_000), false, 'another file (an atomic rewrite)');
+    assert.equal(next.knownEmpty('file:///fresh.yaml', 'inode:1:2', 10, now - 500), false, 'racily clean: read again');
+    assert.equal(next.knownEmpty('file:///cert.pem', 'inode:1:3', 10, now - 60_000), false, 'material is always read');
+    assert.equal(next.skipped, 1);
+    assert.deepEqual(next.entries().map(([uri]) => uri), ['file:///a.yaml'], 'what was confirmed is kept for the next start');
+  });
+});
