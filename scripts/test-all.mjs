@@ -125,6 +125,9 @@ for (const s of SUITES) {
   results.push({ name: `integration:${s.name}`, ok, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
 }
 
+// The persistent analysis cache across window reloads: five starts of VS Code on one user-data dir (scripts/test-cache.mjs).
+stage('integration:cache', () => sh(process.execPath, ['scripts/test-cache.mjs']));
+
 // UI journeys: what a person sees in the real workbench (screenshots land in media/screenshots for README).
 stage('ui', () => sh(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1',
   ...fs.readdirSync(path.join(ROOT, 'test/ui')).filter(f => f.endsWith('.journey.mjs')).sort().map(f => `test/ui/${f}`)]));

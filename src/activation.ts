@@ -19,6 +19,7 @@ import { PkiLensConfiguration } from './settings';
 import { Feature, startFeatures } from './util/features';
 import { LazyOutputLogger, Logger } from './util/logger';
 import { WorkspaceIndex } from './workspace/index';
+import type { KnownEmptyFiles } from './workspace/knownFiles';
 
 export type { Feature } from './util/features';
 
@@ -28,6 +29,8 @@ export interface Host {
   cache(logger: Logger): AnalysisCache;
   /** What features see of the index (the browser, knowing only open documents, hides absence findings). */
   indexView?(index: WorkspaceIndex): WorkspaceIndex;
+  /** Files known to hold nothing from an earlier session (the desktop's persistent cache), asked after cache(). */
+  knownEmptyFiles?(): KnownEmptyFiles | undefined;
   /** Started after the shared features, in order; whatever feeds the index comes last, so everyone is listening. */
   features: readonly Feature<Services>[];
 }
@@ -53,7 +56,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Host): 
   const settings = new PkiLensConfiguration();
   context.subscriptions.push(logger, settings);
   const cache = host.cache(logger);
-  const index = new WorkspaceIndex(cache, logger, settings);
+  const index = new WorkspaceIndex(cache, logger, settings, host.knownEmptyFiles?.());
   context.subscriptions.push(index);
   const services: Services = { cache, logger, settings, index: host.indexView?.(index) ?? index };
   startFeatures([...sharedFeatures(context), ...host.features], services, logger);

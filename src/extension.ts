@@ -18,23 +18,37 @@ import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
 import { registerWorkspaceIndex } from './workspace/index';
+import { PersistentAnalysisCache, registerPersistentCache } from './workspace/persistentCache';
+import { sharedCache } from './core/inventory/signatureCache';
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
 export interface PkiLensApi {
   readonly services: Services;
   /** The inventory view's content as data (tests assert the tree through it). */
   readonly inventoryTree: InventoryTreeApi;
+  /** When activate() was entered (Date.now()), for the in-editor benchmark. */
+  readonly activatedAt: number;
+  /** The analysis cache kept across reloads (undefined without a workspace folder). */
+  readonly persistentCache: PersistentAnalysisCache | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
+  const activatedAt = Date.now();
   let inventoryTree: InventoryTreeApi | undefined;
   provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
+  let persistentCache: PersistentAnalysisCache | undefined;
   const services = activateFeatures(context, {
     cache: logger => {
       const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
       context.subscriptions.push(analyzer);
+      // A reload with nothing changed reads its analyses and signature verdicts back (see persistentCache.ts).
+      if (context.storageUri?.scheme === 'file') {
+        persistentCache = new PersistentAnalysisCache(context.storageUri.fsPath, String(context.extension.packageJSON.version), sharedCache, logger);
+        return new AnalysisCache(2000, persistentCache.wrap(analyzer.analyze));
+      }
       return new AnalysisCache(2000, analyzer.analyze);
     },
+    knownEmptyFiles: () => persistentCache?.knownEmpty,
     features: [
       { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s); } },
       { name: 'status bar', register: s => registerStatusBar(context, s) },
@@ -45,12 +59,15 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
+      { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],
   });
   return {
     services,
+    activatedAt,
+    persistentCache,
     get inventoryTree(): InventoryTreeApi {
       if (!inventoryTree) {
         throw new Error('the PKI Lens inventory view failed to start (see the PKI Lens log)');

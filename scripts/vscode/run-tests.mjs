@@ -26,9 +26,11 @@ const NOISE = new RegExp([
  * env reaches the extension host (process.env there) through code-server's environment.
  * settings: extra user settings. label: names the screenshot and the kept data dir.
  * A failed run's data dir (code-server.log, vscode-logs/, …) is kept under test-results/; a passing one is deleted.
+ * reuseDataDir: a data dir to start in and keep; with the same `port` as before this is a window reload
+ * (the web workbench names a workspace's storage after its URI, which holds the server's port).
  */
 export async function runIntegrationTests({ extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs,
-  settings = {}, label } = {}) {
+  settings = {}, label, reuseDataDir, port } = {}) {
   timeoutMs ??= Number(process.env.PKI_LENS_TEST_TIMEOUT_MS || 180000);
   label ??= folder ? path.basename(folder) : path.basename(extensionDevelopmentPath);
   label = label.replace(/[^\w.-]+/g, '_').slice(0, 40);
@@ -39,8 +41,9 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
     if (!extensionDevelopmentPath || !extensionTestsPath) { throw new Error('extensionDevelopmentPath and extensionTestsPath are required'); }
     await ensureRuntime();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(RESULTS_DIR, `it-${label}-`));
-    server = await startCodeServer({ dataDir, folder, env, settings });
+    dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(RESULTS_DIR, `it-${label}-`));
+    fs.mkdirSync(dataDir, { recursive: true });
+    server = await startCodeServer({ dataDir, folder, env, settings, port });
     const serverExited = new Promise(r => server.child.once('exit', c => r(`code-server exited (code ${c})`)));
     ctx = await launchChromium(path.join(dataDir, 'chromium-profile'));
     const page = ctx.pages()[0] || await ctx.newPage();
@@ -90,7 +93,7 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
     await server?.stop();
   }
   if (dataDir) {
-    if (exitCode === 0 && !process.env.PKI_LENS_KEEP_RUNS) { fs.rmSync(dataDir, { recursive: true, force: true }); } else { log(`run data kept in ${dataDir}`); }
+    if (reuseDataDir) { /* the caller's */ } else if (exitCode === 0 && !process.env.PKI_LENS_KEEP_RUNS) { fs.rmSync(dataDir, { recursive: true, force: true }); } else { log(`run data kept in ${dataDir}`); }
   }
   const secs = ms => `${(ms / 1000).toFixed(1)} s`;
   log(`integration run "${label}" finished with exit code ${exitCode} in ${secs(Date.now() - t0)}`

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
+import type { KnownEmptyFiles } from './knownFiles';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -16,8 +17,10 @@ export interface FileRead {
    * (or a file seen through a symlinked folder) count once; the URI itself elsewhere.
    */
   identity: string;
-  /** Undefined when the file is over the size cap (or vanished between listing and reading). */
+  /** Undefined when the file is over the size cap (or vanished between listing and reading), or known to hold nothing. */
   bytes?: Uint8Array;
+  /** Not read: an earlier session found it without material, and it has not changed since (see KnownEmptyFiles). */
+  knownEmpty?: boolean;
 }
 
 /** Files up to this size are read synchronously (see readLocal). */
@@ -28,9 +31,9 @@ const SYNC_READ_BYTES = 64 * 1024;
  * go straight to Node's fs: `workspace.fs` crosses a process boundary per call in remote and web
  * set-ups (≈0.7 ms a stat in code-server, against ≈0.02 ms), which dominated a 27,000-file scan.
  */
-export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }): Promise<FileRead | 'unchanged' | undefined> {
+export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }, known?: KnownEmptyFiles): Promise<FileRead | 'unchanged' | undefined> {
   if (uri.scheme === 'file') {
-    return readLocal(uri, maxBytes, previous);
+    return readLocal(uri, maxBytes, previous, known);
   }
   let stat: vscode.FileStat;
   try {
@@ -63,7 +66,7 @@ export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?
  * small local read takes microseconds; the scan loop yields every few milliseconds, so the host
  * stays responsive. Larger files are read asynchronously.
  */
-async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }): Promise<FileRead | 'unchanged' | undefined> {
+async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }, known?: KnownEmptyFiles): Promise<FileRead | 'unchanged' | undefined> {
   const fsPath = uri.fsPath;
   try {
     const link = lstatSync(fsPath);
@@ -78,7 +81,9 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: 
     // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
     const identity = stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri.toString();
     const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity };
-    if (stat.size <= maxBytes) {
+    if (!previous && known?.knownEmpty(uri.toString(), identity, stat.size, mtime)) {
+      read.knownEmpty = true;
+    } else if (stat.size <= maxBytes) {
       const buffer = stat.size <= SYNC_READ_BYTES ? readFileSync(fsPath) : await readFile(fsPath);
       read.bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
@@ -111,8 +116,8 @@ export function currentIdentity(uri: vscode.Uri): string | undefined {
  * hold material through the content cache, anything else as DER. The text is kept only when it
  * holds material. 'unchanged' when size and mtime match `previous`; undefined when it is not there.
  */
-export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, cache: AnalysisCache): Promise<IndexedFile | 'unchanged' | undefined> {
-  const read = await readCandidate(uri, maxBytes, previous);
+export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, cache: AnalysisCache, known?: KnownEmptyFiles): Promise<IndexedFile | 'unchanged' | undefined> {
+  const read = await readCandidate(uri, maxBytes, previous, known);
   if (!read || read === 'unchanged') {
     return read;
   }
@@ -127,5 +132,8 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
     }
   }
   const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
+  if (read.bytes) {
+    known?.note(uri.toString(), read.identity, read.size, read.mtime, !hasMaterial);
+  }
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
 }

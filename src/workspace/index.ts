@@ -15,6 +15,7 @@ import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from 
 import { Reconciler } from './reconcile';
 import { registerWithheldEvents } from './withheldEvents';
 import { RecordStore } from './records';
+import type { KnownEmptyFiles } from './knownFiles';
 
 export { IndexedFile } from './model';
 export type { IndexSnapshot } from './ports';
@@ -43,9 +44,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
 
-  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration) {
+  /** `known`: files an earlier session found empty, so a reload need not read them (desktop only). */
+  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration, known?: KnownEmptyFiles) {
     super();
-    this.records = new RecordStore(cache);
+    this.records = new RecordStore(cache, known);
     this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
   }
 

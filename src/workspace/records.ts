@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AnalysisCache } from '../core/pipeline/analysisCache';
 import { readRecord } from './files';
 import { IndexedFile } from './model';
+import type { KnownEmptyFiles } from './knownFiles';
 
 /**
  * The files the index holds, by URI string, and the order of their loads. Every change goes
@@ -17,7 +18,7 @@ export class RecordStore {
   /** Records changed since the last rebuild started (the index clears it when it starts one). */
   dirty = false;
 
-  constructor(private readonly cache: AnalysisCache) {}
+  constructor(private readonly cache: AnalysisCache, private readonly known?: KnownEmptyFiles) {}
 
   get(key: string): IndexedFile | undefined {
     return this.records.get(key);
@@ -72,7 +73,7 @@ export class RecordStore {
       return false; // the open editor's text wins; the disk is read again when it closes
     }
     const seq = this.nextSeq(key);
-    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache);
+    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known);
     // A newer load, or an editor opened meanwhile, wins.
     if (read === 'unchanged' || !this.isLatest(key, seq) || this.records.get(key)?.origin === 'editor') {
       return false;

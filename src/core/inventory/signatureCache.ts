@@ -26,6 +26,25 @@ export class SignatureCache {
   get size(): number {
     return this.results.size;
   }
+
+  /** The newest verdicts (at most `limit`), to be kept across sessions (workspace/persistentCache.ts). */
+  export(limit: number): [string, SignatureCheck][] {
+    const all = [...this.results];
+    return all.length > limit ? all.slice(all.length - limit) : all;
+  }
+
+  /** Verdicts kept from an earlier session: the pair keys are fingerprints, so a verdict is true for any build. */
+  import(entries: readonly [string, SignatureCheck][]): void {
+    for (const [key, result] of entries.slice(-this.maxEntries)) {
+      if (result === 'valid' || result === 'invalid' || result === 'unsupported') {
+        this.results.set(key, result);
+      }
+    }
+  }
+
+  clear(): void {
+    this.results.clear();
+  }
 }
 
 function pairKey(cert: CertificateInfo, issuer: CertificateInfo): string {

@@ -1,0 +1,105 @@
+// The in-editor half of `npm run bench` (scripts/bench/vscode.mjs): loaded by the real VS Code as its
+// extensionTestsPath, next to the production bundle on the bench workspace. It times, from the moment
+// PKI Lens's activate() was entered, until the Problems panel holds every finding the CLI scan of the
+// same run found; in the first start also a warm rescan after one file changed; and all along the
+// longest gap of a 10 ms timer in the extension host (a task that long blocked every extension).
+// Writes one JSON object to PKI_LENS_BENCH_OUT.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { PkiLensApi } from '../../src/extension';
+
+const probeLoadedAt = Date.now();
+const rssAtLoad = process.memoryUsage().rss;
+let lastTick = performance.now();
+let longestGap = 0;
+let gapWindow = 0;
+const ticker = setInterval(() => {
+  const now = performance.now();
+  longestGap = Math.max(longestGap, now - lastTick);
+  gapWindow = Math.max(gapWindow, now - lastTick);
+  lastTick = now;
+}, 10);
+
+function problemsCount(): number {
+  let n = 0;
+  for (const [, list] of vscode.languages.getDiagnostics()) {
+    for (const d of list) {
+      n += d.source === 'PKI Lens' ? 1 : 0;
+    }
+  }
+  return n;
+}
+
+/** Resolves with the time (Date.now()) the Problems panel first held `expected` findings, or undefined at the deadline. */
+function whenComplete(expected: number, deadlineMs: number, onFirst: (at: number) => void): Promise<{ at?: number; count: number }> {
+  return new Promise(resolve => {
+    let first = false;
+    const check = () => {
+      const count = problemsCount();
+      if (count > 0 && !first) {
+        first = true;
+        onFirst(Date.now());
+      }
+      if (count >= expected) {
+        done({ at: Date.now(), count });
+      }
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics(check);
+    const timer = setTimeout(() => done({ count: problemsCount() }), deadlineMs);
+    const done = (r: { at?: number; count: number }) => {
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(r);
+    };
+    check();
+  });
+}
+
+export async function run(): Promise<void> {
+  const phase = process.env.PKI_LENS_BENCH_PHASE ?? 'cold';
+  const expected = Number(process.env.PKI_LENS_BENCH_FINDINGS);
+  const ext = vscode.extensions.getExtension<PkiLensApi>('pki-lens.pki-lens');
+  if (!ext) {
+    throw new Error('PKI Lens is not installed');
+  }
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  let firstAt: number | undefined;
+  const complete = await whenComplete(expected, 600_000, at => { firstAt = at; });
+  const gapUntilComplete = longestGap;
+  const rssAtComplete = process.memoryUsage().rss;
+  const store = api.persistentCache;
+  const result: Record<string, unknown> = {
+    phase, expected, count: complete.count, complete: complete.at !== undefined,
+    problemsMs: complete.at !== undefined ? complete.at - api.activatedAt : undefined,
+    firstFindingsMs: firstAt !== undefined ? firstAt - api.activatedAt : undefined,
+    probeLoadedAfterActivationMs: probeLoadedAt - api.activatedAt,
+    longestGapMs: gapUntilComplete,
+    rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
+    cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped },
+  };
+  if (phase === 'cold') {
+    // Warm rescan: one certificate file changed (a trailing newline: the same findings), then the rescan the watcher would start.
+    await api.services.index.ready();
+    const file = api.services.index.snapshot!.files.find(f => f.uri.path.endsWith('.crt'))!;
+    const original = fs.readFileSync(file.uri.fsPath);
+    fs.appendFileSync(file.uri.fsPath, '\n');
+    gapWindow = 0;
+    const t0 = Date.now();
+    await api.services.index.rescan();
+    result.warmMs = Date.now() - t0;
+    result.warmLongestGapMs = gapWindow;
+    result.warmFindings = api.services.index.snapshot?.findings.length;
+    fs.writeFileSync(file.uri.fsPath, original);
+    await api.services.index.rescan();
+    // The next start (the reload) must find this start's cache on disk.
+    const restoredAt = Date.now();
+    const deadline = Date.now() + 180_000;
+    while (!(store?.stats.savedAt && store.stats.savedAt > restoredAt) && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 200));
+    }
+    result.cacheSaved = !!store?.stats.savedAt;
+    result.cacheEntriesSaved = store?.stats.savedEntries;
+  }
+  clearInterval(ticker);
+  fs.writeFileSync(process.env.PKI_LENS_BENCH_OUT!, JSON.stringify(result));
+}

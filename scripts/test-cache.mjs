@@ -1,0 +1,54 @@
+// The persistent-cache suite (test/integration/cache.test.ts): VS Code started five times on one
+// user-data dir, as a window reload keeps its workspace storage, with the world changed in between:
+//   cold     no cache yet                 → a cold scan, then the cache is written
+//   reload   nothing changed              → answered from the cache
+//   changed  pki/apiserver.crt edited      → that file analysed again, the rest from the cache
+//   version  another extension version    → the cache refused (logged), a cold scan
+//   corrupt  the cache file damaged        → refused (logged), a cold scan
+// Every phase also compares the Problems panel with `pki-lens check` (no cache). Needs
+// `npm run build && npm run compile-tests`. Exit code 0 when every phase passed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { REPO_ROOT } from './vscode/runtime.mjs';
+import { runIntegrationTests } from './vscode/run-tests.mjs';
+import { extensionCopy, findStorageFile } from './vscode/extensionCopy.mjs';
+import { freePort } from './vscode/workbench.mjs';
+
+const OUT = path.join(REPO_ROOT, 'test-results', 'cache');
+const root = path.join(OUT, 'kubeadm');
+const dataDir = path.join(OUT, 'vscode-data');
+fs.rmSync(OUT, { recursive: true, force: true });
+fs.mkdirSync(OUT, { recursive: true });
+const gen = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out/test/fixtures/generate.js'), 'kubeadm', root], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (gen.status !== 0) { console.error('fixture generator failed'); process.exit(1); }
+const CACHE_FILE = 'analysis-cache.bin';
+const tests = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
+
+const before = {
+  changed: () => fs.appendFileSync(path.join(root, 'pki', 'apiserver.crt'), '\n'),
+  corrupt: () => {
+    const file = findStorageFile(dataDir, CACHE_FILE);
+    if (!file) { throw new Error('no cache file to damage'); }
+    const bytes = fs.readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+  },
+};
+const failed = [];
+// One port for every start: the workspace's storage is named after its URI, which holds the port.
+const port = await freePort();
+for (const phase of ['cold', 'reload', 'changed', 'version', 'corrupt']) {
+  before[phase]?.();
+  const extensionDevelopmentPath = phase === 'version' ? extensionCopy(path.join(OUT, 'next-version'), { version: '0.1.1-cache-test' }) : REPO_ROOT;
+  console.log(`\n— cache phase: ${phase}`);
+  const code = await runIntegrationTests({
+    extensionDevelopmentPath, extensionTestsPath: tests, folder: root, reuseDataDir: dataDir, port, label: `cache-${phase}`,
+    env: { PKI_LENS_SUITES: 'cache', PKI_LENS_CACHE_PHASE: phase },
+  });
+  if (code !== 0) { failed.push(phase); }
+  if (phase === 'cold' && !findStorageFile(dataDir, CACHE_FILE)) { console.error('the cold start wrote no cache file'); failed.push('cold (no file)'); }
+}
+console.log(failed.length ? `cache suite: failed phases ${failed.join(', ')} (data kept in ${dataDir})` : 'cache suite: 5 phases passed');
+if (!failed.length) { fs.rmSync(dataDir, { recursive: true, force: true }); }
+process.exit(failed.length ? 1 : 0);

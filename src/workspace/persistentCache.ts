@@ -1,0 +1,320 @@
+// The analysis cache that survives a window reload: every analysis the session made or used, keyed by
+// content (a SHA-256 of the text, plus whether it was read as YAML/JSON, as the in-memory cache keys
+// it), and the signature verdicts of linking, in one file in the extension's workspace storage.
+//
+// Why content and not path + mtime: the scan reads every file's text anyway (ranges, renewal and the
+// editor overlays need it), and a content key cannot be fooled by an mtime that did not move, a file
+// restored from a backup, or a copy in another folder; a file that changed simply misses.
+//
+// The file is written whole to a temporary name and renamed (two windows on one workspace each leave
+// a complete file, the last one wins), ends with a SHA-256 of everything before it (a torn or damaged
+// file is recognised, logged and ignored: a cold scan), and names the extension version that wrote it
+// (another version's analyses are never trusted). Entries are decoded only when asked for, so loading
+// costs one read and one hash, not 10,000 decodes.
+//
+// Private keys are never stored. An analysis holds key material only in a carrier's value (a
+// kubeconfig's client-key-data, a Secret's tls.key; decoded key objects keep no bytes): such a value is
+// written blank and taken back from the file's own text when it is read (it stands there verbatim), or,
+// when it cannot be taken back so (quoted or folded YAML), the analysis is not stored at all.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { DocumentAnalysis, isStructured } from '../core/analyze';
+import type { Analyzer } from '../core/pipeline/analysisCache';
+import { SignatureCache, SignatureCheck } from '../core/inventory/signatureCache';
+import type { Logger } from '../util/logger';
+import { KnownEmptyFiles } from './knownFiles';
+
+const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
+/** Bumped when the layout below changes (the extension version is checked as well). */
+const FORMAT = 3;
+/** The cache never grows past this; what does not fit is analysed again next time. */
+export const MAX_CACHE_BYTES = 192 * 1048576;
+const MAX_VERDICTS = 400_000;
+export const CACHE_FILE_NAME = 'analysis-cache.bin';
+
+/** How the last load went, and what the store did since: what the tests and the bench look at. */
+export interface PersistentCacheStats {
+  /** absent: no file yet; loaded: used; version: written by another version; corrupt: damaged; bypassed: switched off. */
+  state: 'pending' | 'absent' | 'loaded' | 'version' | 'corrupt' | 'bypassed';
+  /** The log line that explained the state (for version and corrupt). */
+  message?: string;
+  entriesOnDisk: number;
+  verdictsOnDisk: number;
+  /** Analyses answered from the file this session. */
+  hits: number;
+  /** File names analysed from scratch this session (a miss, or material that is never stored). */
+  analysed: string[];
+  /** When the file was last written by this window (ms since the epoch), and how many entries it held. */
+  savedAt?: number;
+  savedEntries?: number;
+  file: string;
+}
+
+interface Header {
+  format: number;
+  version: string;
+  written: number;
+  keys: string[];
+  lengths: number[];
+  verdicts: [string, SignatureCheck][];
+  /** Files found without material: uri → identity|size|mtime (see KnownEmptyFiles). */
+  empty: [string, string][];
+}
+
+/**
+ * Wraps the host's analyzer: a text whose analysis is on disk is answered from there, anything else
+ * is analysed and remembered. `save()` writes what this session used (see the module comment).
+ */
+export class PersistentAnalysisCache {
+  private onDisk = new Map<string, Buffer>();
+  /** What this session used or made, by key: the next file's content. */
+  private readonly used = new Map<string, Buffer | Storable>();
+  private readonly loaded: Promise<void>;
+  private dirty = false;
+  private emptyOnDisk = 0;
+  private saving: Promise<void> | undefined;
+  readonly stats: PersistentCacheStats;
+  /** Files an earlier session found empty; the scan asks it before reading (workspace/files.ts). */
+  readonly knownEmpty = new KnownEmptyFiles();
+
+  constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
+    this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
+    this.loaded = this.load();
+  }
+
+  /** The analyzer to hand to AnalysisCache: the disk first, then `inner`. */
+  wrap(inner: Analyzer): Analyzer {
+    return async (text, fileName, passwords) => {
+      // What a keystore password opened stays in the session (passwords are never stored, nor is
+      // what they decrypt): such analyses neither come from nor go to the disk.
+      if (passwords?.length) {
+        return inner(text, fileName, passwords);
+      }
+      await this.loaded;
+      const key = `${isStructured(fileName, text) ? 's' : 'p'}:${createHash('sha256').update(text).digest('base64')}`;
+      const stored = this.onDisk.get(key);
+      if (stored && this.stats.state === 'loaded') {
+        try {
+          const analysis = restore(deserialize(stored) as StoredAnalysis, text);
+          this.used.set(key, stored);
+          this.stats.hits++;
+          return analysis;
+        } catch (e) {
+          this.logger.warn(`analysis cache: entry for ${fileName} unreadable (${(e as Error).message}); analysing it again`);
+        }
+      }
+      const analysis = await inner(text, fileName);
+      this.stats.analysed.push(fileName);
+      const secret = secretValues(analysis, text);
+      if (secret && !this.used.has(key)) {
+        this.used.set(key, { analysis, secret: secret.indices });
+        this.dirty = true;
+      }
+      return analysis;
+    };
+  }
+
+  /** Writes the file when this session analysed or used anything the file lacks, or linking verified new signatures. */
+  save(): Promise<void> {
+    this.saving ??= this.write().finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
+  }
+
+  /** Stop answering from the file and forget the verdicts it brought (a cold scan for comparison, in tests). */
+  bypass(): void {
+    this.stats.state = 'bypassed';
+    this.onDisk.clear();
+    this.signatures.clear();
+    this.knownEmpty.forget();
+  }
+
+  private async load(): Promise<void> {
+    void this.removeAbandonedWrites();
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.stats.file);
+    } catch {
+      this.stats.state = 'absent';
+      return;
+    }
+    try {
+      const { header, entries } = parse(bytes);
+      if (header.version !== this.version) {
+        this.stats.state = 'version';
+        this.stats.message = `analysis cache ${this.stats.file} was written by PKI Lens ${header.version}, this is ${this.version}: not used, cold scan`;
+        this.logger.info(this.stats.message);
+        return;
+      }
+      this.onDisk = entries;
+      this.signatures.import(header.verdicts);
+      this.knownEmpty.adopt(header.empty);
+      this.stats.state = 'loaded';
+      this.stats.entriesOnDisk = entries.size;
+      this.stats.verdictsOnDisk = header.verdicts.length;
+      this.emptyOnDisk = header.empty.length;
+      this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
+    } catch (e) {
+      this.stats.state = 'corrupt';
+      this.stats.message = `analysis cache ${this.stats.file} is damaged (${(e as Error).message}): ignored, cold scan`;
+      this.logger.warn(this.stats.message);
+    }
+  }
+
+  /** A window killed while writing leaves its temporary file; anything a minute old is nobody's any more. */
+  private async removeAbandonedWrites(): Promise<void> {
+    const names = await readdir(this.folder).catch(() => [] as string[]);
+    for (const name of names.filter(n => n.startsWith(`${CACHE_FILE_NAME}.`) && n.endsWith('.tmp'))) {
+      const file = path.join(this.folder, name);
+      const age = Date.now() - ((await stat(file).catch(() => undefined))?.mtimeMs ?? Date.now());
+      if (age > 60_000) {
+        await unlink(file).catch(() => undefined);
+      }
+    }
+  }
+
+  private async write(): Promise<void> {
+    await this.loaded;
+    const verdicts = this.signatures.export(MAX_VERDICTS);
+    const empty = this.knownEmpty.entries();
+    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk) {
+      return; // the file already says all this session knows
+    }
+    const keys: string[] = [];
+    const parts: Buffer[] = [];
+    let total = 0;
+    let slice = Date.now();
+    for (const [key, value] of this.used) {
+      const part = Buffer.isBuffer(value) ? value : serialize(stored(value));
+      if (Date.now() - slice > 8) {
+        await new Promise(resolve => setImmediate(resolve)); // ten thousand analyses must not freeze the host
+        slice = Date.now();
+      }
+      if (total + part.length > MAX_CACHE_BYTES) {
+        this.logger.info(`analysis cache: full at ${MAX_CACHE_BYTES / 1048576} MB; ${this.used.size - keys.length} analyses left out`);
+        break;
+      }
+      keys.push(key);
+      parts.push(part);
+      total += part.length;
+    }
+    this.dirty = false;
+    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty };
+    const headerBytes = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(headerBytes.length);
+    const body = Buffer.concat([MAGIC, length, headerBytes, ...parts]);
+    const file = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    const temporary = `${this.stats.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await mkdir(this.folder, { recursive: true });
+      await writeFile(temporary, file, { mode: 0o600 });
+      await rename(temporary, this.stats.file);
+      this.stats.savedAt = Date.now();
+      this.stats.savedEntries = keys.length;
+    } catch (e) {
+      await unlink(temporary).catch(() => undefined);
+      this.logger.warn(`analysis cache: could not write ${this.stats.file} (${(e as Error).message}); the next start scans cold`);
+    }
+  }
+}
+
+/** The file's parts, or an exception naming what is wrong with it. */
+function parse(bytes: Buffer): { header: Header; entries: Map<string, Buffer> } {
+  if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new Error('not a PKI Lens analysis cache');
+  }
+  const body = bytes.subarray(0, bytes.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) {
+    throw new Error('checksum mismatch');
+  }
+  const headerLength = body.readUInt32BE(MAGIC.length);
+  let offset = MAGIC.length + 4 + headerLength;
+  const header = JSON.parse(body.subarray(MAGIC.length + 4, offset).toString('utf8')) as Header;
+  if (header.format !== FORMAT || header.keys.length !== header.lengths.length) {
+    throw new Error(`format ${header.format}, expected ${FORMAT}`);
+  }
+  const entries = new Map<string, Buffer>();
+  header.keys.forEach((key, i) => {
+    entries.set(key, body.subarray(offset, offset + header.lengths[i]));
+    offset += header.lengths[i];
+  });
+  if (offset !== body.length) {
+    throw new Error('length mismatch');
+  }
+  return { header, entries };
+}
+
+/** An analysis to be written, with the entries whose carrier value is secret (written blank). */
+interface Storable {
+  analysis: DocumentAnalysis;
+  secret: number[];
+}
+
+/** What the file holds per analysis. */
+interface StoredAnalysis {
+  a: DocumentAnalysis;
+  s: number[];
+}
+
+/**
+ * The entries whose carrier value is private-key material, when each such value stands verbatim in
+ * the text (so it can be taken back from there); undefined when one does not (the analysis is not stored).
+ */
+function secretValues(analysis: DocumentAnalysis, text: string): { indices: number[] } | undefined {
+  const indices: number[] = [];
+  for (const [i, entry] of analysis.entries.entries()) {
+    const carrier = entry.carrier;
+    const secret = carrier && (carrier.role === 'key' || entry.objects.some(o => o.kind === 'private-key' || /PRIVATE/i.test(o.label)));
+    if (!secret) {
+      continue;
+    }
+    if (!carrier.verbatim || text.slice(carrier.valueRange.start, carrier.valueRange.end) !== carrier.value) {
+      return undefined;
+    }
+    indices.push(i);
+  }
+  return { indices };
+}
+
+/** A copy for writing: secret carrier values blank; nothing else is copied. */
+function stored({ analysis, secret }: Storable): StoredAnalysis {
+  if (!secret.length) {
+    return { a: analysis, s: secret };
+  }
+  const entries = analysis.entries.map((entry, i) => (secret.includes(i) ? { ...entry, carrier: { ...entry.carrier!, value: '' } } : entry));
+  return { a: { ...analysis, entries }, s: secret };
+}
+
+/** The analysis read back, its secret carrier values taken from the text they stand in. */
+function restore({ a, s }: StoredAnalysis, text: string): DocumentAnalysis {
+  for (const i of s) {
+    const carrier = a.entries[i].carrier!;
+    carrier.value = text.slice(carrier.valueRange.start, carrier.valueRange.end);
+  }
+  return a;
+}
+
+/** How long after a build the file is written: a burst of builds (a checkout, typing) costs one write. */
+const SAVE_DELAY_MS = 2000;
+
+/** Write the cache after builds settle, and once more when the window closes. */
+export function registerPersistentCache(store: PersistentAnalysisCache, onDidBuild: (listener: () => void) => { dispose(): void }): { dispose(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const subscription = onDidBuild(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void store.save(), SAVE_DELAY_MS);
+  });
+  return {
+    dispose: () => {
+      subscription.dispose();
+      if (timer) {
+        clearTimeout(timer);
+        void store.save();
+      }
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Issue 18: the analysis cache kept across window reloads, in the real VS Code. scripts/test-cache.mjs
+// starts VS Code several times on one user-data dir (a reload: the same workspace storage), changing
+// the world between starts; PKI_LENS_CACHE_PHASE says which start this is. In every phase the Problems
+// panel after the start must equal what `pki-lens check` (a cold scan, no cache) lists.
+import * as assert from 'node:assert';
+import * as vscode from 'vscode';
+import { waitFor } from './helpers';
+import { cli, problemsPanel, sorted } from './panelAndCli';
+import { pkiApi } from './pkiWorkspace';
+
+const phase = process.env.PKI_LENS_CACHE_PHASE ?? '';
+
+function holdsPrivateKey(fsPath: string, index: Awaited<ReturnType<typeof pkiApi>>['services']['index']): boolean {
+  const analysis = index.file(vscode.Uri.file(fsPath))?.analysis;
+  return !!analysis?.entries.some(e => e.carrier?.role === 'key' || e.objects.some(o => o.kind === 'private-key'));
+}
+
+describe(`persistent analysis cache: ${phase}`, () => {
+  it('the Problems panel after this start equals a cold scan by pki-lens check', async function () {
+    this.timeout(120_000);
+    const api = await pkiApi();
+    const root = (vscode.workspace.workspaceFolders ?? [])[0].uri.fsPath;
+    const snapshot = await api.services.index.ready();
+    const fromCli = cli(root);
+    assert.ok(fromCli.status === 0 || fromCli.status === 1, `check exited ${fromCli.status}: ${fromCli.stderr}`);
+    assert.ok(fromCli.findings.length > 0, 'the seeded tree has findings');
+    assert.strictEqual(snapshot.findings.length, fromCli.findings.length);
+    const expected = sorted(fromCli.findings);
+    let panel: string[] = [];
+    await waitFor('the Problems panel to list what check lists', () => {
+      panel = sorted(problemsPanel(root));
+      return panel.length === expected.length && panel.every((f, i) => f === expected[i]);
+    }, 60_000).catch(() => undefined);
+    assert.deepStrictEqual(panel, expected);
+  });
+
+  it('the cache was used, or refused, as this phase requires', async function () {
+    this.timeout(90_000);
+    const api = await pkiApi();
+    const store = api.persistentCache;
+    assert.ok(store, 'a folder is open, so the extension keeps a persistent cache');
+    await api.services.index.ready();
+    const { stats } = store;
+    const version = String(vscode.extensions.getExtension('pki-lens.pki-lens')!.packageJSON.version);
+    switch (phase) {
+      case 'cold':
+        assert.strictEqual(stats.state, 'absent');
+        assert.strictEqual(stats.hits, 0);
+        assert.ok(stats.analysed.length > 5);
+        break;
+      case 'reload':
+        assert.strictEqual(stats.state, 'loaded');
+        assert.ok(stats.hits > 5, `hits ${stats.hits}`);
+        assert.ok(stats.verdictsOnDisk > 0, 'signature verdicts came back');
+        // Nothing changed on disk: only what is never stored (private keys) was analysed again.
+        for (const name of stats.analysed) {
+          assert.ok(holdsPrivateKey(name, api.services.index), `${name} was analysed again although it holds no private key`);
+        }
+        break;
+      case 'changed':
+        assert.strictEqual(stats.state, 'loaded');
+        assert.ok(stats.hits > 5, `hits ${stats.hits}`);
+        assert.ok(stats.analysed.some(name => name.endsWith('/pki/apiserver.crt')), `the changed file was analysed again: ${stats.analysed.join(', ')}`);
+        break;
+      case 'version':
+        assert.strictEqual(stats.state, 'version');
+        assert.match(stats.message ?? '', new RegExp(`was written by PKI Lens [^ ]+, this is ${version.replace(/\./g, '\\.')}: not used, cold scan`));
+        assert.strictEqual(stats.hits, 0);
+        break;
+      case 'corrupt':
+        assert.strictEqual(stats.state, 'corrupt');
+        assert.match(stats.message ?? '', /is damaged \(checksum mismatch\): ignored, cold scan/);
+        assert.strictEqual(stats.hits, 0);
+        break;
+      default:
+        assert.fail(`unknown PKI_LENS_CACHE_PHASE ${phase}`);
+    }
+    if (phase !== 'reload') {
+      // What this start learned is written for the next one (the launcher checks the file's age too).
+      await waitFor('the cache file to be written', () => stats.savedAt !== undefined && (stats.savedEntries ?? 0) > 0, 60_000);
+    }
+  });
+});

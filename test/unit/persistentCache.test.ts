@@ -1,0 +1,190 @@
+// The analysis cache kept across window reloads (src/workspace/persistentCache.ts), over real
+// openssl-made fixture workspaces: a start from the cache lists exactly the findings of a cold scan,
+// nothing of a private key reaches the file, and another version's, a damaged or a half-written
+// file is recognised and costs only a cold scan.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { DiskScanner } from '../../src/cli/diskScanner';
+import { DEFAULT_SCAN_SETTINGS } from '../../src/cli/diskScanner';
+import { AnalysisCache, analyzeInline } from '../../src/core/pipeline/analysisCache';
+import { sharedCache } from '../../src/core/inventory/signatureCache';
+import { CACHE_FILE_NAME, PersistentAnalysisCache } from '../../src/workspace/persistentCache';
+import { KnownEmptyFiles } from '../../src/workspace/knownFiles';
+import { generateCarriers, generateKeys, generateKubeadm } from '../fixtures/generate';
+import { generateServerName } from '../fixtures/serverName';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-persistent-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const logged: string[] = [];
+const logger = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) };
+
+/** One "window": a store over `storage`, a fresh in-memory cache and signature verdicts, a scan of `root`. */
+async function start(root: string, storage: string, version = '1.0.0') {
+  sharedCache.clear();
+  const store = new PersistentAnalysisCache(storage, version, sharedCache, logger);
+  const scanner = new DiskScanner(DEFAULT_SCAN_SETTINGS, new AnalysisCache(100_000, store.wrap(analyzeInline)));
+  const result = await scanner.scan([root]);
+  const findings = result.findings.map(f => JSON.stringify(f, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))).sort();
+  return { store, findings, verified: result.inventory.stats.verified };
+}
+
+const trees = [
+  { name: 'kubeadm (seeded)', make: (dir: string) => generateKubeadm(dir, { seeded: true }) },
+  { name: 'kubeadm (healthy)', make: (dir: string) => generateKubeadm(dir, { seeded: false }) },
+  { name: 'carriers', make: generateCarriers },
+  { name: 'keys', make: generateKeys },
+  { name: 'server-name', make: generateServerName },
+];
+
+describe('persistent analysis cache', () => {
+  for (const tree of trees) {
+    it(`a cached start lists the findings of a cold scan: ${tree.name}`, async () => {
+      const root = path.join(tmp, tree.name.replace(/\W+/g, '-'));
+      tree.make(root);
+      const storage = `${root}-storage`;
+      const cold = await start(root, storage);
+      assert.equal(cold.store.stats.state, 'absent');
+      assert.ok(cold.store.stats.analysed.length > 0);
+      await cold.store.save();
+      assert.ok(fs.existsSync(path.join(storage, CACHE_FILE_NAME)));
+
+      const cached = await start(root, storage);
+      assert.equal(cached.store.stats.state, 'loaded');
+      assert.ok(cached.store.stats.hits > 0, 'answers came from the file');
+      assert.equal(cached.verified, 0, 'every signature verdict came from the file');
+      assert.deepEqual(cached.findings, cold.findings);
+    });
+  }
+
+  it('never writes private-key material', async () => {
+    const root = path.join(tmp, 'keys-secret');
+    generateKeys(root);
+    const storage = path.join(tmp, 'keys-secret-storage');
+    const cold = await start(root, storage);
+    await cold.store.save();
+    const file = fs.readFileSync(path.join(storage, CACHE_FILE_NAME));
+    const secrets: Buffer[] = [];
+    for (const name of walk(root)) {
+      const text = fs.readFileSync(name, 'utf8');
+      for (const m of text.matchAll(/-----BEGIN ([A-Z ]*PRIVATE KEY)-----\r?\n([\s\S]*?)-----END/g)) {
+        const body = m[2].split(/\r?\n/).find(line => /^[A-Za-z0-9+/=]{40,}$/.test(line));
+        if (body) {
+          secrets.push(Buffer.from(body.slice(0, 40)));
+        }
+      }
+      for (const m of text.matchAll(/(?:client-key-data|tls\.key):\s*"?([A-Za-z0-9+/=]{40,})/g)) {
+        secrets.push(Buffer.from(m[1].slice(0, 40)));
+      }
+    }
+    assert.ok(secrets.length > 3, `the keys tree holds private keys (${secrets.length})`);
+    for (const secret of secrets) {
+      assert.equal(file.indexOf(secret), -1, 'a private key body is in the cache file');
+    }
+    const again = await start(root, storage);
+    assert.deepEqual(again.findings, cold.findings);
+  });
+
+  it('gives back a kubeconfig analysis whole, its client-key-data taken from the text, not the file', async () => {
+    const root = path.join(tmp, 'kubeconfig-key');
+    generateKubeadm(root, { seeded: false });
+    const admin = walk(root).find(f => f.endsWith('admin.conf'))!;
+    const text = fs.readFileSync(admin, 'utf8');
+    const storage = path.join(tmp, 'kubeconfig-key-storage');
+    const first = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    const analysis = await first.wrap(analyzeInline)(text, admin);
+    const keyCarrier = analysis.entries.find(e => e.carrier?.role === 'key')?.carrier;
+    assert.ok(keyCarrier && keyCarrier.value.length > 100, 'admin.conf has client-key-data');
+    await first.save();
+    assert.equal(fs.readFileSync(path.join(storage, CACHE_FILE_NAME)).indexOf(Buffer.from(keyCarrier.value.slice(0, 60))), -1, 'the key is not in the file');
+    const second = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    const back = await second.wrap(() => assert.fail('analysed again instead of read back'))(text, admin);
+    assert.equal(second.stats.hits, 1);
+    assert.deepEqual(back, analysis);
+  });
+
+  it('ignores a file written by another version, and a damaged or truncated one, with a log line each', async () => {
+    const root = path.join(tmp, 'invalid');
+    generateKubeadm(root, { seeded: true });
+    const storage = path.join(tmp, 'invalid-storage');
+    const file = path.join(storage, CACHE_FILE_NAME);
+    const cold = await start(root, storage, '1.0.0');
+    await cold.store.save();
+    const good = fs.readFileSync(file);
+
+    const other = await start(root, storage, '1.0.1');
+    assert.equal(other.store.stats.state, 'version');
+    assert.match(other.store.stats.message ?? '', /written by PKI Lens 1\.0\.0, this is 1\.0\.1/);
+    assert.ok(logged.includes(other.store.stats.message!));
+    assert.equal(other.store.stats.hits, 0);
+    assert.deepEqual(other.findings, cold.findings);
+
+    const damaged = Buffer.from(good);
+    damaged[Math.floor(damaged.length / 2)] ^= 0xff;
+    for (const bytes of [damaged, good.subarray(0, good.length - 100), Buffer.from('garbage')]) {
+      fs.writeFileSync(file, bytes);
+      const run = await start(root, storage, '1.0.0');
+      assert.equal(run.store.stats.state, 'corrupt');
+      assert.match(run.store.stats.message ?? '', /is damaged \(.+\): ignored, cold scan/);
+      assert.ok(logged.includes(run.store.stats.message!));
+      assert.equal(run.store.stats.hits, 0);
+      assert.deepEqual(run.findings, cold.findings);
+      // The cold scan's own save repairs the file.
+      await run.store.save();
+      assert.equal((await start(root, storage, '1.0.0')).store.stats.state, 'loaded');
+    }
+  });
+
+  it('two windows saving at once leave one complete file', async () => {
+    const root = path.join(tmp, 'two-windows');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'two-windows-storage');
+    const a = await start(root, storage);
+    const b = await start(root, storage);
+    await Promise.all([a.store.save(), b.store.save(), a.store.save()]);
+    assert.deepEqual(fs.readdirSync(storage), [CACHE_FILE_NAME], 'no temporary file left behind');
+    const c = await start(root, storage);
+    assert.equal(c.store.stats.state, 'loaded');
+    assert.deepEqual(c.findings, a.findings);
+  });
+
+  it('a changed file misses; the rest still comes from the file', async () => {
+    const root = path.join(tmp, 'changed');
+    generateKubeadm(root, { seeded: true });
+    const storage = path.join(tmp, 'changed-storage');
+    await (await start(root, storage)).store.save();
+    const target = walk(root).find(f => f.endsWith(path.join('pki', 'apiserver.crt')))!;
+    fs.appendFileSync(target, '\n');
+    const run = await start(root, storage);
+    assert.equal(run.store.stats.state, 'loaded');
+    assert.ok(run.store.stats.analysed.some(name => name.endsWith('/pki/apiserver.crt')), run.store.stats.analysed.join(', '));
+    assert.ok(run.store.stats.hits > 5);
+  });
+});
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+describe('files known to hold nothing', () => {
+  it('are skipped only while identity, size and mtime are unchanged, and never when changed within the racy window', () => {
+    const now = Date.now();
+    const first = new KnownEmptyFiles();
+    first.note('file:///a.yaml', 'inode:1:1', 10, now - 60_000, true, now);
+    first.note('file:///fresh.yaml', 'inode:1:2', 10, now - 500, true, now); // written half a second before the read
+    first.note('file:///cert.pem', 'inode:1:3', 10, now - 60_000, false, now);
+    const next = new KnownEmptyFiles();
+    next.adopt(first.entries());
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 60_000), true);
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 11, now - 60_000), false, 'size changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 1000), false, 'mtime changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:9', 10, now - 60_000), false, 'another file (an atomic rewrite)');
+    assert.equal(next.knownEmpty('file:///fresh.yaml', 'inode:1:2', 10, now - 500), false, 'racily clean: read again');
+    assert.equal(next.knownEmpty('file:///cert.pem', 'inode:1:3', 10, now - 60_000), false, 'material is always read');
+    assert.equal(next.skipped, 1);
+    assert.deepEqual(next.entries().map(([uri]) => uri), ['file:///a.yaml'], 'what was confirmed is kept for the next start');
+  });
+});
