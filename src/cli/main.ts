@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CliIo, Command, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { checkCommand } from './check';
 import { inspectCommand } from './inspect';
+import { probeCommand } from './probe';
 import { verifyCommand } from './verify';
 
 /** Subcommands by name; a new one (e.g. `check`) is one more entry. */
@@ -9,6 +10,7 @@ export const COMMANDS: Record<string, Command> = {
   [checkCommand.name]: checkCommand,
   [inspectCommand.name]: inspectCommand,
   [verifyCommand.name]: verifyCommand,
+  [probeCommand.name]: probeCommand,
 };
 
 function overview(): string {
