@@ -20,6 +20,8 @@ const SUITES = [
   { name: 'renew', suites: ['renew'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'renew-errors', suites: ['renewErrors'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'server-name', suites: ['serverName'], folder: 'server-name', manifests: ['server-name'] },
+  // The probe suite starts its TLS servers on 127.0.0.1 and writes the workspace naming them.
+  { name: 'probe', suites: ['probe'], folder: 'probe', manifests: ['probe'] },
 ];
 
 /**

@@ -15,4 +15,5 @@ export const enum Command {
   FocusInventory = 'pkiLens.focusInventory',
   GroupByTrust = 'pkiLens.groupByTrust',
   GroupByFile = 'pkiLens.groupByFile',
+  ProbeEndpoints = 'pkiLens.probeEndpoints',
 }

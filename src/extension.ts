@@ -10,6 +10,7 @@ import { registerServerHover } from './features/decode/serverHover';
 import { registerExpiryReport } from './features/inventory/expiryReport';
 import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
+import { registerProbe } from './features/probe/command';
 import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { Services } from './services';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'renewal', register: s => registerRenewal(context, s) },
       { name: 'server hover', register: s => registerServerHover(context, s) },
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
+      { name: 'endpoint probe', register: s => registerProbe(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

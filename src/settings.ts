@@ -9,7 +9,11 @@ export interface PkiLensSettings {
   codeLens: { enabled: boolean };
   scan: { include: string[]; exclude: string[]; maxFileSizeKB: number };
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
+  probe: { endpoints: ProbeEndpointSetting[]; onOpen: boolean; timeoutMs: number };
 }
+
+/** One `pkiLens.probe.endpoints` entry: `host:port`, or with the CA (workspace-relative) and name to judge it by. */
+export type ProbeEndpointSetting = string | { address: string; ca?: string; serverName?: string };
 
 export type SettingsSection = keyof PkiLensSettings;
 
@@ -90,6 +94,11 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       key: c.get('renewal.key', 'reuse'),
       validityDays: c.get('renewal.validityDays', 0),
       backupFolder: c.get('renewal.backupFolder', ''),
+    },
+    probe: {
+      endpoints: c.get<ProbeEndpointSetting[]>('probe.endpoints', []),
+      onOpen: c.get('probe.onOpen', false),
+      timeoutMs: c.get('probe.timeoutMs', 3000),
     },
   };
 }

@@ -27,6 +27,7 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
   [Command.FocusInventory, INVENTORY],
   [Command.GroupByTrust, INVENTORY],
   [Command.GroupByFile, INVENTORY],
+  [Command.ProbeEndpoints, 'PKI Lens: probing endpoints opens TLS connections, which needs the desktop VS Code (a local or remote workspace); it is not available in the browser.'],
 ]);
 
 export function activate(context: vscode.ExtensionContext): void {
