@@ -83,7 +83,10 @@ export function handshake(host: string, port: number, serverName: string, timeou
         port,
         servername: isIP(serverName) ? undefined : serverName,
         rejectUnauthorized: false, // judged afterwards by core/verify, as Go would, against the workspace's CA
-        // Deliberately absent: cert, key, pfx, ca, passphrase — the probe never authenticates.
+        // An empty trust store: Node would otherwise append a public root it holds to the peer's chain,
+        // and the served chain must be exactly what the server sent.
+        ca: [],
+        // Deliberately absent: cert, key, pfx, passphrase — the probe never authenticates.
       });
     } catch (e) {
       finish(describeFailure(e as NodeJS.ErrnoException, port));
