@@ -81,7 +81,8 @@ describe('Probe Endpoints', () => {
   it('the CodeLens on server: probes that endpoint only; the next probe replaces the previous findings', async function () {
     this.timeout(60_000);
     const expired = lab.cases.find(c => c.name === 'expired')!;
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uriOf(expired.file), 10);
+    const doc = await vscode.workspace.openTextDocument(uriOf(expired.file));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10_000);
     const lens = lenses.find(l => l.command?.command === 'pkiLens.probeEndpoints');
     assert.ok(lens?.command, 'a Probe lens above server:');
     assert.strictEqual(lens.range.start.line, lineOf(expired));
