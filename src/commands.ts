@@ -20,4 +20,5 @@ export const enum Command {
   GroupByFile = 'pkiLens.groupByFile',
   UnlockKeystore = 'pkiLens.unlockKeystore',
   CopyCaCertHash = 'pkiLens.copyCaCertHash',
+  ProbeEndpoints = 'pkiLens.probeEndpoints',
 }

@@ -10,6 +10,7 @@ import { registerServerHover } from './features/decode/serverHover';
 import { registerExpiryReport } from './features/inventory/expiryReport';
 import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
+import { registerProbe } from './features/probe/command';
 import { registerRenewal } from './features/renew/commands';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { registerUnlockKeystore } from './features/decode/unlockKeystore';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
+      { name: 'endpoint probe', register: s => registerProbe(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

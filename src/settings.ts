@@ -13,7 +13,11 @@ export interface PkiLensSettings {
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
   /** `pkiLens.rules.<code>`: a rule switched off or given another severity in this folder. */
   rules: RuleSettings;
+  probe: { endpoints: ProbeEndpointSetting[]; onOpen: boolean; timeoutMs: number };
 }
+
+/** One `pkiLens.probe.endpoints` entry: `host:port`, or with the CA (workspace-relative) and name to judge it by. */
+export type ProbeEndpointSetting = string | { address: string; ca?: string; serverName?: string };
 
 export type SettingsSection = keyof PkiLensSettings;
 
@@ -102,6 +106,11 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
     },
     // VS Code gathers `pkiLens.rules.<code>` keys into one object; unset codes read as '' (no default).
     rules: Object.fromEntries(Object.entries(c.get<Record<string, unknown>>('rules', {}) ?? {}).filter(([, level]) => isRuleLevel(level))) as RuleSettings,
+    probe: {
+      endpoints: c.get<ProbeEndpointSetting[]>('probe.endpoints', []),
+      onOpen: c.get('probe.onOpen', false),
+      timeoutMs: c.get('probe.timeoutMs', 3000),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CliIo, Command, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { checkCommand } from './check';
 import { inspectCommand } from './inspect';
+import { probeCommand } from './probe';
 import { verifyCommand } from './verify';
 import { serveCommand } from './serve/serve';
 import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, Command> = {
   [serveCommand.name]: serveCommand,
   [renewCommand.name]: renewCommand,
   [signCommand.name]: signCommand,
+  [probeCommand.name]: probeCommand,
 };
 
 function overview(): string {

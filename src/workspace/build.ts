@@ -41,7 +41,7 @@ export function buildWorkspace(files: readonly IndexedFile[], options: BuildOpti
 }
 
 /** `pki/ca.crt` inside its workspace folder; `<folder name>/pki/ca.crt` when several folders are open, so trees do not mix. */
-function relativePath(uri: vscode.Uri, multiRoot: boolean): string {
+export function relativePath(uri: vscode.Uri, multiRoot: boolean): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) {
     return uri.path.replace(/^\/+/, '');

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Command } from '../../commands';
+import type { ProbeOutcome } from '../probe/command';
 import { formatDate } from '../../core/render/time';
 import { Logger } from '../../util/logger';
 import { RenewCommandResult, WrittenFile } from './model';
@@ -75,7 +77,7 @@ export function announce(result: RenewCommandResult, logger: Logger): void {
     ...result.notes,
   ];
   const message = [head, ...tail].join(' ');
-  const actions = ['Open', ...(result.files.some(f => f.backup) ? ['Show Diff'] : [])];
+  const actions = ['Open', ...(result.files.some(f => f.backup) ? ['Show Diff'] : []), ...(result.restart.length && vscode.workspace.isTrusted ? [PROBE_NOW] : [])];
   void vscode.window.showInformationMessage(message, ...actions).then(async choice => {
     try {
       if (choice === 'Open') {
@@ -83,6 +85,8 @@ export function announce(result: RenewCommandResult, logger: Logger): void {
         if (file) {
           await vscode.window.showTextDocument(vscode.Uri.parse(file.uri));
         }
+      } else if (choice === PROBE_NOW) {
+        await probeAfterRenewal();
       } else if (choice === 'Show Diff') {
         const file = await pickFile(result.files.filter(f => f.backup), 'Compare which file with its backup?');
         if (file?.backup) {
@@ -95,4 +99,18 @@ export function announce(result: RenewCommandResult, logger: Logger): void {
       logger.error('renewal notification action failed', e);
     }
   });
+}
+
+const PROBE_NOW = 'Probe Now';
+
+/** "Probe Now": ask the endpoints whether they serve the renewed files yet, and name who still does not. */
+async function probeAfterRenewal(): Promise<void> {
+  const outcome = await vscode.commands.executeCommand<ProbeOutcome | string>(Command.ProbeEndpoints);
+  if (typeof outcome !== 'object') {
+    return; // the probe said why itself
+  }
+  const stale = [...new Set(outcome.reports.filter(r => r.drift).map(r => r.endpoint.component ?? r.endpoint.url))];
+  if (stale.length) {
+    void vscode.window.showWarningMessage(`PKI Lens: ${stale.join(', ')} still ${stale.length === 1 ? 'serves' : 'serve'} the old certificate: restart ${stale.length === 1 ? 'it' : 'them'} (see the Problems panel).`);
+  }
 }

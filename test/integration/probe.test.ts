@@ -1,0 +1,101 @@
+// Probe Endpoints in a real VS Code: real TLS servers on 127.0.0.1 (openssl s_server, Node's tls)
+// and a workspace openssl made at test time (test/fixtures/probeLab.ts). Each endpoint's finding
+// must be in the Problems panel at its `server:` value or manifest flag, exactly once; none for the
+// healthy endpoint; no client certificate sent; cleared on the next probe and on a file change.
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProbeOutcome } from '../../src/features/probe/command';
+import { LabCase, ProbeLab, startProbeLab } from '../fixtures/probeLab';
+import { waitFor } from './helpers';
+import { pkiApi } from './pkiWorkspace';
+
+const SOURCE = 'PKI Lens probe';
+const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
+  'served-certificate-differs': vscode.DiagnosticSeverity.Warning,
+  'served-certificate-expired': vscode.DiagnosticSeverity.Error,
+  'served-chain-untrusted': vscode.DiagnosticSeverity.Error,
+  'served-name-mismatch': vscode.DiagnosticSeverity.Error,
+  'endpoint-unreachable': vscode.DiagnosticSeverity.Information,
+};
+
+let lab: ProbeLab;
+let root: string;
+
+const uriOf = (file: string) => vscode.Uri.file(path.join(root, ...file.split('/')));
+const probeDiagnostics = (file: string) => vscode.languages.getDiagnostics(uriOf(file)).filter(d => d.source === SOURCE);
+const allProbeDiagnostics = () => vscode.languages.getDiagnostics().flatMap(([, ds]) => ds.filter(d => d.source === SOURCE));
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+function lineOf(c: LabCase): number {
+  const text = fs.readFileSync(path.join(root, c.file), 'utf8');
+  return text.slice(0, text.indexOf(c.anchor)).split('\n').length - 1;
+}
+
+async function probe(options: object = { show: false }): Promise<ProbeOutcome> {
+  const outcome = await vscode.commands.executeCommand<ProbeOutcome | string>('pkiLens.probeEndpoints', options);
+  assert.ok(typeof outcome === 'object', `the probe ran: ${String(outcome)}`);
+  return outcome;
+}
+
+describe('Probe Endpoints', () => {
+  before(async function () {
+    this.timeout(120_000);
+    const api = await pkiApi();
+    root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    lab = await startProbeLab(root);
+    const kubeconfigs = lab.cases.filter(c => c.file.endsWith('.kubeconfig')).length;
+    await waitFor('the index to read every kubeconfig of the lab', () => (api.services.index.snapshot?.inventory.kubeconfigs.length ?? 0) >= kubeconfigs, 60_000);
+    await vscode.workspace.getConfiguration('pkiLens').update('probe.timeoutMs', 1500, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await lab?.close();
+  });
+
+  it('each endpoint has exactly its finding in the Problems panel, at the server: value or the manifest flag', async function () {
+    this.timeout(60_000);
+    const outcome = await probe();
+    assert.strictEqual(outcome.reports.length, lab.cases.length, outcome.text);
+    for (const c of lab.cases) {
+      const diagnostics = probeDiagnostics(c.file);
+      assert.deepStrictEqual(diagnostics.map(codeOf), c.code ? [c.code] : [], `${c.name}: ${diagnostics.map(d => d.message).join(' | ')}`);
+      for (const d of diagnostics) {
+        assert.match(d.message, c.says, c.name);
+        assert.strictEqual(d.severity, SEVERITY[c.code!], c.name);
+        assert.strictEqual(d.range.start.line, lineOf(c), `${c.name}: on the line naming the endpoint`);
+      }
+    }
+    const drift = probeDiagnostics('manifests/kube-apiserver.yaml')[0];
+    assert.strictEqual(drift.relatedInformation?.[0].location.uri.fsPath, uriOf('pki/apiserver.crt').fsPath, 'points at the renewed file');
+    assert.match(outcome.text, new RegExp(`serial ${lab.oldSerial}`), 'the result names the served serial');
+    assert.strictEqual(allProbeDiagnostics().length, lab.cases.filter(c => c.code).length, 'nothing else');
+  });
+
+  it('no client certificate is sent to a server that asks for one', async () => {
+    await waitFor('the Node servers to record the handshakes', () => lab.clientCertificates.length >= 2);
+    assert.deepStrictEqual([...new Set(lab.clientCertificates)], ['none']);
+  });
+
+  it('the CodeLens on server: probes that endpoint only; the next probe replaces the previous findings', async function () {
+    this.timeout(60_000);
+    const expired = lab.cases.find(c => c.name === 'expired')!;
+    const doc = await vscode.workspace.openTextDocument(uriOf(expired.file));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10_000);
+    const lens = lenses.find(l => l.command?.command === 'pkiLens.probeEndpoints');
+    assert.ok(lens?.command, 'a Probe lens above server:');
+    assert.strictEqual(lens.range.start.line, lineOf(expired));
+    const outcome = await probe({ ...(lens.command.arguments?.[0] as object), show: false });
+    assert.deepStrictEqual(outcome.reports.map(r => r.endpoint.url), [`https://127.0.0.1:${expired.port}`]);
+    await waitFor('only the expired endpoint\'s finding', () => allProbeDiagnostics().length === 1 && probeDiagnostics(expired.file).length === 1);
+  });
+
+  it('a change to a file the findings are about clears them', async function () {
+    this.timeout(60_000);
+    await probe();
+    assert.ok(probeDiagnostics('manifests/kube-apiserver.yaml').length === 1);
+    fs.appendFileSync(path.join(root, 'manifests', 'kube-apiserver.yaml'), '# restarted\n');
+    await waitFor('the probe findings to clear', () => allProbeDiagnostics().length === 0, 30_000);
+  });
+});
