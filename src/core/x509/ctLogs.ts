@@ -1,10 +1,13 @@
 /**
  * Well-known Certificate Transparency logs by log ID (base64 of SHA-256 of the log's key), to name
- * the log of an SCT. A dated snapshot, since nothing may be fetched at build time here: the log IDs
- * and descriptions of Google's CT log list (https://www.gstatic.com/ct/log_list/v3/log_list.json,
- * which Chrome enforces) and Apple's (https://valid.apple.com/ct/log_list/current_log_list.json)
- * as of the date below, current logs and the older ones still found in certificates in use. A log
- * missing here is shown by its ID only; an update replaces the table and the date.
+ * the log of an SCT. A dated snapshot, since nothing may be fetched at build time here. The IDs and
+ * descriptions are those of Google's CT log list v3 (https://www.gstatic.com/ct/log_list/v3/log_list.json,
+ * which Chrome enforces) and Apple's (https://valid.apple.com/ct/log_list/current_log_list.json),
+ * taken as republished in public tooling rather than from the lists themselves: a log ID is a hash
+ * of a public key, so an entry is checkable — the unit tests check Argon2022, Xenon2022 and Pilot
+ * against SHA-256 of their published keys; the rest are unverified. A log missing here (or named
+ * wrongly) is shown by its ID, which is what the SCT itself carries. An update replaces the table
+ * from the official lists and the date.
  */
 export const CT_LOG_SNAPSHOT_DATE = '2025-06-22';
 
