@@ -131,9 +131,11 @@ describe('profile-issuer', () => {
 
 describe('cert-validity-inverted', () => {
   const root = ca('root');
+  // Client certificates: a serving one without a SAN would also (rightly) raise san-missing, which is
+  // not what these tests are about.
 
   it('NotBefore after NotAfter, now between them: one finding saying both, instead of expired or not yet valid', async () => {
-    const inverted = bench.issue({ subject: '/CN=inverted', key: bench.newKey('p256'), issuer: root, ext: kubeadmLeafExt(['serverAuth']), notBefore: at(days(3)), notAfter: at(-days(2)) });
+    const inverted = bench.issue({ subject: '/CN=inverted', key: bench.newKey('p256'), issuer: root, ext: kubeadmLeafExt(['clientAuth']), notBefore: at(days(3)), notAfter: at(-days(2)) });
     const dates = spawnSync('openssl', ['x509', '-noout', '-startdate', '-enddate'], { input: inverted.pem }).stdout.toString();
     const [nb, na] = [/notBefore=(.*)/, /notAfter=(.*)/].map(re => Date.parse(re.exec(dates)![1]));
     assert.ok(nb > na, `openssl reads the dates inverted: ${dates}`);
@@ -147,7 +149,7 @@ describe('cert-validity-inverted', () => {
   });
 
   it('NotBefore after NotAfter, both past: still inverted, not "expired"', async () => {
-    const inverted = bench.issue({ subject: '/CN=long-gone', key: bench.newKey('p256'), issuer: root, ext: kubeadmLeafExt(['serverAuth']), notBefore: at(-days(1)), notAfter: at(-days(10)) });
+    const inverted = bench.issue({ subject: '/CN=long-gone', key: bench.newKey('p256'), issuer: root, ext: kubeadmLeafExt(['clientAuth']), notBefore: at(-days(1)), notAfter: at(-days(10)) });
     const inv = await inventoryOf({ 'root.crt': root.pem, 'long-gone.crt': inverted.pem });
     const findings = runChecks(inv);
     assert.deepEqual(listed(inv, findings), ['cert-validity-inverted long-gone.crt']);
