@@ -15,4 +15,6 @@ export const enum Command {
   FocusInventory = 'pkiLens.focusInventory',
   GroupByTrust = 'pkiLens.groupByTrust',
   GroupByFile = 'pkiLens.groupByFile',
+  ShowTimeline = 'pkiLens.showTimeline',
+  ShowExpiryTable = 'pkiLens.showExpiryTable',
 }

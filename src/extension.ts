@@ -11,6 +11,7 @@ import { registerExpiryReport } from './features/inventory/expiryReport';
 import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerRenewal } from './features/renew/commands';
+import { registerTimeline } from './features/timeline/panel';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'renewal', register: s => registerRenewal(context, s) },
       { name: 'server hover', register: s => registerServerHover(context, s) },
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
+      { name: 'expiry timeline', register: s => registerTimeline(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

@@ -27,6 +27,8 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
   [Command.FocusInventory, INVENTORY],
   [Command.GroupByTrust, INVENTORY],
   [Command.GroupByFile, INVENTORY],
+  [Command.ShowTimeline, INVENTORY],
+  [Command.ShowExpiryTable, INVENTORY],
 ]);
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { analyzeText } from '../../src/core/analyze';
 import { Inventory, InventoryInput, buildInventory } from '../../src/core/inventory/inventory';
-import { kubeconfigUserLabel, shortUserName } from '../../src/core/render/labels';
+import { shortUserName } from '../../src/core/render/labels';
 import { reportCsv, reportMarkdown } from '../../src/core/render/reportTable';
 import { compactValidity } from '../../src/core/render/time';
 import { TimelineRow, timelineModel, warningStart } from '../../src/core/render/timeline';
@@ -66,11 +66,11 @@ describe('timeline model', () => {
     assert.equal(new Set(m.rows.map(r => r.id)).size, m.rows.length);
     const labels = m.rows.map(r => r.label);
     // kubernetes expires first (100 d) so it leads; its leaves follow, soonest first; then etcd-ca and its leaf; then the orphan.
-    assert.deepEqual(labels, ['kubernetes', 'expired-leaf', 'expiring-leaf', 'outlives-its-ca', 'future-leaf', 'kubelet.conf › cp-1', 'etcd-ca', 'etcd-server', 'orphan']);
+    assert.deepEqual(labels, ['kubernetes', 'expired-leaf', 'expiring-leaf', 'outlives-its-ca', 'future-leaf', 'cp-1', 'etcd-ca', 'etcd-server', 'orphan']);
     const k = byLabel(m.rows, 'kubernetes');
     assert.equal(k.depth, 0);
     assert.ok(k.ca);
-    for (const l of ['expired-leaf', 'outlives-its-ca', 'kubelet.conf › cp-1']) {
+    for (const l of ['expired-leaf', 'outlives-its-ca', 'cp-1']) {
       assert.equal(byLabel(m.rows, l).parent, k.id);
       assert.equal(byLabel(m.rows, l).depth, 1);
     }
@@ -101,7 +101,8 @@ describe('timeline model', () => {
     assert.equal(etcd.externallyManaged, true);
     assert.equal(etcd.renewable, false, 'the etcd CA key is not in the workspace');
     assert.equal(byLabel(m.rows, 'orphan').renewable, false);
-    const kubelet = byLabel(m.rows, 'kubelet.conf › cp-1');
+    const kubelet = byLabel(m.rows, 'cp-1');
+    assert.equal(kubelet.note, 'kubelet.conf', 'the kubeconfig file, as the tree describes it');
     assert.equal(kubelet.fullLabel, 'kubelet.conf › system:node:cp-1');
     assert.equal(kubelet.name, 'kubelet.conf');
     assert.equal(kubelet.uri, 'mem:/kubelet.conf');
@@ -131,11 +132,12 @@ describe('timeline model', () => {
 });
 
 describe('tree labels', () => {
-  it('elides system:node: and keeps other names', () => {
+  it('elides system:node: and system: and keeps other names', () => {
     assert.equal(shortUserName('system:node:cp-1'), 'cp-1');
-    assert.equal(shortUserName('system:node:'), 'system:node:', 'nothing left to show: unchanged');
+    assert.equal(shortUserName('system:kube-scheduler'), 'kube-scheduler');
+    assert.equal(shortUserName('system:node:'), 'node:', 'only the prefix that leaves a name');
+    assert.equal(shortUserName('system:'), 'system:', 'nothing left to show: unchanged');
     assert.equal(shortUserName('kubernetes-admin'), 'kubernetes-admin');
-    assert.equal(kubeconfigUserLabel('kubelet.conf', 'system:node:cp-1'), 'kubelet.conf › cp-1');
   });
 
   it('says residual time compactly', () => {

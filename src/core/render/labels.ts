@@ -6,17 +6,19 @@ import { push } from '../collections';
 import type { CertificateRecord, Inventory, KubeconfigUserNode } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 
-/** Kubernetes' node identity prefix: every kubelet user has it, so it says nothing in a label. */
-const NODE_PREFIX = 'system:node:';
+/**
+ * Kubernetes' identity prefixes: every kubelet user is `system:node:…`, every control-plane
+ * component `system:…`; in a label they only push the distinguishing part out of view.
+ */
+const PREFIXES = ['system:node:', 'system:'];
 
-/** `system:node:cp-1` → `cp-1`; other names unchanged (the full name stays in the tooltip). */
+/**
+ * `system:node:cp-1` → `cp-1`, `system:kube-scheduler` → `kube-scheduler`; other names unchanged.
+ * The full name stays in the tooltip.
+ */
 export function shortUserName(name: string): string {
-  return name.startsWith(NODE_PREFIX) && name.length > NODE_PREFIX.length ? name.slice(NODE_PREFIX.length) : name;
-}
-
-/** `admin.conf › kubernetes-admin`, `kubelet.conf › cp-1`. */
-export function kubeconfigUserLabel(fileName: string, userName: string): string {
-  return `${fileName} › ${shortUserName(userName)}`;
+  const prefix = PREFIXES.find(p => name.startsWith(p) && name.length > p.length);
+  return prefix ? name.slice(prefix.length) : name;
 }
 
 /** A certificate's own name: its CN, else its subject. */

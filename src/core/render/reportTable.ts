@@ -29,3 +29,9 @@ export function reportCsv(rows: readonly TimelineRow[]): string {
   };
   return [REPORT_COLUMNS, ...rows.map(cells)].map(c => c.map(cell).join(',')).join('\r\n') + '\r\n';
 }
+
+export type ExportFormat = 'markdown' | 'csv';
+
+export function reportExport(format: ExportFormat, rows: readonly TimelineRow[]): string {
+  return format === 'csv' ? reportCsv(rows) : reportMarkdown(rows);
+}

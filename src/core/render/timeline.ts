@@ -7,7 +7,7 @@
 import type { CertificateRecord, Inventory } from '../inventory/inventory';
 import { DAY } from '../x509/time';
 import { ExpiryThresholds, validityState } from '../x509/expiry';
-import { certificateLabel, kubeconfigUserLabel, kubeconfigUsersByRecord } from './labels';
+import { certificateLabel, kubeconfigUsersByRecord, shortUserName } from './labels';
 import { kubeadmDate, residualTime } from './report';
 import { authorityName, externallyManaged, isAuthority, reportRowName } from './reportInput';
 
@@ -20,8 +20,10 @@ export interface TimelineRow {
   parent?: string;
   /** Nesting under CAs (0 for a root or a certificate whose issuer is not in the workspace). */
   depth: number;
-  /** The tree's label: `admin.conf › kubernetes-admin`, `kube-apiserver`. */
+  /** The tree's label: `kube-apiserver`, a kubeconfig user's short name (`kubernetes-admin`, `cp-1`). */
   label: string;
+  /** What the tree's description adds: the kubeconfig file a user is in (`admin.conf`). */
+  note?: string;
   /** The full kubeconfig user name or subject, for the tooltip (`kubelet.conf › system:node:cp-1`). */
   fullLabel: string;
   /** The report's row name (workspace path), as `pki-lens check` and the text report print it. */
@@ -84,7 +86,8 @@ export function timelineModel(inventory: Inventory, now: Date, thresholdsFor: (u
     const slash = node.file.relativePath.lastIndexOf('/');
     return {
       id: record.fingerprint, parent, depth,
-      label: user ? kubeconfigUserLabel(user.file, user.user.name) : certificateLabel(record),
+      label: user ? shortUserName(user.user.name) : certificateLabel(record),
+      note: user?.file,
       fullLabel: user ? `${user.file} › ${user.user.name}` : cert.subject.text || certificateLabel(record),
       name: reportRowName(node, inventory),
       where: node.where,

@@ -5,7 +5,7 @@ import { ValidityState, validityState } from '../../core/x509/expiry';
 import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
-import { certificateLabel, kubeconfigUserLabel, kubeconfigUsersByRecord } from '../../core/render/labels';
+import { certificateLabel, kubeconfigUsersByRecord, shortUserName } from '../../core/render/labels';
 import { compactValidity } from '../../core/render/time';
 import type { Finding } from '../../workspace/build';
 import type { IndexSnapshot } from '../../workspace/index';
@@ -116,8 +116,8 @@ function certificateTree(ctx: Ctx, record: CertificateRecord, parentId: string, 
     placed.add(k);
     children.push(keyElement(ctx, k, id));
   }
-  const user = users[0] && { label: kubeconfigUserLabel(users[0].file, users[0].user.name), full: `${users[0].file} › ${users[0].user.name}` };
-  return certificateElement(ctx, record.preferred, id, user?.label ?? certificateLabel(record), user?.full, children, !!record.issued.length);
+  const user = users[0] && { file: users[0].file, name: users[0].user.name };
+  return certificateElement(ctx, record.preferred, id, user ? shortUserName(user.name) : certificateLabel(record), user, children, !!record.issued.length, true);
 }
 
 // ------------------------------------------------------------------ file grouping
@@ -140,8 +140,8 @@ function fileTree(ctx: Ctx): InventoryTreeElement[] {
     const items: { start: number; el: InventoryTreeElement }[] = [];
     for (const cert of file.certificates) {
       const user = usersByObject.get(cert.object);
-      const label = user ? kubeconfigUserLabel(file.name, user.name) : certificateLabel(cert.record);
-      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, user && `${file.name} › ${user.name}`, [], cert.certificate.isCa) });
+      const label = user ? shortUserName(user.name) : certificateLabel(cert.record);
+      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, user && { file: file.name, name: user.name }, [], cert.certificate.isCa, false) });
     }
     for (const key of file.privateKeys) {
       items.push({ start: key.range.start, el: keyElement(ctx, key, id) });
@@ -181,11 +181,16 @@ function hoverOf(ctx: Ctx, node: { file: { uri: string } }): HoverContext {
 }
 
 /**
- * A certificate: short name as label, compact residual time as description (the line fits the
- * default sidebar width), state in the icon; full path, user name and details in the tooltip.
- * `kubeconfigUser` is the user's full `file › name` when a kubeconfig user presents the certificate.
+ * A certificate: its short name as label (a kubeconfig user's name without `system:node:`), the
+ * compact residual time as description — followed by the kubeconfig's file name when the parent
+ * node does not already say it — so the line fits the default sidebar width; the state is in the
+ * icon; full path, full user name and details are in the tooltip.
  */
-function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: string, kubeconfigUser: string | undefined, children: InventoryTreeElement[], ca: boolean): InventoryTreeElement {
+function certificateElement(
+  ctx: Ctx, node: CertificateNode, id: string, label: string, user: { file: string; name: string } | undefined,
+  children: InventoryTreeElement[], ca: boolean, fileInDescription: boolean,
+): InventoryTreeElement {
+  const kubeconfigUser = user && `${user.file} › ${user.name}`;
   const cert = node.certificate;
   const hover = hoverOf(ctx, node);
   const validity = validityState(cert, ctx.snapshot.now, hover.thresholds);
@@ -200,7 +205,7 @@ function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: 
   ].join('\n\n');
   return {
     id, label, state, tooltip, children,
-    description: compactValidity(cert.notBefore, cert.notAfter, ctx.snapshot.now),
+    description: compactValidity(cert.notBefore, cert.notAfter, ctx.snapshot.now) + (user && fileInDescription ? ` · ${user.file}` : ''),
     contextValue: ca || cert.isCa ? 'pki-cert-ca' : kubeconfigUser ? 'pki-cert-leaf.kubeconfig-user' : 'pki-cert-leaf',
     uri: ctx.snapshot.byUri.get(node.file.uri)?.uri, range: rangeIn(ctx.snapshot, node.file.uri, node.range),
     fingerprint: node.fingerprint, notAfter: cert.notAfter.getTime(),
@@ -262,15 +267,16 @@ function brokenInFile(ctx: Ctx, file: IndexedFile, parentId: string): { start: n
     }
     failures.forEach((failure, i) => {
       const owner = entry.carrier?.owner;
-      const who = owner && (owner.kind === 'kubeconfig-user' || owner.kind === 'kubeconfig-cluster' || owner.kind === 'secret') ? owner.name : entry.carrier?.path;
+      const user = owner?.kind === 'kubeconfig-user' ? owner.name : undefined;
+      const who = owner && (owner.kind === 'kubeconfig-cluster' || owner.kind === 'secret') ? owner.name : entry.carrier?.path;
       const problems = ctx.findings.get(`${uri}\n${failure.range.start}`) ?? [];
       out.push({ start: failure.range.start, el: {
         id: `${parentId}/broken:${uri}#${entryIndex}.${i}`,
-        label: materialLabel(file.name, who),
-        description: 'cannot be decoded',
+        label: user ? shortUserName(user) : materialLabel(file.name, who),
+        description: user ? `cannot be decoded · ${file.name}` : 'cannot be decoded',
         contextValue: 'pki-broken',
         state: 'broken',
-        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
+        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}${user ? ` of ${md(`${file.name} › ${user}`)}` : ''}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
         uri: file.uri, range: file.lines.range(failure.range),
         notAfter: Number.NEGATIVE_INFINITY, children: [],
       } });
