@@ -177,3 +177,17 @@ describe('expiry table exports', () => {
     ].join('\r\n'));
   });
 });
+
+describe('timeline webview messages', () => {
+  it('accepts what the page sends and nothing else', async () => {
+    const { isFromWebview } = await import('../../src/features/timeline/protocol');
+    for (const ok of [{ type: 'ready' }, { type: 'reveal', id: 'AB' }, { type: 'renew', id: 'AB' }, { type: 'view', view: 'table' },
+      { type: 'copy', format: 'csv', ids: ['a', 'b'] }, { type: 'save', ids: [] }, { type: 'textReport' }]) {
+      assert.equal(isFromWebview(ok), true, JSON.stringify(ok));
+    }
+    for (const bad of [null, 'ready', {}, { type: 'reveal' }, { type: 'reveal', id: 1 }, { type: 'view', view: 'other' },
+      { type: 'copy', format: 'html', ids: [] }, { type: 'copy', format: 'csv', ids: [1] }, { type: 'save' }, { type: 'run', command: 'x' }]) {
+      assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
+    }
+  });
+});
