@@ -152,12 +152,12 @@ export function registerTimeline(context: vscode.ExtensionContext, services: Ser
         panel.dispose();
         current = undefined;
       });
-      context.subscriptions.push(current);
     } catch (e) {
       services.logger.error('opening the expiry timeline failed', e);
     }
   };
   context.subscriptions.push(
+    { dispose: () => current?.dispose() },
     vscode.commands.registerCommand(Command.ShowTimeline, () => show('timeline')),
     vscode.commands.registerCommand(Command.ShowExpiryTable, () => show('table')),
   );
