@@ -8,6 +8,8 @@ import { after, describe, it } from 'node:test';
 import { analyzeText } from '../../src/core/analyze';
 import { Inventory, InventoryInput, buildInventory } from '../../src/core/inventory/inventory';
 import { shortUserName } from '../../src/core/render/labels';
+import { kubeadmDate, residualTime } from '../../src/core/render/report';
+import { expiryReportFromInventory } from '../../src/core/render/reportInput';
 import { reportCsv, reportMarkdown } from '../../src/core/render/reportTable';
 import { compactValidity } from '../../src/core/render/time';
 import { TimelineRow, timelineModel, warningStart } from '../../src/core/render/timeline';
@@ -107,6 +109,24 @@ describe('timeline model', () => {
     assert.equal(kubelet.name, 'kubelet.conf');
     assert.equal(kubelet.uri, 'mem:/kubelet.conf');
     assert.ok(kubelet.end > kubelet.start);
+  });
+
+  it('fills the table with what the text report and `pki-lens check` print, row for row', async () => {
+    const inv = await inventoryOf(files);
+    const m = timelineModel(inv, new Date(now), () => DEFAULT_THRESHOLDS);
+    const report = expiryReportFromInventory(inv, new Date(now));
+    const printed = [...report.certificates.map(r => ({ ...r, ca: false })), ...report.authorities.map(r => ({ ...r, authority: undefined, ca: true }))];
+    assert.equal(m.rows.length, printed.length);
+    for (const p of printed) {
+      const row = m.rows.find(r => r.name === p.name && r.ca === p.ca);
+      assert.ok(row, `${p.name} in the table`);
+      assert.equal(row.expires, kubeadmDate(p.notAfter));
+      assert.equal(row.residual, residualTime(p.notBefore, p.notAfter, new Date(now)));
+      assert.equal(row.externallyManaged, p.externallyManaged, `${p.name}: externally managed`);
+      if (p.authority !== undefined) {
+        assert.equal(row.authority, p.authority, `${p.name}: authority`);
+      }
+    }
   });
 
   it('shades the warning window by the thresholds of the folder each certificate is in', async () => {
