@@ -21,4 +21,6 @@ export const enum Command {
   UnlockKeystore = 'pkiLens.unlockKeystore',
   CopyCaCertHash = 'pkiLens.copyCaCertHash',
   ProbeEndpoints = 'pkiLens.probeEndpoints',
+  ShowTimeline = 'pkiLens.showTimeline',
+  ShowExpiryTable = 'pkiLens.showExpiryTable',
 }

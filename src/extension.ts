@@ -12,6 +12,7 @@ import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerProbe } from './features/probe/command';
 import { registerRenewal } from './features/renew/commands';
+import { registerTimeline } from './features/timeline/panel';
 import { registerVerifyChain } from './features/verify/verifyChain';
 import { registerUnlockKeystore } from './features/decode/unlockKeystore';
 import { registerCertificateSpecHover } from './features/decode/certificateSpecHover';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
       { name: 'endpoint probe', register: s => registerProbe(context, s) },
+      { name: 'expiry timeline', register: s => registerTimeline(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
     ],

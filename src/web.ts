@@ -29,6 +29,8 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
   [Command.GroupByFile, INVENTORY],
   [Command.UnlockKeystore, 'PKI Lens: keystores (.p12, .jks) are binary files, which the browser build does not read; a keystore in an open Secret is still decoded when it needs no password.'],
   [Command.ProbeEndpoints, 'PKI Lens: probing endpoints opens TLS connections, which needs the desktop VS Code (a local or remote workspace); it is not available in the browser.'],
+  [Command.ShowTimeline, INVENTORY],
+  [Command.ShowExpiryTable, INVENTORY],
 ]);
 
 export function activate(context: vscode.ExtensionContext): void {

@@ -21,6 +21,7 @@ import { DEFAULT_THRESHOLDS } from '../../src/core/x509/expiry';
 import { pairKeysInDocument } from '../../src/core/inventory/pairing';
 import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary } from '../../src/core/render/summary';
+import { timelineModel } from '../../src/core/render/timeline';
 import { DiskScanner } from '../../src/cli/diskScanner';
 import { LineIndex } from '../../src/core/pipeline/lineIndex';
 import { AnalysisCache, mayHoldMaterial } from '../../src/core/pipeline/analysisCache';
@@ -132,7 +133,21 @@ async function scan(dir: string): Promise<void> {
     heapMB: Math.round(process.memoryUsage().heapUsed / 1048576),
     // What holding the scanned workspace costs, as the extension host would hold it between scans.
     growthMB: Math.round((process.memoryUsage().rss - before.rss) / 1048576),
+    timeline: timelineCost(warm.inventory),
   });
+}
+
+/**
+ * Opening the expiry timeline: the model from the linked inventory and the message that carries it
+ * to the webview (structured clone of the same data, measured as JSON). The webview draws only the
+ * rows in view, so its own cost does not grow with the workspace.
+ */
+function timelineCost(inventory: Parameters<typeof timelineModel>[0]): { modelMs: number; messageMs: number; rows: number; messageMB: number } {
+  const t0 = performance.now();
+  const model = timelineModel(inventory, new Date(), () => DEFAULT_THRESHOLDS);
+  const t1 = performance.now();
+  const message = JSON.stringify({ type: 'model', model });
+  return { modelMs: t1 - t0, messageMs: performance.now() - t1, rows: model.rows.length, messageMB: message.length / 1048576 };
 }
 
 // ------------------------------------------------------------------ openssl loop

@@ -30,32 +30,39 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
 
     const kubernetes = find(roots, 'kubernetes');
     assert.strictEqual(kubernetes.state, 'valid');
-    assert.match(kubernetes.description ?? '', /^expires in 36\d\d d · pki\/ca\.crt$/);
+    assert.match(kubernetes.description ?? '', /^36\d\d d$/, 'compact: the residual time only (the path is in the tooltip)');
+    assert.match(kubernetes.tooltip ?? '', /pki\/ca\.crt/);
     const issued = kubernetes.children.filter(c => c.contextValue.startsWith('pki-cert'));
     const labels = issued.map(c => c.label);
-    for (const want of ['kube-apiserver', 'kube-apiserver-kubelet-client', 'admin.conf › kubernetes-admin', 'super-admin.conf › kubernetes-super-admin', 'kubelet.conf › system:node:cp-1']) {
+    for (const want of ['kube-apiserver', 'kube-apiserver-kubelet-client', 'kubernetes-admin', 'kubernetes-super-admin', 'cp-1']) {
       assert.ok(labels.includes(want), `${want} under kubernetes: ${labels.join(', ')}`);
     }
     assert.deepStrictEqual(labels.slice(0, 2), ['kube-apiserver-kubelet-client', 'kube-apiserver'], 'sorted by residual time');
-    assert.ok(!labels.includes('controller-manager.conf › system:kube-controller-manager'), 'signed by other-ca, not kubernetes');
-    assert.ok(!labels.some(l => l.startsWith('scheduler.conf')), 'the truncated certificate cannot be placed');
+    assert.ok(!labels.includes('kube-controller-manager'), 'signed by other-ca, not kubernetes');
+    assert.ok(!labels.includes('kube-scheduler'), 'the truncated certificate cannot be placed');
 
     const expired = find(issued, 'kube-apiserver-kubelet-client');
     assert.strictEqual(expired.state, 'expired');
     assert.strictEqual(expired.icon, 'error');
-    assert.match(expired.description ?? '', /^expired 3 d ago/);
+    assert.strictEqual(expired.description, 'expired 3 d');
     const expiring = find(issued, 'kube-apiserver');
     assert.strictEqual(expiring.state, 'expiring');
     assert.strictEqual(expiring.icon, 'warning');
-    assert.match(expiring.description ?? '', /^expires in 10 d/);
+    assert.match(expiring.description ?? '', /^10 d$/);
     assert.strictEqual(expiring.contextValue, 'pki-cert-leaf');
     assert.match(expiring.tooltip ?? '', /\| Subject \| CN=kube-apiserver \|/, 'tooltip: the hover details');
     assert.match(expiring.tooltip ?? '', /expires on .*`cert-expiring`/, 'tooltip: the problems of this certificate');
     assert.deepStrictEqual(expiring.children.map(k => [k.label, k.contextValue]), [['apiserver.key', 'pki-key']], 'the key under its certificate');
 
-    const admin = find(issued, 'admin.conf › kubernetes-admin');
+    // A kubeconfig user: its short name first, the file after the residual time, the full name in the tooltip.
+    const admin = find(issued, 'kubernetes-admin');
     assert.strictEqual(admin.contextValue, 'pki-cert-leaf.kubeconfig-user');
-    assert.strictEqual(find(issued, 'kubelet.conf › system:node:cp-1').state, 'broken', 'wrong O is an error');
+    assert.match(admin.description ?? '', /^36\d d · admin\.conf$/);
+    const kubelet = issued.find(c => c.label === 'cp-1' && c.contextValue === 'pki-cert-leaf.kubeconfig-user');
+    assert.ok(kubelet, 'the kubelet user, system:node: elided');
+    assert.strictEqual(kubelet.state, 'broken', 'wrong O is an error');
+    assert.match(kubelet.description ?? '', / · kubelet\.conf$/);
+    assert.match(kubelet.tooltip ?? '', /kubelet\.conf › system:node:cp-1/, 'the elided prefix is in the tooltip');
     assert.deepStrictEqual(admin.children.map(k => k.label), ['admin.conf › users[0].user.client-key-data']);
   });
 
@@ -72,11 +79,12 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
 
   it('places keys, orphans and broken material in their own groups, with problems marked', async () => {
     const roots = await (await pkiApi()).inventoryTree.roots('trust');
-    assert.deepStrictEqual(find(roots, 'Issuer not in workspace').children.map(c => c.label), ['controller-manager.conf › system:kube-controller-manager']);
+    assert.deepStrictEqual(find(roots, 'Issuer not in workspace').children.map(c => c.label), ['kube-controller-manager']);
     const loose = find(roots, 'Keys without a certificate').children.map(c => c.label).sort();
     assert.ok(loose.includes('sa.key') && loose.includes('sa.pub'), loose.join(', '));
     const broken = find(roots, 'Cannot be decoded').children;
-    assert.deepStrictEqual(broken.map(b => [b.label, b.state]), [['scheduler.conf › system:kube-scheduler', 'broken']]);
+    assert.deepStrictEqual(broken.map(b => [b.label, b.state]), [['kube-scheduler', 'broken']]);
+    assert.strictEqual(broken[0].description, 'cannot be decoded · scheduler.conf');
 
     const etcd = find(roots, 'etcd-ca');
     const client = find(etcd.children, 'kube-apiserver-etcd-client');
@@ -94,7 +102,7 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
     assert.ok(ca.uri?.endsWith('/pki/ca.crt'));
     const want = locate(m, 'pki/ca.crt').range;
     assert.strictEqual(ca.range!.join(','), [want.start.line, want.start.character, want.end.line, want.end.character].join(','), fmt(want));
-    const admin = find(ca.children, 'admin.conf › kubernetes-admin');
+    const admin = find(ca.children, 'kubernetes-admin');
     const value = locate(m, 'admin.conf', { carrier: 'users[0].user.client-certificate-data' }).range;
     assert.deepStrictEqual(admin.range, [value.start.line, value.start.character, value.end.line, value.end.character]);
     for (const n of all(roots).filter(x => x.contextValue.startsWith('pki-cert') || x.contextValue.startsWith('pki-key'))) {

@@ -25,18 +25,31 @@ export function reportRowName(node: CertificateNode, inventory: Inventory): stri
   return node.where;
 }
 
+/** The report's CERTIFICATE AUTHORITY column: the issuer's row name, `self-signed`, or the issuer `(not in workspace)`. */
+export function authorityName(record: CertificateRecord, inventory: Inventory): string {
+  if (record.issuerStatus === 'self-signed') {
+    return 'self-signed';
+  }
+  if (record.issuer) {
+    return reportRowName(record.issuer.preferred, inventory);
+  }
+  return `${shortName(record.certificate.issuer)} (not in workspace)`;
+}
+
+/**
+ * kubeadm's EXTERNALLY MANAGED: a CA whose key is not at hand; a leaf whose CA's key is not at hand
+ * (so it cannot be renewed here).
+ */
+export function externallyManaged(record: CertificateRecord): boolean {
+  if (isAuthority(record)) {
+    return !record.hasKeyInWorkspace;
+  }
+  return record.issuerStatus === 'self-signed' ? !record.hasKeyInWorkspace : !record.issuer?.hasKeyInWorkspace;
+}
+
 export function expiryReportFromInventory(inventory: Inventory, now: Date, subtitle?: string): ExpiryReportInput {
   const records = [...inventory.records.values()];
   const nameOf = (r: CertificateRecord) => reportRowName(r.preferred, inventory);
-  const authority = (r: CertificateRecord): string => {
-    if (r.issuerStatus === 'self-signed') {
-      return 'self-signed';
-    }
-    if (r.issuer) {
-      return nameOf(r.issuer);
-    }
-    return `${shortName(r.certificate.issuer)} (not in workspace)`;
-  };
   const undecodable: string[] = [];
   for (const file of inventory.files) {
     for (const entry of file.analysis.entries) {
@@ -58,15 +71,14 @@ export function expiryReportFromInventory(inventory: Inventory, now: Date, subti
       name: nameOf(r),
       notBefore: r.certificate.notBefore,
       notAfter: r.certificate.notAfter,
-      authority: authority(r),
-      // kubeadm: a leaf is externally managed when its CA's key is not at hand to renew it.
-      externallyManaged: r.issuerStatus === 'self-signed' ? !r.hasKeyInWorkspace : !r.issuer?.hasKeyInWorkspace,
+      authority: authorityName(r, inventory),
+      externallyManaged: externallyManaged(r),
     })),
     authorities: records.filter(isAuthority).map(r => ({
       name: nameOf(r),
       notBefore: r.certificate.notBefore,
       notAfter: r.certificate.notAfter,
-      externallyManaged: !r.hasKeyInWorkspace,
+      externallyManaged: externallyManaged(r),
     })),
     undecodable,
   };

@@ -48,6 +48,22 @@ export function shortValidityPhrase(notBefore: Date, notAfter: Date, now: Date):
   return `expires in ${days(notAfter.getTime() - t)}`;
 }
 
+/**
+ * The tree's description, as short as it can be read: `10 d` left, `expired 3 d`, `valid in 2 d`;
+ * hours under a day (`5 h`), so "0 d" never hides an imminent expiry.
+ */
+export function compactValidity(notBefore: Date, notAfter: Date, now: Date): string {
+  const t = now.getTime();
+  const span = (ms: number) => (ms < DAY ? `${Math.floor(ms / HOUR)} h` : `${Math.floor(ms / DAY)} d`);
+  if (t < notBefore.getTime()) {
+    return `valid in ${span(notBefore.getTime() - t)}`;
+  }
+  if (t > notAfter.getTime()) {
+    return `expired ${span(t - notAfter.getTime())}`;
+  }
+  return span(notAfter.getTime() - t);
+}
+
 /** `2026-11-22 20:19 UTC`: unambiguous, sortable, no locale surprises. */
 export function formatDate(d: Date): string {
   return d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');

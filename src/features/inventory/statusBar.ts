@@ -67,7 +67,10 @@ export class PkiStatusBar extends Disposable {
       }
       const urgent = counts.expired + counts.notYetValid > 0;
       this.item.text = `$(${urgent ? 'error' : 'warning'}) ${this.text}`;
-      this.item.tooltip = 'PKI Lens: certificates in this workspace that need attention. Click to show the inventory.';
+      // The click opens the inventory; the tooltip also links to the expiry timeline (the only command it may run).
+      const tooltip = new vscode.MarkdownString(`PKI Lens: certificates in this workspace that need attention. Click to show the inventory, or [show the expiry timeline](command:${Command.ShowTimeline}).`);
+      tooltip.isTrusted = { enabledCommands: [Command.ShowTimeline] };
+      this.item.tooltip = tooltip;
       this.item.backgroundColor = urgent ? new vscode.ThemeColor('statusBarItem.errorBackground') : new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.show();
     } catch (e) {

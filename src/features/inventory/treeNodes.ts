@@ -5,7 +5,8 @@ import { ValidityState, validityState } from '../../core/x509/expiry';
 import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
-import { shortValidityPhrase } from '../../core/render/time';
+import { certificateLabel, kubeconfigUsersByRecord, shortUserName } from '../../core/render/labels';
+import { compactValidity } from '../../core/render/time';
 import type { Finding } from '../../workspace/build';
 import type { IndexSnapshot } from '../../workspace/index';
 import type { IndexedFile } from '../../workspace/model';
@@ -50,7 +51,7 @@ const NEVER = Number.POSITIVE_INFINITY;
 
 /** The whole tree for one snapshot, in the chosen grouping. Built eagerly: it is small next to the inventory. */
 export function buildTree(snapshot: IndexSnapshot, grouping: Grouping): InventoryTreeElement[] {
-  const ctx: Ctx = { snapshot, findings: new Map(), usersByRecord: new Map(), pairedKeys: new Map() };
+  const ctx: Ctx = { snapshot, findings: new Map(), usersByRecord: kubeconfigUsersByRecord(snapshot.inventory), pairedKeys: new Map() };
   for (const key of snapshot.inventory.privateKeys) {
     const partner = key.pairing?.certificates[0];
     if (partner) {
@@ -59,14 +60,6 @@ export function buildTree(snapshot: IndexSnapshot, grouping: Grouping): Inventor
   }
   for (const f of snapshot.findings) {
     push(ctx.findings, `${f.uri}\n${f.range.start}`, f);
-  }
-  for (const kubeconfig of snapshot.inventory.kubeconfigs) {
-    for (const user of kubeconfig.users) {
-      const client = user.certificates[0];
-      if (client) {
-        push(ctx.usersByRecord, client.record, { user, file: kubeconfig.file.name });
-      }
-    }
   }
   return grouping === 'trust' ? trustTree(ctx) : fileTree(ctx);
 }
@@ -123,8 +116,8 @@ function certificateTree(ctx: Ctx, record: CertificateRecord, parentId: string, 
     placed.add(k);
     children.push(keyElement(ctx, k, id));
   }
-  const label = users.length ? `${users[0].file} › ${users[0].user.name}` : certificateLabel(record);
-  return certificateElement(ctx, record.preferred, id, label, users.length > 0, children, !!record.issued.length);
+  const user = users[0] && { file: users[0].file, name: users[0].user.name };
+  return certificateElement(ctx, record.preferred, id, user ? shortUserName(user.name) : certificateLabel(record), user, children, !!record.issued.length, true);
 }
 
 // ------------------------------------------------------------------ file grouping
@@ -147,8 +140,8 @@ function fileTree(ctx: Ctx): InventoryTreeElement[] {
     const items: { start: number; el: InventoryTreeElement }[] = [];
     for (const cert of file.certificates) {
       const user = usersByObject.get(cert.object);
-      const label = user ? `${file.name} › ${user.name}` : certificateLabel(cert.record);
-      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, !!user, [], cert.certificate.isCa) });
+      const label = user ? shortUserName(user.name) : certificateLabel(cert.record);
+      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, user && { file: file.name, name: user.name }, [], cert.certificate.isCa, false) });
     }
     for (const key of file.privateKeys) {
       items.push({ start: key.range.start, el: keyElement(ctx, key, id) });
@@ -187,7 +180,17 @@ function hoverOf(ctx: Ctx, node: { file: { uri: string } }): HoverContext {
   return { now: ctx.snapshot.now, thresholds: ctx.snapshot.thresholdsFor(node.file.uri) };
 }
 
-function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: string, kubeconfigUser: boolean, children: InventoryTreeElement[], ca: boolean): InventoryTreeElement {
+/**
+ * A certificate: its short name as label (a kubeconfig user's name without `system:node:`), the
+ * compact residual time as description — followed by the kubeconfig's file name when the parent
+ * node does not already say it — so the line fits the default sidebar width; the state is in the
+ * icon; full path, full user name and details are in the tooltip.
+ */
+function certificateElement(
+  ctx: Ctx, node: CertificateNode, id: string, label: string, user: { file: string; name: string } | undefined,
+  children: InventoryTreeElement[], ca: boolean, fileInDescription: boolean,
+): InventoryTreeElement {
+  const kubeconfigUser = user && `${user.file} › ${user.name}`;
   const cert = node.certificate;
   const hover = hoverOf(ctx, node);
   const validity = validityState(cert, ctx.snapshot.now, hover.thresholds);
@@ -196,13 +199,13 @@ function certificateElement(ctx: Ctx, node: CertificateNode, id: string, label: 
   const where = node.file.relativePath + (node.carrier && !kubeconfigUser ? ` ${node.carrier.path}` : '');
   const occurrences = node.record.occurrences.length;
   const tooltip = () => [
-    renderObject(node.object, hover, kubeconfigUser ? `Client certificate of ${md(label)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
+    renderObject(node.object, hover, kubeconfigUser ? `Client certificate of ${md(kubeconfigUser)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
     `${md(where)}${occurrences > 1 ? ` — also in ${occurrences - 1} other place${occurrences > 2 ? 's' : ''}` : ''}`,
     ...problemLines(problems),
   ].join('\n\n');
   return {
     id, label, state, tooltip, children,
-    description: shortValidityPhrase(cert.notBefore, cert.notAfter, ctx.snapshot.now) + (kubeconfigUser ? '' : ` · ${node.file.relativePath}`),
+    description: compactValidity(cert.notBefore, cert.notAfter, ctx.snapshot.now) + (user && fileInDescription ? ` · ${user.file}` : ''),
     contextValue: ca || cert.isCa ? 'pki-cert-ca' : kubeconfigUser ? 'pki-cert-leaf.kubeconfig-user' : 'pki-cert-leaf',
     uri: ctx.snapshot.byUri.get(node.file.uri)?.uri, range: rangeIn(ctx.snapshot, node.file.uri, node.range),
     fingerprint: node.fingerprint, notAfter: cert.notAfter.getTime(),
@@ -264,15 +267,16 @@ function brokenInFile(ctx: Ctx, file: IndexedFile, parentId: string): { start: n
     }
     failures.forEach((failure, i) => {
       const owner = entry.carrier?.owner;
-      const who = owner && (owner.kind === 'kubeconfig-user' || owner.kind === 'kubeconfig-cluster' || owner.kind === 'secret') ? owner.name : entry.carrier?.path;
+      const user = owner?.kind === 'kubeconfig-user' ? owner.name : undefined;
+      const who = owner && (owner.kind === 'kubeconfig-cluster' || owner.kind === 'secret') ? owner.name : entry.carrier?.path;
       const problems = ctx.findings.get(`${uri}\n${failure.range.start}`) ?? [];
       out.push({ start: failure.range.start, el: {
         id: `${parentId}/broken:${uri}#${entryIndex}.${i}`,
-        label: materialLabel(file.name, who),
-        description: 'cannot be decoded',
+        label: user ? shortUserName(user) : materialLabel(file.name, who),
+        description: user ? `cannot be decoded · ${file.name}` : 'cannot be decoded',
         contextValue: 'pki-broken',
         state: 'broken',
-        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
+        tooltip: () => [`$(error) **Cannot decode** ${md(entry.carrier?.path ?? file.name)}${user ? ` of ${md(`${file.name} › ${user}`)}` : ''}: ${md(failure.message)}`, ...problemLines(problems)].join('\n\n'),
         uri: file.uri, range: file.lines.range(failure.range),
         notAfter: Number.NEGATIVE_INFINITY, children: [],
       } });
@@ -289,11 +293,6 @@ function group(id: string, label: string, children: InventoryTreeElement[], sort
 }
 
 // ------------------------------------------------------------------ helpers
-
-function certificateLabel(record: CertificateRecord): string {
-  const subject = record.certificate.subject;
-  return subject.commonName ?? (subject.text || shortName(subject));
-}
 
 function materialLabel(fileName: string, inner: string | undefined): string {
   return inner ? `${fileName} › ${inner}` : fileName;

@@ -1,0 +1,164 @@
+import * as vscode from 'vscode';
+import { Command } from '../../commands';
+import { reportExport } from '../../core/render/reportTable';
+import { TimelineModel, TimelineRow, timelineModel } from '../../core/render/timeline';
+import { Services } from '../../services';
+import { Disposable } from '../../util/dispose';
+import type { IndexSnapshot } from '../../workspace/index';
+import { rangeIn } from '../inventory/diagnostics';
+import { timelineHtml } from './html';
+import { FromWebview, TimelineView, ToWebview, isFromWebview } from './protocol';
+import { saveReport } from './save';
+
+const VIEW_TYPE = 'pkiLens.timeline';
+const TITLES: Record<TimelineView, string> = { timeline: 'PKI Lens: Expiry Timeline', table: 'PKI Lens: Expiry Table' };
+
+/**
+ * The one timeline panel: the model is rebuilt from the index snapshot on every change (live), and
+ * sent whole; the webview virtualises what it draws. Actions go back through the existing commands:
+ * reveal (`pkiLens.revealEntry`), renew (`pkiLens.renewCertificate`, with its preview).
+ */
+export class TimelinePanel extends Disposable {
+  private model: TimelineModel | undefined;
+  private rows = new Map<string, TimelineRow>();
+  private snapshot: IndexSnapshot | undefined;
+  private view: TimelineView;
+
+  constructor(private readonly panel: vscode.WebviewPanel, private readonly services: Services, mediaRoot: vscode.Uri, view: TimelineView, private readonly onDispose: () => void) {
+    super();
+    this.view = view;
+    panel.title = TITLES[view];
+    panel.webview.html = timelineHtml(panel.webview, mediaRoot);
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage(m => void this.receive(m)));
+    this._register(services.index.onDidChange(s => this.update(s)));
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.onDispose();
+  }
+
+  reveal(view: TimelineView): void {
+    this.setView(view);
+    void this.post({ type: 'view', view });
+    this.panel.reveal();
+  }
+
+  private setView(view: TimelineView): void {
+    this.view = view;
+    this.panel.title = TITLES[view];
+  }
+
+  private update(snapshot: IndexSnapshot): void {
+    try {
+      this.snapshot = snapshot;
+      this.model = timelineModel(snapshot.inventory, snapshot.now, snapshot.thresholdsFor);
+      this.rows = new Map(this.model.rows.map(r => [r.id, r]));
+      void this.post({ type: 'model', model: this.model, view: this.view });
+    } catch (e) {
+      this.services.logger.error('building the expiry timeline failed', e);
+    }
+  }
+
+  private post(message: ToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isFromWebview(message)) {
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (e) {
+      this.services.logger.error(`timeline action ${message.type} failed`, e);
+      void this.post({ type: 'status', text: `Failed: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.update(this.services.index.snapshot ?? (await this.services.index.ready()));
+        return;
+      case 'view':
+        this.setView(message.view);
+        return;
+      case 'reveal': {
+        const where = this.locate(message.id);
+        if (where) {
+          await vscode.commands.executeCommand(Command.RevealEntry, where.uri, where.range);
+        }
+        return;
+      }
+      case 'renew': {
+        const where = this.locate(message.id);
+        if (where) {
+          // The tree's element shape: the renewal command resolves it, previews, and asks to confirm.
+          await vscode.commands.executeCommand(Command.RenewCertificate, { uri: where.uri, range: where.range, fingerprint: message.id });
+        }
+        return;
+      }
+      case 'copy': {
+        const rows = this.pick(message.ids);
+        await vscode.env.clipboard.writeText(reportExport(message.format, rows));
+        void this.post({ type: 'status', text: `Copied ${rows.length} row${rows.length === 1 ? '' : 's'} as ${message.format === 'csv' ? 'CSV' : 'Markdown'}` });
+        return;
+      }
+      case 'save': {
+        const saved = await saveReport(this.pick(message.ids), this.snapshot);
+        if (saved) {
+          void this.post({ type: 'status', text: `Saved ${saved}` });
+        }
+        return;
+      }
+      case 'textReport':
+        await vscode.commands.executeCommand(Command.ExpiryReport);
+        return;
+    }
+  }
+
+  /** The rows the webview named, in its order; ids the model does not hold (stale, or forged) are left out. */
+  private pick(ids: readonly string[]): TimelineRow[] {
+    return ids.map(id => this.rows.get(id)).filter((r): r is TimelineRow => !!r);
+  }
+
+  private locate(id: string): { uri: vscode.Uri; range: vscode.Range } | undefined {
+    const row = this.rows.get(id);
+    const file = row && this.snapshot?.byUri.get(row.uri);
+    if (!row || !file || !this.snapshot) {
+      return undefined;
+    }
+    return { uri: file.uri, range: rangeIn(this.snapshot, row.uri, { start: row.start, end: row.end }) };
+  }
+}
+
+/** `pkiLens.showTimeline` and `pkiLens.showExpiryTable`: open (or bring forward) the one panel in that view. */
+export function registerTimeline(context: vscode.ExtensionContext, services: Services): void {
+  const mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media', 'timeline');
+  let current: TimelinePanel | undefined;
+  const show = (view: TimelineView) => {
+    try {
+      if (current) {
+        current.reveal(view);
+        return;
+      }
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, TITLES[view], vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [mediaRoot],
+      });
+      current = new TimelinePanel(panel, services, mediaRoot, view, () => {
+        panel.dispose();
+        current = undefined;
+      });
+    } catch (e) {
+      services.logger.error('opening the expiry timeline failed', e);
+    }
+  };
+  context.subscriptions.push(
+    { dispose: () => current?.dispose() },
+    vscode.commands.registerCommand(Command.ShowTimeline, () => show('timeline')),
+    vscode.commands.registerCommand(Command.ShowExpiryTable, () => show('table')),
+  );
+}
