@@ -7,7 +7,7 @@ import { formatDate } from '../core/render/time';
 import { validityState } from '../core/x509/expiry';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { DiskScanner } from './diskScanner';
-import { CommitError, CommittedFile, PlannedFile, commitFiles } from './repairs/diskCommit';
+import { CommittedFile, PlannedFile, commitUnlessDryRun } from './repairs/diskCommit';
 import { SigningFiles, issuerAmong, readNamedCa, signingCasAmong } from './repairs/material';
 import { Refused, Renewed, plannedFiles, renewTargets } from './repairs/renewPlan';
 import { RenewTarget, shown, targetsInFile } from './repairs/renewTargets';
@@ -92,18 +92,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const { renewed, refused } = await renewTargets(targets, { key, validityDays, san, now });
   const blocked = refused.length > 0 || skipped.some(s => s.named);
   const files = blocked ? [] : plannedFiles(renewed);
-  let written: CommittedFile[] = [];
-  let writeError: string | undefined;
-  if (!blocked && !values['dry-run']) {
-    try {
-      written = await commitFiles(files, now);
-    } catch (e) {
-      if (!(e instanceof CommitError)) {
-        throw e;
-      }
-      writeError = e.message;
-    }
-  }
+  const { written, writeError } = await commitUnlessDryRun(files, values['dry-run'] ?? false, now); // files is empty when blocked
   const report = { dryRun: values['dry-run'] ?? false, blocked, renewed, refused, skipped, files, written, writeError };
   io.out(format === 'json' ? JSON.stringify(toJson(report), null, 2) + '\n' : toText(report));
   return blocked || writeError ? EXIT_FAILED : EXIT_OK;

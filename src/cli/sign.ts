@@ -9,7 +9,7 @@ import { SIGNING_PROFILES, SigningProfileName } from '../core/kube/signingProfil
 import { formatDate } from '../core/render/time';
 import { utf8Bytes } from '../core/x509/bytes';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
-import { CommitError, CommittedFile, PlannedFile, commitFiles } from './repairs/diskCommit';
+import { PlannedFile, commitUnlessDryRun } from './repairs/diskCommit';
 import { blocksOf, readFileBytes, readNamedCa } from './repairs/material';
 import { shown, textOf } from './repairs/renewTargets';
 
@@ -134,18 +134,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     const existing = fs.existsSync(s.request.out!) ? readFileBytes(s.request.out!, 'the certificate') : undefined;
     return { path: s.request.out!, original: existing, newBytes: utf8Bytes(s.result.certificatePem) };
   });
-  let written: CommittedFile[] = [];
-  let writeError: string | undefined;
-  if (files.length && !values['dry-run']) {
-    try {
-      written = await commitFiles(files, now);
-    } catch (e) {
-      if (!(e instanceof CommitError)) {
-        throw e;
-      }
-      writeError = e.message;
-    }
-  }
+  const { written, writeError } = await commitUnlessDryRun(files, values['dry-run'] ?? false, now);
   const where = (r: Request) => `${shown(r.file)}${r.object ? ` (CertificateSigningRequest ${r.object})` : ''}`;
   if (format === 'json') {
     io.out(JSON.stringify({

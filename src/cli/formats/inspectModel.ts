@@ -10,6 +10,7 @@ import { TextRange, toPem } from '../../core/x509/pem';
 import { sha256 } from '../../core/x509/sha';
 import { kubeadmCaCertHash, spkiFingerprint } from '../../core/x509/spki';
 import { certificateScts } from '../../core/x509/sct';
+import type { JwkInfo } from '../../core/x509/jwk';
 
 /**
  * What `pki-lens inspect --format json` prints: one record per certificate, request, CRL or key
@@ -128,14 +129,8 @@ export interface PublicKeyOnlyRecord extends Located, PublicKeyRecord {
 }
 
 /** A JSON Web Key: RFC 7638 thumbprint (base64url), whether private members are present (never their values). */
-export interface JwkRecord extends Located {
+export interface JwkRecord extends Located, Pick<JwkInfo, 'kty' | 'crv' | 'bits' | 'kid' | 'use' | 'alg'> {
   type: 'jwk';
-  kty: string;
-  crv?: string;
-  bits?: number;
-  kid?: string;
-  use?: string;
-  alg?: string;
   thumbprint: string | null;
   hasPrivateMembers: boolean;
   publicKey: PublicKeyRecord | null;

@@ -62,3 +62,22 @@ export async function commitFiles(files: readonly PlannedFile[], now: Date = new
   }
   return done.map(d => d.committed);
 }
+
+/**
+ * What renew and sign do with their planned files: nothing on a dry run or when there is nothing
+ * to write, else commit them; a commit refused (a file changed on disk meanwhile) becomes the
+ * message the command prints, and every file is left as it was.
+ */
+export async function commitUnlessDryRun(files: readonly PlannedFile[], dryRun: boolean, now: Date): Promise<{ written: CommittedFile[]; writeError?: string }> {
+  if (dryRun || !files.length) {
+    return { written: [] };
+  }
+  try {
+    return { written: await commitFiles(files, now) };
+  } catch (e) {
+    if (!(e instanceof CommitError)) {
+      throw e;
+    }
+    return { written: [], writeError: e.message };
+  }
+}
