@@ -3,6 +3,7 @@ import { Command } from '../../commands';
 import { Services } from '../../services';
 import { rangeIn } from '../inventory/diagnostics';
 import { inventoryFileOf, labelOf } from './targets';
+import { codeOf } from './diagnosticCode';
 
 /**
  * "Renew…" as a Quick Fix on PKI Lens's `cert-expired` and `cert-expiring` diagnostics. The action
@@ -11,11 +12,6 @@ import { inventoryFileOf, labelOf } from './targets';
  */
 
 const RENEWABLE = new Set(['cert-expired', 'cert-expiring']);
-
-function codeOf(d: vscode.Diagnostic): string | undefined {
-  const code = d.code;
-  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
-}
 
 export class RenewQuickFix implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];

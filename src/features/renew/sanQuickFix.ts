@@ -9,6 +9,7 @@ import { Services } from '../../services';
 import type { IndexSnapshot } from '../../workspace/index';
 import { rangeIn } from '../inventory/diagnostics';
 import { inventoryFileOf, labelOf } from './targets';
+import { codeOf } from './diagnosticCode';
 
 /**
  * Quick Fixes that change a certificate's names: on `kubeconfig-server-name` ("Add IP:10.0.0.5 to
@@ -17,11 +18,6 @@ import { inventoryFileOf, labelOf } from './targets';
  * missingProfileSans), never from the diagnostic's text; the action runs
  * `pkiLens.editSubjectAltNames`, so the preview, backup and write are renewal's.
  */
-
-function codeOf(d: vscode.Diagnostic): string | undefined {
-  const code = d.code;
-  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
-}
 
 /** `10.0.0.5` → `IP:10.0.0.5`, `api.example.com` → `DNS:api.example.com`. */
 function sanFor(host: string): string {

@@ -9,6 +9,7 @@ import { FilePlan } from './filePlan';
 import { RenewCommandError, WrittenFile, asRenewError, reviveUri, toUri } from './model';
 import { inventoryFileOf } from './targets';
 import { commitFiles, prepareFiles } from './writer';
+import { codeOf } from './diagnosticCode';
 
 /**
  * "Update from admin.conf" on `kubeconfig-stale-copy`: the copy's `client-certificate-data` gets the
@@ -21,11 +22,6 @@ export interface StaleCopyResult {
   ok: boolean;
   error?: string;
   files: WrittenFile[];
-}
-
-function codeOf(d: vscode.Diagnostic): string | undefined {
-  const code = d.code;
-  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
 }
 
 export class StaleCopyQuickFix implements vscode.CodeActionProvider {
