@@ -103,6 +103,10 @@ describe('Probe Endpoints', () => {
     assert.strictEqual(served.icon, 'warning', 'a warning, as in the Problems panel');
     assert.match(served.tooltip ?? '', new RegExp(`pki/apiserver\\.crt.*serial ${lab.renewedSerial}.*is \\*\\*not\\*\\* what is served`), 'names the file on disk and its serial');
     assert.match(served.tooltip ?? '', /`served-certificate-differs`/);
+    const healthy = lab.cases.find(c => c.name === 'healthy')!;
+    const matching = under.children.filter(c => c.contextValue === 'pki-served' && c !== served);
+    assert.deepStrictEqual(matching.map(c => c.description?.replace(/ · \d+ d$/, '')), ['matches the file'], 'the healthy endpoint serves the renewed file');
+    assert.match(matching[0].tooltip ?? '', new RegExp(`127\\.0\\.0\\.1:${healthy.port}`));
     for (const other of nodes.filter(n => n !== differing[0])) {
       assert.match(other.served.description ?? '', /^(matches the file|not reached)/, `${other.under.uri}: ${other.served.description}`);
     }
