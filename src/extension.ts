@@ -11,6 +11,7 @@ import { registerExpiryReport } from './features/inventory/expiryReport';
 import { registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerProbe } from './features/probe/command';
+import { ProbeResults } from './features/probe/results';
 import { registerRenewal } from './features/renew/commands';
 import { registerTimeline } from './features/timeline/panel';
 import { registerVerifyChain } from './features/verify/verifyChain';
@@ -39,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
   let inventoryTree: InventoryTreeApi | undefined;
   provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
   let persistentCache: PersistentAnalysisCache | undefined;
+  // The last probe's reports: the probe writes them, the Problems panel and the tree's "Served" nodes show them.
+  const probeResults = new ProbeResults();
+  context.subscriptions.push(probeResults);
   const services = activateFeatures(context, {
     cache: logger => {
       const analyzer = WorkerAnalyzer.forExtension(context.extensionPath, logger);
@@ -52,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
     },
     knownEmptyFiles: () => persistentCache?.knownEmpty,
     features: [
-      { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s); } },
+      { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s, probeResults); } },
       { name: 'status bar', register: s => registerStatusBar(context, s) },
       { name: 'expiry report', register: s => registerExpiryReport(context, s) },
       { name: 'decode to file', register: s => registerDecodeToFile(context, s) },
@@ -62,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
-      { name: 'endpoint probe', register: s => registerProbe(context, s) },
+      { name: 'endpoint probe', register: s => registerProbe(context, s, probeResults) },
       { name: 'expiry timeline', register: s => registerTimeline(context, s) },
       // Last: every feature is listening before the first scan ends.
       { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },

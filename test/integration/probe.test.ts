@@ -6,7 +6,9 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { TreeNodeSnapshot } from '../../src/features/inventory/tree';
 import type { ProbeOutcome } from '../../src/features/probe/command';
+import { afterRenewal, probeAfterRenewal } from '../../src/features/renew/report';
 import { LabCase, ProbeLab, startProbeLab } from '../fixtures/probeLab';
 import { waitFor } from './helpers';
 import { pkiApi } from './pkiWorkspace';
@@ -31,6 +33,16 @@ const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.va
 function lineOf(c: LabCase): number {
   const text = fs.readFileSync(path.join(root, c.file), 'utf8');
   return text.slice(0, text.indexOf(c.anchor)).split('\n').length - 1;
+}
+
+function all(nodes: TreeNodeSnapshot[]): TreeNodeSnapshot[] {
+  return nodes.flatMap(n => [n, ...all(n.children)]);
+}
+
+/** Every "Served" node of the trust tree, with the certificate node it sits under. */
+async function servedNodes(): Promise<{ served: TreeNodeSnapshot; under: TreeNodeSnapshot }[]> {
+  const roots = await (await pkiApi()).inventoryTree.roots('trust');
+  return all(roots).flatMap(under => under.children.filter(c => c.contextValue === 'pki-served').map(served => ({ served, under })));
 }
 
 async function probe(options: object = { show: false }): Promise<ProbeOutcome> {
@@ -78,6 +90,35 @@ describe('Probe Endpoints', () => {
     assert.deepStrictEqual([...new Set(lab.clientCertificates)], ['none']);
   });
 
+  it('the tree shows what is served under the certificate file it should be: the drift names the served serial', async function () {
+    this.timeout(60_000);
+    await probe();
+    const nodes = await servedNodes();
+    const differing = nodes.filter(n => /^differs/.test(n.served.description ?? ''));
+    assert.strictEqual(differing.length, 1, nodes.map(n => `${n.under.uri}: ${n.served.description}`).join(' | '));
+    const { served, under } = differing[0];
+    assert.strictEqual(vscode.Uri.parse(under.uri!).fsPath, uriOf('pki/apiserver.crt').fsPath, 'under the renewed file');
+    assert.strictEqual(served.label, 'Served');
+    assert.match(served.description ?? '', new RegExp(`^differs: serial ${lab.oldSerial} · 2 d$`), 'the served serial and its residual time');
+    assert.strictEqual(served.icon, 'warning', 'a warning, as in the Problems panel');
+    assert.match(served.tooltip ?? '', new RegExp(`pki/apiserver\\.crt.*serial ${lab.renewedSerial}.*is \\*\\*not\\*\\* what is served`), 'names the file on disk and its serial');
+    assert.match(served.tooltip ?? '', /`served-certificate-differs`/);
+    const healthy = lab.cases.find(c => c.name === 'healthy')!;
+    const matching = under.children.filter(c => c.contextValue === 'pki-served' && c !== served);
+    assert.deepStrictEqual(matching.map(c => c.description?.replace(/ · \d+ d$/, '')), ['matches the file'], 'the healthy endpoint serves the renewed file');
+    assert.match(matching[0].tooltip ?? '', new RegExp(`127\\.0\\.0\\.1:${healthy.port}`));
+    for (const other of nodes.filter(n => n !== differing[0])) {
+      assert.match(other.served.description ?? '', /^(matches the file|not reached)/, `${other.under.uri}: ${other.served.description}`);
+    }
+  });
+
+  it('"Probe Now" after renewing pki/apiserver.crt names kube-apiserver, which still serves the old certificate', async function () {
+    this.timeout(60_000);
+    assert.deepStrictEqual(afterRenewal([{ path: path.join(root, 'pki', 'apiserver.crt') }]).restart, ['kube-apiserver'], 'the renewal result offers Probe Now (it has a component to restart)');
+    const warning = await probeAfterRenewal();
+    assert.match(warning ?? '', /kube-apiserver still serves the old certificate: restart it/);
+  });
+
   it('the CodeLens on server: probes that endpoint only; the next probe replaces the previous findings', async function () {
     this.timeout(60_000);
     const expired = lab.cases.find(c => c.name === 'expired')!;
@@ -95,7 +136,9 @@ describe('Probe Endpoints', () => {
     this.timeout(60_000);
     await probe();
     assert.ok(probeDiagnostics('manifests/kube-apiserver.yaml').length === 1);
+    assert.ok((await servedNodes()).length > 0, 'Served nodes in the tree');
     fs.appendFileSync(path.join(root, 'manifests', 'kube-apiserver.yaml'), '# restarted\n');
     await waitFor('the probe findings to clear', () => allProbeDiagnostics().length === 0, 30_000);
+    assert.deepStrictEqual(await servedNodes(), [], 'the tree\'s Served nodes clear with them');
   });
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
+import type { ProbeResults } from '../probe/results';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
@@ -55,8 +56,12 @@ export class InventoryTreeProvider extends Disposable implements vscode.TreeData
   private builtFor: { generation: number; grouping: Grouping } | undefined;
   grouping: Grouping;
 
-  constructor(private readonly services: Services, private readonly memento: vscode.Memento) {
+  constructor(private readonly services: Services, private readonly memento: vscode.Memento, private readonly probe: ProbeResults) {
     super();
+    this._register(probe.onDidChange(() => {
+      this.builtFor = undefined; // a probe's "Served" nodes came or went; the files did not change
+      this.changed.fire(undefined);
+    }));
     this.grouping = memento.get<Grouping>(GROUPING_KEY) === 'file' ? 'file' : 'trust';
     void vscode.commands.executeCommand('setContext', GROUPING_KEY, this.grouping);
     this._register(services.index.onDidChange(() => this.changed.fire(undefined)));
@@ -75,10 +80,10 @@ export class InventoryTreeProvider extends Disposable implements vscode.TreeData
       return [];
     }
     if (grouping !== this.grouping) {
-      return buildTree(snapshot, grouping);
+      return buildTree(snapshot, grouping, this.probe.reports);
     }
     if (this.builtFor?.generation !== snapshot.generation || this.builtFor.grouping !== grouping) {
-      this.roots = buildTree(snapshot, grouping);
+      this.roots = buildTree(snapshot, grouping, this.probe.reports);
       this.builtFor = { generation: snapshot.generation, grouping };
     }
     return this.roots;
@@ -135,6 +140,9 @@ function iconOf(element: InventoryTreeElement): vscode.ThemeIcon | undefined {
   if (element.contextValue === 'pki-file') {
     return vscode.ThemeIcon.File;
   }
+  if (element.contextValue === 'pki-served' && element.state === 'none') {
+    return new vscode.ThemeIcon('debug-disconnect'); // the probe did not reach the endpoint
+  }
   if (element.contextValue === 'pki-group') {
     return new vscode.ThemeIcon('question');
   }
@@ -171,8 +179,8 @@ async function revealEntry(target?: vscode.Uri | InventoryTreeElement, range?: v
   }
 }
 
-export function registerInventoryTree(context: vscode.ExtensionContext, services: Services): InventoryTreeApi {
-  const provider = new InventoryTreeProvider(services, context.workspaceState);
+export function registerInventoryTree(context: vscode.ExtensionContext, services: Services, probe: ProbeResults): InventoryTreeApi {
+  const provider = new InventoryTreeProvider(services, context.workspaceState, probe);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   const guard = <A extends unknown[]>(what: string, fn: (...args: A) => unknown) => async (...args: A) => {
     try {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { MaterialEntry } from '../../core/analyze';
 import { push } from '../../core/collections';
 import { ValidityState, validityState } from '../../core/x509/expiry';
+import type { EndpointReport } from '../../core/probe/types';
 import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
@@ -11,32 +12,12 @@ import type { Finding } from '../../workspace/build';
 import type { IndexSnapshot } from '../../workspace/index';
 import type { IndexedFile } from '../../workspace/model';
 import { rangeIn } from './diagnostics';
+import { servedByCertificate, servedElement } from './servedNode';
+import type { InventoryTreeElement, NodeState } from './treeElement';
 
 export type Grouping = 'trust' | 'file';
 
-/** How a node looks: its validity, or that something about it is wrong beyond dates. */
-export type NodeState = 'valid' | 'expiring' | 'expired' | 'broken' | 'none';
-
-/**
- * One node of the inventory tree. Commands invoked from the tree's context menu receive this object:
- * `uri` and `range` say where the material is, `fingerprint` which certificate it is.
- */
-export interface InventoryTreeElement {
-  readonly id: string;
-  readonly label: string;
-  readonly description?: string;
-  readonly contextValue: string;
-  readonly state: NodeState;
-  /** Hover markdown, rendered only when the view asks for it (resolveTreeItem): most nodes are never hovered. */
-  readonly tooltip?: () => string;
-  readonly uri?: vscode.Uri;
-  readonly range?: vscode.Range;
-  /** SHA-256 fingerprint of the certificate this node shows. */
-  readonly fingerprint?: string;
-  /** Residual time sort key: NotAfter in ms (Infinity for material that does not expire). */
-  readonly notAfter: number;
-  readonly children: InventoryTreeElement[];
-}
+export type { InventoryTreeElement, NodeState } from './treeElement';
 
 interface Ctx {
   snapshot: IndexSnapshot;
@@ -45,13 +26,15 @@ interface Ctx {
   usersByRecord: Map<CertificateRecord, { user: KubeconfigUserNode; file: string }[]>;
   /** Keys paired by location with a certificate (matching or not). */
   pairedKeys: Map<CertificateRecord, PrivateKeyNode[]>;
+  /** The last probe's reports by the certificate they should match (`uri\nstart`). */
+  served: Map<string, EndpointReport[]>;
 }
 
 const NEVER = Number.POSITIVE_INFINITY;
 
 /** The whole tree for one snapshot, in the chosen grouping. Built eagerly: it is small next to the inventory. */
-export function buildTree(snapshot: IndexSnapshot, grouping: Grouping): InventoryTreeElement[] {
-  const ctx: Ctx = { snapshot, findings: new Map(), usersByRecord: kubeconfigUsersByRecord(snapshot.inventory), pairedKeys: new Map() };
+export function buildTree(snapshot: IndexSnapshot, grouping: Grouping, served: readonly EndpointReport[] = []): InventoryTreeElement[] {
+  const ctx: Ctx = { snapshot, findings: new Map(), usersByRecord: kubeconfigUsersByRecord(snapshot.inventory), pairedKeys: new Map(), served: servedByCertificate(served) };
   for (const key of snapshot.inventory.privateKeys) {
     const partner = key.pairing?.certificates[0];
     if (partner) {
@@ -198,6 +181,8 @@ function certificateElement(
   const state = stateOf(validity, problems);
   const where = node.file.relativePath + (node.carrier && !kubeconfigUser ? ` ${node.carrier.path}` : '');
   const occurrences = node.record.occurrences.length;
+  // What the last probe saw served where this file should be: first, as it is what the user probed for.
+  children.unshift(...(ctx.served.get(`${node.file.uri}\n${node.range.start}`) ?? []).map(r => servedElement(r, id, ctx.snapshot.now)));
   const tooltip = () => [
     renderObject(node.object, hover, kubeconfigUser ? `Client certificate of ${md(kubeconfigUser)}` : cert.isCa ? 'CA certificate' : 'Certificate'),
     `${md(where)}${occurrences > 1 ? ` — also in ${occurrences - 1} other place${occurrences > 2 ? 's' : ''}` : ''}`,

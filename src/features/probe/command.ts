@@ -10,6 +10,7 @@ import { Services } from '../../services';
 import { relativePath } from '../../workspace/build';
 import { registerProbeLens } from './codeLens';
 import { ProbeProblems } from './problems';
+import { ProbeResults } from './results';
 
 /**
  * `pkiLens.probeEndpoints`: one TLS handshake to every endpoint the workspace names (kubeconfig
@@ -104,8 +105,8 @@ async function extraEndpoints(services: Services): Promise<{ extra: ExtraEndpoin
   return { extra, skipped };
 }
 
-export function registerProbe(context: vscode.ExtensionContext, services: Services): void {
-  const problems = new ProbeProblems();
+export function registerProbe(context: vscode.ExtensionContext, services: Services, results: ProbeResults): void {
+  const problems = new ProbeProblems(results);
   const documents = new ProbeDocuments();
   context.subscriptions.push(problems, vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents));
 
@@ -135,6 +136,7 @@ export function registerProbe(context: vscode.ExtensionContext, services: Servic
       ...found.map(m => [m.uri, m.text] as const),
     ]);
     const published = problems.publish(reports, texts);
+    results.set(reports);
     const text = probeReportText(reports, skipped);
     const uri = documents.add(text);
     services.logger.info(`probe: ${reports.length} endpoint(s), ${published} problem(s)`);

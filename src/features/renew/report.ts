@@ -103,14 +103,20 @@ export function announce(result: RenewCommandResult, logger: Logger): void {
 
 const PROBE_NOW = 'Probe Now';
 
-/** "Probe Now": ask the endpoints whether they serve the renewed files yet, and name who still does not. */
-async function probeAfterRenewal(): Promise<void> {
+/**
+ * "Probe Now": ask the endpoints whether they serve the renewed files yet, and name who still does
+ * not. Returns the warning shown (undefined when every endpoint serves its file), for tests.
+ */
+export async function probeAfterRenewal(): Promise<string | undefined> {
   const outcome = await vscode.commands.executeCommand<ProbeOutcome | string>(Command.ProbeEndpoints);
   if (typeof outcome !== 'object') {
-    return; // the probe said why itself
+    return undefined; // the probe said why itself
   }
   const stale = [...new Set(outcome.reports.filter(r => r.drift).map(r => r.endpoint.component ?? r.endpoint.url))];
-  if (stale.length) {
-    void vscode.window.showWarningMessage(`PKI Lens: ${stale.join(', ')} still ${stale.length === 1 ? 'serves' : 'serve'} the old certificate: restart ${stale.length === 1 ? 'it' : 'them'} (see the Problems panel).`);
+  if (!stale.length) {
+    return undefined;
   }
+  const message = `PKI Lens: ${stale.join(', ')} still ${stale.length === 1 ? 'serves' : 'serve'} the old certificate: restart ${stale.length === 1 ? 'it' : 'them'} (see the Problems panel).`;
+  void vscode.window.showWarningMessage(message);
+  return message;
 }
