@@ -128,6 +128,7 @@ describe('repairs in a real VS Code', function () {
     }
     const api = await pkiApi();
     assert.ok(!api.services.index.file(outside), 'not read before the setting names it');
+    const previous = vscode.workspace.getConfiguration('pkiLens').inspect<string[]>('scan.extraKubeconfigs')?.globalValue;
     await vscode.workspace.getConfiguration('pkiLens').update('scan.extraKubeconfigs', [outsidePath], vscode.ConfigurationTarget.Global);
     try {
       const fix = await quickFix(outside, 'kubeconfig-stale-copy', /^Update from covered\.conf$/);
@@ -146,7 +147,7 @@ describe('repairs in a real VS Code', function () {
       assert.match(openssl(['verify', '-CAfile', tree.path('pki/ca.crt')], { input: kubeconfigValue(after, 'client-certificate-data') }), /OK/);
       await waitFor('the outside copy\'s finding is gone', () => !diagnosticCodes(outside).includes('kubeconfig-stale-copy') || undefined, 30_000);
     } finally {
-      await vscode.workspace.getConfiguration('pkiLens').update('scan.extraKubeconfigs', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('pkiLens').update('scan.extraKubeconfigs', previous, vscode.ConfigurationTarget.Global);
     }
   });
 
