@@ -23,7 +23,7 @@ const SUITES = [
   { name: 'keystores', suites: ['keystores'], folder: 'keystores', manifests: ['keystores'] },
   { name: 'rules', suites: ['rules'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: rulesWorkspace },
   // Repairs beyond renewal (issue 14): SAN Quick Fix and stale copies write files, so a tree of their own.
-  { name: 'repairs', suites: ['repairs'], folder: 'server-name', manifests: ['server-name'] },
+  { name: 'repairs', suites: ['repairs'], folder: 'server-name', manifests: ['server-name'], outsideKubeconfig: 'covered.conf' },
   // The probe suite starts its TLS servers on 127.0.0.1 and writes the workspace naming them.
   { name: 'probe', suites: ['probe'], folder: 'probe', manifests: ['probe'] },
 ];
@@ -120,6 +120,13 @@ for (const s of SUITES) {
       env[`PKI_LENS_MANIFEST_${kind.toUpperCase().replace(/-/g, '_')}`] = trees[kind].manifest;
     }
     const folder = s.workspace ? s.workspace(trees[s.folder].root, env) : trees[s.folder].root;
+    if (s.outsideKubeconfig) {
+      // pkiLens.scan.extraKubeconfigs (issue 14): a copy of the admin kubeconfig outside the folder, in a temp dir, never the real ~/.kube/config.
+      const file = path.join(WS, 'outside-home', '.kube', 'config');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.copyFileSync(path.join(trees[s.folder].root, s.outsideKubeconfig), file);
+      env.PKI_LENS_OUTSIDE_KUBECONFIG = file;
+    }
     ok = (await runSuite({ folder, env })) === 0;
   } catch (e) {
     console.error(e);

@@ -31,6 +31,8 @@ export interface Host {
   indexView?(index: WorkspaceIndex): WorkspaceIndex;
   /** Files known to hold nothing from an earlier session (the desktop's persistent cache), asked after cache(). */
   knownEmptyFiles?(): KnownEmptyFiles | undefined;
+  /** The home folder, where `pkiLens.scan.extraKubeconfigs` starts (`~`); the browser has none and reads no file outside the workspace. */
+  homeDir?(): string;
   /** Started after the shared features, in order; whatever feeds the index comes last, so everyone is listening. */
   features: readonly Feature<Services>[];
 }
@@ -56,7 +58,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Host): 
   const settings = new PkiLensConfiguration();
   context.subscriptions.push(logger, settings);
   const cache = host.cache(logger);
-  const index = new WorkspaceIndex(cache, logger, settings, host.knownEmptyFiles?.());
+  const index = new WorkspaceIndex(cache, logger, settings, host.knownEmptyFiles?.(), host.homeDir?.());
   context.subscriptions.push(index);
   const services: Services = { cache, logger, settings, index: host.indexView?.(index) ?? index };
   startFeatures([...sharedFeatures(context), ...host.features], services, logger);

@@ -3,6 +3,7 @@
 // view and report, writing files (decode to file, renewal) and chain verification.
 import 'reflect-metadata';
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import { activateFeatures } from './activation';
 import { AnalysisCache } from './core/pipeline/analysisCache';
 import { registerDecodeToFile } from './features/decode/decodeToFile';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       return new AnalysisCache(2000, analyzer.analyze);
     },
     knownEmptyFiles: () => persistentCache?.knownEmpty,
+    homeDir: () => os.homedir(),
     features: [
       { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s, probeResults); } },
       { name: 'status bar', register: s => registerStatusBar(context, s) },

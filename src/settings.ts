@@ -9,7 +9,7 @@ import { isRuleLevel } from './core/checks/ruleSettings';
 export interface PkiLensSettings {
   expiry: ExpiryThresholds;
   codeLens: { enabled: boolean };
-  scan: { include: string[]; exclude: string[]; maxFileSizeKB: number };
+  scan: { include: string[]; exclude: string[]; maxFileSizeKB: number; extraKubeconfigs: string[] };
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
   /** `pkiLens.rules.<code>`: a rule switched off or given another severity in this folder. */
   rules: RuleSettings;
@@ -98,6 +98,8 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       include: c.get('scan.include', DEFAULT_INCLUDE),
       exclude: c.get('scan.exclude', DEFAULT_EXCLUDE),
       maxFileSizeKB: c.get('scan.maxFileSizeKB', DEFAULT_MAX_FILE_SIZE_KB),
+      // Machine-scoped (a workspace cannot point the scan at other files); read by the desktop index only.
+      extraKubeconfigs: c.get<string[]>('scan.extraKubeconfigs', ['~/.kube/config']),
     },
     renewal: {
       key: c.get('renewal.key', 'reuse'),

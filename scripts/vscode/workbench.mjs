@@ -95,6 +95,8 @@ const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true,
   'chat.commandCenter.enabled': false,
   'editor.hover.delay': 100,
+  // Tests never read the real ~/.kube/config (the setting's default); the repairs suite names a temp copy.
+  'pkiLens.scan.extraKubeconfigs': [],
   'window.restoreWindows': 'none',
   // Tests edit documents and revert them: nothing may write an edited buffer to disk behind their back.
   'files.autoSave': 'off',

@@ -5,6 +5,7 @@ import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent, withScanProgress } from './async';
 import { buildWorkspace } from './build';
 import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { ExtraFiles } from './extraFiles';
 import { currentIdentity } from './files';
 import { FreshEntries } from './fresh';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
@@ -35,6 +36,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Created during the session: where watchers lose events most, so looked at again (revisitFresh). */
   private readonly fresh = new FreshEntries();
   private scopes: FolderScope[] = [];
+  /** `pkiLens.scan.extraKubeconfigs` outside every workspace folder. */
+  private readonly extras: ExtraFiles;
   private scanCts: vscode.CancellationTokenSource | undefined;
   private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
@@ -44,10 +47,14 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
 
-  /** `known`: files an earlier session found empty, so a reload need not read them (desktop only). */
-  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration, known?: KnownEmptyFiles) {
+  /**
+   * `known`: files an earlier session found empty, so a reload need not read them (desktop only).
+   * `home`: the home folder, for `pkiLens.scan.extraKubeconfigs`; the browser has none and reads no extra file.
+   */
+  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration, known?: KnownEmptyFiles, home?: string) {
     super();
     this.records = new RecordStore(cache, known);
+    this.extras = this._register(new ExtraFiles(home, this));
     this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
   }
 
@@ -79,7 +86,12 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
 
   /** Would a scan read this URI? (in a workspace folder, passes include/exclude) */
   inScope(uri: vscode.Uri): boolean {
-    return scopeFor(this.scopes, uri) !== undefined;
+    return this.readLimit(uri) !== undefined;
+  }
+
+  /** The size limit a scan reads `uri` with: its folder's, or the workspace's for an extra kubeconfig; undefined when out of scope. */
+  private readLimit(uri: vscode.Uri): number | undefined {
+    return scopeFor(this.scopes, uri)?.maxBytes ?? this.extras.maxBytes(uri);
   }
 
   /** Start (or restart) a full scan. `force` re-reads files whose size and mtime did not change. */
@@ -105,6 +117,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const cts = new vscode.CancellationTokenSource();
     this.scanCts = cts;
     this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folder => folderScope(folder, this.settings.get(folder.uri).scan));
+    this.extras.update(this.settings.get().scan, this.scopes);
     const changesBefore = this.records.changes;
     try {
       await (quiet ? this.walkAndRead(cts.token, force) : withScanProgress(cts, report => this.walkAndRead(cts.token, force, report)));
@@ -128,12 +141,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   private async walkAndRead(token: vscode.CancellationToken, force: boolean, report?: (message: string) => void): Promise<void> {
     const started = Date.now();
     report?.('finding certificates…');
-    const work = await listEveryFolder(this.scopes, token);
+    // The extra kubeconfigs join the listing as they are: a missing one is simply not read.
+    const work = [...(await listEveryFolder(this.scopes, token)).map(({ uri, scope }) => ({ uri, maxBytes: scope.maxBytes })), ...this.extras.list()];
     const listed = Date.now();
     const seen = new Set(work.map(w => w.uri.toString()));
     let done = 0;
-    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, scope }) => {
-      await this.records.loadFromDisk(uri, scope.maxBytes, force);
+    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes }) => {
+      await this.records.loadFromDisk(uri, maxBytes, force);
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
       }
@@ -142,9 +156,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
       // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
       for (const [key, file] of this.records.entries()) {
-        const scope = seen.has(key) || file.origin === 'editor' ? undefined : scopeFor(this.scopes, file.uri);
-        if (scope) {
-          await this.records.loadFromDisk(file.uri, scope.maxBytes, false);
+        const maxBytes = seen.has(key) || file.origin === 'editor' ? undefined : this.readLimit(file.uri);
+        if (maxBytes !== undefined) {
+          await this.records.loadFromDisk(file.uri, maxBytes, false);
         } else if (!seen.has(key) && file.origin !== 'editor') {
           this.records.delete(key);
         }
@@ -159,11 +173,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   async revisitFresh(): Promise<boolean> {
     const changesBefore = this.records.changes;
     const more = await this.fresh.revisit(async uri => {
-      const scope = scopeFor(this.scopes, uri);
-      if (scope) {
-        await this.records.loadFromDisk(uri, scope.maxBytes, false);
+      const maxBytes = this.readLimit(uri);
+      if (maxBytes !== undefined) {
+        await this.records.loadFromDisk(uri, maxBytes, false);
       }
-      return scope !== undefined && this.records.has(uri.toString());
+      return maxBytes !== undefined && this.records.has(uri.toString());
     }, uri => this.folderCreated(uri));
     if (this.noteUnreported('new files', changesBefore)) {
       this.scheduleRebuild();
@@ -174,17 +188,17 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** A file was created or changed on disk (watcher). Files seen through the same real file are reloaded too. */
   async diskChanged(uri: vscode.Uri): Promise<void> {
     try {
-      const scope = scopeFor(this.scopes, uri);
-      if (!scope) {
+      const maxBytes = this.readLimit(uri);
+      if (maxBytes === undefined) {
         return;
       }
-      if (await this.records.loadFromDisk(uri, scope.maxBytes, true)) {
+      if (await this.records.loadFromDisk(uri, maxBytes, true)) {
         this.fresh.add(uri, false);
       }
       const identity = this.records.get(uri.toString())?.identity;
       for (const other of this.records.values()) {
         if (identity !== undefined && other.identity === identity && other.uri.toString() !== uri.toString()) {
-          await this.records.loadFromDisk(other.uri, scope.maxBytes, true);
+          await this.records.loadFromDisk(other.uri, maxBytes, true);
         }
       }
       this.scheduleRebuild();
@@ -214,9 +228,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       return;
     }
     for (const other of this.records.values()) {
-      const scope = gone.has(other.identity) ? scopeFor(this.scopes, other.uri) : undefined;
-      if (scope) {
-        await this.records.loadFromDisk(other.uri, scope.maxBytes, true);
+      const maxBytes = gone.has(other.identity) ? this.readLimit(other.uri) : undefined;
+      if (maxBytes !== undefined) {
+        await this.records.loadFromDisk(other.uri, maxBytes, true);
       }
     }
     this.scheduleRebuild();
@@ -279,10 +293,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (previous?.origin !== 'editor') {
       return;
     }
-    const scope = scopeFor(this.scopes, uri);
+    const maxBytes = this.readLimit(uri);
     this.records.delete(key);
-    if (scope) {
-      await this.records.loadFromDisk(uri, scope.maxBytes, true);
+    if (maxBytes !== undefined) {
+      await this.records.loadFromDisk(uri, maxBytes, true);
     } else {
       this.records.nextSeq(key);
     }

@@ -117,6 +117,40 @@ describe('repairs in a real VS Code', function () {
     assert.ok(diagnosticCodes(tree.uri('tls-server-name.conf')).includes('kubeconfig-stale-copy'), 'the other copies are still reported');
   });
 
+  it('a kubeconfig outside the workspace, named by pkiLens.scan.extraKubeconfigs, is found stale, shown under "Outside the workspace" and updated', async () => {
+    // The runner copied covered.conf (the old admin certificate) to a temp dir outside the folder; never the real ~/.kube/config.
+    const outsidePath = process.env.PKI_LENS_OUTSIDE_KUBECONFIG;
+    assert.ok(outsidePath && !outsidePath.startsWith(m.root), 'PKI_LENS_OUTSIDE_KUBECONFIG names a file outside the workspace');
+    const outside = vscode.Uri.file(outsidePath);
+    const before = fs.readFileSync(outsidePath, 'utf8');
+    if (kubeconfigValue(before, 'client-certificate-data') === kubeconfigValue(tree.read('covered.conf'), 'client-certificate-data')) {
+      await renewOk('pkiLens.renewCertificate', tree.uri('covered.conf'), { key: 'reuse' }); // admin.conf renewed: the copy is now stale
+    }
+    const api = await pkiApi();
+    assert.ok(!api.services.index.file(outside), 'not read before the setting names it');
+    const previous = vscode.workspace.getConfiguration('pkiLens').inspect<string[]>('scan.extraKubeconfigs')?.globalValue;
+    await vscode.workspace.getConfiguration('pkiLens').update('scan.extraKubeconfigs', [outsidePath], vscode.ConfigurationTarget.Global);
+    try {
+      const fix = await quickFix(outside, 'kubeconfig-stale-copy', /^Update from covered\.conf$/);
+      const roots = await api.inventoryTree.roots('file');
+      const group = roots.find(r => r.label === 'Outside the workspace');
+      assert.ok(group, `an "Outside the workspace" group among ${roots.map(r => r.label).join(', ')}`);
+      assert.deepStrictEqual(group.children.map(c => c.uri), [outside.toString()]);
+      assert.ok((await api.inventoryTree.roots('trust')).some(r => r.label === 'Outside the workspace' && r.children[0]?.uri === outside.toString()), 'the trust grouping shows it too');
+
+      const [uri, options] = fix.command!.arguments as [vscode.Uri, Record<string, unknown>];
+      const result = await vscode.commands.executeCommand<StaleCopyResult>(fix.command!.command, uri, { ...options, confirm: false });
+      assert.ok(result?.ok, result?.error);
+      const after = fs.readFileSync(outsidePath, 'utf8');
+      assert.strictEqual(kubeconfigValue(after, 'client-certificate-data'), kubeconfigValue(tree.read('covered.conf'), 'client-certificate-data'));
+      assert.strictEqual(fs.readFileSync(result.files[0].backup!, 'utf8'), before, 'the backup equals the old bytes');
+      assert.match(openssl(['verify', '-CAfile', tree.path('pki/ca.crt')], { input: kubeconfigValue(after, 'client-certificate-data') }), /OK/);
+      await waitFor('the outside copy\'s finding is gone', () => !diagnosticCodes(outside).includes('kubeconfig-stale-copy') || undefined, 30_000);
+    } finally {
+      await vscode.workspace.getConfiguration('pkiLens').update('scan.extraKubeconfigs', previous, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('pkiLens.signCsr signs a CSR made by openssl req with the kubeadm role its name implies', async () => {
     const csr = tree.path('pki/apiserver-kubelet-client.csr');
     openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', tree.path('pki/apiserver-kubelet-client.key'),

@@ -4,6 +4,7 @@ import { push } from '../../core/collections';
 import { ValidityState, validityState } from '../../core/x509/expiry';
 import type { EndpointReport } from '../../core/probe/types';
 import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
+import type { InventoryFile } from '../../core/inventory/model';
 import { shortName } from '../../core/x509/name';
 import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
 import { certificateLabel, kubeconfigUsersByRecord, shortUserName } from '../../core/render/labels';
@@ -78,6 +79,11 @@ function trustTree(ctx: Ctx): InventoryTreeElement[] {
   if (broken.length) {
     groups.push(group('trust/broken', 'Cannot be decoded', broken, false));
   }
+  // Their certificates also sit beneath their issuer above; here they are found by where they live.
+  const outside = ctx.snapshot.inventory.files.filter(isOutside).map(file => fileElement(ctx, file, 'trust/outside/'));
+  if (outside.length) {
+    groups.push(group('trust/outside', OUTSIDE_LABEL, outside.sort(byLabel), false));
+  }
   return [...roots, ...groups];
 }
 
@@ -105,55 +111,72 @@ function certificateTree(ctx: Ctx, record: CertificateRecord, parentId: string, 
 
 // ------------------------------------------------------------------ file grouping
 
+/** Files from `pkiLens.scan.extraKubeconfigs`: in no workspace folder. */
+const OUTSIDE_LABEL = 'Outside the workspace';
+const isOutside = (file: InventoryFile) => !vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(file.uri));
+const byLabel = (a: InventoryTreeElement, b: InventoryTreeElement) => a.label.localeCompare(b.label);
+
 function fileTree(ctx: Ctx): InventoryTreeElement[] {
-  const inv = ctx.snapshot.inventory;
   const byFolder = new Map<string, InventoryTreeElement[]>();
-  for (const file of inv.files) {
-    const indexed = ctx.snapshot.byUri.get(file.uri);
-    const id = `file/${file.uri}`;
-    const children: InventoryTreeElement[] = [];
-    const usersByObject = new Map<unknown, KubeconfigUserNode>();
-    for (const kc of file.kubeconfigs) {
-      for (const user of kc.users) {
-        if (user.certificates[0]?.file === file) {
-          usersByObject.set(user.certificates[0].object, user);
-        }
-      }
+  const outside: InventoryTreeElement[] = [];
+  for (const file of ctx.snapshot.inventory.files) {
+    if (isOutside(file)) {
+      outside.push(fileElement(ctx, file, 'file/outside/'));
+    } else {
+      push(byFolder, file.folder.replace(/\/$/, ''), fileElement(ctx, file, 'file/'));
     }
-    const items: { start: number; el: InventoryTreeElement }[] = [];
-    for (const cert of file.certificates) {
-      const user = usersByObject.get(cert.object);
-      const label = user ? shortUserName(user.name) : certificateLabel(cert.record);
-      items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, user && { file: file.name, name: user.name }, [], cert.certificate.isCa, false) });
-    }
-    for (const key of file.privateKeys) {
-      items.push({ start: key.range.start, el: keyElement(ctx, key, id) });
-    }
-    for (const pub of file.publicKeys) {
-      items.push({ start: pub.range.start, el: publicKeyElement(ctx, pub, id) });
-    }
-    if (indexed) {
-      items.push(...brokenInFile(ctx, indexed, id));
-    }
-    items.sort((a, b) => a.start - b.start);
-    children.push(...items.map(i => i.el));
-    const uri = indexed?.uri ?? vscode.Uri.parse(file.uri);
-    const state = worst(children.map(c => c.state));
-    push(byFolder, file.folder.replace(/\/$/, ''), {
-      id, label: file.name, contextValue: 'pki-file', state, uri,
-      notAfter: Math.min(NEVER, ...children.map(c => c.notAfter)), children, tooltip: () => md(file.relativePath),
-    });
   }
   const top: InventoryTreeElement[] = [];
   for (const folder of [...byFolder.keys()].sort()) {
-    const files = byFolder.get(folder)!.sort((a, b) => a.label.localeCompare(b.label));
+    const files = byFolder.get(folder)!.sort(byLabel);
     if (folder === '') {
       continue;
     }
     top.push({ id: `folder/${folder}`, label: folder, contextValue: 'pki-folder', state: worst(files.map(f => f.state)), notAfter: Math.min(NEVER, ...files.map(f => f.notAfter)), children: files });
   }
-  top.push(...(byFolder.get('')?.sort((a, b) => a.label.localeCompare(b.label)) ?? []));
+  top.push(...(byFolder.get('')?.sort(byLabel) ?? []));
+  if (outside.length) {
+    top.push(group('file/outside', OUTSIDE_LABEL, outside.sort(byLabel), false));
+  }
   return top;
+}
+
+/** One file with its material in document order (its certificates, keys, and what failed to decode). */
+function fileElement(ctx: Ctx, file: InventoryFile, idPrefix: string): InventoryTreeElement {
+  const indexed = ctx.snapshot.byUri.get(file.uri);
+  const id = `${idPrefix}${file.uri}`;
+  const children: InventoryTreeElement[] = [];
+  const usersByObject = new Map<unknown, KubeconfigUserNode>();
+  for (const kc of file.kubeconfigs) {
+    for (const user of kc.users) {
+      if (user.certificates[0]?.file === file) {
+        usersByObject.set(user.certificates[0].object, user);
+      }
+    }
+  }
+  const items: { start: number; el: InventoryTreeElement }[] = [];
+  for (const cert of file.certificates) {
+    const user = usersByObject.get(cert.object);
+    const label = user ? shortUserName(user.name) : certificateLabel(cert.record);
+    items.push({ start: cert.range.start, el: certificateElement(ctx, cert, `${id}/${cert.entryIndex}.${cert.objectIndex}`, label, user && { file: file.name, name: user.name }, [], cert.certificate.isCa, false) });
+  }
+  for (const key of file.privateKeys) {
+    items.push({ start: key.range.start, el: keyElement(ctx, key, id) });
+  }
+  for (const pub of file.publicKeys) {
+    items.push({ start: pub.range.start, el: publicKeyElement(ctx, pub, id) });
+  }
+  if (indexed) {
+    items.push(...brokenInFile(ctx, indexed, id));
+  }
+  items.sort((a, b) => a.start - b.start);
+  children.push(...items.map(i => i.el));
+  const uri = indexed?.uri ?? vscode.Uri.parse(file.uri);
+  const state = worst(children.map(c => c.state));
+  return {
+    id, label: file.name, contextValue: 'pki-file', state, uri,
+    notAfter: Math.min(NEVER, ...children.map(c => c.notAfter)), children, tooltip: () => md(file.relativePath),
+  };
 }
 
 // ------------------------------------------------------------------ elements
