@@ -75,7 +75,7 @@ const rowsOf = async frame => (await frame.locator('#timeline .row').evaluateAll
   index: Number(e.dataset.index), notAfter: Number(e.querySelector('.bar').dataset.notAfter), renew: !!e.querySelector('.renew'),
 })))).map(r => ({ ...r, id: r.id.replace(/:/g, '').toLowerCase() })).sort((a, b) => a.index - b.index);
 
-describe('journey 5: the expiry timeline and table', () => {
+describe('journey 6: the expiry timeline and table', () => {
   it('draws one bar per certificate in trust order, reveals, renews, sorts, filters and copies', async () => {
     const m = generate('kubeadm');
     const certs = certificatesIn(m.root);
