@@ -8,6 +8,7 @@ import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
 import { KeystorePasswords, KeystoreSummary } from './keystore/model';
 import { decodeKeystore, keystoreFormat } from './keystore/open';
 import { openEncryptedPrivateKey } from './keystore/encryptedKey';
+import { isLegacyEncryptedPem, openLegacyEncryptedPem } from './keystore/legacyPem';
 import { decodeJwkDocument } from './x509/jwk';
 import { decodeFileText } from './fileText';
 export { decodeFileText };
@@ -94,6 +95,14 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   const opened = new Set<PemBlock>();
   for (const block of options.passwords?.length ? loose.filter(b => b.label === 'ENCRYPTED PRIVATE KEY') : []) {
     const key = await openEncryptedPrivateKey(block, options.passwords!);
+    if (key) {
+      opened.add(block);
+      analysis.entries.push({ range: key.range, objects: [key] });
+    }
+  }
+  // Legacy Proc-Type keys are looked at even without passwords: a broken DEK-Info is reported where it is.
+  for (const block of loose.filter(b => b.der && isLegacyEncryptedPem(b))) {
+    const key = await openLegacyEncryptedPem(block, options.passwords ?? []);
     if (key) {
       opened.add(block);
       analysis.entries.push({ range: key.range, objects: [key] });

@@ -1,8 +1,9 @@
-import { createDecipheriv } from 'node:crypto';
-import { provideLegacyCipher } from '../core/keystore/legacyCipher';
+import { createDecipheriv, createHash } from 'node:crypto';
+import { provideLegacyCipher, provideLegacyDigest } from '../core/keystore/legacyCipher';
 
 /**
- * Gives the core Node's Triple DES for legacy PKCS#12 key bags (see core/keystore/legacyCipher.ts).
+ * Gives the core Node's Triple DES for legacy PKCS#12 key bags and legacy PEM keys, and MD5 for
+ * the latter's EVP_BytesToKey (see core/keystore/legacyCipher.ts).
  * Called once by each Node host: the CLI, the desktop extension host and its analysis worker.
  */
 export function provideNodeLegacyCipher(): void {
@@ -15,4 +16,5 @@ export function provideNodeLegacyCipher(): void {
       return undefined; // bad padding: the wrong key
     }
   });
+  provideLegacyDigest(data => new Uint8Array(createHash('md5').update(data).digest()));
 }

@@ -62,6 +62,8 @@ describe('keystores in a real VS Code', () => {
     assert.deepStrictEqual(codesOf(file(m.files.emptyP12), 'keystore-locked'), [], 'a store with the empty password opens by itself');
     const weak = pkiDiagnostics(m.root).filter(d => d.code === 'weak-keystore').map(d => d.file).sort();
     assert.deepStrictEqual(weak, [file(m.files.legacyP12), file(m.files.keyJks), file(m.files.jceks)].sort(), 'the modern PKCS#12 and the trust-only JKS are not weak');
+    assert.deepStrictEqual(pkiDiagnostics(m.root).filter(d => d.code === 'key-mismatch' && d.file.startsWith('legacy-pem/')).map(d => d.file), [],
+      'a locked legacy PEM key cannot be compared yet');
     const secret = codesOf('app-tls-secret.yaml', 'keystore-locked').map(d => d.diagnostic.message).join('\n');
     assert.match(secret, /PKCS#12 keystore in data\.keystore\.p12 is locked/);
   });
@@ -89,6 +91,19 @@ describe('keystores in a real VS Code', () => {
     const jksHover = await hoverText(doc, positionOf(doc, 'truststore.jks: ', 'truststore.jks: '.length + 5));
     assert.match(jksHover, /Keystore: JKS/);
     assert.match(jksHover, /trustedCertEntry/);
+  });
+
+  it('the unlocked password opens legacy Proc-Type PEM keys too: key-mismatch on the CA key beside the leaf, the hover says which matches', async () => {
+    await waitForDiagnosticsWhere(m.root, actual => {
+      const got = actual.filter(a => a.code === 'key-mismatch' && a.file.startsWith('legacy-pem/')).map(a => a.file);
+      return { ok: JSON.stringify(got) === JSON.stringify([file(m.files.legacyPemMismatched)]), report: `key-mismatch on ${got.join(', ')}` };
+    });
+    for (const [key, says] of [[m.files.legacyPemMatching, /matches CN=app\.example\.com/], [m.files.legacyPemMismatched, /does not match\*\* CN=app\.example\.com/]] as const) {
+      const doc = await vscode.workspace.openTextDocument(key);
+      const hover = await hoverText(doc, new vscode.Position(0, 5));
+      assert.match(hover, says);
+      assert.match(hover, /legacy PEM, EVP\\_BytesToKey MD5/, 'markdown escapes the underscore');
+    }
   });
 
   it('the password is in no log and no file of the run', async () => {

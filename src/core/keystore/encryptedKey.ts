@@ -3,7 +3,7 @@
  * with the supplied passwords, through the same password-based decryption as the keystores
  * (pbe.ts): once open, its algorithm, size and public half are known, so the inventory can say
  * whether it matches its certificate. Legacy `Proc-Type: 4,ENCRYPTED` PEM keys (OpenSSL's own
- * EVP_BytesToKey with MD5) are not opened: they stay recognised, as before.
+ * EVP_BytesToKey with MD5) are opened by legacyPem.ts.
  */
 import { DecodedObject, decodeDer } from '../x509/material';
 import { PemBlock } from '../x509/pem';

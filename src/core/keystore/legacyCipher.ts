@@ -19,3 +19,20 @@ export function provideLegacyCipher(cipher: LegacyCipher): void {
 export function legacyCipher(): LegacyCipher | undefined {
   return hostCipher;
 }
+
+/**
+ * MD5 for legacy OpenSSL-encrypted PEM keys (legacyPem.ts: EVP_BytesToKey): WebCrypto has no MD5,
+ * and, as for Triple DES, Node's crypto does it well, so the Node hosts register it and the
+ * browser host leaves such keys described but not opened.
+ */
+export type LegacyDigest = (data: Uint8Array) => Uint8Array;
+
+let hostMd5: LegacyDigest | undefined;
+
+export function provideLegacyDigest(md5: LegacyDigest): void {
+  hostMd5 = md5;
+}
+
+export function legacyDigest(): LegacyDigest | undefined {
+  return hostMd5;
+}

@@ -98,7 +98,7 @@ export function renderPrivateKey(key: PrivateKeyInfo, pairing: KeyPairing | unde
     lines.push(row('Certificate', pairing.matches
       ? `$(pass) matches ${md(pairing.subject)} (${md(pairing.where)})`
       : `$(error) **does not match** ${md(pairing.subject)} (${md(pairing.where)}) — kubectl would say: tls: private key does not match public key`));
-  } else if (key.encrypted) {
+  } else if (key.encrypted && !key.publicKey) {
     lines.push(row('Certificate', 'cannot be checked until the key is decrypted'));
   } else if (!key.publicKey) {
     lines.push(row('Certificate', 'public key could not be derived'));

@@ -182,7 +182,7 @@ export function privateKeyText(key: PrivateKeyInfo, label: string, obj: DecodedO
     certificate = pairing.matches
       ? `matches ${pairing.subject} (${pairing.where})`
       : `DOES NOT MATCH ${pairing.subject} (${pairing.where}) — kubectl would say: tls: private key does not match public key`;
-  } else if (key.encrypted) {
+  } else if (key.encrypted && !key.publicKey) {
     certificate = 'cannot be checked until the key is decrypted';
   } else {
     certificate = key.publicKey ? 'no certificate for this key found in this file or beside it' : 'public key could not be derived';

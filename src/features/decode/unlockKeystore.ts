@@ -24,7 +24,7 @@ export function registerUnlockKeystore(context: vscode.ExtensionContext, service
   context.subscriptions.push(vscode.commands.registerCommand(Command.UnlockKeystore, async (args?: UnlockKeystoreArgs) => {
     const password = args?.password ?? await vscode.window.showInputBox({
       title: 'PKI Lens: Unlock Keystore',
-      prompt: 'Password of locked keystores (PKCS#12, JKS, JCEKS). Never stored or logged.',
+      prompt: 'Password of locked keystores (PKCS#12, JKS, JCEKS) and encrypted PEM keys. Never stored or logged.',
       password: true,
       ignoreFocusOut: true,
     });
