@@ -30,6 +30,9 @@ export const UNAVAILABLE_IN_BROWSER: ReadonlyMap<string, string> = new Map([
   [Command.UnlockKeystore, 'PKI Lens: keystores (.p12, .jks) are binary files, which the browser build does not read; a keystore in an open Secret is still decoded when it needs no password.'],
   [Command.ProbeEndpoints, 'PKI Lens: probing endpoints opens TLS connections, which needs the desktop VS Code (a local or remote workspace); it is not available in the browser.'],
   [Command.ShowTimeline, INVENTORY],
+  [Command.EditSubjectAltNames, `PKI Lens: re-issuing a certificate with other names ${FILE_ACCESS}.`],
+  [Command.UpdateStaleCopy, `PKI Lens: updating a stale kubeconfig copy ${FILE_ACCESS}.`],
+  [Command.SignCsr, `PKI Lens: signing a request with the local CA ${FILE_ACCESS}.`],
   [Command.ShowExpiryTable, INVENTORY],
 ]);
 
