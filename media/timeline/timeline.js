@@ -218,11 +218,16 @@
     }
     const a = frac(row.notBefore), b = frac(row.notAfter), w = frac(row.warnFrom);
     const bar = h('div', { className: `bar state-${row.state}${row.ca ? ' ca' : ''}`, 'data-id': row.id, 'data-state': row.state, 'data-not-after': String(row.notAfter) });
-    bar.style.left = pct(a);
-    bar.style.width = pct(Math.max(b - a, 0.002));
+    // Clip each span to the window first: pct() clamps a position, so a width measured from an
+    // unclipped start (a bar that began long before the window) would run past its own end.
+    const span = (el, from, to, least) => {
+      const lo = Math.max(from, -0.05), hi = Math.min(to, 1.05);
+      el.style.left = pct(lo);
+      el.style.width = pct(Math.max(hi - lo, least));
+    };
+    span(bar, a, b, 0.002);
     const warn = h('div', { className: 'warn' });
-    warn.style.left = pct(w);
-    warn.style.width = pct(Math.max(b - w, 0));
+    span(warn, w, b, 0);
     const track = h('div', { role: 'gridcell', className: 'track' }, [warn, bar]);
     const el = h('div', {
       role: 'row', id: `row-${i}`, className: `row${selected ? ' selected' : ''}${context ? ' context' : ''}${row.ca ? ' ca' : ''}`,

@@ -120,6 +120,22 @@ describe('journey 6: the expiry timeline and table', () => {
 
       // Light and dark screenshots of the timeline: whichever theme the workbench starts in, then the other.
       await frame.locator('button[data-zoom="year"]').click();
+      // Geometry at a zoom where bars start before the window: each bar ends where its NotAfter lies
+      // against the now line (before it when expired, after it otherwise) and starts after it when
+      // not yet valid.
+      const placed = await frame.evaluate(() => {
+        const now = document.querySelector('.now-line').getBoundingClientRect().left;
+        return [...document.querySelectorAll('#timeline .row')].map(row => {
+          const r = row.querySelector('.bar').getBoundingClientRect();
+          return { label: row.dataset.label, state: row.dataset.state, left: r.left - now, right: r.right - now };
+        });
+      });
+      assert.equal(placed.length, certs.size, 'every bar is drawn at the year zoom');
+      for (const b of placed) {
+        if (b.state === 'expired') { assert.ok(b.right <= 1, `${b.label}: an expired bar ends before the now line (${b.right.toFixed(1)} px)`); }
+        else { assert.ok(b.right > 0, `${b.label}: a ${b.state} bar ends after the now line`); }
+        if (b.state === 'not-yet-valid') { assert.ok(b.left >= -1, `${b.label}: a not-yet-valid bar starts after the now line`); }
+      }
       const theme = async () => ((await page.locator('.monaco-workbench').getAttribute('class')).match(/\b(vs-dark|vs|hc-black|hc-light)\b/) ?? [])[1];
       const first = await theme();
       publish(await screenshot(page, `timeline-${first === 'vs' ? 'light' : 'dark'}`));
