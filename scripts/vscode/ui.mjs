@@ -164,15 +164,31 @@ export async function hoverText(page, text, { expect, timeout = 15000 } = {}) {
   throw new Error(`no hover${expect ? ` containing ${expect}` : ''} over "${text}" within ${timeout} ms (last: ${JSON.stringify(textNow)})`);
 }
 
-/** Runs a command by its palette title via F1 (clicks the row whose title matches exactly when there is one). */
-export async function runCommand(page, title, { timeout = 15000 } = {}) {
-  await page.keyboard.press('F1');
+/**
+ * Runs a command by its palette title via F1 (clicks the row whose title matches exactly when there is one).
+ * The palette lists the commands it knows when it opens: if the extension's contributions reach the
+ * workbench after that (a loaded machine, a workbench still starting), it says "No matching commands"
+ * and never looks again — so the palette is closed and opened anew every `searchEvery` ms until `timeout`.
+ */
+export async function runCommand(page, title, { timeout = 60000, searchEvery = 10000 } = {}) {
+  const end = Date.now() + timeout;
   const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ timeout });
-  await input.fill(`>${title}`);
   const rows = page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`);
   const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
-  await rows.filter({ hasText: title }).first().waitFor({ timeout });
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: Math.max(1000, end - Date.now()) });
+    await input.fill(`>${title}`);
+    try {
+      await rows.filter({ hasText: title }).first().waitFor({ timeout: Math.max(1000, Math.min(searchEvery, end - Date.now())) });
+      break;
+    } catch (e) {
+      if (Date.now() >= end) { throw e; }
+      log(`the command palette has no row for "${title}" yet; opening it again`);
+      await page.keyboard.press('Escape');
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    }
+  }
   await ((await exact.count()) ? exact.first() : rows.filter({ hasText: title }).first()).click();
   // The palette closes, or the command opens its own quick pick in the same widget (the input no longer holds ">title").
   // The widget can close between the visibility check and the read: a read that finds no input means it closed
