@@ -24,11 +24,11 @@ import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
 import { SignatureCache, SignatureCheck } from '../core/inventory/signatureCache';
 import type { Logger } from '../util/logger';
-import { KnownEmptyFiles } from './knownFiles';
+import { AnalysisStore, KnownFiles } from './knownFiles';
 
 const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 /** Bumped when the layout below changes (the extension version is checked as well). */
-const FORMAT = 3;
+const FORMAT = 4;
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
 const MAX_VERDICTS = 400_000;
@@ -59,16 +59,21 @@ interface Header {
   keys: string[];
   lengths: number[];
   verdicts: [string, SignatureCheck][];
-  /** Files found without material: uri → identity|size|mtime (see KnownEmptyFiles). */
+  /** Files found without material: uri → identity|size|mtime|ctime (see KnownFiles). */
   empty: [string, string][];
+  /** Files with material: uri, the same stamp, and the key of their analysis among `keys`. */
+  material: [string, string, string][];
 }
 
 /**
  * Wraps the host's analyzer: a text whose analysis is on disk is answered from there, anything else
  * is analysed and remembered. `save()` writes what this session used (see the module comment).
  */
-export class PersistentAnalysisCache {
+export class PersistentAnalysisCache implements AnalysisStore {
   private onDisk = new Map<string, Buffer>();
+  /** Keys whose analysis is stored needing nothing from the text (no private key blanked out). */
+  private readonly plain = new Set<string>();
+  private materialOnDisk = 0;
   /** What this session used or made, by key: the next file's content. */
   private readonly used = new Map<string, Buffer | Storable>();
   private readonly loaded: Promise<void>;
@@ -76,8 +81,8 @@ export class PersistentAnalysisCache {
   private emptyOnDisk = 0;
   private saving: Promise<void> | undefined;
   readonly stats: PersistentCacheStats;
-  /** Files an earlier session found empty; the scan asks it before reading (workspace/files.ts). */
-  readonly knownEmpty = new KnownEmptyFiles();
+  /** Files an earlier session read (empty, or with an analysis kept here); the scan asks it before reading (workspace/files.ts). */
+  readonly knownEmpty = new KnownFiles(this);
 
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
     this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
@@ -93,12 +98,16 @@ export class PersistentAnalysisCache {
         return inner(text, fileName, passwords);
       }
       await this.loaded;
-      const key = `${isStructured(fileName, text) ? 's' : 'p'}:${createHash('sha256').update(text).digest('base64')}`;
+      const key = this.keyFor(text, fileName);
       const stored = this.onDisk.get(key);
       if (stored && this.stats.state === 'loaded') {
         try {
-          const analysis = restore(deserialize(stored) as StoredAnalysis, text);
+          const entry = deserialize(stored) as StoredAnalysis;
+          const analysis = restore(entry, text);
           this.used.set(key, stored);
+          if (!entry.s.length) {
+            this.plain.add(key);
+          }
           this.stats.hits++;
           return analysis;
         } catch (e) {
@@ -111,9 +120,41 @@ export class PersistentAnalysisCache {
       if (secret && !this.used.has(key)) {
         this.used.set(key, { analysis, secret: secret.indices });
         this.dirty = true;
+        if (!secret.indices.length) {
+          this.plain.add(key);
+        }
       }
       return analysis;
     };
+  }
+
+  keyFor(text: string, fileName: string): string {
+    return `${isStructured(fileName, text) ? 's' : 'p'}:${createHash('sha256').update(text).digest('base64')}`;
+  }
+
+  /** An analysis of a file not read on this start (see KnownFiles); only while the file is loaded (it was, when the stamp was adopted). */
+  storedAnalysis(key: string): DocumentAnalysis | undefined {
+    const stored = this.onDisk.get(key);
+    if (!stored || this.stats.state !== 'loaded') {
+      return undefined;
+    }
+    try {
+      const entry = deserialize(stored) as StoredAnalysis;
+      if (entry.s.length) {
+        return undefined; // its private key values stand only in the text: read the file
+      }
+      this.used.set(key, stored);
+      this.plain.add(key);
+      this.stats.hits++;
+      return entry.a;
+    } catch {
+      return undefined;
+    }
+  }
+
+  keptFor(text: string, fileName: string): { key: string } | undefined {
+    const key = this.keyFor(text, fileName);
+    return this.plain.has(key) ? { key } : undefined;
   }
 
   /** Writes the file when this session analysed or used anything the file lacks, or linking verified new signatures. */
@@ -142,7 +183,7 @@ export class PersistentAnalysisCache {
       return;
     }
     try {
-      const { header, entries } = parse(bytes);
+      const { header, entries } = parse(bytes, await digestInSlices(bytes.subarray(0, Math.max(0, bytes.length - 32))));
       if (header.version !== this.version) {
         this.stats.state = 'version';
         this.stats.message = `analysis cache ${this.stats.file} was written by PKI Lens ${header.version}, this is ${this.version}: not used, cold scan`;
@@ -151,11 +192,12 @@ export class PersistentAnalysisCache {
       }
       this.onDisk = entries;
       this.signatures.import(header.verdicts);
-      this.knownEmpty.adopt(header.empty);
+      this.knownEmpty.adopt(header.empty, header.material);
       this.stats.state = 'loaded';
       this.stats.entriesOnDisk = entries.size;
       this.stats.verdictsOnDisk = header.verdicts.length;
       this.emptyOnDisk = header.empty.length;
+      this.materialOnDisk = header.material.length;
       this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
     } catch (e) {
       this.stats.state = 'corrupt';
@@ -180,7 +222,8 @@ export class PersistentAnalysisCache {
     await this.loaded;
     const verdicts = this.signatures.export(MAX_VERDICTS);
     const empty = this.knownEmpty.entries();
-    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk) {
+    const known = this.knownEmpty.materialEntries();
+    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk && known.length === this.materialOnDisk) {
       return; // the file already says all this session knows
     }
     const keys: string[] = [];
@@ -202,12 +245,14 @@ export class PersistentAnalysisCache {
       total += part.length;
     }
     this.dirty = false;
-    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty };
+    const written = new Set(keys);
+    const material = known.filter(([, , key]) => written.has(key)); // a stamp is worth keeping only with its analysis
+    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty, material };
     const headerBytes = Buffer.from(JSON.stringify(header));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(headerBytes.length);
     const body = Buffer.concat([MAGIC, length, headerBytes, ...parts]);
-    const file = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    const file = Buffer.concat([body, await digestInSlices(body)]);
     const temporary = `${this.stats.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true });
@@ -222,13 +267,25 @@ export class PersistentAnalysisCache {
   }
 }
 
-/** The file's parts, or an exception naming what is wrong with it. */
-function parse(bytes: Buffer): { header: Header; entries: Map<string, Buffer> } {
+/** Hashed this much at a time, the host getting a turn in between: a 100 MB file must not freeze it. */
+const HASH_CHUNK_BYTES = 4 * 1048576;
+
+async function digestInSlices(body: Buffer): Promise<Buffer> {
+  const hash = createHash('sha256');
+  for (let offset = 0; offset < body.length; offset += HASH_CHUNK_BYTES) {
+    hash.update(body.subarray(offset, offset + HASH_CHUNK_BYTES));
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  return hash.digest();
+}
+
+/** The file's parts (`digest`: the SHA-256 of all but its last 32 bytes), or an exception naming what is wrong with it. */
+function parse(bytes: Buffer, digest: Buffer): { header: Header; entries: Map<string, Buffer> } {
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error('not a PKI Lens analysis cache');
   }
   const body = bytes.subarray(0, bytes.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) {
+  if (!digest.equals(bytes.subarray(bytes.length - 32))) {
     throw new Error('checksum mismatch');
   }
   const headerLength = body.readUInt32BE(MAGIC.length);
