@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
     probeLoadedAfterActivationMs: probeLoadedAt - api.activatedAt,
     longestGapMs: gapUntilComplete,
     rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
-    cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped },
+    cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped, materialFilesNotRead: store.knownEmpty.trustedReads },
   };
   if (phase === 'cold') {
     // Warm rescan: one certificate file changed (a trailing newline: the same findings), then the rescan the watcher would start.

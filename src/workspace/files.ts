@@ -89,6 +89,9 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous: { mtime: n
     const stamp: FileStamp = { identity, size: stat.size, mtime, ctime: stat.ctimeMs };
     const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity, stamp, fsPath };
     const trusting = trust && !previous;
+    if (trusting && known) {
+      await known.ready;
+    }
     if (trusting && known?.knownEmpty(uri.toString(), stamp)) {
       read.knownEmpty = true;
     } else if (stat.size <= maxBytes) {

@@ -55,6 +55,9 @@ export class KnownFiles {
   /** Files with material whose analysis came by their stamp, not read. */
   trustedReads = 0;
 
+  /** Settles once an earlier session's entries are in (the persistent cache is loaded): a scan asks nothing before. */
+  ready: Promise<unknown> = Promise.resolve();
+
   /** `store`: where the analyses of files with material are kept; without one only empty files are known. */
   constructor(readonly store?: AnalysisStore) {}
 

@@ -87,6 +87,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
     this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
     this.loaded = this.load();
+    this.knownEmpty.ready = this.loaded;
   }
 
   /** The analyzer to hand to AnalysisCache: the disk first, then `inner`. */
