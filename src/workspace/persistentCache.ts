@@ -2,15 +2,17 @@
 // content (a SHA-256 of the text, plus whether it was read as YAML/JSON, as the in-memory cache keys
 // it), and the signature verdicts of linking, in one file in the extension's workspace storage.
 //
-// Why content and not path + mtime: the scan reads every file's text anyway (ranges, renewal and the
-// editor overlays need it), and a content key cannot be fooled by an mtime that did not move, a file
-// restored from a backup, or a copy in another folder; a file that changed simply misses.
+// Why content: a content key cannot be fooled by an mtime that did not move, a file restored from a
+// backup, or a copy in another folder; a file that changed simply misses. A reload need not even read
+// a file to find its analysis: the stamp an earlier session recorded for its path (knownFiles.ts:
+// device and inode, size, mtime, ctime) names the content key it read, so unchanged files are neither
+// read nor hashed; their text is read when a feature first needs it, checked against that key.
 //
 // The file is written whole to a temporary name and renamed (two windows on one workspace each leave
 // a complete file, the last one wins), ends with a SHA-256 of everything before it (a torn or damaged
 // file is recognised, logged and ignored: a cold scan), and names the extension version that wrote it
 // (another version's analyses are never trusted). Entries are decoded only when asked for, so loading
-// costs one read and one hash, not 10,000 decodes.
+// costs one read and one hash, not 10,000 decodes. The layout is cacheFile.ts.
 //
 // Private keys are never stored. An analysis holds key material only in a carrier's value (a
 // kubeconfig's client-key-data, a Secret's tls.key; decoded key objects keep no bytes): such a value is
@@ -22,13 +24,11 @@ import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
-import { SignatureCache, SignatureCheck } from '../core/inventory/signatureCache';
+import { SignatureCache } from '../core/inventory/signatureCache';
 import type { Logger } from '../util/logger';
 import { AnalysisStore, KnownFiles } from './knownFiles';
+import { decodeCacheFile, encodeCacheFile } from './cacheFile';
 
-const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
-/** Bumped when the layout below changes (the extension version is checked as well). */
-const FORMAT = 4;
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
 const MAX_VERDICTS = 400_000;
@@ -50,19 +50,6 @@ export interface PersistentCacheStats {
   savedAt?: number;
   savedEntries?: number;
   file: string;
-}
-
-interface Header {
-  format: number;
-  version: string;
-  written: number;
-  keys: string[];
-  lengths: number[];
-  verdicts: [string, SignatureCheck][];
-  /** Files found without material: uri → identity|size|mtime|ctime (see KnownFiles). */
-  empty: [string, string][];
-  /** Files with material: uri, the same stamp, and the key of their analysis among `keys`. */
-  material: [string, string, string][];
 }
 
 /**
@@ -184,7 +171,8 @@ export class PersistentAnalysisCache implements AnalysisStore {
       return;
     }
     try {
-      const { header, entries } = parse(bytes, await digestInSlices(bytes.subarray(0, Math.max(0, bytes.length - 32))));
+      const header = await decodeCacheFile(bytes);
+      const { entries } = header;
       if (header.version !== this.version) {
         this.stats.state = 'version';
         this.stats.message = `analysis cache ${this.stats.file} was written by PKI Lens ${header.version}, this is ${this.version}: not used, cold scan`;
@@ -248,12 +236,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
     this.dirty = false;
     const written = new Set(keys);
     const material = known.filter(([, , key]) => written.has(key)); // a stamp is worth keeping only with its analysis
-    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty, material };
-    const headerBytes = Buffer.from(JSON.stringify(header));
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(headerBytes.length);
-    const body = Buffer.concat([MAGIC, length, headerBytes, ...parts]);
-    const file = Buffer.concat([body, await digestInSlices(body)]);
+    const file = await encodeCacheFile(this.version, { keys, verdicts, empty, material }, parts);
     const temporary = `${this.stats.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true });
@@ -266,44 +249,6 @@ export class PersistentAnalysisCache implements AnalysisStore {
       this.logger.warn(`analysis cache: could not write ${this.stats.file} (${(e as Error).message}); the next start scans cold`);
     }
   }
-}
-
-/** Hashed this much at a time, the host getting a turn in between: a 100 MB file must not freeze it. */
-const HASH_CHUNK_BYTES = 4 * 1048576;
-
-async function digestInSlices(body: Buffer): Promise<Buffer> {
-  const hash = createHash('sha256');
-  for (let offset = 0; offset < body.length; offset += HASH_CHUNK_BYTES) {
-    hash.update(body.subarray(offset, offset + HASH_CHUNK_BYTES));
-    await new Promise(resolve => setImmediate(resolve));
-  }
-  return hash.digest();
-}
-
-/** The file's parts (`digest`: the SHA-256 of all but its last 32 bytes), or an exception naming what is wrong with it. */
-function parse(bytes: Buffer, digest: Buffer): { header: Header; entries: Map<string, Buffer> } {
-  if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new Error('not a PKI Lens analysis cache');
-  }
-  const body = bytes.subarray(0, bytes.length - 32);
-  if (!digest.equals(bytes.subarray(bytes.length - 32))) {
-    throw new Error('checksum mismatch');
-  }
-  const headerLength = body.readUInt32BE(MAGIC.length);
-  let offset = MAGIC.length + 4 + headerLength;
-  const header = JSON.parse(body.subarray(MAGIC.length + 4, offset).toString('utf8')) as Header;
-  if (header.format !== FORMAT || header.keys.length !== header.lengths.length) {
-    throw new Error(`format ${header.format}, expected ${FORMAT}`);
-  }
-  const entries = new Map<string, Buffer>();
-  header.keys.forEach((key, i) => {
-    entries.set(key, body.subarray(offset, offset + header.lengths[i]));
-    offset += header.lengths[i];
-  });
-  if (offset !== body.length) {
-    throw new Error('length mismatch');
-  }
-  return { header, entries };
 }
 
 /** An analysis to be written, with the entries whose carrier value is secret (written blank). */
