@@ -5,24 +5,41 @@
  * browser), so the core stays free of any runtime. Without a pause a pass runs straight through
  * (the CLI, the tests): the result is the same either way.
  */
-export type Pause = () => Promise<void> | undefined;
+export type Pause = (step?: string) => Promise<void> | undefined;
 
-/** A pause that yields through `yieldToHost` once `sliceMs` have passed since the last turn. */
-export function timeSlices(yieldToHost: () => Promise<void>, sliceMs = 8, clock: () => number = Date.now): Pause {
-  let sliceStart = clock();
-  return () => {
-    if (clock() - sliceStart < sliceMs) {
-      return undefined;
-    }
-    return yieldToHost().then(() => {
-      sliceStart = clock();
-    });
-  };
+/** A pause that also says what held the host longest between two turns, and where: what to cut next. */
+export interface TimeSlices {
+  pause: Pause;
+  longest: { ms: number; step: string };
 }
 
-/** Await `pause` when there is one and it asks to yield. */
-export async function maybePause(pause: Pause | undefined): Promise<void> {
-  const turn = pause?.();
+/**
+ * A pause that yields through `yieldToHost` once `sliceMs` have passed since the last turn. `step`
+ * names the work just done (`check:checkValidity`), for `longest`.
+ */
+export function timeSlices(yieldToHost: () => Promise<void>, sliceMs = 8, clock: () => number = Date.now): TimeSlices {
+  let sliceStart = clock();
+  const slices: TimeSlices = {
+    longest: { ms: 0, step: '' },
+    pause: step => {
+      const held = clock() - sliceStart;
+      if (held < sliceMs) {
+        return undefined;
+      }
+      if (held > slices.longest.ms) {
+        slices.longest = { ms: held, step: step ?? '?' };
+      }
+      return yieldToHost().then(() => {
+        sliceStart = clock();
+      });
+    },
+  };
+  return slices;
+}
+
+/** Await `pause` when there is one and it asks to yield; `step` names the work just done. */
+export async function maybePause(pause: Pause | undefined, step?: string): Promise<void> {
+  const turn = pause?.(step);
   if (turn) {
     await turn;
   }

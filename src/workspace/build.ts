@@ -13,6 +13,8 @@ export type { Finding } from '../core/checks';
 export interface BuildResult {
   inventory: Inventory;
   findings: readonly Finding[];
+  /** The longest the build held the extension host between two turns, and doing what (for the log). */
+  longestStep?: { ms: number; step: string };
 }
 
 export interface BuildOptions {
@@ -32,6 +34,7 @@ export const SLICE_MS = 8;
 /** The core pipeline over the index's files: this only says how VS Code names, resolves and logs. */
 export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const slices = timeSlices(yieldToEventLoop, SLICE_MS);
   const host: PipelineHost<IndexedFile> = {
     describe: file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }),
     // kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder;
@@ -42,11 +45,11 @@ export async function buildWorkspace(files: readonly IndexedFile[], options: Bui
     },
     onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
     // Linking and checking 10,000 certificates takes about a second: in slices, so the host never stalls.
-    pause: timeSlices(yieldToEventLoop, SLICE_MS),
+    pause: slices.pause,
   };
   const result = await runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
-  await indexLines(files, result.findings, host.pause!);
-  return result;
+  await indexLines(files, result.findings, slices.pause);
+  return { ...result, longestStep: slices.longest };
 }
 
 /**
@@ -58,7 +61,7 @@ async function indexLines(files: readonly IndexedFile[], findings: readonly Find
   const uris = new Set(findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]));
   for (const uri of uris) {
     void byUri.get(uri)?.lines;
-    await maybePause(pause);
+    await maybePause(pause, 'line index');
   }
 }
 

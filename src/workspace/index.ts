@@ -325,7 +325,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
       }
       this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor };
-      this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms`);
+      this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms${result.longestStep?.ms ? ` (longest step ${result.longestStep.ms} ms: ${result.longestStep.step})` : ''}`);
       this.onDidChangeEmitter.fire(this.current);
       return this.current;
     } catch (e) {

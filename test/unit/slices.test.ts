@@ -15,16 +15,20 @@ describe('time slices', () => {
   it('yield only once the slice is used up, and start a new slice after the turn', async () => {
     let now = 0;
     let turns = 0;
-    const pause = timeSlices(async () => { turns++; now += 1; }, 8, () => now);
-    assert.equal(pause(), undefined, 'a fresh slice does not yield');
+    const slices = timeSlices(async () => { turns++; now += 1; }, 8, () => now);
+    const { pause } = slices;
+    assert.equal(pause('a'), undefined, 'a fresh slice does not yield');
     now = 7;
-    assert.equal(pause(), undefined);
+    assert.equal(pause('b'), undefined);
     now = 8;
-    const turn = pause();
+    const turn = pause('c');
     assert.ok(turn, 'the slice is used up');
     await turn;
     assert.equal(turns, 1);
-    assert.equal(pause(), undefined, 'a new slice began after the turn');
+    assert.equal(pause('d'), undefined, 'a new slice began after the turn');
+    now = 40;
+    await pause('e');
+    assert.deepEqual(slices.longest, { ms: 31, step: 'e' }, 'the longest stretch between turns, and the step that ended it');
     await maybePause(undefined); // no pause: straight through
   });
 

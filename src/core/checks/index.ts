@@ -165,21 +165,23 @@ export async function runChecksSliced(inventory: Inventory, options: CheckOption
   const steps = checkSteps(inventory, options, onFailure, CHECKS);
   let step = steps.next();
   while (!step.done) {
-    await maybePause(pause);
+    await maybePause(pause, step.value);
     step = steps.next();
   }
   return step.value;
 }
 
-/** The rules one by one (a step after each), then the findings: the one body of runChecks and runChecksSliced. */
-function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, rules: readonly Check[]): Generator<void, Finding[]> {
+/** The rules one by one (a step after each, named after the rule just run), then the findings: the one body of runChecks and runChecksSliced. */
+function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, rules: readonly Check[]): Generator<string, Finding[]> {
   const resolved = resolveCheckOptions(options);
   const disabled = new Set(options.disabled ?? []);
   const findings: Finding[] = [];
   // The same certificate twice in one carrier (both objects share the carrier's range) says the same thing once.
   const seen = new Set<string>();
+  let previous = 'check options';
   for (const check of rules) {
-    yield;
+    yield previous;
+    previous = `check ${check.name || '(anonymous)'}`;
     let found: Finding[];
     try {
       found = check(inventory, resolved);
@@ -202,6 +204,7 @@ function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: Che
       }
     }
   }
+  yield previous;
   return findings;
 }
 

@@ -18,18 +18,19 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   const collected = emptyCollection();
   for (const input of inputs) {
     collectFile(collected, input);
-    await maybePause(pause);
+    await maybePause(pause, 'inputs and collect');
   }
   const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
   const bundles = groupBundles(files);
-  await maybePause(pause);
+  await maybePause(pause, 'bundles');
   choosePreferredOccurrences(records);
+  await maybePause(pause, 'preferred occurrences');
   linkKeysByPublicKey(records, privateKeys, publicKeys);
-  await maybePause(pause);
+  await maybePause(pause, 'keys by public key');
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
-  await maybePause(pause);
+  await maybePause(pause, 'issuers');
   const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
-  await maybePause(pause);
+  await maybePause(pause, 'kubeconfigs');
   const pairings = pairKeysByLocation(files, kubeconfigs);
   stats.milliseconds = Date.now() - started;
   return {

@@ -56,12 +56,12 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     }
     candidates = candidates.slice(0, MAX_CANDIDATES);
     plans.push({ record, candidates, results: new Array(candidates.length) });
-    await maybePause(pause);
+    await maybePause(pause, 'issuer candidates');
   }
   const check = async (plans: Plan[], which: (plan: Plan, candidate: CertificateRecord) => boolean) => {
     const jobs: { plan: Plan; index: number }[] = [];
     for (const plan of plans) {
-      await maybePause(pause);
+      await maybePause(pause, 'signature verdicts');
       plan.candidates.forEach((candidate, index) => {
         if (plan.results[index] || !which(plan, candidate)) {
           return;
@@ -86,7 +86,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   await check(plans.filter(p => !selfSigned(p)), () => true);
   const now = Date.now();
   for (const plan of plans) {
-    await maybePause(pause);
+    await maybePause(pause, 'issuer ranking');
     const { record, candidates, results } = plan;
     if (selfSigned(plan)) {
       record.issuerStatus = 'self-signed';
