@@ -19,9 +19,15 @@ export interface TimeSlices {
  */
 export function timeSlices(yieldToHost: () => Promise<void>, sliceMs = 8, clock: () => number = Date.now): TimeSlices {
   let sliceStart = clock();
+  // One turn for everyone: concurrent passes that each yielded on their own would come back one
+  // after another within the same turn of the loop, each taking a whole slice (16 readers: 128 ms).
+  let turn: Promise<void> | undefined;
   const slices: TimeSlices = {
     longest: { ms: 0, step: '' },
     pause: step => {
+      if (turn) {
+        return turn;
+      }
       const held = clock() - sliceStart;
       if (held < sliceMs) {
         return undefined;
@@ -29,9 +35,11 @@ export function timeSlices(yieldToHost: () => Promise<void>, sliceMs = 8, clock:
       if (held > slices.longest.ms) {
         slices.longest = { ms: held, step: step ?? '?' };
       }
-      return yieldToHost().then(() => {
+      turn = yieldToHost().then(() => {
         sliceStart = clock();
+        turn = undefined;
       });
+      return turn;
     },
   };
   return slices;

@@ -32,6 +32,20 @@ describe('time slices', () => {
     await maybePause(undefined); // no pause: straight through
   });
 
+  it('concurrent passes share one turn, so they never take a slice each within one turn of the loop', async () => {
+    let now = 0;
+    let turns = 0;
+    const { pause } = timeSlices(async () => { turns++; }, 8, () => now);
+    now = 9;
+    const first = pause('reader 1');
+    const second = pause('reader 2');
+    assert.ok(first);
+    assert.equal(second, first, 'the second reader waits for the same turn');
+    await Promise.all([first, second]);
+    assert.equal(turns, 1);
+    assert.equal(pause('reader 1'), undefined, 'both come back to a fresh slice');
+  });
+
   it('a sliced link and check pass lists exactly the findings of one straight through, and gives the host turns', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
     try {
