@@ -78,7 +78,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     await runLimited(jobs, 32, async ({ plan, index }) => {
       plan.results[index] = await verifySignature(plan.record.certificate, plan.candidates[index].certificate, cache);
       stats.verified++;
-    });
+    }, pause);
   };
   // Self-signed certificates first: when they verify with their own key, no other candidate is tried.
   await check(plans, (plan, candidate) => candidate === plan.record);
