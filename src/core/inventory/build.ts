@@ -25,7 +25,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   await maybePause(pause, 'bundles');
   choosePreferredOccurrences(records);
   await maybePause(pause, 'preferred occurrences');
-  linkKeysByPublicKey(records, privateKeys, publicKeys);
+  await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
   await maybePause(pause, 'keys by public key');
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
