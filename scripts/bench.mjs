@@ -176,6 +176,6 @@ console.log(`warm rescan: list + stat ${fmt(scan.warm.timings.list + scan.warm.t
 console.log(`node:crypto baseline: ${baseline.files} files read, ${baseline.certificates} certificates parsed`);
 if (vscode) {
   const c = vscode.reload.cache;
-  console.log(`VS Code: ${vscode.cold.count}/${vscode.cold.expected} findings in Problems cold, ${vscode.reload.count} after the reload; reload cache ${c?.state}: ${c?.hits} analyses from disk, ${c?.analysed} analysed again, ${c?.emptyFilesNotRead} files without material not read, ${c?.verdictsOnDisk} signature verdicts`);
+  console.log(`VS Code: ${vscode.cold.count}/${vscode.cold.expected} findings in Problems cold, ${vscode.reload.count} after the reload; reload cache ${c?.state}: ${c?.hits} analyses from disk, ${c?.analysed} analysed again, ${c?.emptyFilesNotRead} files without material and ${c?.materialFilesNotRead} with material not read (unchanged stamps), ${c?.verdictsOnDisk} signature verdicts`);
 }
 console.log(`\nwritten: test-results/bench.json (${results.totalSeconds.toFixed(0)} s)`);

@@ -3,6 +3,8 @@
 //   cold     no cache yet                 → a cold scan, then the cache is written
 //   reload   nothing changed              → answered from the cache
 //   changed  pki/apiserver.crt edited      → that file analysed again, the rest from the cache
+//   rewritten  pki/apiserver.crt rewritten with the same size and its mtime set back (one signature
+//            character changed, `touch -r` style) → still read again: the ctime moved (knownFiles.ts)
 //   version  another extension version    → the cache refused (logged), a cold scan
 //   corrupt  the cache file damaged        → refused (logged), a cold scan
 // Every phase also compares the Problems panel with `pki-lens check` (no cache). Needs
@@ -27,6 +29,17 @@ const tests = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 
 const before = {
   changed: () => fs.appendFileSync(path.join(root, 'pki', 'apiserver.crt'), '\n'),
+  rewritten: () => {
+    const file = path.join(root, 'pki', 'apiserver.crt');
+    const { atime, mtime, mtimeMs, size } = fs.statSync(file);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const end = lines.findIndex(line => line.startsWith('-----END CERTIFICATE'));
+    const line = lines[end - 2]; // a full line of the signature: the certificate still parses, its signature no longer verifies
+    lines[end - 2] = `${line.slice(0, 10)}${line[10] === 'A' ? 'B' : 'A'}${line.slice(11)}`;
+    fs.writeFileSync(file, lines.join('\n'));
+    fs.utimesSync(file, atime, mtime);
+    if (fs.statSync(file).size !== size || Math.floor(fs.statSync(file).mtimeMs) !== Math.floor(mtimeMs)) { throw new Error('the rewrite changed the size or the mtime'); }
+  },
   corrupt: () => {
     const file = findStorageFile(dataDir, CACHE_FILE);
     if (!file) { throw new Error('no cache file to damage'); }
@@ -38,7 +51,7 @@ const before = {
 const failed = [];
 // One port for every start: the workspace's storage is named after its URI, which holds the port.
 const port = await freePort();
-for (const phase of ['cold', 'reload', 'changed', 'version', 'corrupt']) {
+for (const phase of ['cold', 'reload', 'changed', 'rewritten', 'version', 'corrupt']) {
   before[phase]?.();
   const extensionDevelopmentPath = phase === 'version' ? extensionCopy(path.join(OUT, 'next-version'), { version: '0.1.1-cache-test' }) : REPO_ROOT;
   console.log(`\n— cache phase: ${phase}`);
@@ -49,6 +62,6 @@ for (const phase of ['cold', 'reload', 'changed', 'version', 'corrupt']) {
   if (code !== 0) { failed.push(phase); }
   if (phase === 'cold' && !findStorageFile(dataDir, CACHE_FILE)) { console.error('the cold start wrote no cache file'); failed.push('cold (no file)'); }
 }
-console.log(failed.length ? `cache suite: failed phases ${failed.join(', ')} (data kept in ${dataDir})` : 'cache suite: 5 phases passed');
+console.log(failed.length ? `cache suite: failed phases ${failed.join(', ')} (data kept in ${dataDir})` : 'cache suite: 6 phases passed');
 if (!failed.length) { fs.rmSync(dataDir, { recursive: true, force: true }); }
 process.exit(failed.length ? 1 : 0);

@@ -12,9 +12,14 @@ const probeLoadedAt = Date.now();
 const rssAtLoad = process.memoryUsage().rss;
 let lastTick = performance.now();
 let longestGap = 0;
+/** When (Date.now()) the longest gap ended: to find, in the extension's log, what held the host. */
+let longestGapEndedAt = 0;
 let gapWindow = 0;
 const ticker = setInterval(() => {
   const now = performance.now();
+  if (now - lastTick > longestGap) {
+    longestGapEndedAt = Date.now();
+  }
   longestGap = Math.max(longestGap, now - lastTick);
   gapWindow = Math.max(gapWindow, now - lastTick);
   lastTick = now;
@@ -73,9 +78,9 @@ export async function run(): Promise<void> {
     problemsMs: complete.at !== undefined ? complete.at - api.activatedAt : undefined,
     firstFindingsMs: firstAt !== undefined ? firstAt - api.activatedAt : undefined,
     probeLoadedAfterActivationMs: probeLoadedAt - api.activatedAt,
-    longestGapMs: gapUntilComplete,
+    longestGapMs: gapUntilComplete, longestGapEndedAt: new Date(longestGapEndedAt).toISOString(),
     rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
-    cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped },
+    cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped, materialFilesNotRead: store.knownEmpty.trustedReads },
   };
   if (phase === 'cold') {
     // Warm rescan: one certificate file changed (a trailing newline: the same findings), then the rescan the watcher would start.

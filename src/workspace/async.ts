@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { maybePause, timeSlices } from '../core/slices';
 
 /** Give the event loop a turn, so a long scan never holds the extension host for more than a few milliseconds. */
 export function yieldToEventLoop(): Promise<void> {
@@ -7,20 +8,17 @@ export function yieldToEventLoop(): Promise<void> {
 
 /**
  * Run `fn` over `items` with at most `limit` in flight (file reads overlap; parsing does not block
- * the host), yielding whenever a worker has run for `sliceMs` without a break. Stops early when
- * `cancelled()` turns true.
+ * the host), handing the host a turn whenever the workers together have run for `sliceMs` without a
+ * break (one shared slice, see core/slices.ts). Stops early when `cancelled()` turns true.
  */
 export async function forEachConcurrent<T>(items: readonly T[], limit: number, cancelled: () => boolean, fn: (item: T, index: number) => Promise<void>, sliceMs = 8): Promise<void> {
   let next = 0;
+  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
   const worker = async () => {
-    let sliceStart = Date.now();
     while (next < items.length && !cancelled()) {
       const i = next++;
       await fn(items[i], i);
-      if (Date.now() - sliceStart >= sliceMs) {
-        await yieldToEventLoop();
-        sliceStart = Date.now();
-      }
+      await maybePause(pause);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

@@ -3,6 +3,8 @@ import { ExpiryThresholds } from '../core/x509/expiry';
 import { Inventory } from '../core/inventory/inventory';
 import { Finding, RuleSettings } from '../core/checks';
 import { PipelineHost, runPipeline } from '../core/pipeline/pipeline';
+import { Pause, maybePause, timeSlices } from '../core/slices';
+import { yieldToEventLoop } from './async';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
 
@@ -11,6 +13,8 @@ export type { Finding } from '../core/checks';
 export interface BuildResult {
   inventory: Inventory;
   findings: readonly Finding[];
+  /** The longest the build held the extension host between two turns, and doing what (for the log). */
+  longestStep?: { ms: number; step: string };
 }
 
 export interface BuildOptions {
@@ -24,9 +28,13 @@ export interface BuildOptions {
   resolve: (uri: string) => IndexedFile | undefined;
 }
 
+/** The longest the build holds the extension host before handing it a turn. */
+export const SLICE_MS = 8;
+
 /** The core pipeline over the index's files: this only says how VS Code names, resolves and logs. */
-export function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
+export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const slices = timeSlices(yieldToEventLoop, SLICE_MS);
   const host: PipelineHost<IndexedFile> = {
     describe: file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }),
     // kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder;
@@ -36,8 +44,25 @@ export function buildWorkspace(files: readonly IndexedFile[], options: BuildOpti
       return options.resolve(target.toString())?.uri.toString();
     },
     onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
+    // Linking and checking 10,000 certificates takes about a second: in slices, so the host never stalls.
+    pause: slices.pause,
   };
-  return runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
+  const result = await runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
+  await indexLines(files, result.findings, slices.pause);
+  return { ...result, longestStep: slices.longest };
+}
+
+/**
+ * The line index of every file a finding points into, made now, in slices: a file a reload did not
+ * read (see knownFiles.ts) is read here, rather than all at once when the Problems panel is filled.
+ */
+async function indexLines(files: readonly IndexedFile[], findings: readonly Finding[], pause: Pause): Promise<void> {
+  const byUri = new Map(files.map(f => [f.uri.toString(), f] as const));
+  const uris = new Set(findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]));
+  for (const uri of uris) {
+    void byUri.get(uri)?.lines;
+    await maybePause(pause, 'line index');
+  }
 }
 
 /** `pki/ca.crt` inside its workspace folder; `<folder name>/pki/ca.crt` when several folders are open, so trees do not mix. */

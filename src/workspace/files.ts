@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
-import type { KnownEmptyFiles } from './knownFiles';
+import type { FileStamp, KnownFiles } from './knownFiles';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -19,8 +19,14 @@ export interface FileRead {
   identity: string;
   /** Undefined when the file is over the size cap (or vanished between listing and reading), or known to hold nothing. */
   bytes?: Uint8Array;
-  /** Not read: an earlier session found it without material, and it has not changed since (see KnownEmptyFiles). */
+  /** Not read: an earlier session found it without material, and it has not changed since (see KnownFiles). */
   knownEmpty?: boolean;
+  /** Not read (yet): an earlier session read this content key from it, and it has not changed since (see KnownFiles). */
+  knownKey?: string;
+  /** What the stamp of a local file is made of (see KnownFiles). */
+  stamp?: FileStamp;
+  /** Where to read it, for a local file. */
+  fsPath?: string;
 }
 
 /** Files up to this size are read synchronously (see readLocal). */
@@ -31,9 +37,9 @@ const SYNC_READ_BYTES = 64 * 1024;
  * go straight to Node's fs: `workspace.fs` crosses a process boundary per call in remote and web
  * set-ups (≈0.7 ms a stat in code-server, against ≈0.02 ms), which dominated a 27,000-file scan.
  */
-export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }, known?: KnownEmptyFiles): Promise<FileRead | 'unchanged' | undefined> {
+export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }, known?: KnownFiles, trust = true): Promise<FileRead | 'unchanged' | undefined> {
   if (uri.scheme === 'file') {
-    return readLocal(uri, maxBytes, previous, known);
+    return readLocal(uri, maxBytes, previous, known, trust);
   }
   let stat: vscode.FileStat;
   try {
@@ -66,7 +72,7 @@ export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?
  * small local read takes microseconds; the scan loop yields every few milliseconds, so the host
  * stays responsive. Larger files are read asynchronously.
  */
-async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: number; size: number }, known?: KnownEmptyFiles): Promise<FileRead | 'unchanged' | undefined> {
+async function readLocal(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, known: KnownFiles | undefined, trust: boolean): Promise<FileRead | 'unchanged' | undefined> {
   const fsPath = uri.fsPath;
   try {
     const link = lstatSync(fsPath);
@@ -80,17 +86,29 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous?: { mtime: 
     }
     // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
     const identity = stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri.toString();
-    const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity };
-    if (!previous && known?.knownEmpty(uri.toString(), identity, stat.size, mtime)) {
+    const stamp: FileStamp = { identity, size: stat.size, mtime, ctime: stat.ctimeMs };
+    const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity, stamp, fsPath };
+    const trusting = trust && !previous;
+    if (trusting && known) {
+      await known.ready;
+    }
+    if (trusting && known?.knownEmpty(uri.toString(), stamp)) {
       read.knownEmpty = true;
     } else if (stat.size <= maxBytes) {
-      const buffer = stat.size <= SYNC_READ_BYTES ? readFileSync(fsPath) : await readFile(fsPath);
-      read.bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      read.knownKey = trusting ? known?.knownMaterial(uri.toString(), stamp) : undefined;
+      if (read.knownKey === undefined) {
+        read.bytes = await readBytes(fsPath, stat.size);
+      }
     }
     return read;
   } catch {
     return undefined;
   }
+}
+
+async function readBytes(fsPath: string, size: number): Promise<Uint8Array> {
+  const buffer = size <= SYNC_READ_BYTES ? readFileSync(fsPath) : await readFile(fsPath);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 /**
@@ -116,10 +134,22 @@ export function currentIdentity(uri: vscode.Uri): string | undefined {
  * hold material through the content cache, anything else as DER. The text is kept only when it
  * holds material. 'unchanged' when size and mtime match `previous`; undefined when it is not there.
  */
-export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, cache: AnalysisCache, known?: KnownEmptyFiles): Promise<IndexedFile | 'unchanged' | undefined> {
-  const read = await readCandidate(uri, maxBytes, previous, known);
+export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, cache: AnalysisCache, known?: KnownFiles, trust = true): Promise<IndexedFile | 'unchanged' | undefined> {
+  const read = await readCandidate(uri, maxBytes, previous, known, trust);
   if (!read || read === 'unchanged') {
     return read;
+  }
+  if (read.knownKey !== undefined && read.stamp && read.fsPath) {
+    const trusted = known?.store?.storedAnalysis(read.knownKey);
+    if (trusted) {
+      known!.confirmMaterial(uri.toString(), read.stamp, read.knownKey);
+      return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', laterText(read.fsPath, uri.path, read.knownKey, known!), trusted);
+    }
+    try {
+      read.bytes = await readBytes(read.fsPath, read.size); // the cache no longer holds it: read as ever
+    } catch {
+      return undefined;
+    }
   }
   let text: string | undefined;
   let analysis: DocumentAnalysis = EMPTY_ANALYSIS;
@@ -132,8 +162,24 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
     }
   }
   const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
-  if (read.bytes) {
-    known?.note(uri.toString(), read.identity, read.size, read.mtime, !hasMaterial);
+  if (read.bytes && read.stamp && known) {
+    known.note(uri.toString(), read.stamp, !hasMaterial ? 'empty' : text !== undefined ? known.store?.keptFor(text, uri.path) : undefined);
   }
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
+}
+
+/**
+ * The text of a file a reload did not read, read when a feature first asks for it. It must still be
+ * the text the analysis was made from (the same content key); if the file changed in between, the
+ * watcher and the reconciler bring the new text and analysis, and meanwhile there is none.
+ */
+function laterText(fsPath: string, fileName: string, key: string, known: KnownFiles): () => string | undefined {
+  return () => {
+    try {
+      const text = decodeFileText(readFileSync(fsPath));
+      return text !== undefined && known.store?.keyFor(text, fileName) === key ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }

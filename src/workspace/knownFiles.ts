@@ -1,57 +1,133 @@
 /**
- * Files a scan read and found without material, by path and what a stat says of them (the real file,
- * size, mtime), kept across reloads with the persistent cache. A start that finds one unchanged need
- * not read it again: most of a large workspace's candidates (values files, manifests, package.json
- * files) hold nothing, and reading them was most of a reload's cost.
+ * Files a scan has read, by path and what a stat says of them, kept across reloads with the
+ * persistent cache, so a start that finds one unchanged need not read it again:
  *
- * A file is recorded only when its mtime lies well before the read that found it empty: a file
- * changed again within the same clock tick (coarse mtimes) must not look unchanged (git's "racily
- * clean" rule); such a file is simply read again next time.
+ * - files without material (most of a large workspace's candidates: values files, manifests,
+ *   package.json files) are skipped outright;
+ * - files with material are not read or hashed either: their analysis comes from the persistent
+ *   cache by the content key recorded with the stamp, and their text is read only when a feature
+ *   asks for it (files.ts, `IndexedFile.text`), checked against the same key.
+ *
+ * The stamp is the real file (device and inode), size, mtime and ctime. The ctime is what makes
+ * this safe against a tool that writes a file and sets its mtime back (`touch -r`, `cp -p`, an
+ * archive extractor, `utimes`): no user-space call can set the ctime, and every write or
+ * `utimes` moves it, so such a file is read again. A file is recorded only when its mtime and ctime
+ * lie well before the read that recorded it: a file changed again within the same clock tick
+ * (coarse timestamps) must not look unchanged (git's "racily clean" rule); such a file is simply
+ * read again next time.
  */
-export class KnownEmptyFiles {
-  private trusted = new Map<string, string>();
+import type { DocumentAnalysis } from '../core/analyze';
+
+export interface FileStamp {
+  /** `inode:<dev>:<ino>` (see files.ts), or the URI where there is no inode. */
+  identity: string;
+  size: number;
+  /** Milliseconds, floored. */
+  mtime: number;
+  /** Milliseconds, as precise as the platform gives them. */
+  ctime: number;
+}
+
+/** How a file's stamp is written down (one string: cheap to compare, to store in the cache's header). */
+export function stampText({ identity, size, mtime, ctime }: FileStamp): string {
+  return `${identity}|${size}|${mtime}|${ctime}`;
+}
+
+/** Where the analyses of known files are kept: the persistent cache (persistentCache.ts). */
+export interface AnalysisStore {
+  /** The key the store files a text's analysis under (its content). */
+  keyFor(text: string, fileName: string): string;
+  /** The stored analysis under `key`, when it needs nothing from the text (no private key blanked out). */
+  storedAnalysis(key: string): DocumentAnalysis | undefined;
+  /** The key of this text's analysis when the store keeps it needing nothing from the text; undefined otherwise. */
+  keptFor(text: string, fileName: string): { key: string } | undefined;
+}
+
+export class KnownFiles {
+  private trustedEmpty = new Map<string, string>();
+  /** uri → [stamp, content key]. */
+  private trustedMaterial = new Map<string, [string, string]>();
   /** What this session confirmed: written with the cache. */
-  private readonly seen = new Map<string, string>();
-  /** Files skipped this session because they were known. */
+  private readonly seenEmpty = new Map<string, string>();
+  private readonly seenMaterial = new Map<string, [string, string]>();
+  /** Files skipped this session because they were known to hold nothing. */
   skipped = 0;
+  /** Files with material whose analysis came by their stamp, not read. */
+  trustedReads = 0;
+
+  /** Settles once an earlier session's entries are in (the persistent cache is loaded): a scan asks nothing before. */
+  ready: Promise<unknown> = Promise.resolve();
+
+  /** `store`: where the analyses of files with material are kept; without one only empty files are known. */
+  constructor(readonly store?: AnalysisStore) {}
 
   /** The entries of an earlier session. */
-  adopt(entries: readonly [string, string][]): void {
-    this.trusted = new Map(entries);
+  adopt(empty: readonly [string, string][], material: readonly [string, string, string][] = []): void {
+    this.trustedEmpty = new Map(empty);
+    this.trustedMaterial = new Map(material.map(([uri, stamp, key]) => [uri, [stamp, key]]));
   }
 
   forget(): void {
-    this.trusted.clear();
+    this.trustedEmpty.clear();
+    this.trustedMaterial.clear();
   }
 
   /** Is this file known to hold nothing, as it stands now? Confirms it for the next session. */
-  knownEmpty(uri: string, identity: string, size: number, mtime: number): boolean {
-    const stamp = `${identity}|${size}|${mtime}`;
-    if (this.trusted.get(uri) === stamp) {
-      this.seen.set(uri, stamp);
+  knownEmpty(uri: string, stamp: FileStamp): boolean {
+    const text = stampText(stamp);
+    if (this.trustedEmpty.get(uri) === text) {
+      this.seenEmpty.set(uri, text);
       this.skipped++;
       return true;
     }
     return false;
   }
 
-  /** A file was read: remember it when it held nothing, forget it otherwise. */
-  note(uri: string, identity: string, size: number, mtime: number, empty: boolean, now = Date.now()): void {
-    if (empty && now - mtime > RACY_MS) {
-      this.seen.set(uri, `${identity}|${size}|${mtime}`);
+  /** The content key an earlier session read from this file, when it stands unchanged (not yet confirmed: see `confirmMaterial`). */
+  knownMaterial(uri: string, stamp: FileStamp): string | undefined {
+    const known = this.trustedMaterial.get(uri);
+    return known && known[0] === stampText(stamp) ? known[1] : undefined;
+  }
+
+  /** The analysis of a known file was used: keep it for the next session. */
+  confirmMaterial(uri: string, stamp: FileStamp, key: string): void {
+    this.seenMaterial.set(uri, [stampText(stamp), key]);
+    this.trustedReads++;
+  }
+
+  /**
+   * A file was read: remember it (empty, or with the content key of the analysis the cache keeps,
+   * `undefined` when it is not kept), or forget it.
+   */
+  note(uri: string, stamp: FileStamp, content: 'empty' | { key: string } | undefined, now = Date.now()): void {
+    const settled = now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS;
+    this.seenEmpty.delete(uri);
+    this.seenMaterial.delete(uri);
+    if (!settled || !content) {
+      return;
+    }
+    if (content === 'empty') {
+      this.seenEmpty.set(uri, stampText(stamp));
     } else {
-      this.seen.delete(uri);
+      this.seenMaterial.set(uri, [stampText(stamp), content.key]);
     }
   }
 
   entries(): [string, string][] {
-    return [...this.seen];
+    return [...this.seenEmpty];
+  }
+
+  materialEntries(): [string, string, string][] {
+    return [...this.seenMaterial].map(([uri, [stamp, key]]) => [uri, stamp, key]);
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.seenEmpty.size;
   }
 }
 
-/** How far before the recording a file's mtime must lie to be trusted. */
+/** The name the hosts (activation.ts, extension.ts) know this by. */
+export type KnownEmptyFiles = KnownFiles;
+
+/** How far before the recording a file's mtime and ctime must lie to be trusted. */
 const RACY_MS = 2000;

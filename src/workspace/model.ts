@@ -8,6 +8,8 @@ export type FileOrigin = 'disk' | 'editor';
 /** One file the index holds, with its analysis and what is needed to place ranges in it. */
 export class IndexedFile {
   private lineIndex: LineIndex | undefined;
+  private loadedText: string | undefined;
+  private loadText: (() => string | undefined) | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -17,10 +19,28 @@ export class IndexedFile {
     readonly mtime: number,
     readonly size: number,
     readonly origin: FileOrigin,
-    /** The text read; undefined for binary (DER) files and for files without material (not kept). */
-    readonly text: string | undefined,
+    /**
+     * The text read; undefined for binary (DER) files and for files without material (not kept).
+     * A function for a file a reload did not read (its analysis came from the persistent cache by
+     * its stamp, see knownFiles.ts): called once, when a feature first asks for the text.
+     */
+    text: string | undefined | (() => string | undefined),
     readonly analysis: DocumentAnalysis,
-  ) {}
+  ) {
+    if (typeof text === 'function') {
+      this.loadText = text;
+    } else {
+      this.loadedText = text;
+    }
+  }
+
+  get text(): string | undefined {
+    if (this.loadText) {
+      this.loadedText = this.loadText();
+      this.loadText = undefined;
+    }
+    return this.loadedText;
+  }
 
   /** Offsets → positions, computed on first use from the text we read (never by opening a document). */
   get lines(): LineIndex {

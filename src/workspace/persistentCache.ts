@@ -2,15 +2,17 @@
 // content (a SHA-256 of the text, plus whether it was read as YAML/JSON, as the in-memory cache keys
 // it), and the signature verdicts of linking, in one file in the extension's workspace storage.
 //
-// Why content and not path + mtime: the scan reads every file's text anyway (ranges, renewal and the
-// editor overlays need it), and a content key cannot be fooled by an mtime that did not move, a file
-// restored from a backup, or a copy in another folder; a file that changed simply misses.
+// Why content: a content key cannot be fooled by an mtime that did not move, a file restored from a
+// backup, or a copy in another folder; a file that changed simply misses. A reload need not even read
+// a file to find its analysis: the stamp an earlier session recorded for its path (knownFiles.ts:
+// device and inode, size, mtime, ctime) names the content key it read, so unchanged files are neither
+// read nor hashed; their text is read when a feature first needs it, checked against that key.
 //
 // The file is written whole to a temporary name and renamed (two windows on one workspace each leave
 // a complete file, the last one wins), ends with a SHA-256 of everything before it (a torn or damaged
 // file is recognised, logged and ignored: a cold scan), and names the extension version that wrote it
 // (another version's analyses are never trusted). Entries are decoded only when asked for, so loading
-// costs one read and one hash, not 10,000 decodes.
+// costs one read and one hash, not 10,000 decodes. The layout is cacheFile.ts.
 //
 // Private keys are never stored. An analysis holds key material only in a carrier's value (a
 // kubeconfig's client-key-data, a Secret's tls.key; decoded key objects keep no bytes): such a value is
@@ -22,13 +24,11 @@ import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
-import { SignatureCache, SignatureCheck } from '../core/inventory/signatureCache';
+import { SignatureCache } from '../core/inventory/signatureCache';
 import type { Logger } from '../util/logger';
-import { KnownEmptyFiles } from './knownFiles';
+import { AnalysisStore, KnownFiles } from './knownFiles';
+import { decodeCacheFile, encodeCacheFile } from './cacheFile';
 
-const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
-/** Bumped when the layout below changes (the extension version is checked as well). */
-const FORMAT = 3;
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
 const MAX_VERDICTS = 400_000;
@@ -52,23 +52,15 @@ export interface PersistentCacheStats {
   file: string;
 }
 
-interface Header {
-  format: number;
-  version: string;
-  written: number;
-  keys: string[];
-  lengths: number[];
-  verdicts: [string, SignatureCheck][];
-  /** Files found without material: uri → identity|size|mtime (see KnownEmptyFiles). */
-  empty: [string, string][];
-}
-
 /**
  * Wraps the host's analyzer: a text whose analysis is on disk is answered from there, anything else
  * is analysed and remembered. `save()` writes what this session used (see the module comment).
  */
-export class PersistentAnalysisCache {
+export class PersistentAnalysisCache implements AnalysisStore {
   private onDisk = new Map<string, Buffer>();
+  /** Keys whose analysis is stored needing nothing from the text (no private key blanked out). */
+  private readonly plain = new Set<string>();
+  private materialOnDisk = 0;
   /** What this session used or made, by key: the next file's content. */
   private readonly used = new Map<string, Buffer | Storable>();
   private readonly loaded: Promise<void>;
@@ -76,12 +68,13 @@ export class PersistentAnalysisCache {
   private emptyOnDisk = 0;
   private saving: Promise<void> | undefined;
   readonly stats: PersistentCacheStats;
-  /** Files an earlier session found empty; the scan asks it before reading (workspace/files.ts). */
-  readonly knownEmpty = new KnownEmptyFiles();
+  /** Files an earlier session read (empty, or with an analysis kept here); the scan asks it before reading (workspace/files.ts). */
+  readonly knownEmpty = new KnownFiles(this);
 
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
     this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
     this.loaded = this.load();
+    this.knownEmpty.ready = this.loaded;
   }
 
   /** The analyzer to hand to AnalysisCache: the disk first, then `inner`. */
@@ -93,12 +86,16 @@ export class PersistentAnalysisCache {
         return inner(text, fileName, passwords);
       }
       await this.loaded;
-      const key = `${isStructured(fileName, text) ? 's' : 'p'}:${createHash('sha256').update(text).digest('base64')}`;
+      const key = this.keyFor(text, fileName);
       const stored = this.onDisk.get(key);
       if (stored && this.stats.state === 'loaded') {
         try {
-          const analysis = restore(deserialize(stored) as StoredAnalysis, text);
+          const entry = deserialize(stored) as StoredAnalysis;
+          const analysis = restore(entry, text);
           this.used.set(key, stored);
+          if (!entry.s.length) {
+            this.plain.add(key);
+          }
           this.stats.hits++;
           return analysis;
         } catch (e) {
@@ -111,9 +108,41 @@ export class PersistentAnalysisCache {
       if (secret && !this.used.has(key)) {
         this.used.set(key, { analysis, secret: secret.indices });
         this.dirty = true;
+        if (!secret.indices.length) {
+          this.plain.add(key);
+        }
       }
       return analysis;
     };
+  }
+
+  keyFor(text: string, fileName: string): string {
+    return `${isStructured(fileName, text) ? 's' : 'p'}:${createHash('sha256').update(text).digest('base64')}`;
+  }
+
+  /** An analysis of a file not read on this start (see KnownFiles); only while the file is loaded (it was, when the stamp was adopted). */
+  storedAnalysis(key: string): DocumentAnalysis | undefined {
+    const stored = this.onDisk.get(key);
+    if (!stored || this.stats.state !== 'loaded') {
+      return undefined;
+    }
+    try {
+      const entry = deserialize(stored) as StoredAnalysis;
+      if (entry.s.length) {
+        return undefined; // its private key values stand only in the text: read the file
+      }
+      this.used.set(key, stored);
+      this.plain.add(key);
+      this.stats.hits++;
+      return entry.a;
+    } catch {
+      return undefined;
+    }
+  }
+
+  keptFor(text: string, fileName: string): { key: string } | undefined {
+    const key = this.keyFor(text, fileName);
+    return this.plain.has(key) ? { key } : undefined;
   }
 
   /** Writes the file when this session analysed or used anything the file lacks, or linking verified new signatures. */
@@ -142,7 +171,8 @@ export class PersistentAnalysisCache {
       return;
     }
     try {
-      const { header, entries } = parse(bytes);
+      const header = await decodeCacheFile(bytes);
+      const { entries } = header;
       if (header.version !== this.version) {
         this.stats.state = 'version';
         this.stats.message = `analysis cache ${this.stats.file} was written by PKI Lens ${header.version}, this is ${this.version}: not used, cold scan`;
@@ -151,11 +181,12 @@ export class PersistentAnalysisCache {
       }
       this.onDisk = entries;
       this.signatures.import(header.verdicts);
-      this.knownEmpty.adopt(header.empty);
+      this.knownEmpty.adopt(header.empty, header.material);
       this.stats.state = 'loaded';
       this.stats.entriesOnDisk = entries.size;
       this.stats.verdictsOnDisk = header.verdicts.length;
       this.emptyOnDisk = header.empty.length;
+      this.materialOnDisk = header.material.length;
       this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
     } catch (e) {
       this.stats.state = 'corrupt';
@@ -180,7 +211,8 @@ export class PersistentAnalysisCache {
     await this.loaded;
     const verdicts = this.signatures.export(MAX_VERDICTS);
     const empty = this.knownEmpty.entries();
-    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk) {
+    const known = this.knownEmpty.materialEntries();
+    if (!this.dirty && this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk && known.length === this.materialOnDisk) {
       return; // the file already says all this session knows
     }
     const keys: string[] = [];
@@ -202,12 +234,9 @@ export class PersistentAnalysisCache {
       total += part.length;
     }
     this.dirty = false;
-    const header: Header = { format: FORMAT, version: this.version, written: Date.now(), keys, lengths: parts.map(p => p.length), verdicts, empty };
-    const headerBytes = Buffer.from(JSON.stringify(header));
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(headerBytes.length);
-    const body = Buffer.concat([MAGIC, length, headerBytes, ...parts]);
-    const file = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    const written = new Set(keys);
+    const material = known.filter(([, , key]) => written.has(key)); // a stamp is worth keeping only with its analysis
+    const file = await encodeCacheFile(this.version, { keys, verdicts, empty, material }, parts);
     const temporary = `${this.stats.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true });
@@ -220,32 +249,6 @@ export class PersistentAnalysisCache {
       this.logger.warn(`analysis cache: could not write ${this.stats.file} (${(e as Error).message}); the next start scans cold`);
     }
   }
-}
-
-/** The file's parts, or an exception naming what is wrong with it. */
-function parse(bytes: Buffer): { header: Header; entries: Map<string, Buffer> } {
-  if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new Error('not a PKI Lens analysis cache');
-  }
-  const body = bytes.subarray(0, bytes.length - 32);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) {
-    throw new Error('checksum mismatch');
-  }
-  const headerLength = body.readUInt32BE(MAGIC.length);
-  let offset = MAGIC.length + 4 + headerLength;
-  const header = JSON.parse(body.subarray(MAGIC.length + 4, offset).toString('utf8')) as Header;
-  if (header.format !== FORMAT || header.keys.length !== header.lengths.length) {
-    throw new Error(`format ${header.format}, expected ${FORMAT}`);
-  }
-  const entries = new Map<string, Buffer>();
-  header.keys.forEach((key, i) => {
-    entries.set(key, body.subarray(offset, offset + header.lengths[i]));
-    offset += header.lengths[i];
-  });
-  if (offset !== body.length) {
-    throw new Error('length mismatch');
-  }
-  return { header, entries };
 }
 
 /** An analysis to be written, with the entries whose carrier value is secret (written blank). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { AnalysisCache } from '../core/pipeline/analysisCache';
 import { readRecord } from './files';
 import { IndexedFile } from './model';
-import type { KnownEmptyFiles } from './knownFiles';
+import type { KnownFiles } from './knownFiles';
 
 /**
  * The files the index holds, by URI string, and the order of their loads. Every change goes
@@ -18,7 +18,7 @@ export class RecordStore {
   /** Records changed since the last rebuild started (the index clears it when it starts one). */
   dirty = false;
 
-  constructor(private readonly cache: AnalysisCache, private readonly known?: KnownEmptyFiles) {}
+  constructor(private readonly cache: AnalysisCache, private readonly known?: KnownFiles) {}
 
   get(key: string): IndexedFile | undefined {
     return this.records.get(key);
@@ -73,7 +73,8 @@ export class RecordStore {
       return false; // the open editor's text wins; the disk is read again when it closes
     }
     const seq = this.nextSeq(key);
-    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known);
+    // A forced load (a watcher event, Refresh) reads the file whatever an earlier session knew of it.
+    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known, !force);
     // A newer load, or an editor opened meanwhile, wins.
     if (read === 'unchanged' || !this.isLatest(key, seq) || this.records.get(key)?.origin === 'editor') {
       return false;

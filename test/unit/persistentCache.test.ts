@@ -12,7 +12,7 @@ import { DEFAULT_SCAN_SETTINGS } from '../../src/cli/diskScanner';
 import { AnalysisCache, analyzeInline } from '../../src/core/pipeline/analysisCache';
 import { sharedCache } from '../../src/core/inventory/signatureCache';
 import { CACHE_FILE_NAME, PersistentAnalysisCache } from '../../src/workspace/persistentCache';
-import { KnownEmptyFiles } from '../../src/workspace/knownFiles';
+import { FileStamp, KnownFiles } from '../../src/workspace/knownFiles';
 import { generateCarriers, generateKeys, generateKubeadm } from '../fixtures/generate';
 import { generateServerName } from '../fixtures/serverName';
 
@@ -169,22 +169,76 @@ function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-describe('files known to hold nothing', () => {
-  it('are skipped only while identity, size and mtime are unchanged, and never when changed within the racy window', () => {
-    const now = Date.now();
-    const first = new KnownEmptyFiles();
-    first.note('file:///a.yaml', 'inode:1:1', 10, now - 60_000, true, now);
-    first.note('file:///fresh.yaml', 'inode:1:2', 10, now - 500, true, now); // written half a second before the read
-    first.note('file:///cert.pem', 'inode:1:3', 10, now - 60_000, false, now);
-    const next = new KnownEmptyFiles();
-    next.adopt(first.entries());
-    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 60_000), true);
-    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 11, now - 60_000), false, 'size changed');
-    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:1', 10, now - 1000), false, 'mtime changed');
-    assert.equal(next.knownEmpty('file:///a.yaml', 'inode:1:9', 10, now - 60_000), false, 'another file (an atomic rewrite)');
-    assert.equal(next.knownEmpty('file:///fresh.yaml', 'inode:1:2', 10, now - 500), false, 'racily clean: read again');
-    assert.equal(next.knownEmpty('file:///cert.pem', 'inode:1:3', 10, now - 60_000), false, 'material is always read');
+describe('files known from an earlier start', () => {
+  const now = Date.now();
+  const stamp = (ino: number, size: number, mtime: number, ctime = mtime): FileStamp => ({ identity: `inode:1:${ino}`, size, mtime, ctime });
+
+  it('empty ones are skipped only while identity, size, mtime and ctime are unchanged, and never when changed within the racy window', () => {
+    const first = new KnownFiles();
+    first.note('file:///a.yaml', stamp(1, 10, now - 60_000), 'empty', now);
+    first.note('file:///fresh.yaml', stamp(2, 10, now - 500), 'empty', now); // written half a second before the read
+    first.note('file:///cert.pem', stamp(3, 10, now - 60_000), undefined, now);
+    const next = new KnownFiles();
+    next.adopt(first.entries(), first.materialEntries());
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 10, now - 60_000)), true);
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 11, now - 60_000)), false, 'size changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 10, now - 1000)), false, 'mtime changed');
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 10, now - 60_000, now - 100)), false, 'written with the same size and its mtime set back: the ctime moved');
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(9, 10, now - 60_000)), false, 'another file (an atomic rewrite)');
+    assert.equal(next.knownEmpty('file:///fresh.yaml', stamp(2, 10, now - 500)), false, 'racily clean: read again');
+    assert.equal(next.knownEmpty('file:///cert.pem', stamp(3, 10, now - 60_000)), false, 'material is never known empty');
     assert.equal(next.skipped, 1);
     assert.deepEqual(next.entries().map(([uri]) => uri), ['file:///a.yaml'], 'what was confirmed is kept for the next start');
+  });
+
+  it('ones with material give their content key only while the stamp is unchanged; a racy or secret one is never kept', () => {
+    const first = new KnownFiles();
+    first.note('file:///ca.crt', stamp(4, 1200, now - 60_000), { key: 'p:abc' }, now);
+    first.note('file:///new.crt', stamp(5, 1200, now - 60_000, now - 300), { key: 'p:def' }, now); // its ctime is racy
+    first.note('file:///admin.conf', stamp(6, 5000, now - 60_000), undefined, now); // holds a key: the store keeps no plain analysis
+    assert.deepEqual(first.materialEntries().map(([uri, , key]) => [uri, key]), [['file:///ca.crt', 'p:abc']]);
+    const next = new KnownFiles();
+    next.adopt(first.entries(), first.materialEntries());
+    assert.equal(next.knownMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000)), 'p:abc');
+    assert.equal(next.knownMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000, now - 10)), undefined, 'the same size and mtime, but written again (ctime)');
+    assert.equal(next.knownMaterial('file:///ca.crt', stamp(4, 1201, now - 60_000)), undefined, 'size changed');
+    assert.equal(next.knownMaterial('file:///other.crt', stamp(4, 1200, now - 60_000)), undefined, 'another path to the same file is read');
+    assert.deepEqual(next.materialEntries(), [], 'nothing is kept for the next start until it is used');
+    next.confirmMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000), 'p:abc');
+    assert.equal(next.trustedReads, 1);
+    assert.deepEqual(next.materialEntries().map(([uri]) => uri), ['file:///ca.crt']);
+    next.note('file:///ca.crt', stamp(4, 1300, now - 10), { key: 'p:xyz' }, now);
+    assert.deepEqual(next.materialEntries(), [], 'read again while racy: forgotten');
+  });
+});
+
+describe('the persistent cache as a store of analyses by content key', () => {
+  it('answers a stored analysis by key after a reload, except one whose private key stands only in the text', async () => {
+    const root = path.join(tmp, 'store-by-key');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'store-by-key-storage');
+    const cold = await start(root, storage);
+    const files = walk(root);
+    const certFile = files.find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+    const kubeconfig = files.find(f => f.endsWith('admin.conf'))!;
+    const certText = fs.readFileSync(certFile, 'utf8');
+    const confText = fs.readFileSync(kubeconfig, 'utf8');
+    assert.ok(cold.store.keptFor(certText, certFile), 'a certificate\'s analysis is kept needing nothing from its text');
+    assert.equal(cold.store.keptFor(confText, kubeconfig), undefined, 'a kubeconfig with client-key-data needs its text back');
+    const settled = Date.now() - 60_000;
+    const stamp = { identity: 'inode:1:1', size: certText.length, mtime: settled, ctime: settled };
+    cold.store.knownEmpty.note(`file://${certFile}`, stamp, cold.store.keptFor(certText, certFile));
+    await cold.store.save();
+
+    const reloaded = new PersistentAnalysisCache(storage, '1.0.0', sharedCache, logger);
+    await reloaded.save(); // waits for the load
+    assert.equal(reloaded.knownEmpty.knownMaterial(`file://${certFile}`, { ...stamp, ctime: settled + 1 }), undefined, 'a stamp that differs gives no key');
+    const key = reloaded.knownEmpty.knownMaterial(`file://${certFile}`, stamp);
+    assert.equal(key, reloaded.keyFor(certText, certFile), 'the stamp of the certificate file came back with its content key');
+    const analysis = reloaded.storedAnalysis(key!);
+    assert.ok(analysis, 'its analysis is answered by key alone');
+    assert.equal(analysis.entries[0].objects[0].certificate?.fingerprints.sha256, (await analyzeInline(certText, certFile)).entries[0].objects[0].certificate?.fingerprints.sha256);
+    assert.equal(reloaded.storedAnalysis(reloaded.keyFor(confText, kubeconfig)), undefined, 'the kubeconfig is read, never answered by key');
+    assert.equal(reloaded.storedAnalysis('p:not-there'), undefined);
   });
 });

@@ -23,6 +23,7 @@ import { DEFAULT_THRESHOLDS, ExpiryThresholds } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
+import { Pause, maybePause } from '../slices';
 import { Check, CheckCode, CheckOptions, Finding, ResolvedCheckOptions, Severity } from './finding';
 import { checkIssuerExpired } from './issuerExpired';
 import { checkIssuerNotCa } from './issuerNotCa';
@@ -151,12 +152,36 @@ export type CheckFailure = (rule: string, error: unknown) => void;
  * both pass one through the pipeline); without it the error propagates (tests want to see it).
  */
 export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFailure?: CheckFailure, rules: readonly Check[] = CHECKS): Finding[] {
+  const steps = checkSteps(inventory, options, onFailure, rules);
+  let step = steps.next();
+  while (!step.done) {
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** `runChecks` handing the host a turn between rules (`pause`, see core/slices.ts): the same findings. */
+export async function runChecksSliced(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, pause: Pause): Promise<Finding[]> {
+  const steps = checkSteps(inventory, options, onFailure, CHECKS);
+  let step = steps.next();
+  while (!step.done) {
+    await maybePause(pause, step.value);
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The rules one by one (a step after each, named after the rule just run), then the findings: the one body of runChecks and runChecksSliced. */
+function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, rules: readonly Check[]): Generator<string, Finding[]> {
   const resolved = resolveCheckOptions(options);
   const disabled = new Set(options.disabled ?? []);
   const findings: Finding[] = [];
   // The same certificate twice in one carrier (both objects share the carrier's range) says the same thing once.
   const seen = new Set<string>();
+  let previous = 'check options';
   for (const check of rules) {
+    yield previous;
+    previous = `check ${check.name || '(anonymous)'}`;
     let found: Finding[];
     try {
       found = check(inventory, resolved);
@@ -179,6 +204,7 @@ export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFa
       }
     }
   }
+  yield previous;
   return findings;
 }
 

@@ -1,4 +1,5 @@
-import { collectMaterial, choosePreferredOccurrences, groupBundles } from './collect';
+import { Pause, maybePause } from '../slices';
+import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles } from './collect';
 import { linkIssuers } from './issuers';
 import { pairKeysByLocation } from './keysByLocation';
 import { linkKeysByPublicKey } from './keysByPublicKey';
@@ -10,17 +11,26 @@ import { sharedCache } from './signatureCache';
  * Link the material of every file, phase by phase. Async only for signature checks; everything
  * else is a single pass over the objects with hash-map lookups. The order matters: issuers are
  * ranked by whether their key is at hand (keys by public key first), and kubeconfig verdicts
- * follow confirmed issuers.
+ * follow confirmed issuers. `pause` hands the host a turn between files and phases (core/slices.ts).
  */
-export async function buildInventory(inputs: InventoryInput[], options: BuildInventoryOptions = {}): Promise<Inventory> {
+export async function buildInventory(inputs: InventoryInput[], options: BuildInventoryOptions = {}, pause?: Pause): Promise<Inventory> {
   const started = Date.now();
-  const collected = collectMaterial(inputs);
+  const collected = emptyCollection();
+  for (const input of inputs) {
+    collectFile(collected, input);
+    await maybePause(pause, 'inputs and collect');
+  }
   const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
   const bundles = groupBundles(files);
+  await maybePause(pause, 'bundles');
   choosePreferredOccurrences(records);
-  linkKeysByPublicKey(records, privateKeys, publicKeys);
-  const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache);
+  await maybePause(pause, 'preferred occurrences');
+  await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
+  await maybePause(pause, 'keys by public key');
+  const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
+  await maybePause(pause, 'issuers');
   const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
+  await maybePause(pause, 'kubeconfigs');
   const pairings = pairKeysByLocation(files, kubeconfigs);
   stats.milliseconds = Date.now() - started;
   return {

@@ -16,64 +16,59 @@ export interface CollectedMaterial {
   nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
 }
 
-export function collectMaterial(inputs: readonly InventoryInput[]): CollectedMaterial {
-  const files: InventoryFile[] = [];
-  const fileByUri = new Map<string, InventoryFile>();
-  const certificates: CertificateNode[] = [];
-  const privateKeys: PrivateKeyNode[] = [];
-  const publicKeys: PublicKeyNode[] = [];
-  const records = new Map<string, CertificateRecord>();
-  const nodes = new Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>();
+export function emptyCollection(): CollectedMaterial {
+  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], records: new Map(), nodes: new Map() };
+}
 
-  for (const input of inputs) {
-    const relativePath = input.relativePath.replace(/\\/g, '/');
-    const slash = relativePath.lastIndexOf('/');
-    const file: InventoryFile = {
-      uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
-      certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [],
-    };
-    files.push(file);
-    fileByUri.set(file.uri, file);
-    input.analysis.entries.forEach((entry, entryIndex) => {
-      entry.objects.forEach((object, objectIndex) => {
-        if (object.error) {
-          return;
+/** One file's objects into the collection (a pass over many files can yield between them). */
+export function collectFile(collected: CollectedMaterial, input: InventoryInput): void {
+  const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
+  const relativePath = input.relativePath.replace(/\\/g, '/');
+  const slash = relativePath.lastIndexOf('/');
+  const file: InventoryFile = {
+    uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
+    certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [],
+  };
+  files.push(file);
+  fileByUri.set(file.uri, file);
+  input.analysis.entries.forEach((entry, entryIndex) => {
+    entry.objects.forEach((object, objectIndex) => {
+      if (object.error) {
+        return;
+      }
+      const range = object.range;
+      const carrier = entry.carrier;
+      const where = carrier ? `${relativePath} ${carrier.path}` : relativePath;
+      if (object.certificate) {
+        const certificate = object.certificate;
+        const fingerprint = certificate.fingerprints.sha256;
+        const node = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint, issuerStatus: 'unknown' } as CertificateNode;
+        let record = records.get(fingerprint);
+        if (!record) {
+          record = {
+            fingerprint, certificate, occurrences: [], preferred: node, issuerStatus: 'unknown', issuers: [],
+            badSignatureIssuers: [], sameNameOtherKey: [], signatureVerified: false, issued: [], privateKeys: [], hasKeyInWorkspace: false,
+          };
+          records.set(fingerprint, record);
         }
-        const range = object.range;
-        const carrier = entry.carrier;
-        const where = carrier ? `${relativePath} ${carrier.path}` : relativePath;
-        if (object.certificate) {
-          const certificate = object.certificate;
-          const fingerprint = certificate.fingerprints.sha256;
-          const node = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint, issuerStatus: 'unknown' } as CertificateNode;
-          let record = records.get(fingerprint);
-          if (!record) {
-            record = {
-              fingerprint, certificate, occurrences: [], preferred: node, issuerStatus: 'unknown', issuers: [],
-              badSignatureIssuers: [], sameNameOtherKey: [], signatureVerified: false, issued: [], privateKeys: [], hasKeyInWorkspace: false,
-            };
-            records.set(fingerprint, record);
-          }
-          node.record = record;
-          record.occurrences.push(node);
-          certificates.push(node);
-          file.certificates.push(node);
-          nodes.set(object, node);
-        } else if (object.privateKey) {
-          const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: [], publicKeys: [] };
-          privateKeys.push(node);
-          file.privateKeys.push(node);
-          nodes.set(object, node);
-        } else if (object.publicKey && object.kind === 'public-key') {
-          const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: [], privateKeys: [] };
-          publicKeys.push(node);
-          file.publicKeys.push(node);
-          nodes.set(object, node);
-        }
-      });
+        node.record = record;
+        record.occurrences.push(node);
+        certificates.push(node);
+        file.certificates.push(node);
+        nodes.set(object, node);
+      } else if (object.privateKey) {
+        const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: [], publicKeys: [] };
+        privateKeys.push(node);
+        file.privateKeys.push(node);
+        nodes.set(object, node);
+      } else if (object.publicKey && object.kind === 'public-key') {
+        const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: [], privateKeys: [] };
+        publicKeys.push(node);
+        file.publicKeys.push(node);
+        nodes.set(object, node);
+      }
     });
-  }
-  return { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes };
+  });
 }
 
 /** Bundles: several certificates in one carrier, or among the loose blocks of one file. */

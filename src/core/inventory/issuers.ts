@@ -1,6 +1,7 @@
 // Phase 3 of linking: each certificate's issuer, found by subject DER and key identifier among the
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
 import { push } from '../collections';
+import { Pause, maybePause } from '../slices';
 import { toHex } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
 import { CertificateNode, CertificateRecord, InventoryStats } from './model';
@@ -9,8 +10,8 @@ import { SignatureCache, SignatureCheck, runLimited, verifySignature } from './s
 /** More same-named issuers than any real rollover produces; bounds the work on hostile input. */
 const MAX_CANDIDATES = 16;
 
-/** Link every record to the issuers whose key verifies it; returns the signature work done. */
-export async function linkIssuers(records: Map<string, CertificateRecord>, certificates: readonly CertificateNode[], cache: SignatureCache): Promise<InventoryStats> {
+/** Link every record to the issuers whose key verifies it; returns the signature work done. `pause`: see core/slices.ts. */
+export async function linkIssuers(records: Map<string, CertificateRecord>, certificates: readonly CertificateNode[], cache: SignatureCache, pause?: Pause): Promise<InventoryStats> {
   const bySubject = new Map<string, CertificateRecord[]>();
   const bySubjectAndSki = new Map<string, CertificateRecord[]>();
   const bySubjectWithoutSki = new Map<string, CertificateRecord[]>();
@@ -55,10 +56,12 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     }
     candidates = candidates.slice(0, MAX_CANDIDATES);
     plans.push({ record, candidates, results: new Array(candidates.length) });
+    await maybePause(pause, 'issuer candidates');
   }
   const check = async (plans: Plan[], which: (plan: Plan, candidate: CertificateRecord) => boolean) => {
     const jobs: { plan: Plan; index: number }[] = [];
     for (const plan of plans) {
+      await maybePause(pause, 'signature verdicts');
       plan.candidates.forEach((candidate, index) => {
         if (plan.results[index] || !which(plan, candidate)) {
           return;
@@ -75,7 +78,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     await runLimited(jobs, 32, async ({ plan, index }) => {
       plan.results[index] = await verifySignature(plan.record.certificate, plan.candidates[index].certificate, cache);
       stats.verified++;
-    });
+    }, pause);
   };
   // Self-signed certificates first: when they verify with their own key, no other candidate is tried.
   await check(plans, (plan, candidate) => candidate === plan.record);
@@ -83,6 +86,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   await check(plans.filter(p => !selfSigned(p)), () => true);
   const now = Date.now();
   for (const plan of plans) {
+    await maybePause(pause, 'issuer ranking');
     const { record, candidates, results } = plan;
     if (selfSigned(plan)) {
       record.issuerStatus = 'self-signed';

@@ -1,4 +1,5 @@
 // Signatures checked while linking issuers, cached across builds by the two certificates' fingerprints.
+import { Pause, maybePause } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { SignatureCheck, VerifyKeyCache, verifyCertificateSignature } from '../x509/signature';
 
@@ -70,11 +71,12 @@ export async function verifySignature(cert: CertificateInfo, issuer: Certificate
 }
 
 /** Run async jobs with a bounded number in flight (WebCrypto work goes to the libuv pool). */
-export async function runLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+export async function runLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>, pause?: Pause): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       await job(items[next++]);
+      await maybePause(pause, 'signature checks');
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

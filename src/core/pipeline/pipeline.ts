@@ -7,7 +7,8 @@
  * Problems panel and the command line list the same findings.
  */
 import { DocumentAnalysis } from '../analyze';
-import { CheckFailure, CheckOptions, Finding, runChecks } from '../checks';
+import { CheckFailure, CheckOptions, Finding, runChecks, runChecksSliced } from '../checks';
+import { Pause } from '../slices';
 import { Inventory } from '../inventory/model';
 import { buildInventory } from '../inventory/build';
 import { inventoryInputs, resolvePathCarriers } from '../inventory/inputs';
@@ -27,6 +28,8 @@ export interface PipelineHost<F extends PipelineFile> {
   resolvePath(file: F, value: string): string | undefined;
   /** A rule threw; its findings are dropped and every other rule's kept. */
   onCheckFailure: CheckFailure;
+  /** Hands the host's event loop a turn during linking and checking (core/slices.ts); absent: straight through. */
+  pause?: Pause;
 }
 
 export interface PipelineResult {
@@ -39,7 +42,7 @@ export function linkFiles<F extends PipelineFile>(files: readonly F[], host: Pip
   const uriOf = (file: F) => host.describe(file).uri;
   return buildInventory(inventoryInputs(files, host.describe), {
     resolvedPaths: resolvePathCarriers(files, uriOf, host.resolvePath),
-  });
+  }, host.pause);
 }
 
 /** Every rule over a linked inventory, de-duplicated (see `runChecks`), a failing rule isolated. */
@@ -50,5 +53,6 @@ export function checkInventory<F extends PipelineFile>(inventory: Inventory, opt
 /** Files → inventory → findings. */
 export async function runPipeline<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>, options: CheckOptions = {}): Promise<PipelineResult> {
   const inventory = await linkFiles(files, host);
-  return { inventory, findings: checkInventory(inventory, options, host) };
+  const findings = host.pause ? await runChecksSliced(inventory, options, host.onCheckFailure, host.pause) : checkInventory(inventory, options, host);
+  return { inventory, findings };
 }

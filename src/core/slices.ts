@@ -1,0 +1,54 @@
+/**
+ * Cooperative time slicing for long passes (linking and checking 10,000 certificates): a pass
+ * awaits `pause()` at safe points; it costs nothing until the slice is used up, then hands the
+ * host's event loop a turn. The host says how to yield (setImmediate in Node, a timer in the
+ * browser), so the core stays free of any runtime. Without a pause a pass runs straight through
+ * (the CLI, the tests): the result is the same either way.
+ */
+export type Pause = (step?: string) => Promise<void> | undefined;
+
+/** A pause that also says what held the host longest between two turns, and where: what to cut next. */
+export interface TimeSlices {
+  pause: Pause;
+  longest: { ms: number; step: string };
+}
+
+/**
+ * A pause that yields through `yieldToHost` once `sliceMs` have passed since the last turn. `step`
+ * names the work just done (`check:checkValidity`), for `longest`.
+ */
+export function timeSlices(yieldToHost: () => Promise<void>, sliceMs = 8, clock: () => number = Date.now): TimeSlices {
+  let sliceStart = clock();
+  // One turn for everyone: concurrent passes that each yielded on their own would come back one
+  // after another within the same turn of the loop, each taking a whole slice (16 readers: 128 ms).
+  let turn: Promise<void> | undefined;
+  const slices: TimeSlices = {
+    longest: { ms: 0, step: '' },
+    pause: step => {
+      if (turn) {
+        return turn;
+      }
+      const held = clock() - sliceStart;
+      if (held < sliceMs) {
+        return undefined;
+      }
+      if (held > slices.longest.ms) {
+        slices.longest = { ms: held, step: step ?? '?' };
+      }
+      turn = yieldToHost().then(() => {
+        sliceStart = clock();
+        turn = undefined;
+      });
+      return turn;
+    },
+  };
+  return slices;
+}
+
+/** Await `pause` when there is one and it asks to yield; `step` names the work just done. */
+export async function maybePause(pause: Pause | undefined, step?: string): Promise<void> {
+  const turn = pause?.(step);
+  if (turn) {
+    await turn;
+  }
+}

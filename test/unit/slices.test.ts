@@ -1,0 +1,67 @@
+// Cooperative time slicing (src/core/slices.ts) and the sliced pipeline: the same findings as a pass
+// straight through, with the host given turns along the way.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { maybePause, timeSlices } from '../../src/core/slices';
+import { buildInventory } from '../../src/core/inventory/build';
+import { runChecks, runChecksSliced } from '../../src/core/checks';
+import { analyzeText } from '../../src/core/analyze';
+import { generateKubeadm } from '../fixtures/generate';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+describe('time slices', () => {
+  it('yield only once the slice is used up, and start a new slice after the turn', async () => {
+    let now = 0;
+    let turns = 0;
+    const slices = timeSlices(async () => { turns++; now += 1; }, 8, () => now);
+    const { pause } = slices;
+    assert.equal(pause('a'), undefined, 'a fresh slice does not yield');
+    now = 7;
+    assert.equal(pause('b'), undefined);
+    now = 8;
+    const turn = pause('c');
+    assert.ok(turn, 'the slice is used up');
+    await turn;
+    assert.equal(turns, 1);
+    assert.equal(pause('d'), undefined, 'a new slice began after the turn');
+    now = 40;
+    await pause('e');
+    assert.deepEqual(slices.longest, { ms: 31, step: 'e' }, 'the longest stretch between turns, and the step that ended it');
+    await maybePause(undefined); // no pause: straight through
+  });
+
+  it('concurrent passes share one turn, so they never take a slice each within one turn of the loop', async () => {
+    let now = 0;
+    let turns = 0;
+    const { pause } = timeSlices(async () => { turns++; }, 8, () => now);
+    now = 9;
+    const first = pause('reader 1');
+    const second = pause('reader 2');
+    assert.ok(first);
+    assert.equal(second, first, 'the second reader waits for the same turn');
+    await Promise.all([first, second]);
+    assert.equal(turns, 1);
+    assert.equal(pause('reader 1'), undefined, 'both come back to a fresh slice');
+  });
+
+  it('a sliced link and check pass lists exactly the findings of one straight through, and gives the host turns', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+      const inputs = async () => Promise.all(walk(root).map(async file => ({ uri: file, relativePath: path.relative(root, file), analysis: await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: file }) })));
+      const now = new Date();
+      const straight = runChecks(await buildInventory(await inputs()), { now });
+      let turns = 0;
+      const everyTime = () => { turns++; return Promise.resolve(); };
+      const sliced = await runChecksSliced(await buildInventory(await inputs(), {}, everyTime), { now }, undefined, everyTime);
+      assert.ok(straight.length > 5, 'the seeded tree has findings');
+      assert.deepEqual(sliced, straight);
+      assert.ok(turns > 20, `the host had turns: ${turns}`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
