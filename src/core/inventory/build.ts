@@ -4,6 +4,7 @@ import { pairKeysByLocation } from './keysByLocation';
 import { linkKeysByPublicKey } from './keysByPublicKey';
 import { linkKubeconfigs } from './kubeconfigs';
 import { BuildInventoryOptions, Inventory, InventoryInput } from './model';
+import { linkRequests } from './requests';
 import { sharedCache } from './signatureCache';
 
 /**
@@ -15,16 +16,17 @@ import { sharedCache } from './signatureCache';
 export async function buildInventory(inputs: InventoryInput[], options: BuildInventoryOptions = {}): Promise<Inventory> {
   const started = Date.now();
   const collected = collectMaterial(inputs);
-  const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
   const bundles = groupBundles(files);
   choosePreferredOccurrences(records);
   linkKeysByPublicKey(records, privateKeys, publicKeys);
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache);
   const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
   const pairings = pairKeysByLocation(files, kubeconfigs);
+  await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   return {
-    files, certificates, records, privateKeys, publicKeys, kubeconfigs, bundles, pairings, fileByUri,
+    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri,
     nodeOf: object => nodes.get(object),
     stats,
   };

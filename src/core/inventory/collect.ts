@@ -3,7 +3,7 @@
 import { MaterialEntry } from '../analyze';
 import { push } from '../collections';
 import { DecodedObject } from '../x509/material';
-import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode } from './model';
+import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
 
 /** The nodes of every file, before any link between them. */
 export interface CollectedMaterial {
@@ -12,6 +12,7 @@ export interface CollectedMaterial {
   certificates: CertificateNode[];
   privateKeys: PrivateKeyNode[];
   publicKeys: PublicKeyNode[];
+  requests: RequestNode[];
   records: Map<string, CertificateRecord>;
   nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
 }
@@ -22,6 +23,7 @@ export function collectMaterial(inputs: readonly InventoryInput[]): CollectedMat
   const certificates: CertificateNode[] = [];
   const privateKeys: PrivateKeyNode[] = [];
   const publicKeys: PublicKeyNode[] = [];
+  const requests: RequestNode[] = [];
   const records = new Map<string, CertificateRecord>();
   const nodes = new Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>();
 
@@ -30,7 +32,7 @@ export function collectMaterial(inputs: readonly InventoryInput[]): CollectedMat
     const slash = relativePath.lastIndexOf('/');
     const file: InventoryFile = {
       uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
-      certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [],
+      certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [],
     };
     files.push(file);
     fileByUri.set(file.uri, file);
@@ -69,11 +71,17 @@ export function collectMaterial(inputs: readonly InventoryInput[]): CollectedMat
           publicKeys.push(node);
           file.publicKeys.push(node);
           nodes.set(object, node);
+        } else if (object.csr) {
+          const owner = carrier?.owner;
+          const spec = owner?.kind === 'other' && carrier?.path === 'spec.request' ? input.analysis.certificateRequests?.find(s => s.document === owner.document) : undefined;
+          const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: [] };
+          requests.push(node);
+          file.requests.push(node);
         }
       });
     });
   }
-  return { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes };
+  return { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes };
 }
 
 /** Bundles: several certificates in one carrier, or among the loose blocks of one file. */
