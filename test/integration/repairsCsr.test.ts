@@ -83,6 +83,9 @@ describe('CSR repairs in a real VS Code', function () {
     const node = await requestNode('pki/front-proxy-client.csr');
     assert.strictEqual(node.state, 'none', 'a good request: no finding');
     assert.deepStrictEqual(diagnosticCodes(tree.uri('pki/front-proxy-client.csr')), []);
+    // In the trust grouping the request's own key sits beneath it, not among "Keys without a certificate".
+    const trust = all(await (await pkiApi()).inventoryTree.roots('trust'));
+    assert.deepStrictEqual(trust.find(n => n.contextValue === 'pki-csr' && n.uri === node.uri)?.children.map(c => c.label), ['front-proxy-client.key']);
     // The node's context menu and inline button run pkiLens.signCsr.
     const menus = (vscode.extensions.getExtension('pki-lens.pki-lens') ?? vscode.extensions.all.find(e => e.packageJSON?.name === 'pki-lens'))!.packageJSON.contributes.menus['view/item/context'] as { command: string; when: string; group: string }[];
     assert.deepStrictEqual(menus.filter(m => m.command === 'pkiLens.signCsr' && /viewItem == pki-csr/.test(m.when)).map(m => m.group).sort(), ['3_renew@1', 'inline']);

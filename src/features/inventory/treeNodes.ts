@@ -68,6 +68,12 @@ function trustTree(ctx: Ctx): InventoryTreeElement[] {
   if (orphans.length) {
     groups.push(group('trust/orphans', 'Issuer not in workspace', orphans));
   }
+  // A request's own key (the key beside it that matches) sits beneath the request, not among the loose keys.
+  const requests = inv.requests.map(r => {
+    const keys = r.keys.filter(k => !k.certificates.length && k.key.publicKey?.id === r.csr.publicKey.id);
+    keys.forEach(k => placed.add(k));
+    return requestElement(ctx, r, 'trust/requests', keys.map(k => keyElement(ctx, k, `trust/requests/${r.file.uri}`)));
+  });
   const loose = [
     ...inv.privateKeys.filter(k => !placed.has(k)).map(k => keyElement(ctx, k, 'trust/keys')),
     ...inv.publicKeys.filter(p => !p.certificates.length).map(p => publicKeyElement(ctx, p, 'trust/keys')),
@@ -75,8 +81,8 @@ function trustTree(ctx: Ctx): InventoryTreeElement[] {
   if (loose.length) {
     groups.push(group('trust/keys', 'Keys without a certificate', loose, false));
   }
-  if (inv.requests.length) {
-    groups.push(group('trust/requests', 'Certificate requests', inv.requests.map(r => requestElement(ctx, r, 'trust/requests')), false));
+  if (requests.length) {
+    groups.push(group('trust/requests', 'Certificate requests', requests, false));
   }
   const broken = brokenElements(ctx, 'trust/broken');
   if (broken.length) {
@@ -261,7 +267,7 @@ function publicKeyElement(ctx: Ctx, pub: PublicKeyNode, parentId: string): Inven
 }
 
 /** A certificate request: `pkiLens.signCsr` from its context menu and inline button (contextValue `pki-csr`). */
-function requestElement(ctx: Ctx, request: RequestNode, parentId: string): InventoryTreeElement {
+function requestElement(ctx: Ctx, request: RequestNode, parentId: string, children: InventoryTreeElement[] = []): InventoryTreeElement {
   const problems = findingsAt(ctx, request);
   const signer = request.spec?.signerName;
   return {
@@ -272,7 +278,7 @@ function requestElement(ctx: Ctx, request: RequestNode, parentId: string): Inven
     state: problems.some(p => p.severity === 'error') ? 'broken' : 'none',
     tooltip: () => [renderObject(request.object, hoverOf(ctx, request), 'Certificate request'), md(request.where), ...problemLines(problems)].join('\n\n'),
     uri: ctx.snapshot.byUri.get(request.file.uri)?.uri, range: rangeIn(ctx.snapshot, request.file.uri, request.range),
-    notAfter: NEVER, children: [],
+    notAfter: NEVER, children,
   };
 }
 
