@@ -90,7 +90,7 @@ describe('CSR rules on requests made by openssl req', () => {
       (e: unknown) => e instanceof RenewalError && e.code === 'bad-csr-signature' && /signature does not verify with the public key it carries/.test(e.message));
   });
 
-  it('csr-key-mismatch: another key beside the request; a kubeadm kubeconfig key beside admin.conf.csr that matches is fine', async () => {
+  it('csr-key-mismatch: another key beside the request (openssl agrees)', async () => {
     req('bad/pki/front-proxy-client.csr', '/CN=front-proxy-client', { keyRel: 'bad/scratch-fp.key' });
     req('bad/pki/other.csr', '/CN=front-proxy-client', { keyRel: 'bad/pki/front-proxy-client.key' });
     fs.rmSync(at('bad/pki/other.csr'));
@@ -102,6 +102,21 @@ describe('CSR rules on requests made by openssl req', () => {
     assert.match(f.message, /carries another public key than pki\/front-proxy-client\.key beside it/);
     // openssl agrees: the request's public key is not the key file's.
     assert.notEqual(openssl(['req', '-noout', '-pubkey', '-in', at('bad/pki/front-proxy-client.csr')]), openssl(['pkey', '-pubout', '-in', at('bad/pki/front-proxy-client.key')]));
+  });
+
+  it('csr-key-mismatch on kubeadm\'s generate-csr kubeconfigs: admin.conf holds the key of admin.conf.csr (fine), scheduler.conf another (reported)', async () => {
+    const kubeconfig = (keyPem: string) => `apiVersion: v1\nkind: Config\nclusters:\n- name: kubernetes\n  cluster:\n    server: https://192.168.0.10:6443\ncontexts:\n- name: admin@kubernetes\n  context:\n    cluster: kubernetes\n    user: admin\ncurrent-context: admin@kubernetes\nusers:\n- name: admin\n  user:\n    client-key-data: ${Buffer.from(keyPem).toString('base64')}\n`;
+    req('conf/admin.conf.csr', '/O=kubeadm:cluster-admins/CN=kubernetes-admin', { keyRel: 'conf/admin.key.tmp' });
+    req('conf/scheduler.conf.csr', '/CN=system:kube-scheduler', { keyRel: 'conf/scheduler.key.tmp' });
+    req('conf/other.csr.tmp', '/CN=other', { keyRel: 'conf/other.key.tmp' });
+    fs.writeFileSync(at('conf/admin.conf'), kubeconfig(fs.readFileSync(at('conf/admin.key.tmp'), 'utf8')));
+    fs.writeFileSync(at('conf/scheduler.conf'), kubeconfig(fs.readFileSync(at('conf/other.key.tmp'), 'utf8')));
+    for (const f of ['admin.key.tmp', 'scheduler.key.tmp', 'other.key.tmp', 'other.csr.tmp']) {
+      fs.rmSync(at(`conf/${f}`));
+    }
+    const findings = csrFindings(await check(path.join(dir, 'conf')));
+    assert.deepEqual(findings.map(f => `${f.severity} ${f.code} ${f.file}`), ['error csr-key-mismatch scheduler.conf.csr']);
+    assert.match(findings[0].message, /carries another public key than scheduler\.conf users\[0\]\.user\.client-key-data beside it/);
   });
 
   it('csr-profile: kubelet-serving with an email name, with O=system:masters; client-kubelet without "client auth"; a client role asking for serverAuth only', async () => {
