@@ -23,7 +23,7 @@ const SUITES = [
   { name: 'keystores', suites: ['keystores'], folder: 'keystores', manifests: ['keystores'] },
   { name: 'rules', suites: ['rules'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: rulesWorkspace },
   // Repairs beyond renewal (issue 14): SAN Quick Fix and stale copies write files, so a tree of their own.
-  { name: 'repairs', suites: ['repairs'], folder: 'server-name', manifests: ['server-name'], outsideKubeconfig: 'covered.conf' },
+  { name: 'repairs', suites: ['repairs', 'repairsCsr'], folder: 'server-name', manifests: ['server-name'], outsideKubeconfig: 'covered.conf' },
   // The probe suite starts its TLS servers on 127.0.0.1 and writes the workspace naming them.
   { name: 'probe', suites: ['probe'], folder: 'probe', manifests: ['probe'] },
 ];

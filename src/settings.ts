@@ -4,6 +4,7 @@ import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './co
 import { Disposable } from './util/dispose';
 import { RuleSettings } from './core/checks';
 import { isRuleLevel } from './core/checks/ruleSettings';
+import { DEFAULT_SIGN_DAYS } from './core/renew/signCsr';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {
@@ -14,6 +15,8 @@ export interface PkiLensSettings {
   /** `pkiLens.rules.<code>`: a rule switched off or given another severity in this folder. */
   rules: RuleSettings;
   probe: { endpoints: ProbeEndpointSetting[]; onOpen: boolean; timeoutMs: number };
+  /** Signing certificate requests (Sign with Local CA): the lifetime, clamped to the CA by the core. */
+  sign: { validityDays: number };
 }
 
 /** One `pkiLens.probe.endpoints` entry: `host:port`, or with the CA (workspace-relative) and name to judge it by. */
@@ -113,6 +116,7 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       onOpen: c.get('probe.onOpen', false),
       timeoutMs: c.get('probe.timeoutMs', 3000),
     },
+    sign: { validityDays: c.get('sign.validityDays', DEFAULT_SIGN_DAYS) },
   };
 }
 

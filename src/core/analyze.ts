@@ -2,6 +2,7 @@ import { decodeBase64, utf8 } from './x509/bytes';
 import { CarrierLocation, KubeconfigModel, findCarriers, mayHoldCarriers } from './kube/carriers';
 import { TlsRoute } from './kube/tlsRoutes';
 import { CertificateSpec } from './kube/certificateSpecs';
+import type { CsrSpec } from './kube/csrObject';
 import { Tlv, children, oidString, readTlv } from './x509/der';
 import { DecodedObject, MaterialKind, decodeDer, decodePemBlocks, looksLikeDerCertificate } from './x509/material';
 import { PemBlock, TextRange, findPemBlocks } from './x509/pem';
@@ -32,6 +33,8 @@ export interface DocumentAnalysis {
   /** Ingress/Gateway TLS entries and cert-manager Certificates (absent where none). */
   tlsRoutes?: TlsRoute[];
   certificateSpecs?: CertificateSpec[];
+  /** CertificateSigningRequest objects: signer, usages (absent where none). */
+  certificateRequests?: CsrSpec[];
   syntaxErrors: { message: string; range: TextRange }[];
 }
 
@@ -73,7 +76,8 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
     const scan = findCarriers(text);
     analysis.kubeconfigs = scan.kubeconfigs;
     // Only where present: most documents have neither, and their analyses stay as small as before.
-    Object.assign(analysis, scan.tlsRoutes.length ? { tlsRoutes: scan.tlsRoutes } : {}, scan.certificateSpecs.length ? { certificateSpecs: scan.certificateSpecs } : {});
+    Object.assign(analysis, scan.tlsRoutes.length ? { tlsRoutes: scan.tlsRoutes } : {}, scan.certificateSpecs.length ? { certificateSpecs: scan.certificateSpecs } : {},
+      scan.certificateRequests.length ? { certificateRequests: scan.certificateRequests } : {});
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
       const siblings = carrier.owner.kind === 'secret' ? scan.secretPasswords.get(carrier.owner.document) : undefined;

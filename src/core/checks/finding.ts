@@ -56,7 +56,10 @@ export type CheckCode =
   | 'ca-constraints'
   | 'san-missing'
   | 'key-usage-mismatch'
-  | 'crl-stale';
+  | 'crl-stale'
+  | 'csr-bad-signature'
+  | 'csr-key-mismatch'
+  | 'csr-profile';
 
 /** A rule's setting in a folder (`pkiLens.rules.<code>`): switched off, or reported at this severity. */
 export type RuleLevel = 'off' | Severity;

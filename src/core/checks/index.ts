@@ -53,6 +53,9 @@ import { checkSanMissing } from './sanMissing';
 import { checkKeyUsageMismatch } from './keyUsageMismatch';
 import { applyRuleSettings } from './ruleSettings';
 import { checkCrlStale } from './crlStale';
+import { checkCsrBadSignature } from './csrBadSignature';
+import { checkCsrKeyMismatch } from './csrKeyMismatch';
+import { checkCsrProfile } from './csrProfile';
 
 export type { Check, CheckCode, RuleLevel, RuleSettings, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
@@ -93,6 +96,9 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'san-missing': { severity: 'warning', description: 'A serving certificate without a subjectAltName: "x509: certificate relies on legacy Common Name field, use SANs instead".' },
   'key-usage-mismatch': { severity: 'warning', description: 'Key usage that does not fit the key (keyEncipherment on an EC key, no digitalSignature on a TLS server key), or an EKU that does not fit the role.' },
   'crl-stale': { severity: 'error', description: 'A CRL past its nextUpdate: verifiers that check revocation with it refuse every certificate it covers ("CRL has expired").' },
+  'csr-bad-signature': { severity: 'error', description: 'A certificate request whose self-signature does not verify with the public key it carries (altered, or not made by the key\'s holder): no signer accepts it.' },
+  'csr-key-mismatch': { severity: 'error', description: 'The private key beside a certificate request (x.key beside x.csr, admin.conf beside admin.conf.csr) is not the key the request carries: the signed certificate would not pair with it.' },
+  'csr-profile': { severity: 'error', description: 'A certificate request does not fit its signer or kubeadm role: kubelet-serving needs system:node:<name>/system:nodes, only DNS/IP names and "server auth"; client-kubelet needs "client auth" and no names (a warning where signing proceeds and says so).' },
 };
 
 /** Rules in the order their findings are listed. */
@@ -126,6 +132,9 @@ export const CHECKS: readonly Check[] = [
   checkSanMissing,
   checkKeyUsageMismatch,
   checkCrlStale,
+  checkCsrBadSignature,
+  checkCsrKeyMismatch,
+  checkCsrProfile,
 ];
 
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {

@@ -1,13 +1,14 @@
 import { Inventory, MaterialNode } from '../inventory/inventory';
+import { shortName } from '../x509/name';
 import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
 
 const MIN_BITS = 2048;
 const WEAK_ALGORITHMS = new Set(['RSA', 'RSA-PSS', 'DSA']);
 
 /**
- * weak-key: an RSA (or DSA) key under 2048 bits. On certificates, and on keys that no
- * certificate in the workspace holds (sa.key / sa.pub); a key whose certificate is already
- * reported is not reported twice.
+ * weak-key: an RSA (or DSA) key under 2048 bits. On certificates, on keys that no
+ * certificate in the workspace holds (sa.key / sa.pub), and on certificate requests; a key whose
+ * certificate is already reported is not reported twice.
  */
 export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
   const findings: Finding[] = [];
@@ -20,8 +21,10 @@ export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedChec
   for (const node of reportedCertificates(inventory)) {
     report(node, node.certificate.publicKey, capitalise(describeNode(node)));
   }
+  // A key beside its request (apiserver.key + apiserver.csr) is reported once, on the request.
+  const requested = new Set(inventory.requests.flatMap(r => r.keys.filter(k => k.key.publicKey?.id === r.csr.publicKey.id)));
   for (const node of inventory.privateKeys) {
-    if (!node.certificates.length) {
+    if (!node.certificates.length && !requested.has(node)) {
       report(node, node.key, 'Private key');
     }
   }
@@ -29,6 +32,10 @@ export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedChec
     if (!node.certificates.length) {
       report(node, node.publicKey, 'Public key');
     }
+  }
+  // A request's key becomes its certificate's: said before it is signed.
+  for (const node of inventory.requests) {
+    report(node, node.csr.publicKey, `Certificate request ${shortName(node.csr.subject) || '(empty subject)'}`);
   }
   return findings;
 };

@@ -5,6 +5,7 @@ import { pairKeysByLocation } from './keysByLocation';
 import { linkKeysByPublicKey } from './keysByPublicKey';
 import { linkKubeconfigs } from './kubeconfigs';
 import { BuildInventoryOptions, Inventory, InventoryInput } from './model';
+import { linkRequests } from './requests';
 import { sharedCache } from './signatureCache';
 
 /**
@@ -20,7 +21,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
     collectFile(collected, input);
     await maybePause(pause, 'inputs and collect');
   }
-  const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
   const bundles = groupBundles(files);
   await maybePause(pause, 'bundles');
   choosePreferredOccurrences(records);
@@ -32,9 +33,10 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
   await maybePause(pause, 'kubeconfigs');
   const pairings = pairKeysByLocation(files, kubeconfigs);
+  await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   return {
-    files, certificates, records, privateKeys, publicKeys, kubeconfigs, bundles, pairings, fileByUri,
+    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri,
     nodeOf: object => nodes.get(object),
     stats,
   };

@@ -3,7 +3,7 @@
 import { MaterialEntry } from '../analyze';
 import { push } from '../collections';
 import { DecodedObject } from '../x509/material';
-import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode } from './model';
+import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
 
 /** The nodes of every file, before any link between them. */
 export interface CollectedMaterial {
@@ -12,22 +12,23 @@ export interface CollectedMaterial {
   certificates: CertificateNode[];
   privateKeys: PrivateKeyNode[];
   publicKeys: PublicKeyNode[];
+  requests: RequestNode[];
   records: Map<string, CertificateRecord>;
   nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
 }
 
 export function emptyCollection(): CollectedMaterial {
-  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], records: new Map(), nodes: new Map() };
+  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), nodes: new Map() };
 }
 
 /** One file's objects into the collection (a pass over many files can yield between them). */
 export function collectFile(collected: CollectedMaterial, input: InventoryInput): void {
-  const { files, fileByUri, certificates, privateKeys, publicKeys, records, nodes } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
   const relativePath = input.relativePath.replace(/\\/g, '/');
   const slash = relativePath.lastIndexOf('/');
   const file: InventoryFile = {
     uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
-    certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [],
+    certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [],
   };
   files.push(file);
   fileByUri.set(file.uri, file);
@@ -66,6 +67,12 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         publicKeys.push(node);
         file.publicKeys.push(node);
         nodes.set(object, node);
+      } else if (object.csr) {
+        const owner = carrier?.owner;
+        const spec = owner?.kind === 'other' && carrier?.path === 'spec.request' ? input.analysis.certificateRequests?.find(s => s.document === owner.document) : undefined;
+        const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: [] };
+        requests.push(node);
+        file.requests.push(node);
       }
     });
   });

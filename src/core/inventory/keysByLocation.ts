@@ -9,7 +9,7 @@ const CERT_FILE = /\.(crt|pem|cer|der)$/i;
 const KEY_FILE = /\.(key|pem)$/i;
 
 /** `apiserver.key` → `apiserver`; cfssl's `admin-key.pem` → `admin`. */
-function keyStem(name: string): string | undefined {
+export function keyStem(name: string): string | undefined {
   if (/-key\.pem$/i.test(name)) {
     return name.slice(0, -'-key.pem'.length);
   }

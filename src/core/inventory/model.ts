@@ -6,7 +6,9 @@ import { DocumentAnalysis, MaterialEntry } from '../analyze';
 import { CarrierLocation, KubeconfigModel } from '../kube/carriers';
 import { CertificateInfo } from '../x509/certificate';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
-import { DecodedObject } from '../x509/material';
+import { CsrInfo, DecodedObject } from '../x509/material';
+import type { CsrSpec } from '../kube/csrObject';
+import type { SignatureCheck } from '../x509/signature';
 import { TextRange } from '../x509/pem';
 import type { SignatureCache } from './signatureCache';
 
@@ -44,6 +46,7 @@ export interface InventoryFile extends InventoryInput {
   privateKeys: PrivateKeyNode[];
   publicKeys: PublicKeyNode[];
   kubeconfigs: KubeconfigNode[];
+  requests: RequestNode[];
 }
 
 /** Where one decoded object sits. */
@@ -122,6 +125,18 @@ export interface PublicKeyNode extends MaterialNode {
   privateKeys: PrivateKeyNode[];
 }
 
+/** A certificate request: a PEM or DER CSR, or the spec.request of a CertificateSigningRequest object. */
+export interface RequestNode extends MaterialNode {
+  kind: 'csr';
+  csr: CsrInfo;
+  /** The CertificateSigningRequest object holding it: its signer and usages. */
+  spec?: CsrSpec;
+  /** Its self-signature checked with the key it carries; undefined when the request cannot be read for it. */
+  signature?: SignatureCheck;
+  /** Private keys where this request's key belongs (`x.key` or `x-key.pem` beside `x.csr`; `admin.conf` beside `admin.conf.csr`). */
+  keys: PrivateKeyNode[];
+}
+
 export type PairingReason = 'combined-file' | 'same-name' | 'kubeconfig-user' | 'secret' | 'sibling-fields' | 'key-pair-files';
 
 /** A private key and the certificate (or public key) that its location says it belongs to. */
@@ -192,6 +207,8 @@ export interface Inventory {
   privateKeys: PrivateKeyNode[];
   publicKeys: PublicKeyNode[];
   kubeconfigs: KubeconfigNode[];
+  /** Certificate requests, in file order. */
+  requests: RequestNode[];
   bundles: CertificateBundle[];
   pairings: KeyPairing[];
   fileByUri: Map<string, InventoryFile>;

@@ -24,6 +24,18 @@ export class SignatureCache {
     this.results.set(pairKey(cert, issuer), result);
   }
 
+  /** Verdicts not between two certificates (a request's self-signature), by a key the caller makes unique. */
+  getByKey(key: string): SignatureCheck | undefined {
+    return this.results.get(key);
+  }
+
+  setByKey(key: string, result: SignatureCheck): void {
+    if (this.results.size >= this.maxEntries) {
+      this.results.clear();
+    }
+    this.results.set(key, result);
+  }
+
   get size(): number {
     return this.results.size;
   }

@@ -3,6 +3,7 @@ import { TextRange } from '../x509/pem';
 import { decodeBase64, utf8 } from '../x509/bytes';
 import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
 import { CertificateSpec, certificateSpecOf } from './certificateSpecs';
+import { CsrSpec, csrSpecOf } from './csrObject';
 
 /** What a carrier is expected to hold, from its field name. */
 export type CarrierRole = 'ca' | 'certificate' | 'key' | 'any';
@@ -52,6 +53,8 @@ export interface StructuredScan {
   tlsRoutes: TlsRoute[];
   /** cert-manager Certificate manifests (certificateSpecs.ts). */
   certificateSpecs: CertificateSpec[];
+  /** CertificateSigningRequest objects: how each asks to be signed (csrObject.ts). */
+  certificateRequests: CsrSpec[];
   /**
    * Keystore passwords a Secret keeps beside its keystores (`keystore-password`, `password`…), by
    * document: handed to the keystore decoder for that Secret's carriers, never kept in an analysis.
@@ -98,7 +101,7 @@ export function mayHoldCarriers(text: string): boolean {
  * configurations, values files). Uses the `yaml` Document API for exact ranges; never throws.
  */
 export function findCarriers(text: string): StructuredScan {
-  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], secretPasswords: new Map(), errors: [] };
+  const scan: StructuredScan = { carriers: [], kubeconfigs: [], tlsRoutes: [], certificateSpecs: [], certificateRequests: [], secretPasswords: new Map(), errors: [] };
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
@@ -129,9 +132,29 @@ export function findCarriers(text: string): StructuredScan {
     if (certificateSpec) {
       scan.certificateSpecs.push(certificateSpec);
     }
+    if (context.kind === 'CertificateSigningRequest') {
+      const spec = csrSpecIn(doc, index, `csr-${scan.certificateRequests.length + 1}`);
+      if (spec) {
+        scan.certificateRequests.push(spec);
+      }
+    }
     walk(doc.contents, '', 0, context, scan.carriers);
   });
   return scan;
+}
+
+/** A CertificateSigningRequest document's signer and usages; undefined when it cannot be read as one (an alias bomb, a broken document). */
+function csrSpecIn(doc: Document.Parsed, index: number, fallbackName: string): CsrSpec | undefined {
+  try {
+    const spec = csrSpecOf(doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, index, fallbackName);
+    if (!spec) {
+      return undefined;
+    }
+    const { request: _request, ...kept } = spec;
+    return kept;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Values of a Secret's password-like keys: base64 under `data`, plain under `stringData`. */

@@ -8,12 +8,35 @@ import { findPemBlocks } from '../x509/pem';
  * is to be signed. Read from YAML or JSON (the `yaml` parser reads both), every document of a file.
  */
 
-export interface CsrObject {
+/** How a CertificateSigningRequest asks to be signed: what the analysis keeps of it (kept small, no request bytes). */
+export interface CsrSpec {
+  /** The YAML document it is in (carriers' `owner.document`). */
+  document: number;
   /** `metadata.name`, or `csr-<n>` when it has none. */
   name: string;
   signerName?: string;
   usages?: string[];
   expirationSeconds?: number;
+}
+
+/** The spec of a CertificateSigningRequest document (its JS value), or undefined when the document is none. */
+export function csrSpecOf(o: Record<string, unknown> | null | undefined, document: number, fallbackName: string): (CsrSpec & { request: unknown }) | undefined {
+  if (o?.kind !== 'CertificateSigningRequest' || typeof o.spec !== 'object' || o.spec === null) {
+    return undefined;
+  }
+  const spec = o.spec as Record<string, unknown>;
+  const metadata = (o.metadata ?? {}) as Record<string, unknown>;
+  return {
+    document,
+    name: typeof metadata.name === 'string' ? metadata.name : fallbackName,
+    signerName: typeof spec.signerName === 'string' ? spec.signerName : undefined,
+    usages: Array.isArray(spec.usages) ? spec.usages.filter((u): u is string => typeof u === 'string') : undefined,
+    expirationSeconds: typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : undefined,
+    request: spec.request,
+  };
+}
+
+export interface CsrObject extends CsrSpec {
   /** DER of the request, or why it could not be read. */
   request: { ok: true; der: Uint8Array } | { ok: false; error: string };
 }
@@ -27,24 +50,15 @@ export function findCsrObjects(text: string): CsrObject[] {
   } catch {
     return out;
   }
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+  (Array.isArray(docs) ? docs : [docs]).forEach((doc, index) => {
     if (doc.errors.length || !isMap(doc.contents)) {
-      continue;
+      return;
     }
-    const o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
-    if (o?.kind !== 'CertificateSigningRequest' || typeof o.spec !== 'object' || o.spec === null) {
-      continue;
+    const spec = csrSpecOf(doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, index, `csr-${out.length + 1}`);
+    if (spec) {
+      out.push({ ...spec, request: requestOf(spec.request) });
     }
-    const spec = o.spec as Record<string, unknown>;
-    const metadata = (o.metadata ?? {}) as Record<string, unknown>;
-    out.push({
-      name: typeof metadata.name === 'string' ? metadata.name : `csr-${out.length + 1}`,
-      signerName: typeof spec.signerName === 'string' ? spec.signerName : undefined,
-      usages: Array.isArray(spec.usages) ? spec.usages.filter((u): u is string => typeof u === 'string') : undefined,
-      expirationSeconds: typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : undefined,
-      request: requestOf(spec.request),
-    });
-  }
+  });
   return out;
 }
 

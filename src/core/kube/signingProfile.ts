@@ -68,6 +68,23 @@ function fromUsages(usages: readonly string[]): SigningProfileName | undefined {
   return server && client ? 'peer' : server ? 'server' : client ? 'client' : undefined;
 }
 
+/**
+ * The kubelet signers accept exactly digital signature, key encipherment and their one purpose,
+ * which is required (Kubernetes' IsKubeletServingCSR / IsKubeletClientCSR); `usages` absent
+ * (a PEM CSR signed for that signer) is not judged.
+ */
+function usagesProblem(signer: string, usages: readonly string[] | undefined, needed: string): string | undefined {
+  if (!usages) {
+    return undefined;
+  }
+  const allowed = ['digital signature', 'key encipherment', needed];
+  const extra = usages.filter(u => !allowed.includes(u));
+  if (!usages.includes(needed) || extra.length) {
+    return `${signer} requires spec.usages to include "${needed}" and allows only ${allowed.map(u => `"${u}"`).join(', ')} (the request has ${usages.map(u => `"${u}"`).join(', ') || 'none'})`;
+  }
+  return undefined;
+}
+
 /** What the Kubernetes signers require of a request (the kube-controller-manager's signer refuses otherwise). */
 function signerChoice(input: ProfileInput, signer: string): ProfileChoice | undefined {
   const names = input.subjectAltNames;
@@ -79,13 +96,15 @@ function signerChoice(input: ProfileInput, signer: string): ProfileChoice | unde
     if (other.length || !names.length) {
       return { ok: false, reason: other.length ? `${KUBELET_SERVING} allows only DNS and IP names (the request also asks for ${other.join(', ')})` : `${KUBELET_SERVING} requires at least one DNS or IP name` };
     }
-    return { ok: true, profile: profile('server', `the signer ${KUBELET_SERVING}`), warnings: [] };
+    const usages = usagesProblem(KUBELET_SERVING, input.usages, 'server auth');
+    return usages ? { ok: false, reason: usages } : { ok: true, profile: profile('server', `the signer ${KUBELET_SERVING}`), warnings: [] };
   }
   if (signer === APISERVER_CLIENT_KUBELET) {
     if (!isNode(input.subject) || names.length) {
       return { ok: false, reason: `${APISERVER_CLIENT_KUBELET} requires the subject CN=system:node:<nodeName>, O=system:nodes and no Subject Alternative Names (the request has ${input.subject.text || 'an empty subject'}${names.length ? `, ${names.join(', ')}` : ''})` };
     }
-    return { ok: true, profile: profile('client', `the signer ${APISERVER_CLIENT_KUBELET}`), warnings: [] };
+    const usages = usagesProblem(APISERVER_CLIENT_KUBELET, input.usages, 'client auth');
+    return usages ? { ok: false, reason: usages } : { ok: true, profile: profile('client', `the signer ${APISERVER_CLIENT_KUBELET}`), warnings: [] };
   }
   if (signer === APISERVER_CLIENT) {
     return { ok: true, profile: profile('client', `the signer ${APISERVER_CLIENT}`), warnings: [] };

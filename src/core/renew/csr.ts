@@ -3,7 +3,7 @@ import { Name } from '@peculiar/asn1-x509';
 import { Tlv, expectChildren as children, oidString, expectTlv as readTlv } from '../x509/der';
 import { PublicKeyInfo, describePublicKey } from '../x509/keys';
 import { DistinguishedName, nameFromAsn } from '../x509/name';
-import { verifySignedData } from '../x509/signature';
+import { SignatureCheck, SignedData, verifySignedData } from '../x509/signature';
 import { RenewalError } from './errors';
 import { RawExtension } from './rawCertificate';
 import { OID_SAN, parseSanName } from './subjectAltNames';
@@ -30,12 +30,18 @@ export interface RawCsr {
   subjectAltNames: { der: Uint8Array[]; text: string[] };
 }
 
+/** The request as read, before its self-signature is checked (the part that needs WebCrypto). */
+export interface ParsedCsr extends RawCsr {
+  /** What the self-signature covers, its algorithm and its value. */
+  signed: SignedData;
+}
+
 /**
- * Reads the request and verifies its self-signature. Throws RenewalError: 'invalid-input' when it
- * cannot be read, 'bad-csr-signature' when it is not signed by the key it carries (altered, or
- * not made by the key's holder), 'invalid-name' for a requested name that is not a valid DNS name or IP.
+ * Reads the request without checking its signature. Throws RenewalError: 'invalid-input' when it
+ * cannot be read, 'invalid-name' for a requested name that is not a valid DNS name or IP.
+ * Synchronous, so the rules (checks/csr*.ts) judge a request exactly as signing reads it.
  */
-export async function readCsr(der: Uint8Array): Promise<RawCsr> {
+export function parseCsr(der: Uint8Array): ParsedCsr {
   let parts: { info: Tlv; sigAlg: Tlv; sig: Tlv; subject: Tlv; spki: Tlv; attributes?: Tlv };
   try {
     const outer = readTlv(der, 0);
@@ -64,15 +70,37 @@ export async function readCsr(der: Uint8Array): Promise<RawCsr> {
     throw new RenewalError('invalid-input', `the certificate request's public key cannot be read: ${(e as Error).message}`);
   }
   const algorithm = oidString(der, children(der, parts.sigAlg)[0]) ?? '';
-  const check = await verifySignedData({ oid: algorithm, parts: { tbs: slice(parts.info), signature: der.slice(parts.sig.contentStart + 1, parts.sig.end) } }, publicKey);
-  if (check === 'unsupported') {
-    throw new RenewalError('bad-csr-signature', `the certificate request's signature (${algorithm}) cannot be checked here; sign it with RSA PKCS#1 v1.5, ECDSA or Ed25519`);
-  }
-  if (check !== 'valid') {
-    throw new RenewalError('bad-csr-signature', 'the certificate request\'s signature does not verify with the public key it carries: it was altered after signing or not made by the key\'s holder; nothing was signed');
-  }
+  const signed = { oid: algorithm, parts: { tbs: slice(parts.info), signature: der.slice(parts.sig.contentStart + 1, parts.sig.end) } };
   const extensions = parts.attributes ? requestedExtensions(der, parts.attributes) : [];
-  return { subject: slice(parts.subject), subjectName, spki, publicKey, extensions, subjectAltNames: requestedNames(extensions) };
+  return { subject: slice(parts.subject), subjectName, spki, publicKey, extensions, subjectAltNames: requestedNames(extensions), signed };
+}
+
+/** Does the key the request carries verify its self-signature (proof of possession)? Never throws. */
+export function csrSignatureCheck(request: ParsedCsr): Promise<SignatureCheck> {
+  return verifySignedData(request.signed, request.publicKey);
+}
+
+/** What a failed self-signature means, in the words signing refuses with and the rule reports. */
+export function csrSignatureProblem(check: SignatureCheck, algorithm: string): string | undefined {
+  if (check === 'unsupported') {
+    return `the certificate request's signature (${algorithm}) cannot be checked here; sign it with RSA PKCS#1 v1.5, ECDSA or Ed25519`;
+  }
+  return check === 'valid' ? undefined
+    : 'the certificate request\'s signature does not verify with the public key it carries: it was altered after signing or not made by the key\'s holder';
+}
+
+/**
+ * Reads the request and verifies its self-signature. Throws RenewalError: 'invalid-input' when it
+ * cannot be read, 'bad-csr-signature' when it is not signed by the key it carries (altered, or
+ * not made by the key's holder), 'invalid-name' for a requested name that is not a valid DNS name or IP.
+ */
+export async function readCsr(der: Uint8Array): Promise<ParsedCsr> {
+  const request = parseCsr(der);
+  const problem = csrSignatureProblem(await csrSignatureCheck(request), request.signed.oid);
+  if (problem) {
+    throw new RenewalError('bad-csr-signature', `${problem}; nothing was signed`);
+  }
+  return request;
 }
 
 function requestedExtensions(der: Uint8Array, attributes: Tlv): RawExtension[] {

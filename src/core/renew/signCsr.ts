@@ -3,7 +3,8 @@ import { CertificateInfo } from '../x509/certificate';
 import { PrivateKeyMaterial } from '../x509/keygen';
 import { oidBytes, tlv } from '../x509/derWriter';
 import { toPem } from '../x509/pem';
-import { ProfileInput, SigningProfile, SigningProfileName, chooseSigningProfile } from '../kube/signingProfile';
+import { SigningProfile, SigningProfileName } from '../kube/signingProfile';
+import { reviewCsr } from './csrReview';
 import { TlsUsage } from '../kube/profiles';
 import { readCsr } from './csr';
 import { RenewalError } from './errors';
@@ -64,16 +65,14 @@ export async function signCsr(options: SignCsrOptions): Promise<SignedCertificat
   const ca = await parseCertificate(options.caCertificate, 'the CA certificate');
   checkCanSign(ca.info, now);
   const signer = await caSigningKey(options.caKey, ca.info);
-  const input: ProfileInput = {
-    requested: options.profile ?? 'auto', path: options.path, signerName: options.signerName, usages: options.usages,
-    subject: request.subjectName, subjectAltNames: request.subjectAltNames.text,
-  };
-  const choice = chooseSigningProfile(input);
-  if (!choice.ok) {
-    throw new RenewalError('invalid-input', choice.reason);
+  // The same review the csr-profile rule shows in Problems before anyone signs.
+  const review = reviewCsr(request, { requested: options.profile ?? 'auto', path: options.path, signerName: options.signerName, usages: options.usages });
+  if (!review.choice.ok || review.refusals.length) {
+    throw new RenewalError('invalid-input', review.refusals[0]);
   }
+  const choice = review.choice;
   checkNameConstraints(ca.raw.extensions, ca.info.subject.text, request.subjectAltNames.der);
-  const warnings = [...choice.warnings];
+  const warnings = [...review.warnings];
   const ignored = request.extensions.filter(e => e.oid !== OID_SAN).map(e => e.oid);
   if (ignored.length) {
     warnings.push(`the request also asks for extensions ${ignored.join(', ')}; the ${choice.profile.name} profile decides those`);

@@ -134,6 +134,9 @@ function iconOf(element: InventoryTreeElement): vscode.ThemeIcon | undefined {
   if (element.contextValue.startsWith('pki-key')) {
     return element.state === 'broken' ? ICONS.broken : new vscode.ThemeIcon('key');
   }
+  if (element.contextValue === 'pki-csr') {
+    return element.state === 'broken' ? ICONS.broken : new vscode.ThemeIcon('git-pull-request');
+  }
   if (element.contextValue === 'pki-folder') {
     return vscode.ThemeIcon.Folder;
   }

@@ -3,7 +3,7 @@ import { MaterialEntry } from '../../core/analyze';
 import { push } from '../../core/collections';
 import { ValidityState, validityState } from '../../core/x509/expiry';
 import type { EndpointReport } from '../../core/probe/types';
-import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode } from '../../core/inventory/inventory';
+import { CertificateNode, CertificateRecord, KubeconfigUserNode, PrivateKeyNode, PublicKeyNode, RequestNode } from '../../core/inventory/inventory';
 import type { InventoryFile } from '../../core/inventory/model';
 import { shortName } from '../../core/x509/name';
 import { HoverContext, KeyPairing as HoverKeyPairing, md, renderObject } from '../../core/render/hover';
@@ -68,12 +68,21 @@ function trustTree(ctx: Ctx): InventoryTreeElement[] {
   if (orphans.length) {
     groups.push(group('trust/orphans', 'Issuer not in workspace', orphans));
   }
+  // A request's own key (the key beside it that matches) sits beneath the request, not among the loose keys.
+  const requests = inv.requests.map(r => {
+    const keys = r.keys.filter(k => !k.certificates.length && k.key.publicKey?.id === r.csr.publicKey.id);
+    keys.forEach(k => placed.add(k));
+    return requestElement(ctx, r, 'trust/requests', keys.map(k => keyElement(ctx, k, `trust/requests/${r.file.uri}`)));
+  });
   const loose = [
     ...inv.privateKeys.filter(k => !placed.has(k)).map(k => keyElement(ctx, k, 'trust/keys')),
     ...inv.publicKeys.filter(p => !p.certificates.length).map(p => publicKeyElement(ctx, p, 'trust/keys')),
   ];
   if (loose.length) {
     groups.push(group('trust/keys', 'Keys without a certificate', loose, false));
+  }
+  if (requests.length) {
+    groups.push(group('trust/requests', 'Certificate requests', requests, false));
   }
   const broken = brokenElements(ctx, 'trust/broken');
   if (broken.length) {
@@ -166,6 +175,9 @@ function fileElement(ctx: Ctx, file: InventoryFile, idPrefix: string): Inventory
   for (const pub of file.publicKeys) {
     items.push({ start: pub.range.start, el: publicKeyElement(ctx, pub, id) });
   }
+  for (const request of file.requests) {
+    items.push({ start: request.range.start, el: requestElement(ctx, request, id) });
+  }
   if (indexed) {
     items.push(...brokenInFile(ctx, indexed, id));
   }
@@ -251,6 +263,22 @@ function publicKeyElement(ctx: Ctx, pub: PublicKeyNode, parentId: string): Inven
     tooltip: () => [renderObject(pub.object, hoverOf(ctx, pub), 'Public key'), md(pub.where), ...problemLines(problems)].join('\n\n'),
     uri: ctx.snapshot.byUri.get(pub.file.uri)?.uri, range: rangeIn(ctx.snapshot, pub.file.uri, pub.range),
     notAfter: NEVER, children: [],
+  };
+}
+
+/** A certificate request: `pkiLens.signCsr` from its context menu and inline button (contextValue `pki-csr`). */
+function requestElement(ctx: Ctx, request: RequestNode, parentId: string, children: InventoryTreeElement[] = []): InventoryTreeElement {
+  const problems = findingsAt(ctx, request);
+  const signer = request.spec?.signerName;
+  return {
+    id: `${parentId}/csr:${request.file.uri}#${request.entryIndex}.${request.objectIndex}`,
+    label: request.spec ? `${request.file.name} › ${request.spec.name}` : request.file.name,
+    description: `request ${shortName(request.csr.subject) || '(empty subject)'} · ${request.csr.publicKey.description}${signer ? ` · ${signer}` : ''}`,
+    contextValue: 'pki-csr',
+    state: problems.some(p => p.severity === 'error') ? 'broken' : 'none',
+    tooltip: () => [renderObject(request.object, hoverOf(ctx, request), 'Certificate request'), md(request.where), ...problemLines(problems)].join('\n\n'),
+    uri: ctx.snapshot.byUri.get(request.file.uri)?.uri, range: rangeIn(ctx.snapshot, request.file.uri, request.range),
+    notAfter: NEVER, children,
   };
 }
 

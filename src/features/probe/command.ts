@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Command } from '../../commands';
+import { DOCUMENTS } from '../../documents';
 import { decodeFileText } from '../../core/analyze';
 import { ExtraEndpoint, ManifestText, findEndpoints } from '../../core/probe/endpoints';
 import { STATIC_POD_MANIFESTS } from '../../core/probe/manifests';
@@ -11,6 +12,7 @@ import { relativePath } from '../../workspace/build';
 import { registerProbeLens } from './codeLens';
 import { ProbeProblems } from './problems';
 import { ProbeResults } from './results';
+import { ServedNameQuickFix } from './nameQuickFix';
 
 /**
  * `pkiLens.probeEndpoints`: one TLS handshake to every endpoint the workspace names (kubeconfig
@@ -108,7 +110,8 @@ async function extraEndpoints(services: Services): Promise<{ extra: ExtraEndpoin
 export function registerProbe(context: vscode.ExtensionContext, services: Services, results: ProbeResults): void {
   const problems = new ProbeProblems(results);
   const documents = new ProbeDocuments();
-  context.subscriptions.push(problems, vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents));
+  context.subscriptions.push(problems, vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
+    vscode.languages.registerCodeActionsProvider(DOCUMENTS, new ServedNameQuickFix(services, results), { providedCodeActionKinds: ServedNameQuickFix.kinds }));
 
   const run = async (options: ProbeCommandOptions = {}): Promise<ProbeOutcome | string> => {
     if (!vscode.workspace.isTrusted) {

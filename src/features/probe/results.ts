@@ -23,7 +23,9 @@ export class ProbeResults extends Disposable {
         this.fileChanged(e.document.uri);
       }
     }));
-    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*', true, false, false));
+    // Creation too: an atomic write (renewal, a repair) replaces the file by a rename, which the watcher may report as created.
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*', false, false, false));
+    this._register(watcher.onDidCreate(uri => this.fileChanged(uri)));
     this._register(watcher.onDidChange(uri => this.fileChanged(uri)));
     this._register(watcher.onDidDelete(uri => this.fileChanged(uri)));
   }

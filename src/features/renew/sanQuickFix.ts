@@ -20,7 +20,7 @@ import { codeOf } from './diagnosticCode';
  */
 
 /** `10.0.0.5` → `IP:10.0.0.5`, `api.example.com` → `DNS:api.example.com`. */
-function sanFor(host: string): string {
+export function sanFor(host: string): string {
   return `${parseIp(host) ? 'IP' : 'DNS'}:${host}`;
 }
 

@@ -52,7 +52,9 @@ export async function signCsrCommand(services: Services, target?: unknown, rawOp
     if (options.profile !== undefined && !SIGNING_PROFILES.includes(options.profile)) {
       throw new RenewCommandError('invalid-input', `profile must be one of ${SIGNING_PROFILES.join(', ')}`);
     }
-    const uri = (typeof target === 'string' ? toUri(target) : reviveUri(target)) ?? vscode.window.activeTextEditor?.document.uri;
+    // A URI, its string, or a tree node / `{ uri }` (the PKI tree's request nodes).
+    const uri = (typeof target === 'string' ? toUri(target) : reviveUri(target) ?? reviveUri((target as { uri?: unknown } | undefined)?.uri))
+      ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
       throw new RenewCommandError('no-certificate', 'open a certificate request (.csr, or a CertificateSigningRequest YAML) first');
     }
@@ -71,7 +73,9 @@ export async function signCsrCommand(services: Services, target?: unknown, rawOp
     const ca = await source.selfOf(await chooseCa(snapshot.inventory.records.values(), options, interactive, source));
     const result = await signCsr({
       csr: der, caCertificate: ca.certificateDer, caKey: ca.key, profile: options.profile ?? 'auto', path: vscode.workspace.asRelativePath(uri, false),
-      signerName: object?.signerName, usages: object?.usages, expirationSeconds: object?.expirationSeconds, validityDays: options.validityDays,
+      signerName: object?.signerName, usages: object?.usages, expirationSeconds: object?.expirationSeconds,
+      // An argument (tests, scripts) wins over pkiLens.sign.validityDays of the request's folder.
+      validityDays: options.validityDays ?? services.settings.get(uri).sign.validityDays,
     });
     const base = { ok: true, subject: result.certificate.subject.text, profile: result.profile.name };
     if (object) {
