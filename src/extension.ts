@@ -1,7 +1,6 @@
 // The desktop entry (package.json "main"): the Node extension host, with the local file system and a
 // worker thread. Adds to the shared activation what needs them: the workspace scan, the inventory
 // view and report, writing files (decode to file, renewal) and chain verification.
-import 'reflect-metadata';
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { activateFeatures } from './activation';

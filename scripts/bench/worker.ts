@@ -358,8 +358,16 @@ function vscodeStandIn(): unknown {
 function activate(bundle: string): void {
   const standIn = vscodeStandIn();
   const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
+  // Every file of the extension activation requires besides the entry (the core bundle, if activate() reads from it), with who asked first.
+  const loaded: { file: string; stack?: string }[] = [];
   (Module as unknown as { _load: unknown })._load = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? standIn : original.call(this, request, ...rest);
+    if (request === 'vscode') {
+      return standIn;
+    }
+    if (request.startsWith('./')) {
+      loaded.push({ file: request, stack: process.env.PKI_LENS_BENCH_TRACE ? new Error('loaded by').stack : undefined });
+    }
+    return original.call(this, request, ...rest);
   };
   const subscriptions: { dispose(): unknown }[] = [];
   const context = {
@@ -378,7 +386,7 @@ function activate(bundle: string): void {
     error = (e as Error).stack ?? String(e);
   }
   const activated = performance.now();
-  emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, error });
+  emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, loaded, error });
   setTimeout(() => process.exit(0), 10);
 }
 
