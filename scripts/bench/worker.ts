@@ -14,6 +14,7 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { DocumentAnalysis, MaterialEntry } from '../../src/core/analyze';
@@ -370,9 +371,12 @@ function activate(bundle: string): void {
     return original.call(this, request, ...rest);
   };
   const subscriptions: { dispose(): unknown }[] = [];
+  // A workspace storage folder as VS Code gives one, so activation makes the persistent cache as it does there.
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-bench-storage-'));
   const context = {
     subscriptions, extensionPath: path.dirname(path.dirname(bundle)), extensionUri: standIn, globalState: standIn, workspaceState: standIn,
-    storageUri: undefined, globalStorageUri: standIn, logUri: standIn, extensionMode: 1, environmentVariableCollection: standIn,
+    storageUri: { scheme: 'file', fsPath: storage }, extension: { packageJSON: { version: '0.0.0-bench' } },
+    globalStorageUri: standIn, logUri: standIn, extensionMode: 1, environmentVariableCollection: standIn,
     asAbsolutePath: (p: string) => path.join(path.dirname(path.dirname(bundle)), p),
   };
   const t0 = performance.now();
@@ -387,7 +391,10 @@ function activate(bundle: string): void {
   }
   const activated = performance.now();
   emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, loaded, error });
-  setTimeout(() => process.exit(0), 10);
+  setTimeout(() => {
+    fs.rmSync(storage, { recursive: true, force: true });
+    process.exit(0);
+  }, 10);
 }
 
 // ------------------------------------------------------------------ name constraints
