@@ -125,7 +125,7 @@ export function lazyCorePlugin(exportsByKey) {
     name: 'pki-lens-lazy-core',
     setup(build) {
       build.onResolve({ filter: /^\.\/core\.js$/, namespace: LAZY }, args => ({ path: args.path, external: true }));
-      build.onResolve({ filter: /^loader$/, namespace: LAZY }, () => ({ path: 'loader', namespace: LAZY }));
+      build.onResolve({ filter: /^(loader|eager)$/, namespace: LAZY }, args => ({ path: args.path, namespace: LAZY }));
       routeCoreImports(build, LAZY, key => !EAGER.includes(key));
       build.onResolve({ filter: /^[^./]/ }, args => {
         if (args.path === 'vscode' || NODE_BUILTIN.has(args.path) || args.namespace === LAZY) {
@@ -134,8 +134,8 @@ export function lazyCorePlugin(exportsByKey) {
         return { errors: [{ text: `'${args.path}' imported outside src/core: libraries belong to ${CORE_BUNDLE} (scripts/build/lazyCore.mjs)` }] };
       });
       build.onLoad({ filter: /.*/, namespace: LAZY }, args => {
-        if (args.path === 'loader') {
-          return { contents: loader(), loader: 'js', resolveDir: ROOT };
+        if (args.path === 'loader' || args.path === 'eager') {
+          return { contents: args.path === 'loader' ? LOADER : EAGER_MODULES, loader: 'js', resolveDir: ROOT };
         }
         const names = exportsByKey[args.path];
         if (!names) {
@@ -147,18 +147,23 @@ export function lazyCorePlugin(exportsByKey) {
   };
 }
 
-/** Runs in the entry: requires the core bundle at the first read of a lazy export, handing it the EAGER modules. */
-function loader() {
-  return [
-    ...EAGER.map((key, i) => `import * as eager${i} from ${JSON.stringify(importPath(coreFileOf(key)))};`),
-    `const eager = {${EAGER.map((key, i) => `${JSON.stringify(key)}: eager${i}`).join(', ')}};`,
-    'let modules;',
-    `const core = () => modules ??= require('./${CORE_BUNDLE}').load(eager);`,
-    'export function lazyExports(target, key, names) {',
-    "  Object.defineProperty(target, '__esModule', { value: true });",
-    '  for (const name of names) {',
-    '    Object.defineProperty(target, name, { enumerable: true, get: () => core()[key][name] });',
-    '  }',
-    '}',
-  ].join('\n');
-}
+/**
+ * Runs in the entry: requires the core bundle at the first read of a lazy export. The EAGER modules
+ * it hands the core are a module of their own, required only then: they import stand-ins themselves,
+ * and a stand-in must be complete before anyone imports it.
+ */
+const LOADER = [
+  'let modules;',
+  `const core = () => modules ??= require('./${CORE_BUNDLE}').load(require('eager').modules);`,
+  'exports.lazyExports = function lazyExports(target, key, names) {',
+  "  Object.defineProperty(target, '__esModule', { value: true });",
+  '  for (const name of names) {',
+  '    Object.defineProperty(target, name, { enumerable: true, get: () => core()[key][name] });',
+  '  }',
+  '};',
+].join('\n');
+
+const EAGER_MODULES = [
+  ...EAGER.map((key, i) => `import * as eager${i} from ${JSON.stringify(importPath(coreFileOf(key)))};`),
+  `export const modules = {${EAGER.map((key, i) => `${JSON.stringify(key)}: eager${i}`).join(', ')}};`,
+].join('\n');
