@@ -107,7 +107,7 @@ export function coreBuild(options, outdir) {
 export async function coreExports(options) {
   const lazy = [...coreFiles()].filter(f => !EAGER.includes(moduleKey(f)));
   const r = await esbuild.build({
-    ...options, entryPoints: lazy, outdir: path.join(ROOT, 'out', 'core-exports'), format: 'esm', splitting: true, write: false, metafile: true,
+    ...options, absWorkingDir: ROOT, entryPoints: lazy, outdir: path.join(ROOT, 'out', 'core-exports'), format: 'esm', splitting: true, write: false, metafile: true,
     minify: false, sourcemap: false, external: ['vscode'],
   });
   const names = {};
