@@ -1,6 +1,7 @@
 // Bundles the extension (Node host) and the CLI. Type-checking is a separate `tsc --noEmit` step.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { coreBuild, coreExports, lazyCorePlugin } from './scripts/build/lazyCore.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -17,8 +18,11 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The desktop extension is two files, the entry and the core it loads at first use (scripts/build/lazyCore.mjs);
+// the entry's stand-ins list the export names of the core's modules.
+const core = coreBuild(common, 'dist');
+const entry = async () => ({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyCorePlugin(await coreExports(common))] });
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
@@ -32,13 +36,21 @@ if (fs.existsSync('src/cli/main.ts')) {
 }
 
 if (watch) {
-  for (const b of builds) {
+  // A rebuilt core may export other names: the entry follows each core build.
+  let entryContext;
+  const followCore = { name: 'entry-follows-core', setup: b => b.onEnd(async r => {
+    if (r.errors.length) { return; }
+    await entryContext?.dispose();
+    entryContext = await esbuild.context(await entry());
+    await entryContext.watch();
+  }) };
+  for (const b of [{ ...core, plugins: [...core.plugins, followCore] }, ...builds]) {
     const ctx = await esbuild.context(b);
     await ctx.watch();
   }
 } else {
-  await Promise.all(builds.map(b => esbuild.build(b)));
-  for (const b of builds) {
+  await Promise.all([esbuild.build(core), entry().then(e => esbuild.build(e)), ...builds.map(b => esbuild.build(b))]);
+  for (const b of [{ outfile: 'dist/extension.js' }, core, ...builds]) {
     console.log(`${b.outfile}: ${(fs.statSync(b.outfile).size / 1024).toFixed(0)} KB`);
   }
 }

@@ -1,7 +1,8 @@
 // The desktop entry (package.json "main"): the Node extension host, with the local file system and a
 // worker thread. Adds to the shared activation what needs them: the workspace scan, the inventory
 // view and report, writing files (decode to file, renewal) and chain verification.
-import 'reflect-metadata';
+// The build splits src/core off into dist/core.js, required at its first use (scripts/build/lazyCore.mjs),
+// which also brings the Reflect polyfill @peculiar/x509 needs: activation itself never loads a parser.
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import { activateFeatures } from './activation';

@@ -14,6 +14,7 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { DocumentAnalysis, MaterialEntry } from '../../src/core/analyze';
@@ -358,13 +359,24 @@ function vscodeStandIn(): unknown {
 function activate(bundle: string): void {
   const standIn = vscodeStandIn();
   const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
+  // Every file of the extension activation requires besides the entry (the core bundle, if activate() reads from it), with who asked first.
+  const loaded: { file: string; stack?: string }[] = [];
   (Module as unknown as { _load: unknown })._load = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? standIn : original.call(this, request, ...rest);
+    if (request === 'vscode') {
+      return standIn;
+    }
+    if (request.startsWith('./')) {
+      loaded.push({ file: request, stack: process.env.PKI_LENS_BENCH_TRACE ? new Error('loaded by').stack : undefined });
+    }
+    return original.call(this, request, ...rest);
   };
   const subscriptions: { dispose(): unknown }[] = [];
+  // A workspace storage folder as VS Code gives one, so activation makes the persistent cache as it does there.
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-bench-storage-'));
   const context = {
     subscriptions, extensionPath: path.dirname(path.dirname(bundle)), extensionUri: standIn, globalState: standIn, workspaceState: standIn,
-    storageUri: undefined, globalStorageUri: standIn, logUri: standIn, extensionMode: 1, environmentVariableCollection: standIn,
+    storageUri: { scheme: 'file', fsPath: storage }, extension: { packageJSON: { version: '0.0.0-bench' } },
+    globalStorageUri: standIn, logUri: standIn, extensionMode: 1, environmentVariableCollection: standIn,
     asAbsolutePath: (p: string) => path.join(path.dirname(path.dirname(bundle)), p),
   };
   const t0 = performance.now();
@@ -378,8 +390,11 @@ function activate(bundle: string): void {
     error = (e as Error).stack ?? String(e);
   }
   const activated = performance.now();
-  emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, error });
-  setTimeout(() => process.exit(0), 10);
+  emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, loaded, error });
+  setTimeout(() => {
+    fs.rmSync(storage, { recursive: true, force: true });
+    process.exit(0);
+  }, 10);
 }
 
 // ------------------------------------------------------------------ name constraints

@@ -8,7 +8,10 @@ import { TextRange } from '../core/x509/pem';
  * for every file and cost memory).
  */
 export class LineIndex {
-  private constructor(private readonly lines: CoreLineIndex) {}
+  private constructor(private readonly lines: Pick<CoreLineIndex, 'position'>) {}
+
+  /** Not made with the core's index, so loading this file at activation does not load dist/core.js (scripts/build/lazyCore.mjs). */
+  static readonly empty: LineIndex = new LineIndex({ position: () => ({ line: 0, character: 0 }) });
 
   static of(text: string | undefined): LineIndex {
     return text === undefined ? EMPTY_LINE_INDEX : new LineIndex(CoreLineIndex.of(text));
@@ -25,4 +28,4 @@ export class LineIndex {
 }
 
 /** A binary (DER) file has no lines: everything sits at the start. */
-export const EMPTY_LINE_INDEX = LineIndex.of('');
+export const EMPTY_LINE_INDEX = LineIndex.empty;

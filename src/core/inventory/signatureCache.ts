@@ -8,9 +8,12 @@ export type { SignatureCheck };
 /** Verification results by (certificate, issuer) fingerprints, and imported issuer keys, kept across builds. */
 export class SignatureCache {
   private readonly results = new Map<string, SignatureCheck>();
-  readonly keys: VerifyKeyCache;
-  constructor(private readonly maxEntries = 200_000) {
-    this.keys = new VerifyKeyCache(maxEntries);
+  private keyCache?: VerifyKeyCache;
+  constructor(private readonly maxEntries = 200_000) {}
+
+  /** Imported issuer keys; made at the first verification, so the desktop's activation, which makes the shared cache, does not load the signature code. */
+  get keys(): VerifyKeyCache {
+    return this.keyCache ??= new VerifyKeyCache(this.maxEntries);
   }
 
   get(cert: CertificateInfo, issuer: CertificateInfo): SignatureCheck | undefined {

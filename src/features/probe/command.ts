@@ -26,7 +26,8 @@ import { ServedNameQuickFix } from './nameQuickFix';
  */
 
 const SCHEME = 'pki-lens-probe';
-const MANIFEST_GLOB = `**/manifests/{${Object.keys(STATIC_POD_MANIFESTS).map(f => f.replace(/\.yaml$/, '')).join(',')}}.yaml`;
+/** The static pod manifests' glob, made when a probe runs (not at activation: it reads the core, scripts/build/lazyCore.mjs). */
+const manifestGlob = (): string => `**/manifests/{${Object.keys(STATIC_POD_MANIFESTS).map(f => f.replace(/\.yaml$/, '')).join(',')}}.yaml`;
 
 export interface ProbeCommandOptions {
   /** Probe only this endpoint (`https://host:port`), as the CodeLens asks. */
@@ -70,7 +71,7 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 async function manifests(): Promise<ManifestText[]> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
   const out: ManifestText[] = [];
-  for (const uri of await vscode.workspace.findFiles(MANIFEST_GLOB, '**/node_modules/**', 100)) {
+  for (const uri of await vscode.workspace.findFiles(manifestGlob(), '**/node_modules/**', 100)) {
     const text = await readText(uri).catch(() => undefined);
     if (text !== undefined) {
       out.push({ uri: uri.toString(), relativePath: relativePath(uri, multiRoot), text });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { RenewalError, RenewalErrorCode, SanEdit } from '../../core/renew';
+import { RenewalError, RenewalErrorCode } from '../../core/renew/errors';
+import { SanEdit } from '../../core/renew';
 
 /**
  * The shapes the renewal commands take and return. Commands accept, besides their interactive

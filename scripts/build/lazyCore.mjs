@@ -1,0 +1,169 @@
+// The desktop extension in two files, so activation compiles only what it runs (issue 18):
+//
+//   dist/extension.js  the entry VS Code requires: activation, settings, the features' registrations,
+//                      the workspace bridge (everything in src/ outside src/core) and the few core
+//                      modules activation itself runs (EAGER below)
+//   dist/core.js       the rest of src/core and every library it uses (yaml, @peculiar/*, asn1js,
+//                      reflect-metadata): required the first time the entry reads one of its exports
+//
+// In the entry, an import of a lazy core module becomes a small stand-in whose exports are getters:
+// the first read requires dist/core.js (once) and hands out the real export, so registering providers
+// and commands never loads the parsers; the first hover or the scan does. Each module is in exactly
+// one of the two files — dist/core.js reads the EAGER modules from the entry the same way — so
+// there is one copy of every class and every module-level state. A library imported outside src/core
+// fails the entry build: it would be a second copy beside dist/core.js.
+//
+// A module read at the top level of the entry (`class X extends CoreClass`, a constant computed from
+// the core) loads dist/core.js during activation: `npm run bench` lists what activation loaded.
+// esbuild's own code splitting needs ESM output, which the extension host (engines ^1.90) does not
+// load; the browser build stays one file (a web worker cannot require a sibling file).
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CORE = path.join(ROOT, 'src', 'core');
+/** The file name of the second bundle, next to the entry. */
+export const CORE_BUNDLE = 'core.js';
+
+/**
+ * Core modules activate() runs (or the entry reads at its top level), kept in the entry. Small and
+ * cheap: what they import from the rest of the core stays lazy.
+ */
+const EAGER = [
+  'pipeline/analysisCache', // the services' cache is made at activation
+  'pipeline/scanDefaults', 'pipeline/glob', // the settings and the scan's folder scopes
+  'keystore/legacyCipher', // the desktop hands the core Triple DES and MD5 at activation
+  'renew/errors', // features/renew extends RenewalError
+  'inventory/signatureCache', // the persistent cache is handed the shared signature verdicts at activation
+];
+
+const NODE_BUILTIN = new Set([...builtinModules, ...builtinModules.map(m => `node:${m}`)]);
+const LAZY = 'pki-lens-lazy-core';
+const LINK = 'pki-lens-eager-link';
+
+function* coreFiles(dir = CORE) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* coreFiles(p);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) yield p;
+  }
+}
+
+/** 'src/core/x509/pem.ts' → 'x509/pem': how the two bundles name a core module. */
+const moduleKey = file => path.relative(CORE, file).replace(/\\/g, '/').replace(/\.ts$/, '');
+const coreFileOf = key => path.join(CORE, `${key}.ts`);
+const importPath = file => `./${path.relative(ROOT, file).replace(/\\/g, '/')}`;
+
+/** Resolves relative imports of core modules matching `pick` into `namespace` (key as path); others resolve as usual. */
+function routeCoreImports(build, namespace, pick) {
+  build.onResolve({ filter: /^\.\.?\// }, async args => {
+    if (args.pluginData === 'inner' || args.namespace === namespace) {
+      return undefined;
+    }
+    const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'inner' });
+    if (resolved.errors.length || !resolved.path.startsWith(CORE + path.sep) || !pick(moduleKey(resolved.path))) {
+      return undefined;
+    }
+    return { path: moduleKey(resolved.path), namespace };
+  });
+}
+
+/**
+ * dist/core.js: `load(eagerModules)` initialises the lazy core (esbuild runs a required ES module's
+ * body at its first require) and returns each module's exports by key; its imports of EAGER modules
+ * read the entry's.
+ */
+export function coreBuild(options, outdir) {
+  const lazy = [...coreFiles()].filter(f => !EAGER.includes(moduleKey(f)));
+  const contents = [
+    `const link = require(${JSON.stringify(LINK)});`,
+    'exports.load = function load(eagerModules) {',
+    '  link.modules = eagerModules;',
+    "  require('reflect-metadata'); // before @peculiar/x509, which needs Reflect metadata",
+    `  return {${lazy.map(f => `\n    ${JSON.stringify(moduleKey(f))}: require(${JSON.stringify(importPath(f))}),`).join('')}\n  };`,
+    '};',
+  ].join('\n');
+  const plugin = {
+    name: 'pki-lens-core-bundle',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${LINK}$`) }, () => ({ path: 'modules', namespace: LINK }));
+      routeCoreImports(build, LINK, key => EAGER.includes(key));
+      build.onLoad({ filter: /.*/, namespace: LINK }, args => ({
+        contents: args.path === 'modules' ? 'exports.modules = undefined;' : `module.exports = require(${JSON.stringify(LINK)}).modules[${JSON.stringify(args.path)}];`,
+        loader: 'js', resolveDir: ROOT,
+      }));
+    },
+  };
+  return {
+    ...options, stdin: { contents, resolveDir: ROOT, sourcefile: 'core-bundle.js', loader: 'js' }, outfile: path.join(outdir, CORE_BUNDLE),
+    plugins: [...(options.plugins ?? []), plugin],
+  };
+}
+
+/** The export names of every lazy core module, from esbuild's metafile (exports are listed for ES module outputs). */
+export async function coreExports(options) {
+  const lazy = [...coreFiles()].filter(f => !EAGER.includes(moduleKey(f)));
+  const r = await esbuild.build({
+    ...options, absWorkingDir: ROOT, entryPoints: lazy, outdir: path.join(ROOT, 'out', 'core-exports'), format: 'esm', splitting: true, write: false, metafile: true,
+    minify: false, sourcemap: false, external: ['vscode'],
+  });
+  const names = {};
+  for (const out of Object.values(r.metafile.outputs)) {
+    if (out.entryPoint) {
+      names[moduleKey(path.resolve(ROOT, out.entryPoint))] = out.exports;
+    }
+  }
+  return names;
+}
+
+/** The entry's esbuild plugin: lazy core imports become stand-ins, library imports an error. */
+export function lazyCorePlugin(exportsByKey) {
+  return {
+    name: 'pki-lens-lazy-core',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/core\.js$/, namespace: LAZY }, args => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^(loader|eager)$/, namespace: LAZY }, args => ({ path: args.path, namespace: LAZY }));
+      routeCoreImports(build, LAZY, key => !EAGER.includes(key));
+      build.onResolve({ filter: /^[^./]/ }, args => {
+        if (args.path === 'vscode' || NODE_BUILTIN.has(args.path) || args.namespace === LAZY) {
+          return undefined;
+        }
+        return { errors: [{ text: `'${args.path}' imported outside src/core: libraries belong to ${CORE_BUNDLE} (scripts/build/lazyCore.mjs)` }] };
+      });
+      build.onLoad({ filter: /.*/, namespace: LAZY }, args => {
+        if (args.path === 'loader' || args.path === 'eager') {
+          return { contents: args.path === 'loader' ? LOADER : EAGER_MODULES, loader: 'js', resolveDir: ROOT };
+        }
+        const names = exportsByKey[args.path];
+        if (!names) {
+          return { errors: [{ text: `src/core/${args.path}.ts is not in ${CORE_BUNDLE}` }] };
+        }
+        return { contents: `require('loader').lazyExports(exports, ${JSON.stringify(args.path)}, ${JSON.stringify(names)});\n`, loader: 'js', resolveDir: ROOT };
+      });
+    },
+  };
+}
+
+/**
+ * Runs in the entry: requires the core bundle at the first read of a lazy export. The EAGER modules
+ * it hands the core are a module of their own, required only then: they import stand-ins themselves,
+ * and a stand-in must be complete before anyone imports it.
+ */
+const LOADER = [
+  'let modules;',
+  `const core = () => modules ??= require('./${CORE_BUNDLE}').load(require('eager').modules);`,
+  'exports.lazyExports = function lazyExports(target, key, names) {',
+  "  Object.defineProperty(target, '__esModule', { value: true });",
+  '  for (const name of names) {',
+  '    Object.defineProperty(target, name, { enumerable: true, get: () => core()[key][name] });',
+  '  }',
+  '};',
+].join('\n');
+
+const EAGER_MODULES = [
+  ...EAGER.map((key, i) => `import * as eager${i} from ${JSON.stringify(importPath(coreFileOf(key)))};`),
+  `export const modules = {${EAGER.map((key, i) => `${JSON.stringify(key)}: eager${i}`).join(', ')}};`,
+].join('\n');

@@ -1,0 +1,78 @@
+// The desktop build's two files (scripts/build/lazyCore.mjs), proved on a small entry built with the
+// real plugin over the real core: requiring the entry loads no core, the first read of a core export
+// loads it once, and a class is one copy on both sides (a core module's RenewalError is the entry's).
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+// A lazy module imported before the eager analysis cache, which imports that module's stand-in itself
+// (the order that once left the cache with an empty stand-in).
+const ENTRY = `
+import { analyzeText } from './core/analyze';
+import { parseSanName } from './core/renew';
+import { AnalysisCache } from './core/pipeline/analysisCache';
+import { RenewalError } from './core/renew/errors';
+export { analyzeText, parseSanName, AnalysisCache, RenewalError };
+`;
+
+/** Builds `contents` (an entry under src/) and the core into `out` with the plugin esbuild.mjs uses; returns esbuild's errors. */
+function build(out: string, contents: string): string {
+  const script = `
+    import * as esbuild from 'esbuild';
+    import { coreBuild, coreExports, lazyCorePlugin } from './scripts/build/lazyCore.mjs';
+    const out = process.env.LAZY_OUT;
+    const common = { absWorkingDir: process.cwd(), bundle: true, platform: 'node', target: 'node18', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'silent' };
+    await esbuild.build(coreBuild(common, out));
+    await esbuild.build({ ...common, stdin: { contents: process.env.LAZY_ENTRY, resolveDir: 'src', loader: 'ts' }, outfile: out + '/entry.js',
+      external: ['vscode'], plugins: [lazyCorePlugin(await coreExports(common))] });`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, LAZY_OUT: out, LAZY_ENTRY: contents },
+  });
+  return r.status === 0 ? '' : r.stderr;
+}
+
+const loaded = (file: string) => Object.keys(require.cache).includes(file);
+
+describe('the desktop build: an entry that loads the core at first use', () => {
+  let out: string;
+  let pem: string;
+  before(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-lazy-core-'));
+    const errors = build(out, ENTRY);
+    assert.equal(errors, '', errors);
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(out, 'k.pem'),
+      '-subj', '/CN=lazy core', '-days', '2'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    pem = r.stdout;
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('requiring the entry and making an analysis cache load no core; the first analysis does, once', async () => {
+    const core = path.join(out, 'core.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require(path.join(out, 'entry.js'));
+    const cache = new entry.AnalysisCache();
+    assert.equal(loaded(core), false, 'the core is not loaded before anything reads from it');
+    const analysis = await cache.analyze(pem, 'lazy.crt');
+    assert.equal(loaded(core), true);
+    const certificate = analysis.entries[0]?.objects[0]?.certificate;
+    assert.ok(certificate, 'the certificate is decoded');
+    assert.match(JSON.stringify(certificate.subject), /lazy core/);
+  });
+
+  it('an error class is one copy: what the core throws is an instance of the entry\'s class', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require(path.join(out, 'entry.js'));
+    assert.throws(() => entry.parseSanName('IP:999.0.0.1'), (e: unknown) => e instanceof entry.RenewalError && /not a valid IP address/.test((e as Error).message));
+  });
+
+  it('a library imported outside src/core fails the build (it would be a second copy beside the core)', () => {
+    const errors = build(fs.mkdtempSync(path.join(out, 'library-')), "import { parse } from 'yaml';\nexport const p = parse;\n");
+    assert.match(errors, /'yaml' imported outside src\/core/);
+  });
+});
