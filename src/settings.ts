@@ -4,7 +4,7 @@ import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from './co
 import { Disposable } from './util/dispose';
 import { RuleSettings } from './core/checks';
 import { isRuleLevel } from './core/checks/ruleSettings';
-import { DEFAULT_SIGN_DAYS } from './core/renew/signCsr';
+import { DEFAULT_SIGN_DAYS } from './core/renew/signDefaults';
 
 /** Every `pkiLens.*` setting, typed, read in one place (per resource, so folder settings apply). */
 export interface PkiLensSettings {

@@ -37,6 +37,7 @@ const EAGER = [
   'pipeline/scanDefaults', 'pipeline/glob', // the settings and the scan's folder scopes
   'keystore/legacyCipher', // the desktop hands the core Triple DES and MD5 at activation
   'renew/errors', // features/renew extends RenewalError
+  'renew/signDefaults', // the settings' default validity for signing
   'inventory/signatureCache', // the persistent cache is handed the shared signature verdicts at activation
 ];
 

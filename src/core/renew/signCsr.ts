@@ -12,6 +12,8 @@ import { caSigningKey, checkCanSign, checkNow, days } from './preconditions';
 import { akiExtensionFor, extension, parseCertificate } from './rawCertificate';
 import { signCertificate, verifySignature } from './signing';
 import { OID_SAN, checkNameConstraints } from './subjectAltNames';
+import { DEFAULT_SIGN_DAYS } from './signDefaults';
+export { DEFAULT_SIGN_DAYS };
 
 /**
  * Signing a certificate request with a local CA (kubeadm's external-CA mode, a kubelet serving
@@ -20,8 +22,6 @@ import { OID_SAN, checkNameConstraints } from './subjectAltNames';
  * request asks for, so a request cannot make itself a CA or widen its own usages.
  */
 
-/** kubeadm's lifetime for every leaf (8760h). */
-export const DEFAULT_SIGN_DAYS = 365;
 const BACKDATE = 5 * 60_000;
 const EKU_OIDS: Record<TlsUsage, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' };
 /** The shortest lifetime the Kubernetes signers accept (`spec.expirationSeconds` minimum). */
