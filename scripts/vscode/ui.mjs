@@ -201,6 +201,28 @@ export async function runCommand(page, title, { timeout = 60000, searchEvery = 1
 }
 
 /**
+ * Opens Quick Fix at the cursor and returns the row of the action titled `title` (a substring).
+ * The action widget is filled from the code actions known when it opens; on a loaded machine it can
+ * open before the diagnostic at the cursor has reached the editor and then never lists the fix —
+ * so it is closed and opened again every `every` ms until `timeout`.
+ */
+export async function quickFix(page, title, { timeout = 60000, every = 8000 } = {}) {
+  const end = Date.now() + timeout;
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  for (;;) {
+    await runCommand(page, 'Quick Fix...', { timeout: Math.max(5000, end - Date.now()) });
+    try {
+      await row.waitFor({ timeout: Math.max(1000, Math.min(every, end - Date.now())) });
+      return row;
+    } catch (e) {
+      if (Date.now() >= end) { throw e; }
+      log(`Quick Fix does not list "${title}" yet; asking again`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/**
  * Opens the Problems panel (Ctrl+Shift+M) and returns its rows' texts (file rows and marker rows).
  * until(rows) → truthy: keep reading until it holds (diagnostics arrive asynchronously).
  */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../scripts/vscode/runtime.mjs';
-import { filterProblems, openFile, openWorkbench, readProblems, runCommand, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
+import { filterProblems, openFile, openWorkbench, quickFix, readProblems, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
 import { generate, publish } from './fixtures.mjs';
 
 describe('journey 5: add the dialled IP to the API server certificate from a Quick Fix', () => {
@@ -26,9 +26,7 @@ describe('journey 5: add the dialled IP to the API server certificate from a Qui
       await page.keyboard.press('Control+F');
       await page.keyboard.type('10.0.0.5:6443');
       await page.keyboard.press('Escape');
-      await runCommand(page, 'Quick Fix...');
-      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Add IP:10.0.0.5' }).first();
-      await fix.waitFor({ timeout: 20000 });
+      const fix = await quickFix(page, 'Add IP:10.0.0.5');
       publish(await screenshot(page, 'journey5-san-quickfix'));
       await fix.click();
 

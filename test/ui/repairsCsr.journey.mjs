@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../scripts/vscode/runtime.mjs';
-import { filterProblems, openFile, openWorkbench, readProblems, runCommand, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
+import { filterProblems, openFile, openWorkbench, quickFix, readProblems, runCommand, screenshot, waitUntil } from '../../scripts/vscode/ui.mjs';
 import { generate, publish } from './fixtures.mjs';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -58,9 +58,7 @@ describe('journey 6: a stale copy of admin.conf, found and fixed with "Update fr
       await readProblems(page, { until: rows => staleMarkersOf(rows, 'uncovered-dns.conf') === 1, timeout: 60000 });
       await openFile(page, 'uncovered-dns.conf');
       await selectText(page, 'client-certificate-data: LS0t');
-      await runCommand(page, 'Quick Fix...');
-      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Update from covered.conf' }).first();
-      await fix.waitFor({ timeout: 20000 });
+      const fix = await quickFix(page, 'Update from covered.conf');
       publish(await screenshot(page, 'journey6-stale-quickfix'));
       await fix.click();
 
