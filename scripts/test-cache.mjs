@@ -28,17 +28,25 @@ const CACHE_FILE = 'analysis-cache.bin';
 const tests = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 
 const before = {
-  changed: () => fs.appendFileSync(path.join(root, 'pki', 'apiserver.crt'), '\n'),
+  changed: () => {
+    const file = path.join(root, 'pki', 'apiserver.crt');
+    fs.appendFileSync(file, '\n');
+    // A whole-second mtime a minute back: 'rewritten' must restore it exactly, and a Date or a
+    // fractional number of seconds handed to utimes loses the sub-millisecond part (a float rounding).
+    const t = Math.floor(Date.now() / 1000) - 60;
+    fs.utimesSync(file, t, t);
+  },
   rewritten: () => {
     const file = path.join(root, 'pki', 'apiserver.crt');
-    const { atime, mtime, mtimeMs, size } = fs.statSync(file);
+    const { mtimeMs, size } = fs.statSync(file); // whole seconds (set by 'changed')
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const end = lines.findIndex(line => line.startsWith('-----END CERTIFICATE'));
     const line = lines[end - 2]; // a full line of the signature: the certificate still parses, its signature no longer verifies
     lines[end - 2] = `${line.slice(0, 10)}${line[10] === 'A' ? 'B' : 'A'}${line.slice(11)}`;
     fs.writeFileSync(file, lines.join('\n'));
-    fs.utimesSync(file, atime, mtime);
-    if (fs.statSync(file).size !== size || Math.floor(fs.statSync(file).mtimeMs) !== Math.floor(mtimeMs)) { throw new Error('the rewrite changed the size or the mtime'); }
+    fs.utimesSync(file, mtimeMs / 1000, mtimeMs / 1000);
+    const after = fs.statSync(file);
+    if (after.size !== size || after.mtimeMs !== mtimeMs) { throw new Error(`the rewrite changed the size or the mtime (${size} → ${after.size}, ${mtimeMs} → ${after.mtimeMs})`); }
   },
   corrupt: () => {
     const file = findStorageFile(dataDir, CACHE_FILE);
