@@ -185,7 +185,9 @@ if (vscode) {
   line('VS Code: activation → complete Problems panel (cold)', cold.problemsMs, 1.0);
   line('VS Code: the same after a window reload (cache)', reload.problemsMs, 0.1);
   line('VS Code: warm rescan, one file changed', cold.warmMs, 0.05);
-  rows.push(['VS Code: first findings in Problems (cold / reload)', `${cold.firstFindingsMs === undefined ? '–' : fmt(cold.firstFindingsMs)} / ${reload.firstFindingsMs === undefined ? '–' : fmt(reload.firstFindingsMs)}`, '', '', '≤ 500 ms', (cold.firstFindingsMs ?? Infinity) <= 500 ? 'yes' : 'NO']);
+  rows.push(['  every finding shown (cold / reload; early findings before the build, see README)', `${fmt(cold.shownMs ?? NaN)} / ${fmt(reload.shownMs ?? NaN)} (${cold.earlyFindings} / ${reload.earlyFindings} early, in ${cold.earlyBatches} / ${reload.earlyBatches} batches)`, '', '', '', '']);
+  rows.push(['  first build done (every rule, related locations; cold / reload)', `${fmt(cold.builtMs ?? NaN)} / ${fmt(reload.builtMs ?? NaN)}`, '', '', '', '']);
+  rows.push(['VS Code: first findings in Problems (cold / reload)', `${cold.firstFindingsMs === undefined ? '–' : fmt(cold.firstFindingsMs)} / ${reload.firstFindingsMs === undefined ? '–' : fmt(reload.firstFindingsMs)}`, '', '', '≤ 500 ms', Math.max(cold.firstFindingsMs ?? Infinity, reload.firstFindingsMs ?? Infinity) <= 500 ? 'yes' : 'NO']);
   const gap = Math.max(cold.longestGapMs ?? Infinity, reload.longestGapMs ?? Infinity, cold.warmLongestGapMs ?? 0);
   rows.push(['VS Code: longest gap of a 10 ms timer (extension host)', `${fmt(gap)} (cold ${fmt(cold.longestGapMs ?? NaN)}, reload ${fmt(reload.longestGapMs ?? NaN)}, warm ${fmt(cold.warmLongestGapMs ?? NaN)})`, '', '', '≤ 50 ms', gap <= 50 ? 'yes' : 'NO']);
   rows.push(['VS Code: extension host RSS at complete Problems (cold)', `${cold.rssMB} MB (+${cold.rssGrowthSinceProbeMB} MB while scanning)`, '', '', '', '']);

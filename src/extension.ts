@@ -22,7 +22,7 @@ import { registerCertificateSpecHover } from './features/decode/certificateSpecH
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
 import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
-import { registerWorkspaceIndex } from './workspace/index';
+import { registerWorkspaceIndex } from './workspace/registerIndex';
 import { PersistentAnalysisCache, registerPersistentCache } from './workspace/persistentCache';
 import { sharedCache } from './core/inventory/signatureCache';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ExpiryThresholds } from '../core/x509/expiry';
 import { Inventory } from '../core/inventory/inventory';
 import { Finding, RuleSettings } from '../core/checks';
-import { PipelineHost, runPipeline } from '../core/pipeline/pipeline';
+import { PipelineHost, localFindings, runPipeline } from '../core/pipeline/pipeline';
 import { Pause, maybePause, timeSlices } from '../core/slices';
 import { yieldToEventLoop } from './async';
 import { Logger } from '../util/logger';
@@ -33,9 +33,26 @@ export const SLICE_MS = 8;
 
 /** The core pipeline over the index's files: this only says how VS Code names, resolves and logs. */
 export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
-  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
   const slices = timeSlices(yieldToEventLoop, SLICE_MS);
-  const host: PipelineHost<IndexedFile> = {
+  const result = await runPipeline(files, pipelineHost(options, slices.pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
+  await indexLines(files, result.findings, slices.pause);
+  return { ...result, longestStep: slices.longest };
+}
+
+/**
+ * The findings the pipeline can give for some files before the rest are read (`localFindings`,
+ * the rules that judge a file by itself), with their line indexes made: the first findings of a cold start.
+ */
+export async function buildLocalFindings(files: readonly IndexedFile[], options: BuildOptions): Promise<readonly Finding[]> {
+  const slices = timeSlices(yieldToEventLoop, SLICE_MS);
+  const findings = await localFindings(files, pipelineHost(options, slices.pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
+  await indexLines(files, findings, slices.pause);
+  return findings;
+}
+
+function pipelineHost(options: BuildOptions, pause: Pause): PipelineHost<IndexedFile> {
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  return {
     describe: file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }),
     // kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder;
     // only files the index holds can be followed, a symlink's target to whichever spelling it reports.
@@ -45,11 +62,8 @@ export async function buildWorkspace(files: readonly IndexedFile[], options: Bui
     },
     onCheckFailure: (rule, e) => options.logger.error(`check ${rule} failed`, e),
     // Linking and checking 10,000 certificates takes about a second: in slices, so the host never stalls.
-    pause: slices.pause,
+    pause,
   };
-  const result = await runPipeline(files, host, { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
-  await indexLines(files, result.findings, slices.pause);
-  return { ...result, longestStep: slices.longest };
 }
 
 /**

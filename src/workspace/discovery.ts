@@ -41,12 +41,21 @@ export function scopeFor(scopes: readonly FolderScope[], uri: vscode.Uri): Folde
 }
 
 /**
+ * A file a scan would read. `linked`: reached through a symlink (the file is one, or lies in a
+ * symlinked folder), so another path may name the same real file and be the one reported.
+ */
+export interface Candidate {
+  uri: vscode.Uri;
+  linked: boolean;
+}
+
+/**
  * Every candidate file of a folder, in one search: the include globs are expanded and joined into
  * one `{…}` group (VS Code globs do not nest braces), since each findFiles is a full walk of the
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken): Promise<vscode.Uri[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
     const local = await walkLocal(scope, token);
     if (local) {
@@ -66,18 +75,23 @@ export async function listCandidates(scope: FolderScope, token: vscode.Cancellat
       seen.set(uri.toString(), uri);
     }
   }
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The search service does not say which matches are symlinks: none is taken for one.
+  return [...seen.values()].sort(byPath).map(uri => ({ uri, linked: false }));
 }
 
 /** Every candidate of every folder, with the scope that listed it. */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken): Promise<{ uri: vscode.Uri; scope: FolderScope }[]> {
-  const work: { uri: vscode.Uri; scope: FolderScope }[] = [];
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken): Promise<(Candidate & { scope: FolderScope })[]> {
+  const work: (Candidate & { scope: FolderScope })[] = [];
   for (const scope of scopes) {
-    for (const uri of await listCandidates(scope, token)) {
-      work.push({ uri, scope });
+    for (const candidate of await listCandidates(scope, token)) {
+      work.push({ ...candidate, scope });
     }
   }
   return work;
+}
+
+function byPath(a: vscode.Uri, b: vscode.Uri): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /**
@@ -87,13 +101,13 @@ export async function listEveryFolder(scopes: readonly FolderScope[], token: vsc
  * and its target once), symlinked folders are followed once (a loop is cut by the folder's inode).
  * Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): Promise<vscode.Uri[] | undefined> {
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): Promise<Candidate[] | undefined> {
   const base = scope.folder.uri.fsPath;
   const sep = base.includes('\\') ? '\\' : '/';
   const join = (rel: string) => (rel ? `${base}${sep}${rel.split('/').join(sep)}` : base);
-  const out: vscode.Uri[] = [];
+  const out: Candidate[] = [];
   const seenDirs = new Set<string>();
-  const pending: string[] = [''];
+  const pending: { rel: string; linked: boolean }[] = [{ rel: '', linked: false }];
   let sliceStart = Date.now();
   try {
     const root = await stat(base);
@@ -102,7 +116,7 @@ async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): P
     return undefined;
   }
   while (pending.length && !token.isCancellationRequested) {
-    const rel = pending.pop()!;
+    const { rel, linked } = pending.pop()!;
     let entries: Dirent[];
     try {
       entries = await readdir(join(rel), { withFileTypes: true });
@@ -130,10 +144,10 @@ async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): P
       }
       if (isDir) {
         if (!scope.filter.excludesFolder(childRel)) {
-          pending.push(childRel);
+          pending.push({ rel: childRel, linked: linked || entry.isSymbolicLink() });
         }
       } else if (isFile && scope.filter.matches(childRel)) {
-        out.push(vscode.Uri.joinPath(scope.folder.uri, ...childRel.split('/')));
+        out.push({ uri: vscode.Uri.joinPath(scope.folder.uri, ...childRel.split('/')), linked: linked || entry.isSymbolicLink() });
       }
     }
     if (Date.now() - sliceStart > 8) {
@@ -141,7 +155,7 @@ async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): P
       sliceStart = Date.now();
     }
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.sort((a, b) => byPath(a.uri, b.uri));
 }
 
 /** The excludes as one `{a,b,c}` glob (braces expanded first); null when there are none. */

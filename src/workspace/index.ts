@@ -3,22 +3,20 @@ import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent, withScanProgress } from './async';
-import { buildWorkspace } from './build';
+import { BuildOptions, Finding, buildLocalFindings, buildWorkspace } from './build';
+import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
 import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
 import { ExtraFiles } from './extraFiles';
 import { currentIdentity } from './files';
 import { FreshEntries } from './fresh';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
-import { DocumentOverlays } from './overlays';
-import { WorkspaceWatcher } from './watcher';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
-import { Reconciler } from './reconcile';
-import { registerWithheldEvents } from './withheldEvents';
 import { RecordStore } from './records';
 import type { KnownEmptyFiles } from './knownFiles';
 
 export { IndexedFile } from './model';
+export type { EarlyFindings } from './earlyFindings';
 export type { IndexSnapshot } from './ports';
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
@@ -46,6 +44,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
+  private readonly onDidFindEarlyEmitter = this._register(new vscode.EventEmitter<EarlyFindings>());
+  /** Before the first build: findings of files read so far, by the rules that judge a file alone (earlyFindings.ts). */
+  readonly onDidFindEarly = this.onDidFindEarlyEmitter.event;
+  /** What the first scan showed early, and when (Date.now()): for the tests and the bench. */
+  readonly earlyFindings: { at: number; findings: readonly Finding[] }[] = [];
 
   /**
    * `known`: files an earlier session found empty, so a reload need not read them (desktop only).
@@ -142,18 +145,28 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const started = Date.now();
     report?.('finding certificates…');
     // The extra kubeconfigs join the listing as they are: a missing one is simply not read.
-    const work = [...(await listEveryFolder(this.scopes, token)).map(({ uri, scope }) => ({ uri, maxBytes: scope.maxBytes })), ...this.extras.list()];
+    // Files reached through a link are read first (earlyFindings.ts); the extra kubeconfigs, outside every folder, count as such.
+    const listing = [...(await listEveryFolder(this.scopes, token)).map(({ uri, scope, linked }) => ({ uri, maxBytes: scope.maxBytes, linked })), ...this.extras.list().map(e => ({ ...e, linked: true }))];
+    const linked = listing.filter(w => w.linked);
+    const work = [...linked, ...listing.filter(w => !w.linked)];
     const listed = Date.now();
+    // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
+    const early = this.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))), batch => {
+      this.earlyFindings.push({ at: Date.now(), findings: batch.findings });
+      this.onDidFindEarlyEmitter.fire(batch);
+    });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.
     const seen = new Set<string>();
     let done = 0;
-    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes }) => {
+    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
       seen.add(uri.toString());
       await this.records.loadFromDisk(uri, maxBytes, force);
+      early?.offer(this.records.get(uri.toString()), linked);
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
       }
     });
+    await early?.finish();
     if (!token.isCancellationRequested) {
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
       // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
@@ -249,7 +262,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const changesBefore = this.records.changes;
     this.fresh.add(uri, true);
     try {
-      for (const file of await listCandidates(sub, cts.token)) {
+      for (const { uri: file } of await listCandidates(sub, cts.token)) {
         if (this.inScope(file)) {
           if (await this.records.loadFromDisk(file, scope.maxBytes, true)) {
             this.fresh.add(file, false);
@@ -319,14 +332,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       return record && reported.get(record.identity);
     };
     const now = new Date();
-    const thresholdsFor = (uri: string) => this.settings.expiry(uri); // each file by its own folder's settings
     try {
-      const rulesFor = (uri: string) => this.settings.rules(uri);
-      const result = await buildWorkspace(files, { resolve, now, thresholdsFor, rulesFor, logger: this.logger });
+      const options = this.buildOptions(now, resolve);
+      const result = await buildWorkspace(files, options);
       if (generation !== this.generation) {
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
       }
-      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor };
+      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor: options.thresholdsFor };
       this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms${result.longestStep?.ms ? ` (longest step ${result.longestStep.ms} ms: ${result.longestStep.step})` : ''}`);
       this.onDidChangeEmitter.fire(this.current);
       return this.current;
@@ -334,6 +346,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.logger.error('building the inventory failed', e);
       return undefined;
     }
+  }
+
+  /** Each file judged by its own folder's thresholds and rule settings. */
+  private buildOptions(now: Date, resolve: BuildOptions['resolve']): BuildOptions {
+    return { resolve, now, thresholdsFor: uri => this.settings.expiry(uri), rulesFor: uri => this.settings.rules(uri), logger: this.logger };
   }
 
   /** Logs changes a reconciliation found (events the watcher lost); true when there were any. */
@@ -348,36 +365,4 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = setTimeout(() => void this.rebuildNow(), delay);
   }
-}
-
-/**
- * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
- * in the background. Activation returns at once; the first results arrive through onDidChange.
- */
-export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): void {
-  const overlays = new DocumentOverlays(index, settings);
-  const reconciler = new Reconciler(index, logger);
-  // Tests withhold watcher events through this seam to show the index converges without them.
-  const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
-  context.subscriptions.push(
-    index,
-    new WorkspaceWatcher(index, logger, withhold),
-    overlays,
-    reconciler,
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),
-    settings.onDidChange(e => {
-      if (e.affects('scan')) {
-        void index.rescan();
-      } else if (e.affects('expiry') || e.affects('rules')) {
-        void index.rebuildNow();
-      }
-    }),
-  );
-  // Validity moves with the clock even when no file changes: re-judge every hour.
-  const clock = setInterval(() => void index.rebuildNow(), 60 * 60 * 1000);
-  context.subscriptions.push({ dispose: () => clearInterval(clock) });
-  void index.rescan().then(() => {
-    overlays.pushOpenDocuments();
-    reconciler.start();
-  });
 }

@@ -28,6 +28,18 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     assert.ok(result.ok, result.report);
   });
 
+  it('showed the first findings while still reading, and the complete build kept every one of them', async () => {
+    const { index } = (await pkiApi()).services;
+    const snapshot = await index.ready();
+    const shown = (f: { code: string; severity: string; uri: string; range: { start: number; end: number }; message: string }) =>
+      `${f.code} ${f.severity} ${rel(m.root, vscode.Uri.parse(f.uri))} ${f.range.start}-${f.range.end} ${f.message}`;
+    const early = index.earlyFindings.flatMap(b => b.findings.map(shown));
+    assert.ok(early.some(s => s.startsWith('cert-expired error pki/apiserver-kubelet-client.crt ')), `the seeded expired certificate was among the early findings:\n${early.join('\n')}`);
+    const complete = new Set(snapshot.findings.map(shown));
+    assert.deepStrictEqual(early.filter(s => !complete.has(s)), [], 'no early finding was taken back');
+    assert.ok(early.length < complete.size, 'early findings are a part (the rules that judge a file alone), not everything');
+  });
+
   it('each diagnostic has its source, a code linking to the rule, a severity, and related locations', async () => {
     const diagnostics = pkiDiagnostics(m.root);
     for (const { diagnostic, key } of diagnostics) {

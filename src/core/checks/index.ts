@@ -137,6 +137,25 @@ export const CHECKS: readonly Check[] = [
   checkCsrProfile,
 ];
 
+/**
+ * The rules whose verdict on a file depends on that file alone: its own bytes, its own certificates'
+ * dates and the thresholds and rule settings of its folder, never another file. A scan may run these
+ * on the files read so far and show their findings before everything is linked (the first findings
+ * of a cold start, workspace/earlyFindings.ts): the complete run lists the same findings, only with
+ * related locations added (the issuer of an expired certificate). Not here, because another file
+ * changes their verdict: weak-key (said on the certificate holding the key, wherever it is),
+ * weak-signature (not for a self-signed trust anchor, decided by linking), every chain, kubeconfig,
+ * profile, ingress and key-pairing rule. test/unit/earlyFindings.test.ts holds the list to that.
+ */
+export const FILE_LOCAL_CHECKS: readonly Check[] = [
+  checkDecodeError,
+  checkValidity,
+  checkKeystoreLocked,
+  checkWeakKeystore,
+  checkCrlStale,
+  checkCsrBadSignature,
+];
+
 export function resolveCheckOptions(options: CheckOptions = {}): ResolvedCheckOptions {
   const thresholds = { ...DEFAULT_THRESHOLDS, ...stripUndefined(options.thresholds ?? {}) };
   const perFile = options.thresholdsFor;
@@ -170,8 +189,8 @@ export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFa
 }
 
 /** `runChecks` handing the host a turn between rules (`pause`, see core/slices.ts): the same findings. */
-export async function runChecksSliced(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, pause: Pause): Promise<Finding[]> {
-  const steps = checkSteps(inventory, options, onFailure, CHECKS);
+export async function runChecksSliced(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, pause: Pause, rules: readonly Check[] = CHECKS): Promise<Finding[]> {
+  const steps = checkSteps(inventory, options, onFailure, rules);
   let step = steps.next();
   while (!step.done) {
     await maybePause(pause, step.value);

@@ -7,7 +7,7 @@
  * Problems panel and the command line list the same findings.
  */
 import { DocumentAnalysis } from '../analyze';
-import { CheckFailure, CheckOptions, Finding, runChecks, runChecksSliced } from '../checks';
+import { CheckFailure, CheckOptions, FILE_LOCAL_CHECKS, Finding, runChecks, runChecksSliced } from '../checks';
 import { Pause } from '../slices';
 import { Inventory } from '../inventory/model';
 import { buildInventory } from '../inventory/build';
@@ -55,4 +55,17 @@ export async function runPipeline<F extends PipelineFile>(files: readonly F[], h
   const inventory = await linkFiles(files, host);
   const findings = host.pause ? await runChecksSliced(inventory, options, host.onCheckFailure, host.pause) : checkInventory(inventory, options, host);
   return { inventory, findings };
+}
+
+/**
+ * What can be said of some files before the rest are read: only the rules that judge a file by
+ * itself (`FILE_LOCAL_CHECKS`), over the same linking and checking as `runPipeline`, so each of
+ * these findings is one the complete run lists too (there with related locations added). Linking
+ * verifies only signatures between these files, into the shared cache the complete run reads.
+ */
+export async function localFindings<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>, options: CheckOptions = {}): Promise<Finding[]> {
+  const inventory = await linkFiles(files, host);
+  return host.pause
+    ? runChecksSliced(inventory, options, host.onCheckFailure, host.pause, FILE_LOCAL_CHECKS)
+    : runChecks(inventory, options, host.onCheckFailure, FILE_LOCAL_CHECKS);
 }

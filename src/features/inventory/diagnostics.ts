@@ -4,7 +4,8 @@ import { TextRange } from '../../core/x509/pem';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { Finding } from '../../workspace/build';
-import type { IndexSnapshot } from '../../workspace/index';
+import type { EarlyFindings, IndexSnapshot } from '../../workspace/index';
+import type { IndexedFile } from '../../workspace/model';
 import { EMPTY_LINE_INDEX } from '../../workspace/lineIndex';
 
 /** Where each rule is explained: the README's section named after the code. */
@@ -19,7 +20,8 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
  * Publishes the index's findings to the Problems panel, for every file (open or not). The checks
  * decide (`core/checks`); this only places them: offsets become ranges through the text the
  * index read, never by opening documents. A generation counter keeps an older snapshot that
- * arrives late from overwriting a newer one.
+ * arrives late from overwriting a newer one. Before the first build, the findings a start can give
+ * early (workspace/earlyFindings.ts) are shown file by file; the first build replaces them all.
  */
 export class DiagnosticsPublisher extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('pki-lens'));
@@ -28,9 +30,24 @@ export class DiagnosticsPublisher extends Disposable {
   constructor(private readonly services: Services) {
     super();
     this._register(services.index.onDidChange(s => this.publish(s)));
+    this._register(services.index.onDidFindEarly(e => this.publishEarly(e)));
     const current = services.index.snapshot;
     if (current) {
       this.publish(current);
+    }
+  }
+
+  /** A batch's files get their findings (each file is in one batch of a scan: set, never appended). */
+  private publishEarly(batch: EarlyFindings): void {
+    if (this.published > 0) {
+      return; // a build was shown: it is complete, and newer
+    }
+    try {
+      for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
+        this.collection.set(batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+      }
+    } catch (e) {
+      this.services.logger.error('publishing early findings failed', e);
     }
   }
 
@@ -40,12 +57,7 @@ export class DiagnosticsPublisher extends Disposable {
     }
     this.published = snapshot.generation;
     try {
-      const byUri = new Map<string, vscode.Diagnostic[]>();
-      for (const finding of snapshot.findings) {
-        const list = byUri.get(finding.uri) ?? [];
-        list.push(toDiagnostic(snapshot, finding));
-        byUri.set(finding.uri, list);
-      }
+      const byUri = diagnosticsByUri(snapshot.byUri, snapshot.findings);
       const stale: vscode.Uri[] = [];
       this.collection.forEach(uri => {
         if (!byUri.has(uri.toString())) {
@@ -63,12 +75,22 @@ export class DiagnosticsPublisher extends Disposable {
 
 }
 
-function toDiagnostic(snapshot: IndexSnapshot, finding: Finding): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(rangeIn(snapshot, finding.uri, finding.range), finding.message, SEVERITY[finding.severity]);
+function diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): Map<string, vscode.Diagnostic[]> {
+  const byUri = new Map<string, vscode.Diagnostic[]>();
+  for (const finding of findings) {
+    const list = byUri.get(finding.uri) ?? [];
+    list.push(toDiagnostic(files, finding));
+    byUri.set(finding.uri, list);
+  }
+  return byUri;
+}
+
+function toDiagnostic(files: ReadonlyMap<string, IndexedFile>, finding: Finding): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(rangeOf(files, finding.uri, finding.range), finding.message, SEVERITY[finding.severity]);
   diagnostic.source = 'PKI Lens';
   diagnostic.code = { value: finding.code, target: vscode.Uri.parse(`${RULES_URL}${finding.code}`) };
   diagnostic.relatedInformation = finding.related.map(r => new vscode.DiagnosticRelatedInformation(
-    new vscode.Location(snapshot.byUri.get(r.uri)?.uri ?? vscode.Uri.parse(r.uri), rangeIn(snapshot, r.uri, r.range)), r.message));
+    new vscode.Location(files.get(r.uri)?.uri ?? vscode.Uri.parse(r.uri), rangeOf(files, r.uri, r.range)), r.message));
   return diagnostic;
 }
 
@@ -77,7 +99,11 @@ function toDiagnostic(snapshot: IndexSnapshot, finding: Finding): vscode.Diagnos
  * shift them); an unknown file falls back to its start.
  */
 export function rangeIn(snapshot: IndexSnapshot, uri: string, range: TextRange): vscode.Range {
-  return (snapshot.byUri.get(uri)?.lines ?? EMPTY_LINE_INDEX).range(range);
+  return rangeOf(snapshot.byUri, uri, range);
+}
+
+function rangeOf(files: ReadonlyMap<string, IndexedFile>, uri: string, range: TextRange): vscode.Range {
+  return (files.get(uri)?.lines ?? EMPTY_LINE_INDEX).range(range);
 }
 
 export function registerDiagnostics(context: vscode.ExtensionContext, services: Services): void {

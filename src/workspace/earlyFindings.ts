@@ -1,0 +1,85 @@
+// The first findings of a start, shown while the scan still reads: linking 10,000 certificates and
+// running every rule waits for the last file, but an expired certificate is expired whatever else
+// the workspace holds. As files are read, the rules that judge a file by itself (core/checks
+// FILE_LOCAL_CHECKS, through the pipeline's `localFindings`) run on each batch, and the Problems
+// panel shows what they find; the complete build then replaces everything with the same findings,
+// their related locations added.
+//
+// Only until the first build: afterwards the panel is complete and a rescan changes it once, at its end.
+// A file is held back when another path may name the same real file (a symlink, a file in a
+// symlinked folder, the target of either): which spelling is reported is known only once all are
+// read, and a finding must not appear under one name and then move to another.
+import type { Finding } from '../core/checks';
+import type { IndexedFile } from './model';
+
+/** A batch of early findings, and the files they point into (their line indexes are made). */
+export interface EarlyFindings {
+  readonly findings: readonly Finding[];
+  readonly byUri: ReadonlyMap<string, IndexedFile>;
+}
+
+/** The first batch goes out as soon as a file is read; later ones when this much reading has gathered. */
+const BATCH_MS = 250;
+
+export class EarlyFindingsStream {
+  private pending: IndexedFile[] = [];
+  /** Real files reached through a link: any other path to them is held back. */
+  private readonly linkedIdentities = new Set<string>();
+  private readonly identities = new Set<string>();
+  private linkedLeft: number;
+  private lastBatch = 0;
+  private running: Promise<void> | undefined;
+
+  /**
+   * `linked`: how many of the files to be read are reached through a link; they are read first,
+   * and no batch goes out before all of them are in (see the module comment).
+   */
+  constructor(
+    linked: number,
+    private readonly check: (files: readonly IndexedFile[]) => Promise<readonly Finding[]>,
+    private readonly emit: (batch: EarlyFindings) => void,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.linkedLeft = linked;
+  }
+
+  /** A candidate was read (`file` is what the index holds for it now, if anything). */
+  offer(file: IndexedFile | undefined, linked: boolean): void {
+    if (linked) {
+      this.linkedLeft--;
+      if (file) {
+        this.linkedIdentities.add(file.identity);
+      }
+    } else if (file?.hasMaterial && file.origin === 'disk') {
+      this.pending.push(file);
+    }
+    if (!this.running && this.linkedLeft <= 0 && this.pending.length && this.clock() - this.lastBatch >= BATCH_MS) {
+      this.running = this.send().finally(() => (this.running = undefined));
+    }
+  }
+
+  /** Reading is over: the rest goes out (before the complete build starts). */
+  async finish(): Promise<void> {
+    await this.running;
+    if (this.pending.length) {
+      await this.send();
+    }
+  }
+
+  private async send(): Promise<void> {
+    this.lastBatch = this.clock();
+    const files: IndexedFile[] = [];
+    for (const file of this.pending) {
+      // A real file seen twice (a hard link, the same folder in two workspace folders): the first path only.
+      if (!this.linkedIdentities.has(file.identity) && !this.identities.has(file.identity)) {
+        this.identities.add(file.identity);
+        files.push(file);
+      }
+    }
+    this.pending = [];
+    const findings = files.length ? await this.check(files) : [];
+    if (findings.length) {
+      this.emit({ findings, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)) });
+    }
+  }
+}

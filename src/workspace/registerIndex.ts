@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { Logger } from '../util/logger';
+import { PkiLensConfiguration } from '../settings';
+import type { WorkspaceIndex } from './index';
+import { DocumentOverlays } from './overlays';
+import { Reconciler } from './reconcile';
+import { WorkspaceWatcher } from './watcher';
+import { registerWithheldEvents } from './withheldEvents';
+
+/**
+ * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
+ * in the background. Activation returns at once; the first results arrive through onDidChange.
+ */
+export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): void {
+  const overlays = new DocumentOverlays(index, settings);
+  const reconciler = new Reconciler(index, logger);
+  // Tests withhold watcher events through this seam to show the index converges without them.
+  const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
+  context.subscriptions.push(
+    index,
+    new WorkspaceWatcher(index, logger, withhold),
+    overlays,
+    reconciler,
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),
+    settings.onDidChange(e => {
+      if (e.affects('scan')) {
+        void index.rescan();
+      } else if (e.affects('expiry') || e.affects('rules')) {
+        void index.rebuildNow();
+      }
+    }),
+  );
+  // Validity moves with the clock even when no file changes: re-judge every hour.
+  const clock = setInterval(() => void index.rebuildNow(), 60 * 60 * 1000);
+  context.subscriptions.push({ dispose: () => clearInterval(clock) });
+  void index.rescan().then(() => {
+    overlays.pushOpenDocuments();
+    reconciler.start();
+  });
+}

@@ -1,0 +1,150 @@
+// The first findings of a start (src/workspace/earlyFindings.ts, core `localFindings`): over real
+// openssl- and keytool-made workspaces, what the rules that judge a file alone find in any batch of
+// files is exactly what the complete scan lists for those codes (related locations aside), so the
+// Problems panel never shows an early finding the complete build takes back; and the stream holds
+// back every file another path may name.
+import 'reflect-metadata';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { DiskScanner, ScanResult, ScannedFile } from '../../src/cli/diskScanner';
+import { FILE_LOCAL_CHECKS, Finding, runChecks } from '../../src/core/checks';
+import { Inventory } from '../../src/core/inventory/inventory';
+import { PipelineHost, localFindings } from '../../src/core/pipeline/pipeline';
+import { EarlyFindings, EarlyFindingsStream } from '../../src/workspace/earlyFindings';
+import type { IndexedFile } from '../../src/workspace/model';
+import { generateCarriers, generateDemo, generateKeys, generateKubeadm } from '../fixtures/generate';
+import { generateKeystores } from '../fixtures/keystores';
+import { generateServerName } from '../fixtures/serverName';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-early-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const host: PipelineHost<ScannedFile> = {
+  describe: f => ({ uri: f.uri, relativePath: f.relativePath }),
+  resolvePath: () => undefined,
+  onCheckFailure: (rule, e) => assert.fail(`rule ${rule} threw: ${String(e)}`),
+};
+
+/** What a person reads in the Problems panel (related locations come with the complete build). */
+const shown = (f: Finding) => `${f.code} ${f.severity} ${f.uri} ${f.range.start}-${f.range.end} ${f.message}`;
+
+/** The codes FILE_LOCAL_CHECKS can say (the last test of the first group holds this list to the rules' sources). */
+const LOCAL_CODES = new Set(['decode-error', 'cert-expired', 'cert-not-yet-valid', 'cert-expiring', 'cert-validity-inverted', 'keystore-locked', 'weak-keystore', 'crl-stale', 'csr-bad-signature']);
+
+const trees = [
+  { name: 'kubeadm (seeded)', make: (dir: string) => generateKubeadm(dir, { seeded: true }) },
+  { name: 'kubeadm (healthy)', make: (dir: string) => generateKubeadm(dir, { seeded: false }) },
+  { name: 'carriers', make: generateCarriers },
+  { name: 'keys', make: generateKeys },
+  { name: 'server-name', make: generateServerName },
+  { name: 'demo', make: generateDemo },
+  { name: 'keystores', make: generateKeystores },
+];
+
+describe('early findings', () => {
+  const codesSeen = new Set<string>();
+
+  for (const tree of trees) {
+    it(`any batch of files says what the complete scan says, for the file-local codes: ${tree.name}`, async () => {
+      const root = path.join(tmp, tree.name.replace(/\W+/g, '-'));
+      tree.make(root);
+      const complete: ScanResult = await new DiskScanner().scan([root]);
+      const options = { now: complete.now };
+      const want = complete.findings.filter(f => LOCAL_CODES.has(f.code)).map(shown).sort();
+      want.forEach(s => codesSeen.add(s.split(' ')[0]));
+
+      const together = (await localFindings(complete.files, host, options)).map(shown).sort();
+      assert.deepEqual(together, want, 'all files in one batch');
+
+      const oneByOne: string[] = [];
+      for (const file of complete.files) {
+        oneByOne.push(...(await localFindings([file], host, options)).map(shown));
+      }
+      assert.deepEqual(oneByOne.sort(), want, 'each file in a batch of its own');
+
+      // Reverse order, in threes: batches that split kubeconfigs from the certificates they name.
+      const reversed = [...complete.files].reverse();
+      const inThrees: string[] = [];
+      for (let i = 0; i < reversed.length; i += 3) {
+        inThrees.push(...(await localFindings(reversed.slice(i, i + 3), host, options)).map(shown));
+      }
+      assert.deepEqual(inThrees.sort(), want, 'batches of three, in reverse');
+    });
+  }
+
+  it('the fixtures exercise the file-local rules (else the batches above prove little)', () => {
+    for (const code of ['decode-error', 'cert-expired', 'cert-expiring', 'cert-not-yet-valid', 'keystore-locked', 'weak-keystore']) {
+      assert.ok(codesSeen.has(code), `some fixture has ${code}; seen: ${[...codesSeen].join(', ')}`);
+    }
+  });
+
+  it('LOCAL_CODES are exactly the codes the file-local rules can say', () => {
+    // Every rule reads its inventory through properties: one that records the codes it may return
+    // is hard; instead, each local rule's source names its codes, and no other rule's does.
+    const dir = path.join(__dirname, '..', '..', '..', 'src', 'core', 'checks');
+    const sources = fs.readdirSync(dir).filter(f => f.endsWith('.ts') && !['index.ts', 'finding.ts'].includes(f));
+    const localFiles = new Set(FILE_LOCAL_CHECKS.map(c => c.name.replace(/^check/, '')).map(n => `${n[0].toLowerCase()}${n.slice(1)}.ts`));
+    for (const file of sources) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const code of LOCAL_CODES) {
+        if (text.includes(`'${code}'`)) {
+          assert.ok(localFiles.has(file), `${code} is said by ${file}, which is not a file-local rule`);
+        }
+      }
+    }
+    assert.equal(runChecks({ files: [], certificates: [], records: new Map(), privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [], bundles: [], pairings: [], fileByUri: new Map() } as unknown as Inventory, {}, undefined, FILE_LOCAL_CHECKS).length, 0);
+  });
+});
+
+describe('early findings stream', () => {
+  const file = (name: string, identity = name, material = true) =>
+    ({ uri: { toString: () => `file:///w/${name}` }, identity, origin: 'disk', hasMaterial: material, name }) as unknown as IndexedFile;
+  const finding = (f: IndexedFile): Finding => ({ code: 'cert-expired', severity: 'error', message: f.name, uri: f.uri.toString(), range: { start: 0, end: 1 }, related: [] });
+
+  /** The batch in flight has been checked and sent (it awaits nothing but promises). */
+  const settled = () => new Promise(resolve => setImmediate(resolve));
+
+  function stream(linked: number, clock: { now: number }) {
+    const batches: EarlyFindings[] = [];
+    const checked: string[][] = [];
+    const s = new EarlyFindingsStream(linked, async files => {
+      checked.push(files.map(f => f.name));
+      return files.map(finding);
+    }, b => batches.push(b), () => clock.now);
+    return { s, batches, checked };
+  }
+
+  it('sends the first file at once, gathers the next ones, and sends the rest when reading ends', async () => {
+    const clock = { now: 1000 };
+    const { s, batches, checked } = stream(0, clock);
+    s.offer(file('a.crt'), false);
+    await settled();
+    s.offer(file('b.crt'), false);
+    s.offer(file('notes.yaml', 'notes.yaml', false), false);
+    s.offer(undefined, false);
+    clock.now += 300;
+    s.offer(file('c.crt'), false);
+    await settled();
+    s.offer(file('d.crt'), false);
+    await s.finish();
+    assert.deepEqual(checked, [['a.crt'], ['b.crt', 'c.crt'], ['d.crt']]);
+    assert.deepEqual(batches.flatMap(b => b.findings.map(f => f.message)), ['a.crt', 'b.crt', 'c.crt', 'd.crt']);
+    assert.ok(batches.every(b => b.findings.every(f => b.byUri.has(f.uri))), 'each batch carries the files its findings point into');
+  });
+
+  it('waits for every linked file, then holds back what another path may name', async () => {
+    const clock = { now: 1000 };
+    const { s, checked } = stream(2, clock);
+    s.offer(file('target.crt', 'inode:1'), false); // its symlink is still being read
+    s.offer(file('current.pem', 'inode:1'), true);
+    assert.deepEqual(checked, [], 'nothing goes out while a linked file is unread');
+    s.offer(file('via-linked-folder.crt', 'inode:2'), true);
+    s.offer(file('plain.crt', 'inode:3'), false);
+    s.offer(file('hardlink.crt', 'inode:3'), false);
+    await s.finish();
+    assert.deepEqual(checked.flat(), ['plain.crt'], 'the symlink, its target, a file in a linked folder and a second path to one file are left to the complete build');
+  });
+});
