@@ -184,16 +184,18 @@ if (vscode) {
   const { cold, reload } = vscode;
   line('VS Code: activation → complete Problems panel (cold)', cold.problemsMs, 1.0);
   line('VS Code: the same after a window reload (cache)', reload.problemsMs, 0.1);
-  line('VS Code: warm rescan, one file changed', cold.warmMs, 0.05);
+  line('VS Code: one file changed on disk → rebuilt (watcher event, re-read, relink, checks)', cold.watcherMs, 0.05);
+  rows.push(['  full rescan with one file changed (walk + stat every candidate, then the same)', fmt(cold.warmMs), base, `${(cold.warmMs / baseline.wallMs).toFixed(2)}×`, '', '']);
   rows.push(['  every finding shown (cold / reload; early findings before the build, see README)', `${fmt(cold.shownMs ?? NaN)} / ${fmt(reload.shownMs ?? NaN)} (${cold.earlyFindings} / ${reload.earlyFindings} early, in ${cold.earlyBatches} / ${reload.earlyBatches} batches)`, '', '', '', '']);
   rows.push(['  first build done (every rule, related locations; cold / reload)', `${fmt(cold.builtMs ?? NaN)} / ${fmt(reload.builtMs ?? NaN)}`, '', '', '', '']);
   rows.push(['VS Code: first findings in Problems (cold / reload)', `${cold.firstFindingsMs === undefined ? '–' : fmt(cold.firstFindingsMs)} / ${reload.firstFindingsMs === undefined ? '–' : fmt(reload.firstFindingsMs)}`, '', '', '≤ 500 ms', Math.max(cold.firstFindingsMs ?? Infinity, reload.firstFindingsMs ?? Infinity) <= 500 ? 'yes' : 'NO']);
-  const gap = Math.max(cold.longestGapMs ?? Infinity, reload.longestGapMs ?? Infinity, cold.warmLongestGapMs ?? 0);
-  rows.push(['VS Code: longest gap of a 10 ms timer (extension host)', `${fmt(gap)} (cold ${fmt(cold.longestGapMs ?? NaN)}, reload ${fmt(reload.longestGapMs ?? NaN)}, warm ${fmt(cold.warmLongestGapMs ?? NaN)})`, '', '', '≤ 50 ms', gap <= 50 ? 'yes' : 'NO']);
+  const gap = Math.max(cold.longestGapMs ?? Infinity, reload.longestGapMs ?? Infinity, cold.warmLongestGapMs ?? 0, cold.watcherLongestGapMs ?? 0);
+  rows.push(['VS Code: longest gap of a 10 ms timer (extension host)', `${fmt(gap)} (cold ${fmt(cold.longestGapMs ?? NaN)}, reload ${fmt(reload.longestGapMs ?? NaN)}, one file ${fmt(cold.watcherLongestGapMs ?? NaN)}, full rescan ${fmt(cold.warmLongestGapMs ?? NaN)})`, '', '', '≤ 50 ms', gap <= 50 ? 'yes' : 'NO']);
   rows.push(['VS Code: extension host RSS at complete Problems (cold)', `${cold.rssMB} MB (+${cold.rssGrowthSinceProbeMB} MB while scanning)`, '', '', '', '']);
   results.ratios.vscodeColdVsNodeCrypto = cold.problemsMs / baseline.wallMs;
   results.ratios.vscodeReloadVsNodeCrypto = reload.problemsMs / baseline.wallMs;
   results.ratios.vscodeWarmVsNodeCrypto = cold.warmMs / baseline.wallMs;
+  results.ratios.vscodeOneFileVsNodeCrypto = cold.watcherMs / baseline.wallMs;
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map(row => String(row[c]).length)));
 const table = rows.map((row, i) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd() + (i === 0 ? `\n${widths.map(w => '-'.repeat(w)).join('  ')}` : '')).join('\n');

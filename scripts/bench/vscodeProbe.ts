@@ -60,6 +60,14 @@ function whenComplete(expected: number, deadlineMs: number, onFirst: (at: number
   });
 }
 
+/** Resolves true at the index's next build, false at the deadline. */
+function nextBuild(index: PkiLensApi['services']['index'], deadlineMs: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const timer = setTimeout(() => { sub.dispose(); resolve(false); }, deadlineMs);
+    const sub = index.onDidChange(() => { clearTimeout(timer); sub.dispose(); resolve(true); });
+  });
+}
+
 export async function run(): Promise<void> {
   const phase = process.env.PKI_LENS_BENCH_PHASE ?? 'cold';
   const expected = Number(process.env.PKI_LENS_BENCH_FINDINGS);
@@ -93,19 +101,30 @@ export async function run(): Promise<void> {
     cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped, materialFilesNotRead: store.knownEmpty.trustedReads },
   };
   if (phase === 'cold') {
-    // Warm rescan: one certificate file changed (a trailing newline: the same findings), then the rescan the watcher would start.
-    await api.services.index.ready();
-    const file = api.services.index.snapshot!.files.find(f => f.uri.path.endsWith('.crt'))!;
+    const index = api.services.index;
+    await index.ready();
+    const file = index.snapshot!.files.find(f => f.uri.path.endsWith('.crt'))!;
     const original = fs.readFileSync(file.uri.fsPath);
+    // One certificate file changed on disk (a trailing newline: the same findings), as a person saves
+    // it: the watcher's event, the file read again, the rebuild (what a user waits for after a save).
+    gapWindow = 0;
+    let t0 = Date.now();
+    const rebuilt = nextBuild(index, 120_000);
+    fs.appendFileSync(file.uri.fsPath, '\n');
+    result.watcherMs = (await rebuilt) ? Date.now() - t0 : undefined;
+    result.watcherLongestGapMs = gapWindow;
+    fs.writeFileSync(file.uri.fsPath, original);
+    await nextBuild(index, 120_000);
+    // The full rescan (walk and stat every candidate, re-read what changed, rebuild), one file changed.
     fs.appendFileSync(file.uri.fsPath, '\n');
     gapWindow = 0;
-    const t0 = Date.now();
-    await api.services.index.rescan();
+    t0 = Date.now();
+    await index.rescan();
     result.warmMs = Date.now() - t0;
     result.warmLongestGapMs = gapWindow;
-    result.warmFindings = api.services.index.snapshot?.findings.length;
+    result.warmFindings = index.snapshot?.findings.length;
     fs.writeFileSync(file.uri.fsPath, original);
-    await api.services.index.rescan();
+    await index.rescan();
     // The next start (the reload) must find this start's cache on disk.
     const restoredAt = Date.now();
     const deadline = Date.now() + 180_000;
