@@ -7,6 +7,8 @@
 //            character changed, `touch -r` style) → still read again: the ctime moved (knownFiles.ts)
 //   version  another extension version    → the cache refused (logged), a cold scan
 //   corrupt  the cache file damaged        → refused (logged), a cold scan
+// The last session's findings (lastFindings.ts) are restored on 'reload' only: every other phase
+// changed a file they point into, the version, or damaged their file (refused, logged).
 // Every phase also compares the Problems panel with `pki-lens check` (no cache). Needs
 // `npm run build && npm run compile-tests`. Exit code 0 when every phase passed.
 import fs from 'node:fs';
@@ -25,6 +27,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const gen = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out/test/fixtures/generate.js'), 'kubeadm', root], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (gen.status !== 0) { console.error('fixture generator failed'); process.exit(1); }
 const CACHE_FILE = 'analysis-cache.bin';
+const FINDINGS_FILE = 'last-findings.json';
 const tests = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 
 const before = {
@@ -49,11 +52,14 @@ const before = {
     if (after.size !== size || after.mtimeMs !== mtimeMs) { throw new Error(`the rewrite changed the size or the mtime (${size} → ${after.size}, ${mtimeMs} → ${after.mtimeMs})`); }
   },
   corrupt: () => {
-    const file = findStorageFile(dataDir, CACHE_FILE);
-    if (!file) { throw new Error('no cache file to damage'); }
-    const bytes = fs.readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
-    fs.writeFileSync(file, bytes);
+    // Both files the extension keeps in its storage: the analyses, and the last findings.
+    for (const name of [CACHE_FILE, FINDINGS_FILE]) {
+      const file = findStorageFile(dataDir, name);
+      if (!file) { throw new Error(`no ${name} to damage`); }
+      const bytes = fs.readFileSync(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      fs.writeFileSync(file, bytes);
+    }
   },
 };
 const failed = [];

@@ -25,6 +25,7 @@ import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
 import { registerWorkspaceIndex } from './workspace/registerIndex';
 import { PersistentAnalysisCache, registerPersistentCache } from './workspace/persistentCache';
 import { sharedCache } from './core/inventory/signatureCache';
+import { LastFindings, registerLastFindings } from './workspace/lastFindings';
 
 /** Returned from activate(): what the integration tests (and other extensions) may look at. */
 export interface PkiLensApi {
@@ -35,6 +36,8 @@ export interface PkiLensApi {
   readonly activatedAt: number;
   /** The analysis cache kept across reloads (undefined without a workspace folder). */
   readonly persistentCache: PersistentAnalysisCache | undefined;
+  /** The last build's findings, kept for the next start (undefined without a workspace folder). */
+  readonly lastFindings: LastFindings | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
   let inventoryTree: InventoryTreeApi | undefined;
   provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
   let persistentCache: PersistentAnalysisCache | undefined;
+  let lastFindings: LastFindings | undefined;
   // The last probe's reports: the probe writes them, the Problems panel and the tree's "Served" nodes show them.
   const probeResults = new ProbeResults();
   context.subscriptions.push(probeResults);
@@ -69,6 +73,13 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
       { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
+      // The Problems panel of the last session, shown at once on the next start where it still holds (see lastFindings.ts).
+      { name: 'last findings', register: s => {
+        if (context.storageUri?.scheme === 'file') {
+          lastFindings = new LastFindings(context.storageUri.fsPath, String(context.extension.packageJSON.version), s.logger);
+          context.subscriptions.push(registerLastFindings(lastFindings, s.index, s.settings));
+        }
+      } },
       { name: 'endpoint probe', register: s => registerProbe(context, s, probeResults) },
       { name: 'expiry timeline', register: s => registerTimeline(context, s) },
       // Last: every feature is listening before the first scan ends.
@@ -79,6 +90,9 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
     services,
     activatedAt,
     persistentCache,
+    get lastFindings() {
+      return lastFindings;
+    },
     get inventoryTree(): InventoryTreeApi {
       if (!inventoryTree) {
         throw new Error('the PKI Lens inventory view failed to start (see the PKI Lens log)');

@@ -92,6 +92,10 @@ export async function run(): Promise<void> {
     builtMs: builtAt !== undefined ? builtAt - api.activatedAt : undefined,
     // Complete: every finding shown and the build done (whichever came last).
     problemsMs: complete.at !== undefined && builtAt !== undefined ? Math.max(complete.at, builtAt) - api.activatedAt : undefined,
+    // A reload shows the last session's findings at once where they still hold (workspace/lastFindings.ts).
+    restoredMs: api.services.index.restored ? api.services.index.restored.at - api.activatedAt : undefined,
+    restored: api.services.index.restored?.findings.length ?? 0,
+    lastFindings: api.lastFindings && { state: api.lastFindings.stats.state, message: api.lastFindings.stats.message },
     earlyBatches: api.services.index.earlyFindings.length,
     earlyFindings: api.services.index.earlyFindings.reduce((n, b) => n + b.findings.length, 0),
     firstFindingsMs: firstAt !== undefined ? firstAt - api.activatedAt : undefined,
@@ -128,11 +132,13 @@ export async function run(): Promise<void> {
     // The next start (the reload) must find this start's cache on disk.
     const restoredAt = Date.now();
     const deadline = Date.now() + 180_000;
-    while (!(store?.stats.savedAt && store.stats.savedAt > restoredAt) && Date.now() < deadline) {
+    const last = api.lastFindings?.stats;
+    while (!(store?.stats.savedAt && store.stats.savedAt > restoredAt && last?.savedAt && last.savedAt > restoredAt) && Date.now() < deadline) {
       await new Promise(r => setTimeout(r, 200));
     }
     result.cacheSaved = !!store?.stats.savedAt;
     result.cacheEntriesSaved = store?.stats.savedEntries;
+    result.lastFindingsSaved = last?.savedFindings;
   }
   clearInterval(ticker);
   fs.writeFileSync(process.env.PKI_LENS_BENCH_OUT!, JSON.stringify(result));

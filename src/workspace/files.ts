@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
-import type { FileStamp, KnownFiles } from './knownFiles';
+import { type FileStamp, type KnownFiles, stampOf } from './knownFiles';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -80,13 +80,12 @@ async function readLocal(uri: vscode.Uri, maxBytes: number, previous: { mtime: n
     if (!stat.isFile()) {
       return undefined;
     }
-    const mtime = Math.floor(stat.mtimeMs);
+    // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
+    const stamp = stampOf(stat, uri.toString());
+    const { identity, mtime } = stamp;
     if (previous && previous.mtime === mtime && previous.size === stat.size) {
       return 'unchanged';
     }
-    // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
-    const identity = stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri.toString();
-    const stamp: FileStamp = { identity, size: stat.size, mtime, ctime: stat.ctimeMs };
     const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity, stamp, fsPath };
     const trusting = trust && !previous;
     if (trusting && known) {

@@ -14,9 +14,11 @@ import { PkiLensConfiguration } from '../settings';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
 import { RecordStore } from './records';
 import type { KnownEmptyFiles } from './knownFiles';
+import type { RestoredFinding } from './lastFindings';
 
 export { IndexedFile } from './model';
 export type { EarlyFindings } from './earlyFindings';
+export type { RestoredFinding } from './lastFindings';
 export type { IndexSnapshot } from './ports';
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
@@ -49,6 +51,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   readonly onDidFindEarly = this.onDidFindEarlyEmitter.event;
   /** What the first scan showed early, and when (Date.now()): for the tests and the bench. */
   readonly earlyFindings: { at: number; findings: readonly Finding[] }[] = [];
+  private readonly onDidRestoreEmitter = this._register(new vscode.EventEmitter<readonly RestoredFinding[]>());
+  /** Before the first build: the last session's findings, where they still hold (lastFindings.ts). */
+  readonly onDidRestore = this.onDidRestoreEmitter.event;
+  /** What this start restored, and when (Date.now()): for the tests and the bench. */
+  restored: { at: number; findings: readonly RestoredFinding[] } | undefined;
 
   /**
    * `known`: files an earlier session found empty, so a reload need not read them (desktop only).
@@ -64,6 +71,14 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** The latest snapshot, or undefined before the first build finished. */
   get snapshot(): IndexSnapshot | undefined {
     return this.current;
+  }
+
+  /** The last session's findings, shown until the first build replaces them; ignored once a build is done (it is newer). */
+  showRestored(findings: readonly RestoredFinding[]): void {
+    if (!this.current) {
+      this.restored = { at: Date.now(), findings };
+      this.onDidRestoreEmitter.fire(findings);
+    }
   }
 
   /** Resolves with a snapshot once the first full scan has been built (for tests, the report, the tree). */

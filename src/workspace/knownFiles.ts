@@ -28,6 +28,11 @@ export interface FileStamp {
   ctime: number;
 }
 
+/** What a stat (links followed) says of a local file, as a stamp; `uri` names it where the platform has no inode. */
+export function stampOf(stat: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }, uri: string): FileStamp {
+  return { identity: stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri, size: stat.size, mtime: Math.floor(stat.mtimeMs), ctime: stat.ctimeMs };
+}
+
 /** How a file's stamp is written down (one string: cheap to compare, to store in the cache's header). */
 export function stampText({ identity, size, mtime, ctime }: FileStamp): string {
   return `${identity}|${size}|${mtime}|${ctime}`;
@@ -130,4 +135,4 @@ export class KnownFiles {
 export type KnownEmptyFiles = KnownFiles;
 
 /** How far before the recording a file's mtime and ctime must lie to be trusted. */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;

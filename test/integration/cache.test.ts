@@ -15,6 +15,12 @@ function holdsPrivateKey(fsPath: string, index: Awaited<ReturnType<typeof pkiApi
   return !!analysis?.entries.some(e => e.carrier?.role === 'key' || e.objects.some(o => o.kind === 'private-key'));
 }
 
+/** A finding as the Problems panel places it; the numbers in messages are masked (a duration moves with the clock between starts). */
+function placed(f: { code: string; severity: string; message: string; uri: string; related: { uri: string; message: string }[] }, span: (uri: string, i: number) => string): string {
+  const mask = (m: string) => m.replace(/\d+/g, '#');
+  return [f.code, f.severity, f.uri, span(f.uri, -1), mask(f.message), ...f.related.map((r, i) => `${r.uri} ${span(r.uri, i)} ${mask(r.message)}`)].join(' | ');
+}
+
 describe(`persistent analysis cache: ${phase}`, () => {
   it('the Problems panel after this start equals a cold scan by pki-lens check', async function () {
     this.timeout(120_000);
@@ -86,5 +92,57 @@ describe(`persistent analysis cache: ${phase}`, () => {
       // What this start learned is written for the next one (the launcher checks the file's age too).
       await waitFor('the cache file to be written', () => stats.savedAt !== undefined && (stats.savedEntries ?? 0) > 0, 60_000);
     }
+  });
+
+  it('the last session\'s findings were restored, or refused, as this phase requires', async function () {
+    this.timeout(90_000);
+    const api = await pkiApi();
+    const last = api.lastFindings;
+    assert.ok(last, 'a folder is open, so the extension keeps the last findings');
+    const index = api.services.index;
+    const snapshot = await index.ready();
+    const { stats } = last;
+    switch (phase) {
+      case 'cold':
+        assert.strictEqual(stats.state, 'absent');
+        assert.strictEqual(index.restored, undefined);
+        break;
+      case 'reload': {
+        // Nothing changed: every finding of the last build came back before this start's build, placed where the build places it.
+        assert.strictEqual(stats.state, 'shown', stats.message);
+        assert.ok(index.restored, 'the index received the restored findings');
+        const built = snapshot.findings.map(f => placed(f, (uri, i) => {
+          const r = snapshot.byUri.get(uri)?.lines.range(i < 0 ? f.range : f.related[i].range);
+          return r ? `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}` : '0:0-0:0';
+        })).sort();
+        const restored = index.restored.findings.map(f => placed(f, (_, i) => {
+          const [a, b, c, d] = i < 0 ? f.range : f.related[i].range;
+          return `${a}:${b}-${c}:${d}`;
+        })).sort();
+        assert.ok(restored.length > 5, `restored ${restored.length}`);
+        assert.deepStrictEqual(restored, built);
+        break;
+      }
+      case 'changed':
+      case 'rewritten':
+        // pki/apiserver.crt holds a finding (cert-expiring): changed, even behind an mtime set back, nothing is restored.
+        assert.strictEqual(stats.state, 'changed', stats.message);
+        assert.match(stats.message ?? '', /pki\/apiserver\.crt changed since they were computed/);
+        assert.strictEqual(index.restored, undefined);
+        break;
+      case 'version':
+        assert.strictEqual(stats.state, 'version', stats.message);
+        assert.strictEqual(index.restored, undefined);
+        break;
+      case 'corrupt':
+        assert.strictEqual(stats.state, 'corrupt', stats.message);
+        assert.match(stats.message ?? '', /are damaged \(checksum mismatch\): ignored, the scan decides/);
+        assert.strictEqual(index.restored, undefined);
+        break;
+      default:
+        assert.fail(`unknown PKI_LENS_CACHE_PHASE ${phase}`);
+    }
+    // Every start keeps its findings for the next.
+    await waitFor('the last findings to be written', () => stats.savedAt !== undefined && (stats.savedFindings ?? 0) > 0, 60_000);
   });
 });

@@ -4,7 +4,8 @@ import { TextRange } from '../../core/x509/pem';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { Finding } from '../../workspace/build';
-import type { EarlyFindings, IndexSnapshot } from '../../workspace/index';
+import type { EarlyFindings, IndexSnapshot, RestoredFinding } from '../../workspace/index';
+import type { Span } from '../../workspace/lastFindings';
 import type { IndexedFile } from '../../workspace/model';
 import { EMPTY_LINE_INDEX } from '../../workspace/lineIndex';
 
@@ -26,11 +27,15 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 export class DiagnosticsPublisher extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('pki-lens'));
   private published = 0;
+  /** Files whose last-session findings are shown (until the first build): early findings, a subset, leave them be. */
+  private readonly restored = new Set<string>();
+  private earlyShown = false;
 
   constructor(private readonly services: Services) {
     super();
     this._register(services.index.onDidChange(s => this.publish(s)));
     this._register(services.index.onDidFindEarly(e => this.publishEarly(e)));
+    this._register(services.index.onDidRestore(f => this.publishRestored(f)));
     const current = services.index.snapshot;
     if (current) {
       this.publish(current);
@@ -44,10 +49,34 @@ export class DiagnosticsPublisher extends Disposable {
     }
     try {
       for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
-        this.collection.set(batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+        if (!this.restored.has(uri)) {
+          this.collection.set(batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+          this.earlyShown = true;
+        }
       }
     } catch (e) {
       this.services.logger.error('publishing early findings failed', e);
+    }
+  }
+
+  /** The last session's findings (workspace/lastFindings.ts), before anything of this start is shown. */
+  private publishRestored(findings: readonly RestoredFinding[]): void {
+    if (this.published > 0 || this.earlyShown) {
+      return;
+    }
+    try {
+      const byUri = new Map<string, vscode.Diagnostic[]>();
+      for (const finding of findings) {
+        const list = byUri.get(finding.uri) ?? [];
+        list.push(diagnostic(finding, spanRange(finding.range), finding.related.map(r => new vscode.Location(vscode.Uri.parse(r.uri), spanRange(r.range)))));
+        byUri.set(finding.uri, list);
+      }
+      for (const [uri, diagnostics] of byUri) {
+        this.collection.set(vscode.Uri.parse(uri), diagnostics);
+        this.restored.add(uri);
+      }
+    } catch (e) {
+      this.services.logger.error('publishing the last findings failed', e);
     }
   }
 
@@ -56,6 +85,7 @@ export class DiagnosticsPublisher extends Disposable {
       return;
     }
     this.published = snapshot.generation;
+    this.restored.clear();
     try {
       const byUri = diagnosticsByUri(snapshot.byUri, snapshot.findings);
       const stale: vscode.Uri[] = [];
@@ -86,12 +116,21 @@ function diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: rea
 }
 
 function toDiagnostic(files: ReadonlyMap<string, IndexedFile>, finding: Finding): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(rangeOf(files, finding.uri, finding.range), finding.message, SEVERITY[finding.severity]);
-  diagnostic.source = 'PKI Lens';
-  diagnostic.code = { value: finding.code, target: vscode.Uri.parse(`${RULES_URL}${finding.code}`) };
-  diagnostic.relatedInformation = finding.related.map(r => new vscode.DiagnosticRelatedInformation(
-    new vscode.Location(files.get(r.uri)?.uri ?? vscode.Uri.parse(r.uri), rangeOf(files, r.uri, r.range)), r.message));
-  return diagnostic;
+  return diagnostic(finding, rangeOf(files, finding.uri, finding.range),
+    finding.related.map(r => new vscode.Location(files.get(r.uri)?.uri ?? vscode.Uri.parse(r.uri), rangeOf(files, r.uri, r.range))));
+}
+
+/** A finding as the Problems panel shows it, placed (`related` in the order of `finding.related`). */
+function diagnostic(finding: Pick<Finding, 'code' | 'severity' | 'message'> & { related: { message: string }[] }, range: vscode.Range, related: vscode.Location[]): vscode.Diagnostic {
+  const result = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
+  result.source = 'PKI Lens';
+  result.code = { value: finding.code, target: vscode.Uri.parse(`${RULES_URL}${finding.code}`) };
+  result.relatedInformation = finding.related.map((r, i) => new vscode.DiagnosticRelatedInformation(related[i], r.message));
+  return result;
+}
+
+function spanRange([startLine, startCharacter, endLine, endCharacter]: Span): vscode.Range {
+  return new vscode.Range(startLine, startCharacter, endLine, endCharacter);
 }
 
 /**

@@ -1,0 +1,267 @@
+// The findings of the last build, kept for the next start of the window (a reload, a restart), so
+// the Problems panel is full at once instead of after the scan: the scan still runs, and its first
+// build replaces what was restored (features/inventory/diagnostics.ts).
+//
+// A finding is restored only as it was computed, so only when it would be computed the same way:
+//   - by this extension version, with the same settings and workspace folders;
+//   - within the hour: the running window re-judges validity hourly (registerIndex.ts), so a
+//     restored "expires in 10 days" is never staler than what a window left open shows;
+//   - every file a finding or its related information points into stands as it was read (device,
+//     inode, size, mtime and ctime: the stamp of knownFiles.ts, which no `touch -r` can fake), so
+//     each range still falls on the same text. One changed file and nothing is restored.
+// A file that changed without holding any finding (or a new file) cannot be seen without reading
+// the workspace: its findings arrive with the build, seconds later, as on any start.
+//
+// The file is JSON followed by a line with its SHA-256 (a torn or damaged file is recognised, logged
+// and ignored), written to a temporary name and renamed, 0600. It holds messages and positions, no
+// key material (findings never quote a key).
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckCode, Severity } from '../core/checks/finding';
+import type { Logger } from '../util/logger';
+import { RACY_MS, stampOf, stampText } from './knownFiles';
+import type { IndexedFile } from './model';
+import type { IndexSnapshot } from './ports';
+import type { PkiLensConfiguration } from '../settings';
+
+export const LAST_FINDINGS_FILE = 'last-findings.json';
+/** Bumped when the layout changes (the extension version is checked as well). */
+const FORMAT = 1;
+/** As old as a finding shown by a window left open may be (its hourly re-judgement). */
+export const RESTORE_WITHIN_MS = 60 * 60 * 1000;
+
+/** Start line, start character, end line, end character: where the finding was shown. */
+export type Span = [number, number, number, number];
+
+export interface RestoredFinding {
+  code: CheckCode;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: Span;
+  related: { uri: string; range: Span; message: string }[];
+}
+
+interface Contents {
+  format: number;
+  version: string;
+  written: number;
+  /** SHA-256 of the settings and folders the findings were computed with (see `settingsKey`). */
+  settings: string;
+  /** Every file a finding points into: uri and stamp. */
+  files: [string, string][];
+  findings: RestoredFinding[];
+}
+
+/** What the start found, for the log, the tests and the bench. */
+export interface LastFindingsStats {
+  /** shown: restored; absent: no file; version, settings, old, changed: not restorable, and why; corrupt: damaged. */
+  state: 'pending' | 'absent' | 'shown' | 'version' | 'settings' | 'old' | 'changed' | 'corrupt';
+  message?: string;
+  restored: number;
+  /** When this window last wrote the file (ms since the epoch), and how many findings it held. */
+  savedAt?: number;
+  savedFindings?: number;
+}
+
+export class LastFindings {
+  readonly file: string;
+  readonly stats: LastFindingsStats = { state: 'pending', restored: 0 };
+  private saving: Promise<SaveOutcome> | undefined;
+
+  constructor(folder: string, private readonly version: string, readonly logger: Logger) {
+    this.file = path.join(folder, LAST_FINDINGS_FILE);
+  }
+
+  /** The last session's findings when they still hold (see the module comment); undefined, with the reason logged, otherwise. */
+  async restore(settings: string, now = Date.now()): Promise<RestoredFinding[] | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch {
+      this.stats.state = 'absent';
+      return undefined;
+    }
+    let contents: Contents;
+    try {
+      contents = decode(text);
+    } catch (e) {
+      return this.refuse('corrupt', `last findings ${this.file} are damaged (${(e as Error).message}): ignored, the scan decides`);
+    }
+    if (contents.version !== this.version) {
+      return this.refuse('version', `last findings were written by PKI Lens ${contents.version}, this is ${this.version}: not shown`);
+    }
+    if (contents.settings !== settings) {
+      return this.refuse('settings', 'last findings were computed with other settings or folders: not shown');
+    }
+    if (now - contents.written > RESTORE_WITHIN_MS || now < contents.written) {
+      return this.refuse('old', `last findings are from ${new Date(contents.written).toISOString()}, more than an hour ago: not shown`);
+    }
+    const changed = await firstChanged(contents.files);
+    if (changed) {
+      return this.refuse('changed', `last findings not shown: ${vscode.Uri.parse(changed).fsPath} changed since they were computed`);
+    }
+    this.stats.state = 'shown';
+    this.stats.restored = contents.findings.length;
+    this.logger.info(`last findings: ${contents.findings.length} shown from ${new Date(contents.written).toISOString()} while the scan confirms them`);
+    return contents.findings;
+  }
+
+  /**
+   * Keep a build's findings for the next start, or remove the last ones when this build's cannot be
+   * restored safely; 'racy' when a file they point into was written a moment ago (try again shortly).
+   */
+  save(snapshot: IndexSnapshot, settings: string): Promise<SaveOutcome> {
+    this.saving ??= this.write(snapshot, settings).finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
+  }
+
+  private refuse(state: LastFindingsStats['state'], message: string): undefined {
+    this.stats.state = state;
+    this.stats.message = message;
+    (state === 'corrupt' ? this.logger.warn : this.logger.info).call(this.logger, message);
+    return undefined;
+  }
+
+  private async write(snapshot: IndexSnapshot, settings: string): Promise<SaveOutcome> {
+    const files = await stampsAsRead(snapshot);
+    if (!Array.isArray(files)) {
+      await unlink(this.file).catch(() => undefined); // the disk moved on (or a file is being edited): the next start scans
+      return files;
+    }
+    const span = (uri: string, range: { start: number; end: number }): Span => {
+      const r = (snapshot.byUri.get(uri)?.lines)?.range(range);
+      return r ? [r.start.line, r.start.character, r.end.line, r.end.character] : [0, 0, 0, 0];
+    };
+    const findings = snapshot.findings.map(f => ({
+      code: f.code, severity: f.severity, message: f.message, uri: f.uri, range: span(f.uri, f.range),
+      related: f.related.map(r => ({ uri: r.uri, range: span(r.uri, r.range), message: r.message })),
+    }));
+    const contents: Contents = { format: FORMAT, version: this.version, written: snapshot.now.getTime(), settings, files, findings };
+    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFile(temporary, encode(contents), { mode: 0o600 });
+      await rename(temporary, this.file);
+      this.stats.savedAt = Date.now();
+      this.stats.savedFindings = findings.length;
+    } catch (e) {
+      await unlink(temporary).catch(() => undefined);
+      this.logger.warn(`last findings: could not write ${this.file} (${(e as Error).message})`);
+    }
+    return 'saved';
+  }
+}
+
+/** The key of what findings depend on besides the files: every folder's `pkiLens.*` settings (thresholds, rules, scan scope). */
+export function settingsKey(folders: readonly string[], settingsOf: (folder?: string) => unknown): string {
+  return createHash('sha256').update(JSON.stringify([settingsOf(), ...folders.map(f => [f, settingsOf(f)])])).digest('hex');
+}
+
+/** saved; moved: a file stands otherwise than the build read it (nothing kept); racy: written a moment ago (nothing kept yet). */
+export type SaveOutcome = 'saved' | 'moved' | 'racy';
+
+/**
+ * The stamp of every file the findings point into, when each stands on disk as the build read it
+ * (same size and mtime; an open editor's text equal to the disk's) and settled (not written within
+ * the last moments, where coarse timestamps could hide a second write).
+ */
+async function stampsAsRead(snapshot: IndexSnapshot): Promise<[string, string][] | 'moved' | 'racy'> {
+  const uris = [...new Set(snapshot.findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]))];
+  const now = Date.now();
+  const stamps = await Promise.all(uris.map(async (uri): Promise<[string, string] | 'moved' | 'racy'> => {
+    const record = snapshot.byUri.get(uri);
+    const fsPath = record?.uri.scheme === 'file' ? record.uri.fsPath : undefined;
+    const stats = fsPath ? await stat(fsPath).catch(() => undefined) : undefined;
+    if (!record || !fsPath || !stats || !(await standsAsRead(record, fsPath, stats))) {
+      return 'moved';
+    }
+    const stamp = stampOf(stats, uri);
+    return now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS ? [uri, stampText(stamp)] : 'racy';
+  }));
+  const refused = stamps.find(s => typeof s === 'string');
+  return refused === undefined ? stamps as [string, string][] : stamps.includes('moved') ? 'moved' : refused as 'racy';
+}
+
+async function standsAsRead(record: IndexedFile, fsPath: string, stats: { size: number; mtimeMs: number }): Promise<boolean> {
+  if (record.origin === 'editor') {
+    return (await readFile(fsPath, 'utf8').catch(() => undefined)) === record.text;
+  }
+  return record.size === stats.size && record.mtime === Math.floor(stats.mtimeMs);
+}
+
+/** The first file whose stamp differs from the one recorded (or that is gone), in parallel: a reload waits on this. */
+async function firstChanged(files: readonly [string, string][]): Promise<string | undefined> {
+  const results = await Promise.all(files.map(async ([uri, recorded]) => {
+    const stats = await stat(vscode.Uri.parse(uri).fsPath).catch(() => undefined);
+    return stats && stampText(stampOf(stats, uri)) === recorded ? undefined : uri;
+  }));
+  return results.find(uri => uri !== undefined);
+}
+
+function encode(contents: Contents): string {
+  const json = JSON.stringify(contents);
+  return `${json}\n${createHash('sha256').update(json).digest('hex')}\n`;
+}
+
+function decode(text: string): Contents {
+  const [json, digest] = text.split('\n');
+  if (!json || createHash('sha256').update(json).digest('hex') !== digest) {
+    throw new Error('checksum mismatch');
+  }
+  const contents = JSON.parse(json) as Contents;
+  if (contents.format !== FORMAT) {
+    throw new Error(`format ${contents.format}, expected ${FORMAT}`);
+  }
+  if (!Array.isArray(contents.files) || !Array.isArray(contents.findings)) {
+    throw new Error('no list of files or findings');
+  }
+  return contents;
+}
+
+/** How long after a build its findings are written: a burst of builds (a checkout, typing) costs one write. */
+const SAVE_DELAY_MS = 2000;
+
+/** What the index offers this module: its builds, and a way to show restored findings before the first. */
+export interface RestoringIndex {
+  readonly onDidChange: vscode.Event<IndexSnapshot>;
+  readonly snapshot: IndexSnapshot | undefined;
+  showRestored(findings: readonly RestoredFinding[]): void;
+}
+
+/**
+ * At start, show the last session's findings when they still hold; after every build, keep its
+ * findings for the next start (once builds settle, and when the window closes).
+ */
+export function registerLastFindings(store: LastFindings, index: RestoringIndex, settings: PkiLensConfiguration): vscode.Disposable {
+  const key = () => settingsKey((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.toString()), folder => settings.get(folder));
+  void store.restore(key()).then(
+    findings => findings && index.showRestored(findings),
+    e => store.logger.error('restoring the last findings failed', e));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  const save = async () => {
+    timer = undefined;
+    const snapshot = index.snapshot;
+    // A file written a moment ago cannot be stamped safely yet: once it has settled (unless a newer build saves first).
+    if (snapshot && await store.save(snapshot, key()) === 'racy' && index.snapshot === snapshot && !timer && !disposed) {
+      timer = setTimeout(() => void save(), RACY_MS);
+    }
+  };
+  const subscription = index.onDidChange(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void save(), SAVE_DELAY_MS);
+  });
+  return new vscode.Disposable(() => {
+    disposed = true;
+    subscription.dispose();
+    if (timer) {
+      clearTimeout(timer);
+      void save();
+    }
+  });
+}
