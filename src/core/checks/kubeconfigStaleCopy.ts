@@ -1,6 +1,6 @@
 import { CertificateNode, CertificateRecord, Inventory, KubeconfigNode, KubeconfigUserNode } from '../inventory/inventory';
 import { formatDate } from '../render/time';
-import { toHex } from '../x509/bytes';
+import { bytesKey } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
 import { shortName } from '../x509/name';
 import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
@@ -17,10 +17,20 @@ import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
-/** Issuer, subject and the EKU set, by their DER / OIDs: certificates of one identity and purpose. */
+/**
+ * Issuer, subject and the EKU set, by their DER / OIDs: certificates of one identity and purpose.
+ * Kept per certificate: a certificate's analysis outlives builds (content-keyed cache), and making
+ * 10,000 keys again on every rebuild was this rule's whole cost.
+ */
+const identities = new WeakMap<CertificateInfo, string>();
 function identity(c: CertificateInfo): string {
-  const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
-  return `${toHex(c.issuer.der)}|${toHex(c.subject.der)}|${eku}`;
+  let key = identities.get(c);
+  if (key === undefined) {
+    const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
+    key = `${bytesKey(c.issuer.der)}\u0000${bytesKey(c.subject.der)}\u0000${eku}`;
+    identities.set(c, key);
+  }
+  return key;
 }
 
 const isClient = (c: CertificateInfo) => !c.isCa && (!c.extendedKeyUsage || c.extendedKeyUsage.some(e => e.oid === CLIENT_AUTH));

@@ -2,7 +2,7 @@
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
 import { push } from '../collections';
 import { Pause, maybePause } from '../slices';
-import { toHex } from '../x509/bytes';
+import { bytesKey as nameKey } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
 import { CertificateNode, CertificateRecord, InventoryStats } from './model';
 import { SignatureCache, SignatureCheck, runLimited, verifySignature } from './signatureCache';
@@ -120,10 +120,6 @@ function inDate(cert: CertificateInfo, now: number): boolean {
   return cert.notBefore.getTime() <= now && now <= cert.notAfter.getTime();
 }
 
-/** A map key for a DER name: its bytes as a binary string (cheaper than hex; names are short). */
-function nameKey(der: Uint8Array): string {
-  return der.length <= 4096 ? String.fromCharCode.apply(null, der as unknown as number[]) : toHex(der);
-}
 
 /** Higher is better: an issuer in date, with its key at hand, expiring last. */
 function rankIssuer(record: CertificateRecord, now: number): number {

@@ -13,6 +13,11 @@ export function toHex(bytes: ArrayBuffer | Uint8Array, separator = ''): string {
   return out;
 }
 
+/** A map key for short DER (a name, an identifier): its bytes as a binary string, cheaper to make than hex. */
+export function bytesKey(der: Uint8Array): string {
+  return der.length <= 4096 ? String.fromCharCode.apply(null, der as unknown as number[]) : toHex(der);
+}
+
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/[^0-9a-fA-F]/g, '');
   const out = new Uint8Array(clean.length >> 1);
