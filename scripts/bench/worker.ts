@@ -1,7 +1,8 @@
 // The measurements of `npm run bench`, one per process (scripts/bench.mjs bundles this file with
 // esbuild and runs `node worker.cjs <task> ...`), each printing one JSON object on stdout.
 //
-//   generate <dir>             the 10,000-certificate workspace (test/fixtures/bench.ts)
+//   generate <dir> [certificates kubeconfigs unrelated]
+//                              the 10,000-certificate workspace (test/fixtures/bench.ts), or one of these sizes
 //   baseline <dir>             read the scan's candidate files, parse every certificate with node:crypto
 //   scan <dir>                 the core pipeline, cold then warm (src/cli/diskScanner.ts over src/core/pipeline/pipeline.ts)
 //   openssl <dir> <n>          a shell loop of `openssl x509 -noout -enddate` over n certificate files
@@ -52,9 +53,10 @@ function percentile(sorted: number[], p: number): number {
 
 // ------------------------------------------------------------------ generate
 
-async function generate(dir: string): Promise<void> {
-  // The sizes generateBench (test/fixtures/generate.ts) uses.
-  const manifest = await writeBench(dir, { certificates: 10_000, kubeconfigs: 1_000, unrelated: 40_000 });
+async function generate(dir: string, sizes: string[]): Promise<void> {
+  // The sizes generateBench (test/fixtures/generate.ts) uses, unless given (`npm run bench -- --large`).
+  const [certificates = 10_000, kubeconfigs = 1_000, unrelated = 40_000] = sizes.map(Number);
+  const manifest = await writeBench(dir, { certificates, kubeconfigs, unrelated });
   emit({ manifest: manifest.manifestPath, counts: manifest.counts, timingsMs: manifest.timingsMs });
 }
 
@@ -480,7 +482,7 @@ async function serveScrapes(dir: string, scrapes: number): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [task, ...args] = argv;
   switch (task) {
-    case 'generate': return generate(args[0]);
+    case 'generate': return generate(args[0], args.slice(1));
     case 'baseline': return baseline(args[0]);
     case 'scan': return scan(args[0]);
     case 'openssl': return opensslLoop(args[0], Number(args[1] ?? 200));

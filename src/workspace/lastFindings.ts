@@ -16,6 +16,7 @@
 // and ignored), written to a temporary name and renamed, 0600. It holds messages and positions, no
 // key material (findings never quote a key).
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -24,7 +25,7 @@ import type { Logger } from '../util/logger';
 import { RACY_MS, stampOf, stampText } from './knownFiles';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
-import type { PkiLensConfiguration } from '../settings';
+import type { PkiLensConfiguration, PkiLensSettings } from '../settings';
 
 export const LAST_FINDINGS_FILE = 'last-findings.json';
 /** Bumped when the layout changes (the extension version is checked as well). */
@@ -48,7 +49,7 @@ interface Contents {
   format: number;
   version: string;
   written: number;
-  /** SHA-256 of the settings and folders the findings were computed with (see `settingsKey`). */
+  /** The folders and settings the findings were computed with (see `settingsKey`). */
   settings: string;
   /** Every file a finding points into: uri and stamp. */
   files: [string, string][];
@@ -77,9 +78,12 @@ export class LastFindings {
 
   /** The last session's findings when they still hold (see the module comment); undefined, with the reason logged, otherwise. */
   async restore(settings: string, now = Date.now()): Promise<RestoredFinding[] | undefined> {
+    const started = Date.now();
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      // Synchronous, as the scan reads small files (files.ts): at activation the thread pool is busy
+      // with the analysis cache's tens of megabytes, and this small file must not queue behind them.
+      text = readFileSync(this.file, 'utf8');
     } catch {
       this.stats.state = 'absent';
       return undefined;
@@ -94,18 +98,19 @@ export class LastFindings {
       return this.refuse('version', `last findings were written by PKI Lens ${contents.version}, this is ${this.version}: not shown`);
     }
     if (contents.settings !== settings) {
-      return this.refuse('settings', 'last findings were computed with other settings or folders: not shown');
+      return this.refuse('settings', `last findings were computed with other ${settingsDifference(contents.settings, settings)}: not shown`);
     }
     if (now - contents.written > RESTORE_WITHIN_MS || now < contents.written) {
       return this.refuse('old', `last findings are from ${new Date(contents.written).toISOString()}, more than an hour ago: not shown`);
     }
+    const read = Date.now();
     const changed = await firstChanged(contents.files);
     if (changed) {
       return this.refuse('changed', `last findings not shown: ${vscode.Uri.parse(changed).fsPath} changed since they were computed`);
     }
     this.stats.state = 'shown';
     this.stats.restored = contents.findings.length;
-    this.logger.info(`last findings: ${contents.findings.length} shown from ${new Date(contents.written).toISOString()} while the scan confirms them`);
+    this.logger.info(`last findings: ${contents.findings.length} shown from ${new Date(contents.written).toISOString()} while the scan confirms them (read in ${read - started} ms, ${contents.files.length} files found unchanged in ${Date.now() - read} ms)`);
     return contents.findings;
   }
 
@@ -157,9 +162,27 @@ export class LastFindings {
   }
 }
 
-/** The key of what findings depend on besides the files: every folder's `pkiLens.*` settings (thresholds, rules, scan scope). */
-export function settingsKey(folders: readonly string[], settingsOf: (folder?: string) => unknown): string {
-  return createHash('sha256').update(JSON.stringify([settingsOf(), ...folders.map(f => [f, settingsOf(f)])])).digest('hex');
+/** What findings depend on besides the files: the folders, and each one's thresholds, rules and scan scope (not CodeLens, renewal, probe). */
+export function settingsKey(folders: readonly string[], settingsOf: (folder?: string) => PkiLensSettings): string {
+  const relevant = ({ expiry, rules, scan }: PkiLensSettings) => ({ expiry, rules, scan });
+  return JSON.stringify([relevant(settingsOf()), ...folders.map(f => [f, relevant(settingsOf(f))])]);
+}
+
+/** For the log: "workspace folders", or which of `pkiLens.expiry`, `.rules`, `.scan` differ. */
+function settingsDifference(before: string, now: string): string {
+  try {
+    const [a, b] = [JSON.parse(before), JSON.parse(now)] as [unknown[], unknown[]];
+    const folders = (list: unknown[]) => JSON.stringify(list.slice(1).map(entry => (entry as [string])[0]));
+    if (folders(a) !== folders(b)) {
+      return 'workspace folders';
+    }
+    const sections = (list: unknown[]) => list.map((entry, i) => (i ? (entry as [string, Record<string, unknown>])[1] : entry) as Record<string, unknown>);
+    const [x, y] = [sections(a), sections(b)];
+    const differ = ['expiry', 'rules', 'scan'].filter(k => x.some((s, i) => JSON.stringify(s[k]) !== JSON.stringify(y[i][k])));
+    return `settings (${differ.map(k => `pkiLens.${k}`).join(', ') || 'unknown'})`;
+  } catch {
+    return 'settings';
+  }
 }
 
 /** saved; moved: a file stands otherwise than the build read it (nothing kept); racy: written a moment ago (nothing kept yet). */
@@ -195,12 +218,28 @@ async function standsAsRead(record: IndexedFile, fsPath: string, stats: { size: 
 }
 
 /** The first file whose stamp differs from the one recorded (or that is gone), in parallel: a reload waits on this. */
+/**
+ * The first file whose stamp differs from the one recorded (or that is gone). Synchronous stats
+ * (microseconds each on a local disk, see files.ts) in slices: a reload waits on this.
+ */
 async function firstChanged(files: readonly [string, string][]): Promise<string | undefined> {
-  const results = await Promise.all(files.map(async ([uri, recorded]) => {
-    const stats = await stat(vscode.Uri.parse(uri).fsPath).catch(() => undefined);
-    return stats && stampText(stampOf(stats, uri)) === recorded ? undefined : uri;
-  }));
-  return results.find(uri => uri !== undefined);
+  let slice = Date.now();
+  for (const [uri, recorded] of files) {
+    let now: string | undefined;
+    try {
+      now = stampText(stampOf(statSync(vscode.Uri.parse(uri).fsPath), uri));
+    } catch {
+      now = undefined;
+    }
+    if (now !== recorded) {
+      return uri;
+    }
+    if (Date.now() - slice > 8) {
+      await new Promise(resolve => setImmediate(resolve));
+      slice = Date.now();
+    }
+  }
+  return undefined;
 }
 
 function encode(contents: Contents): string {
@@ -239,9 +278,10 @@ export interface RestoringIndex {
  */
 export function registerLastFindings(store: LastFindings, index: RestoringIndex, settings: PkiLensConfiguration): vscode.Disposable {
   const key = () => settingsKey((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.toString()), folder => settings.get(folder));
-  void store.restore(key()).then(
+  // Just after activation returns (it stays short), before the scan and the analysis cache have much under way.
+  setImmediate(() => void store.restore(key()).then(
     findings => findings && index.showRestored(findings),
-    e => store.logger.error('restoring the last findings failed', e));
+    e => store.logger.error('restoring the last findings failed', e)));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   const save = async () => {

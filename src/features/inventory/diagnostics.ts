@@ -71,10 +71,9 @@ export class DiagnosticsPublisher extends Disposable {
         list.push(diagnostic(finding, spanRange(finding.range), finding.related.map(r => new vscode.Location(vscode.Uri.parse(r.uri), spanRange(r.range)))));
         byUri.set(finding.uri, list);
       }
-      for (const [uri, diagnostics] of byUri) {
-        this.collection.set(vscode.Uri.parse(uri), diagnostics);
-        this.restored.add(uri);
-      }
+      // One call for every file: one change event, not one per file (listeners recount on each).
+      this.collection.set([...byUri].map(([uri, diagnostics]) => [vscode.Uri.parse(uri), diagnostics]));
+      byUri.forEach((_, uri) => this.restored.add(uri));
     } catch (e) {
       this.services.logger.error('publishing the last findings failed', e);
     }
@@ -95,9 +94,7 @@ export class DiagnosticsPublisher extends Disposable {
         }
       });
       stale.forEach(uri => this.collection.delete(uri));
-      for (const [uri, diagnostics] of byUri) {
-        this.collection.set(snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
-      }
+      this.collection.set([...byUri].map(([uri, diagnostics]) => [snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics]));
     } catch (e) {
       this.services.logger.error('publishing diagnostics failed', e);
     }
