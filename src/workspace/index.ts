@@ -337,6 +337,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   async rebuildNow(): Promise<IndexSnapshot | undefined> {
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
+    if (!this.current && this.scanCts) {
+      // The first scan is reading: a build now would publish the files read so far as the whole
+      // workspace and end what a start shows meanwhile (restored and early findings). VS Code
+      // reports the extension's settings as changed while it starts; the scan's own build, with
+      // the settings of then, answers every such request.
+      return this.ready();
+    }
     const generation = ++this.generation;
     this.records.dirty = false;
     const files = this.records.reported();
