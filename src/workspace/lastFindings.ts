@@ -162,9 +162,15 @@ export class LastFindings {
   }
 }
 
-/** What findings depend on besides the files: the folders, and each one's thresholds, rules and scan scope (not CodeLens, renewal, probe). */
+/**
+ * What findings depend on besides the files: the folders, and each one's thresholds, rules and scan
+ * scope (not CodeLens, renewal, probe). Not `scan.extraKubeconfigs`: a machine setting, which a
+ * remote window (code-server) reads one way while it starts and another once its settings are in,
+ * so it would refuse every restore there; a restored finding in such a file still needs the file
+ * unchanged, and the build drops it when the setting no longer names the file.
+ */
 export function settingsKey(folders: readonly string[], settingsOf: (folder?: string) => PkiLensSettings): string {
-  const relevant = ({ expiry, rules, scan }: PkiLensSettings) => ({ expiry, rules, scan });
+  const relevant = ({ expiry, rules, scan: { include, exclude, maxFileSizeKB } }: PkiLensSettings) => ({ expiry, rules, scan: { include, exclude, maxFileSizeKB } });
   return JSON.stringify([relevant(settingsOf()), ...folders.map(f => [f, relevant(settingsOf(f))])]);
 }
 
