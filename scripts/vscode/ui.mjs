@@ -232,7 +232,11 @@ export async function readProblems(page, { until = rows => rows.length > 0, time
   const rows = page.locator('.markers-panel .monaco-list-row');
   let last = [];
   try {
-    return await waitUntil(async () => { last = await rows.allInnerTexts(); return until(last) ? last : null; }, { timeout, what: 'Problems rows' });
+    return await waitUntil(async () => {
+      await keepFilter(page);
+      last = await rows.allInnerTexts();
+      return until(last) ? last : null;
+    }, { timeout, what: 'Problems rows' });
   } catch (e) {
     throw new Error(`${e.message}; rows were ${JSON.stringify(last)}`);
   }
@@ -246,7 +250,23 @@ export async function filterProblems(page, text, { timeout = 15000 } = {}) {
   if (!(await page.locator('.markers-panel').isVisible())) { await page.keyboard.press('Control+Shift+M'); }
   const filter = page.locator('.panel .viewpane-filter input').first();
   await filter.waitFor({ timeout });
+  wantedFilters.set(page, text);
   await filter.fill(text);
+}
+
+/** The filter each page's journey typed last: readProblems puts it back where the workbench dropped it. */
+const wantedFilters = new WeakMap();
+
+/**
+ * A filter typed while the Problems view was still settling (the first findings of a start arrive
+ * in batches) came back empty once in a fresh-clone run; a user would type it again, so does this.
+ */
+async function keepFilter(page) {
+  const wanted = wantedFilters.get(page);
+  const input = page.locator('.panel .viewpane-filter input').first();
+  if (wanted !== undefined && await input.isVisible() && (await input.inputValue()) !== wanted) {
+    await input.fill(wanted);
+  }
 }
 
 /**
