@@ -26,6 +26,8 @@
 // --only-load, bench-large.json with --large).
 // Options: --fresh (regenerate the workspace even if a recent one exists), --quick (smaller sample counts),
 // --no-vscode (skip the in-editor lines), --only-load (only the bundle and activation lines: seconds, not minutes).
+// PKI_LENS_BENCH_PROFILE=<dir>: a CPU profile of the extension host from the probe's start to the first build,
+// per start (<dir>/cold.cpuprofile, reload.cpuprofile; open them in Chrome DevTools): what held the host.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -202,6 +204,10 @@ if (vscode) {
   line(`VS Code: the same after a window reload (${reload.restored}/${reload.expected} restored from the last session)`, reload.shownMs, 0.1);
   rows.push(['  reload: confirmed by the build of this start (content cache, stamps)', fmt(reload.problemsMs ?? NaN), base, `${(reload.problemsMs / baseline.wallMs).toFixed(2)}×`, '', '']);
   line('VS Code: one file changed on disk → rebuilt (watcher event, re-read, relink, checks)', cold.watcherMs, 0.05);
+  if (cold.watcherEventMs !== undefined) {
+    // The watcher's own latency (VS Code's file watcher, then the event's way to the extension host) is a floor no extension moves.
+    rows.push([`  of it: VS Code's watcher event / PKI Lens from the event on (${cold.watcherFile})`, `${fmt(cold.watcherEventMs)} / ${fmt(cold.watcherFromEventMs)}`, base, `${(cold.watcherEventMs / baseline.wallMs).toFixed(2)}× / ${(cold.watcherFromEventMs / baseline.wallMs).toFixed(2)}×`, '', '']);
+  }
   rows.push(['  full rescan with one file changed (walk + stat every candidate, then the same)', fmt(cold.warmMs), base, `${(cold.warmMs / baseline.wallMs).toFixed(2)}×`, '', '']);
   rows.push(['  every finding shown (cold / reload; early findings before the build, see README)', `${fmt(cold.shownMs ?? NaN)} / ${fmt(reload.shownMs ?? NaN)} (${cold.earlyFindings} / ${reload.earlyFindings} early, in ${cold.earlyBatches} / ${reload.earlyBatches} batches)`, '', '', '', '']);
   rows.push(['  first build done (every rule, related locations; cold / reload)', `${fmt(cold.builtMs ?? NaN)} / ${fmt(reload.builtMs ?? NaN)}`, '', '', '', '']);

@@ -1,0 +1,100 @@
+// The scan's folder walk (src/workspace/folderWalk.ts, run on the scan worker's thread or in the
+// extension host's slices), judged by find(1): the same files, excluded folders never entered,
+// symlinked folders followed once (a loop cut), dangling links left out, and what a symlink led to
+// marked as such.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { PathFilter } from '../../src/core/pipeline/glob';
+import { walkFolder } from '../../src/workspace/folderWalk';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/core/pipeline/scanDefaults';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-walk-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function tree(): string {
+  const base = path.join(tmp, 'ws');
+  const write = (rel: string, text = 'x') => {
+    fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
+    fs.writeFileSync(path.join(base, rel), text);
+  };
+  write('pki/ca.crt');
+  write('pki/ca.key');
+  write('pki/etcd/server.pem');
+  write('notes/readme.txt');
+  write('node_modules/pkg/test.pem'); // excluded by default
+  write('kube/admin.conf');
+  // 600 files in one folder: the walk asks for a turn every 64 entries.
+  for (let i = 0; i < 600; i++) {
+    write(`many/cert-${String(i).padStart(3, '0')}.crt`);
+  }
+  fs.symlinkSync(path.join(base, 'pki'), path.join(base, 'linked-pki')); // a symlinked folder
+  fs.symlinkSync('..', path.join(base, 'pki', 'etcd', 'up')); // a loop: pki/etcd/up → pki
+  fs.symlinkSync(path.join(base, 'pki', 'ca.crt'), path.join(base, 'kube', 'ca-link.crt')); // a symlinked file
+  fs.symlinkSync(path.join(base, 'missing.crt'), path.join(base, 'kube', 'dangling.crt'));
+  return base;
+}
+
+describe('folder walk (judged by find)', () => {
+  const base = tree();
+
+  it('lists what find lists, through the same filter, and ends in a symlink loop', async () => {
+    let turns = 0;
+    const walked = await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }, () => { turns++; return undefined; });
+    assert.ok(walked, 'the folder was walked');
+    const filter = new PathFilter(DEFAULT_INCLUDE, DEFAULT_EXCLUDE);
+    // find without -L: the real paths, no link followed.
+    const real = execFileSync('find', ['.', '-type', 'f'], { cwd: base, encoding: 'utf8' })
+      .split('\n').filter(Boolean).map(p => p.replace(/^\.\//, ''))
+      .filter(rel => filter.matches(rel) && !rel.startsWith('node_modules/'));
+    const rels = walked.map(w => w.rel);
+    assert.ok(real.length > 600);
+    for (const rel of real) {
+      assert.ok(rels.includes(rel), `walked ${rel}`);
+    }
+    // What a link led to is a real file find lists, under a name the filter takes.
+    const realFiles = new Set(real.map(rel => fs.realpathSync(path.join(base, rel))));
+    for (const rel of rels) {
+      assert.ok(filter.matches(rel), `${rel} passes the filter`);
+      assert.ok(realFiles.has(fs.realpathSync(path.join(base, rel))), `${rel} is a real file find lists`);
+    }
+    assert.equal(new Set(rels).size, rels.length, 'each path once');
+    assert.ok(rels.length < real.length + 20, `the loop pki/etcd/up → pki was cut (${rels.length} paths)`);
+    assert.ok(!rels.some(r => r.startsWith('node_modules/')), 'an excluded folder is never entered');
+    assert.ok(!rels.includes('kube/dangling.crt'), 'a dangling link is left out');
+    assert.ok(!rels.includes('notes/readme.txt'), 'include globs decide');
+    assert.deepEqual(rels, [...rels].sort(), 'sorted by path');
+    assert.ok(turns >= 600 / 64, `the walk asked for turns (${turns})`);
+  });
+
+  it('marks what a symlink led to', async () => {
+    const walked = (await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }))!;
+    const linked = new Map(walked.map(w => [w.rel, w.linked]));
+    assert.equal(linked.get('kube/ca-link.crt'), true);
+    assert.equal(linked.get('kube/admin.conf'), false);
+    assert.equal(linked.get('many/cert-000.crt'), false);
+    assert.equal(linked.get('linked-pki/ca.crt'), true, 'a file in a symlinked folder');
+  });
+
+  it('never enters an excluded folder', async () => {
+    const small = path.join(tmp, 'small');
+    for (const rel of ['a/x.crt', 'b/y.pem', 'node_modules/pkg/deep/z.pem', '.git/objects/w.pem']) {
+      fs.mkdirSync(path.dirname(path.join(small, rel)), { recursive: true });
+      fs.writeFileSync(path.join(small, rel), 'x');
+    }
+    // The walk asks `cancelled` once before each folder it enters.
+    let asked = 0;
+    const walked = await walkFolder({ base: small, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }, undefined, () => { asked++; return false; });
+    assert.deepEqual(walked?.map(w => w.rel), ['a/x.crt', 'b/y.pem']);
+    assert.equal(asked, 3, 'the folder, a/ and b/ entered; node_modules/ and .git/ not');
+  });
+
+  it('says when it cannot start, and stops when cancelled', async () => {
+    assert.equal(await walkFolder({ base: path.join(tmp, 'nowhere'), include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }), undefined);
+    const none = await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }, undefined, () => true);
+    assert.deepEqual(none, []);
+  });
+});
