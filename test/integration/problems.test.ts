@@ -84,6 +84,32 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     console.log(`      deleted file forgotten after ${gone} ms`);
   });
 
+  it('a build sends the Problems panel only the files whose findings changed', async () => {
+    await waitForDiagnostics(m.root, expected, 90_000);
+    const api = await pkiApi();
+    const changedUris: string[] = [];
+    const sub = vscode.languages.onDidChangeDiagnostics(e => changedUris.push(...e.uris.map(u => u.toString())));
+    const copy = 'extra/only-this-one.crt';
+    const copyUri = vscode.Uri.file(abs(copy)).toString();
+    try {
+      // A build with nothing changed, then a new file with an expired certificate: VS Code merges
+      // close change events, so the files named until the new one appears are what both builds sent.
+      await api.services.index.rebuildNow();
+      fs.mkdirSync(abs('extra'), { recursive: true });
+      fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+      await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file: copy, range: locate(m, copy).range }], 10_000);
+      // Every seeded file keeps its findings, so none of them is sent again (the test before may still
+      // have a deletion of its own in the merged event).
+      assert.ok(changedUris.includes(copyUri), 'the new file was sent');
+      const resent = [...new Set(expected.map(e => vscode.Uri.file(abs(e.file)).toString()))].filter(u => changedUris.includes(u));
+      assert.deepStrictEqual(resent, [], 'no file whose findings stayed the same was sent again');
+    } finally {
+      sub.dispose();
+      fs.rmSync(abs(copy), { force: true });
+    }
+    await waitForDiagnostics(m.root, expected, 10_000);
+  });
+
   // Issue 12's ghost diagnostic: a delete event that never reaches the index (watchers lose events in
   // new folders, under inotify pressure, on container file systems). The index must still converge.
   it('a certificate deleted while the watcher\'s delete event is lost is still forgotten', async () => {

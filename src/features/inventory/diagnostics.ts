@@ -30,6 +30,13 @@ export class DiagnosticsPublisher extends Disposable {
   /** Files whose last-session findings are shown (until the first build): early findings, a subset, leave them be. */
   private readonly restored = new Set<string>();
   private earlyShown = false;
+  /**
+   * What the Problems panel holds per file, as a signature (see `signature`): a build sends only the
+   * files whose findings changed. Sending all 1,101 findings of the bench workspace again after a
+   * one-file change held the host for 40–80 ms (each is serialised for the renderer) and had the
+   * panel redraw everything; after a reload, the build that confirms the restored findings sends nothing.
+   */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly services: Services) {
     super();
@@ -51,6 +58,7 @@ export class DiagnosticsPublisher extends Disposable {
       for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
         if (!this.restored.has(uri)) {
           this.collection.set(batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+          this.shown.set(uri, signature(diagnostics));
           this.earlyShown = true;
         }
       }
@@ -73,7 +81,10 @@ export class DiagnosticsPublisher extends Disposable {
       }
       // One call for every file: one change event, not one per file (listeners recount on each).
       this.collection.set([...byUri].map(([uri, diagnostics]) => [vscode.Uri.parse(uri), diagnostics]));
-      byUri.forEach((_, uri) => this.restored.add(uri));
+      byUri.forEach((diagnostics, uri) => {
+        this.restored.add(uri);
+        this.shown.set(uri, signature(diagnostics));
+      });
     } catch (e) {
       this.services.logger.error('publishing the last findings failed', e);
     }
@@ -93,8 +104,22 @@ export class DiagnosticsPublisher extends Disposable {
           stale.push(uri);
         }
       });
-      stale.forEach(uri => this.collection.delete(uri));
-      this.collection.set([...byUri].map(([uri, diagnostics]) => [snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics]));
+      stale.forEach(uri => {
+        this.collection.delete(uri);
+        this.shown.delete(uri.toString());
+      });
+      const changed: [vscode.Uri, vscode.Diagnostic[]][] = [];
+      for (const [uri, diagnostics] of byUri) {
+        const now = signature(diagnostics);
+        if (this.shown.get(uri) !== now) {
+          this.shown.set(uri, now);
+          changed.push([snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics]);
+        }
+      }
+      // One call for every changed file: one change event, not one per file (listeners recount on each).
+      if (changed.length) {
+        this.collection.set(changed);
+      }
     } catch (e) {
       this.services.logger.error('publishing diagnostics failed', e);
     }
@@ -124,6 +149,16 @@ function diagnostic(finding: Pick<Finding, 'code' | 'severity' | 'message'> & { 
   result.code = { value: finding.code, target: vscode.Uri.parse(`${RULES_URL}${finding.code}`) };
   result.relatedInformation = finding.related.map((r, i) => new vscode.DiagnosticRelatedInformation(related[i], r.message));
   return result;
+}
+
+/**
+ * Everything of a file's diagnostics the Problems panel shows (severity, code, message, range,
+ * related locations and their messages), in order: equal signatures, nothing to send.
+ */
+function signature(diagnostics: readonly vscode.Diagnostic[]): string {
+  const place = (r: vscode.Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+  return JSON.stringify(diagnostics.map(d => [d.severity, typeof d.code === 'object' ? d.code.value : d.code, d.message, place(d.range),
+    (d.relatedInformation ?? []).map(r => [r.location.uri.toString(), place(r.location.range), r.message])]));
 }
 
 function spanRange([startLine, startCharacter, endLine, endCharacter]: Span): vscode.Range {
