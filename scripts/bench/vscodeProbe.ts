@@ -26,16 +26,21 @@ const ticker = setInterval(() => {
   lastTick = now;
 }, 10);
 
-// PKI_LENS_BENCH_PROFILE=<dir>: a CPU profile of the extension host's thread from the probe's load
-// to the first build, as <dir>/<phase>.cpuprofile (open it in Chrome DevTools): what held the host.
+// PKI_LENS_BENCH_PROFILE=<dir>: CPU profiles of the extension host's thread, from the probe's load
+// to the first build (<dir>/<phase>.cpuprofile) and over the one-file change (<dir>/one-file.cpuprofile);
+// open them in Chrome DevTools: what held the host.
 const profileDir = process.env.PKI_LENS_BENCH_PROFILE;
 const profiler = profileDir ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
-  profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
+  startProfile();
 }
 
-function saveProfile(phase: string): Promise<void> {
+function startProfile(): void {
+  profiler?.post('Profiler.enable', () => profiler.post('Profiler.start'));
+}
+
+function saveProfile(name: string): Promise<void> {
   return new Promise(resolve => {
     if (!profiler || !profileDir) {
       return resolve();
@@ -43,9 +48,8 @@ function saveProfile(phase: string): Promise<void> {
     profiler.post('Profiler.stop', (error, result) => {
       if (!error) {
         fs.mkdirSync(profileDir, { recursive: true });
-        fs.writeFileSync(`${profileDir}/${phase}.cpuprofile`, JSON.stringify(result.profile));
+        fs.writeFileSync(`${profileDir}/${name}.cpuprofile`, JSON.stringify(result.profile));
       }
-      profiler.disconnect();
       resolve();
     });
   });
@@ -152,12 +156,14 @@ export async function run(): Promise<void> {
     const own = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file.uri, '..'), file.uri.path.split('/').pop()!));
     let eventAt: number | undefined;
     own.onDidChange(() => { eventAt ??= Date.now(); });
+    startProfile();
     gapWindow = 0;
     let t0 = Date.now();
     const rebuilt = nextBuild(index, 120_000);
     fs.appendFileSync(file.uri.fsPath, '\n');
     const builtAfterChange = (await rebuilt) ? Date.now() : undefined;
     own.dispose();
+    await saveProfile('one-file');
     result.watcherMs = builtAfterChange !== undefined ? builtAfterChange - t0 : undefined;
     result.watcherEventMs = eventAt !== undefined ? eventAt - t0 : undefined;
     result.watcherFromEventMs = builtAfterChange !== undefined && eventAt !== undefined ? builtAfterChange - eventAt : undefined;
@@ -187,5 +193,6 @@ export async function run(): Promise<void> {
     result.lastFindingsSaved = last?.savedFindings;
   }
   clearInterval(ticker);
+  profiler?.disconnect();
   fs.writeFileSync(process.env.PKI_LENS_BENCH_OUT!, JSON.stringify(result));
 }

@@ -3,33 +3,50 @@ import { push } from '../collections';
 import { Pause, maybePause } from '../slices';
 import { CertificateRecord, PrivateKeyNode, PublicKeyNode } from './model';
 
-/** `pause`: see core/slices.ts (a first look at 10,000 key ids is a tenth of a second). */
+/**
+ * `pause`: see core/slices.ts (a first look at 10,000 key ids is a tenth of a second).
+ *
+ * Everything holding one public key shares one list per kind (the certificates, the private keys,
+ * the public keys with that key), in the order of the inputs: linear in the material. A list per
+ * node was as long as its group and filled one push at a time, so 1,250 certificates and 125 key
+ * files with the same key (the bench's pool of ten keys) cost 156,250 pushes for that key alone and
+ * a third of a rebuild; a thousand copies of one key beside ten thousand certificates would cost ten
+ * million. The shared lists are never written after this phase.
+ */
 export async function linkKeysByPublicKey(records: Map<string, CertificateRecord>, privateKeys: readonly PrivateKeyNode[], publicKeys: readonly PublicKeyNode[], pause?: Pause): Promise<void> {
   const keysById = new Map<string, PrivateKeyNode[]>();
   for (const key of privateKeys) {
     if (key.key.publicKey) {
       push(keysById, key.key.publicKey.id, key);
     }
-    await maybePause(pause, 'private keys by public key');
   }
+  await maybePause(pause, 'private keys by public key');
   const publicById = new Map<string, PublicKeyNode[]>();
   for (const pub of publicKeys) {
     push(publicById, pub.publicKey.id, pub);
-    for (const key of keysById.get(pub.publicKey.id) ?? []) {
-      key.publicKeys.push(pub);
-      pub.privateKeys.push(key);
-    }
   }
+  const recordsById = new Map<string, CertificateRecord[]>();
   for (const record of records.values()) {
     const id = record.certificate.publicKey.id;
+    push(recordsById, id, record);
     record.privateKeys = keysById.get(id) ?? [];
     record.hasKeyInWorkspace = record.privateKeys.length > 0;
-    for (const key of record.privateKeys) {
-      key.certificates.push(record);
-    }
-    for (const pub of publicById.get(id) ?? []) {
-      pub.certificates.push(record);
-    }
     await maybePause(pause, 'certificates by public key');
+  }
+  for (const [id, keys] of keysById) {
+    const certificates = recordsById.get(id) ?? [];
+    const pubs = publicById.get(id) ?? [];
+    for (const key of keys) {
+      key.certificates = certificates;
+      key.publicKeys = pubs;
+    }
+  }
+  for (const [id, pubs] of publicById) {
+    const certificates = recordsById.get(id) ?? [];
+    const keys = keysById.get(id) ?? [];
+    for (const pub of pubs) {
+      pub.certificates = certificates;
+      pub.privateKeys = keys;
+    }
   }
 }
