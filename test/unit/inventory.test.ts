@@ -181,6 +181,35 @@ describe('signature verification', () => {
     assert.deepEqual(runChecks(inv).map(f => f.code), ['weak-signature']);
   });
 
+  it('verdicts leave and come back as certificate|issuer pairs, counted once each', async () => {
+    const root = ca('pairs');
+    const [a, b] = [leaf('pa', root), leaf('pb', root)];
+    const [rootInfo, aInfo, bInfo] = await Promise.all([root.pem, a.pem, b.pem].map(certInfo));
+    const cache = new SignatureCache();
+    assert.equal(await verifySignature(aInfo, rootInfo, cache), 'valid');
+    assert.equal(await verifySignature(bInfo, rootInfo, cache), 'valid');
+    assert.equal(await verifySignature(bInfo, aInfo, cache), 'invalid');
+    cache.setByKey('csr|00ff', 'valid');
+    cache.set(bInfo, aInfo, 'invalid'); // the same pair again: still one entry
+    assert.equal(cache.size, 4);
+    const exported = cache.export(10);
+    assert.deepEqual(new Set(exported.map(([key]) => key)), new Set([
+      `${aInfo.fingerprints.sha256}|${rootInfo.fingerprints.sha256}`, `${bInfo.fingerprints.sha256}|${rootInfo.fingerprints.sha256}`,
+      `${bInfo.fingerprints.sha256}|${aInfo.fingerprints.sha256}`, 'csr|00ff',
+    ]));
+    assert.equal(cache.export(2).length, 2);
+    const next = new SignatureCache();
+    next.import(exported);
+    assert.equal(next.size, 4);
+    assert.equal(next.get(aInfo, rootInfo), 'valid');
+    assert.equal(next.get(bInfo, aInfo), 'invalid');
+    assert.equal(next.get(rootInfo, aInfo), undefined);
+    assert.equal(next.getByKey('csr|00ff'), 'valid');
+    const small = new SignatureCache(2);
+    small.import(exported);
+    assert.ok(small.size <= 2, 'bounded');
+  });
+
   it('a rebuild answers from the cache', async () => {
     const root = ca('cached');
     const files = { 'ca.crt': root.pem, 'a.crt': leaf('a', root).pem, 'b.crt': leaf('b', root).pem };

@@ -1,8 +1,7 @@
 import { CertificateNode, CertificateRecord, Inventory, KubeconfigNode, KubeconfigUserNode } from '../inventory/inventory';
 import { formatDate } from '../render/time';
-import { bytesKey } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
-import { shortName } from '../x509/name';
+import { nameKey, shortName } from '../x509/name';
 import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
 
 /**
@@ -27,7 +26,7 @@ function identity(c: CertificateInfo): string {
   let key = identities.get(c);
   if (key === undefined) {
     const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
-    key = `${bytesKey(c.issuer.der)}\u0000${bytesKey(c.subject.der)}\u0000${eku}`;
+    key = `${nameKey(c.issuer)}\u0000${nameKey(c.subject)}\u0000${eku}`;
     identities.set(c, key);
   }
   return key;

@@ -2,8 +2,8 @@
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
 import { push } from '../collections';
 import { Pause, maybePause } from '../slices';
-import { bytesKey as nameKey } from '../x509/bytes';
 import { CertificateInfo } from '../x509/certificate';
+import { nameKey } from '../x509/name';
 import { CertificateNode, CertificateRecord, InventoryStats } from './model';
 import { SignatureCache, SignatureCheck, runLimited, verifySignature } from './signatureCache';
 
@@ -17,7 +17,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   const bySubjectWithoutSki = new Map<string, CertificateRecord[]>();
   const bySki = new Map<string, CertificateRecord[]>();
   for (const record of records.values()) {
-    const subject = nameKey(record.certificate.subject.der);
+    const subject = nameKey(record.certificate.subject);
     const ski = record.certificate.subjectKeyId;
     push(bySubject, subject, record);
     if (ski) {
@@ -32,7 +32,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   const plans: Plan[] = [];
   for (const record of records.values()) {
     const cert = record.certificate;
-    const issuer = nameKey(cert.issuer.der);
+    const issuer = nameKey(cert.issuer);
     const aki = cert.authorityKeyId;
     let candidates: CertificateRecord[];
     if (aki) {

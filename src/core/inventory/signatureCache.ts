@@ -5,9 +5,15 @@ import { SignatureCheck, VerifyKeyCache, verifyCertificateSignature } from '../x
 
 export type { SignatureCheck };
 
-/** Verification results by (certificate, issuer) fingerprints, and imported issuer keys, kept across builds. */
+/**
+ * Verification results by (certificate, issuer) fingerprints, and imported issuer keys, kept across
+ * builds. Two levels (certificate, then issuer) rather than one map of "cert|issuer" strings: a
+ * rebuild looks up every candidate pair again, and a key string made per lookup was most of the
+ * garbage a one-file rebuild left behind (≈2 MB of pair strings over 10,000 certificates).
+ */
 export class SignatureCache {
-  private readonly results = new Map<string, SignatureCheck>();
+  private readonly results = new Map<string, Map<string, SignatureCheck>>();
+  private count = 0;
   private keyCache?: VerifyKeyCache;
   constructor(private readonly maxEntries = 200_000) {}
 
@@ -17,35 +23,51 @@ export class SignatureCache {
   }
 
   get(cert: CertificateInfo, issuer: CertificateInfo): SignatureCheck | undefined {
-    return this.results.get(pairKey(cert, issuer));
+    return this.results.get(cert.fingerprints.sha256)?.get(issuer.fingerprints.sha256);
   }
 
   set(cert: CertificateInfo, issuer: CertificateInfo, result: SignatureCheck): void {
-    if (this.results.size >= this.maxEntries) {
-      this.results.clear(); // crude but bounded; a rebuild re-verifies what it still needs
-    }
-    this.results.set(pairKey(cert, issuer), result);
+    this.put(cert.fingerprints.sha256, issuer.fingerprints.sha256, result);
   }
 
-  /** Verdicts not between two certificates (a request's self-signature), by a key the caller makes unique. */
+  /** Verdicts not between two certificates (a request's self-signature), by a key `<kind>|<unique>` the caller makes. */
   getByKey(key: string): SignatureCheck | undefined {
-    return this.results.get(key);
+    const [first, second] = splitKey(key);
+    return this.results.get(first)?.get(second);
   }
 
   setByKey(key: string, result: SignatureCheck): void {
-    if (this.results.size >= this.maxEntries) {
-      this.results.clear();
+    const [first, second] = splitKey(key);
+    this.put(first, second, result);
+  }
+
+  private put(first: string, second: string, result: SignatureCheck): void {
+    if (this.count >= this.maxEntries) {
+      this.clear(); // crude but bounded; a rebuild re-verifies what it still needs
     }
-    this.results.set(key, result);
+    let inner = this.results.get(first);
+    if (!inner) {
+      inner = new Map();
+      this.results.set(first, inner);
+    }
+    if (!inner.has(second)) {
+      this.count++;
+    }
+    inner.set(second, result);
   }
 
   get size(): number {
-    return this.results.size;
+    return this.count;
   }
 
-  /** The newest verdicts (at most `limit`), to be kept across sessions (workspace/persistentCache.ts). */
+  /** At most `limit` verdicts as `cert|issuer` pairs, to be kept across sessions (workspace/persistentCache.ts). */
   export(limit: number): [string, SignatureCheck][] {
-    const all = [...this.results];
+    const all: [string, SignatureCheck][] = [];
+    for (const [first, inner] of this.results) {
+      for (const [second, result] of inner) {
+        all.push([`${first}|${second}`, result]);
+      }
+    }
     return all.length > limit ? all.slice(all.length - limit) : all;
   }
 
@@ -53,18 +75,21 @@ export class SignatureCache {
   import(entries: readonly [string, SignatureCheck][]): void {
     for (const [key, result] of entries.slice(-this.maxEntries)) {
       if (result === 'valid' || result === 'invalid' || result === 'unsupported') {
-        this.results.set(key, result);
+        this.setByKey(key, result);
       }
     }
   }
 
   clear(): void {
     this.results.clear();
+    this.count = 0;
   }
 }
 
-function pairKey(cert: CertificateInfo, issuer: CertificateInfo): string {
-  return `${cert.fingerprints.sha256}|${issuer.fingerprints.sha256}`;
+/** `a|b` → [a, b] at the first bar (fingerprints and kinds hold none). */
+function splitKey(key: string): [string, string] {
+  const bar = key.indexOf('|');
+  return bar < 0 ? [key, ''] : [key.slice(0, bar), key.slice(bar + 1)];
 }
 
 export const sharedCache = new SignatureCache();

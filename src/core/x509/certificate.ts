@@ -8,7 +8,7 @@ import { decodeCertificateFast, serialHex } from './fastCertificate';
 import { decodeGeneralNames } from './generalNames';
 import { sha1, sha256 } from './sha';
 import { formatName, nameFromAsn } from './name';
-import { EXTENDED_KEY_USAGES, KEY_USAGE_NAMES, extensionName, signatureAlgorithmName } from './oids';
+import { KEY_USAGE_NAMES, extendedKeyUsageInfo, extensionName, signatureAlgorithmName } from './oids';
 import { publicKeyFromAsn } from './keys';
 import { asn1TimeText, parseAsn1Time } from './time';
 import type { CertificateInfo } from './types';
@@ -88,10 +88,7 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
           info.keyUsage = keyUsageNames(AsnConvert.parse(value, KeyUsage));
           break;
         case '2.5.29.37':
-          info.extendedKeyUsage = Array.from(AsnConvert.parse(value, ExtendedKeyUsage), oid => {
-            const known = EXTENDED_KEY_USAGES[oid];
-            return known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
-          });
+          info.extendedKeyUsage = Array.from(AsnConvert.parse(value, ExtendedKeyUsage), oid => extendedKeyUsageInfo(oid));
           break;
         case '2.5.29.19': {
           const bc = AsnConvert.parse(value, BasicConstraints);

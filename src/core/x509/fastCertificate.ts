@@ -16,7 +16,7 @@ import { decodeGeneralNames } from './generalNames';
 import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf8String } from './der';
 import type { PublicKeyInfo } from './keys';
 import { DistinguishedName, NameAttribute, distinguishedName, formatName } from './name';
-import { CURVES, EXTENDED_KEY_USAGES, KEY_ALGORITHMS, KEY_USAGE_NAMES, NAME_ATTRIBUTES, extensionName, signatureAlgorithmName } from './oids';
+import { CURVES, KEY_ALGORITHMS, extendedKeyUsageInfo, KEY_USAGE_NAMES, NAME_ATTRIBUTES, extensionName, signatureAlgorithmName } from './oids';
 
 /** Bail-out signal inside the walk; never escapes this module. One instance: no stack to capture. */
 class Unusual extends Error {}
@@ -306,9 +306,7 @@ function keyUsage(bytes: Uint8Array): string[] {
 
 function extendedKeyUsage(bytes: Uint8Array): ExtendedKeyUsageInfo[] {
   return seq(bytes, whole(bytes)).map(t => {
-    const oid = need(oidString(bytes, t));
-    const known = EXTENDED_KEY_USAGES[oid];
-    return known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
+    return extendedKeyUsageInfo(need(oidString(bytes, t)));
   });
 }
 

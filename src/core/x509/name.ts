@@ -1,6 +1,6 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import type { Name as AsnName, AttributeValue } from '@peculiar/asn1-x509';
-import { toHex, utf8Bytes } from './bytes';
+import { bytesKey, toHex, utf8Bytes } from './bytes';
 import { asciiString, readTlv } from './der';
 import { NAME_ATTRIBUTES } from './oids';
 
@@ -24,6 +24,20 @@ export interface DistinguishedName {
   organizations: string[];
   /** DER of the whole Name, the form issuer/subject matching compares. */
   der: Uint8Array;
+}
+
+/**
+ * The Name's DER as a map key, made once per name: a certificate's analysis outlives builds
+ * (content-keyed cache), and linking looks up every subject and issuer on every rebuild.
+ */
+const nameKeys = new WeakMap<DistinguishedName, string>();
+export function nameKey(name: DistinguishedName): string {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = bytesKey(name.der);
+    nameKeys.set(name, key);
+  }
+  return key;
 }
 
 function attributeString(value: AttributeValue): string | undefined {
@@ -90,7 +104,14 @@ export function formatName(rdns: NameAttribute[][], options: FormatNameOptions =
     .join(',');
 }
 
+/** Values with nothing to escape (nearly all) are returned as they are, not rebuilt character by character. */
+const NEEDS_ESCAPE = /[,+"\\<>;\u0000-\u001f\u007f]|^[# ]| $/;
+const NEEDS_ESCAPE_NON_ASCII = /[,+"\\<>;\u0000-\u001f\u007f-\uffff]|^[# ]| $/;
+
 function escapeValue(value: string, options: FormatNameOptions): string {
+  if (!(options.escapeNonAscii ? NEEDS_ESCAPE_NON_ASCII : NEEDS_ESCAPE).test(value)) {
+    return value;
+  }
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const ch = value[i];

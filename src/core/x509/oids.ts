@@ -96,6 +96,23 @@ export const EXTENDED_KEY_USAGES: Record<string, EkuName> = {
   '1.3.6.1.4.1.11129.2.4.4': { short: 'ct_precert_signer', long: 'CT Precertificate Signer' },
 };
 
+/**
+ * An extended key usage as certificates hold it, one object per OID shared by every certificate
+ * that names it (never mutated): both decoders used to make the same label string per certificate.
+ */
+const ekuInfos = new Map<string, { oid: string; short: string; label: string }>();
+export function extendedKeyUsageInfo(oid: string): { oid: string; short: string; label: string } {
+  let info = ekuInfos.get(oid);
+  if (!info) {
+    const known = EXTENDED_KEY_USAGES[oid];
+    info = known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
+    if (ekuInfos.size < 1024) {
+      ekuInfos.set(oid, info); // hostile input may name endless made-up OIDs: those are not kept
+    }
+  }
+  return info;
+}
+
 export const EXTENSIONS: Record<string, string> = {
   '2.5.29.14': 'X509v3 Subject Key Identifier',
   '2.5.29.15': 'X509v3 Key Usage',
