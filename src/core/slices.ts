@@ -52,3 +52,16 @@ export async function maybePause(pause: Pause | undefined, step?: string): Promi
     await turn;
   }
 }
+
+/**
+ * `pause`, ending the pass at its next turn once `stopped()` says so: that turn rejects with
+ * `reason()`. A host that starts a newer pass over newer inputs stops the old one this way, so it
+ * costs at most a slice more rather than a whole pass beside the new one.
+ */
+export function stoppable(pause: Pause, stopped: () => boolean, reason: () => Error): Pause {
+  return step => pause(step)?.then(() => {
+    if (stopped()) {
+      throw reason();
+    }
+  });
+}

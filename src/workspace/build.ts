@@ -3,7 +3,7 @@ import { ExpiryThresholds } from '../core/x509/expiry';
 import { Inventory } from '../core/inventory/inventory';
 import { Finding, RuleSettings } from '../core/checks';
 import { PipelineHost, localFindings, runPipeline } from '../core/pipeline/pipeline';
-import { Pause, maybePause, timeSlices } from '../core/slices';
+import { Pause, maybePause, stoppable, timeSlices } from '../core/slices';
 import { yieldToEventLoop } from './async';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
@@ -26,6 +26,15 @@ export interface BuildOptions {
   logger: Logger;
   /** The reported file for any URI the index holds (a symlink target resolves to the symlink). */
   resolve: (uri: string) => IndexedFile | undefined;
+  /** True once a newer build has started: this one stops at its next turn (`BuildSuperseded`) instead of finishing unseen. */
+  superseded?: () => boolean;
+}
+
+/** A build stopped because a newer one started (files changed again while it ran). */
+export class BuildSuperseded extends Error {
+  constructor() {
+    super('superseded by a newer build');
+  }
 }
 
 /** The longest the build holds the extension host before handing it a turn. */
@@ -34,8 +43,12 @@ export const SLICE_MS = 8;
 /** The core pipeline over the index's files: this only says how VS Code names, resolves and logs. */
 export async function buildWorkspace(files: readonly IndexedFile[], options: BuildOptions): Promise<BuildResult> {
   const slices = timeSlices(yieldToEventLoop, SLICE_MS);
-  const result = await runPipeline(files, pipelineHost(options, slices.pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
-  await indexLines(files, result.findings, slices.pause);
+  const { superseded } = options;
+  // Checked at every turn handed back: a burst of changes (a renewal writing twenty files) costs
+  // the builds it made obsolete at most a slice each, not a whole pass each beside the newest.
+  const pause = superseded ? stoppable(slices.pause, superseded, () => new BuildSuperseded()) : slices.pause;
+  const result = await runPipeline(files, pipelineHost(options, pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
+  await indexLines(files, result.findings, pause);
   return { ...result, longestStep: slices.longest };
 }
 

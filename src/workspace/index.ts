@@ -3,7 +3,7 @@ import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent, withScanProgress } from './async';
-import { BuildOptions, Finding, buildLocalFindings, buildWorkspace } from './build';
+import { BuildOptions, BuildSuperseded, Finding, buildLocalFindings, buildWorkspace } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
 import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
 import { ExtraFiles } from './extraFiles';
@@ -23,8 +23,13 @@ export type { IndexSnapshot } from './ports';
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
 const READ_CONCURRENCY = 16;
-/** Coalesces bursts of changes (a `git checkout`, a renewal writing four files) into one rebuild. */
-const REBUILD_DELAY_MS = 60;
+/**
+ * Coalesces bursts of changes (a `git checkout`, a renewal writing four files) into one rebuild.
+ * Short: VS Code's watcher already delivers a burst's events together, and a build a later event
+ * makes obsolete stops at its next turn (BuildSuperseded); every millisecond here is one a person
+ * waits after a save (it was 60).
+ */
+const REBUILD_DELAY_MS = 20;
 
 /**
  * The bridge from VS Code to core: discovers candidate files in every workspace folder, reads
@@ -355,7 +360,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     };
     const now = new Date();
     try {
-      const options = this.buildOptions(now, resolve);
+      const options = { ...this.buildOptions(now, resolve), superseded: () => generation !== this.generation };
       const result = await buildWorkspace(files, options);
       if (generation !== this.generation) {
         return undefined; // a newer rebuild started meanwhile; its result is the one to show
@@ -365,7 +370,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.onDidChangeEmitter.fire(this.current);
       return this.current;
     } catch (e) {
-      this.logger.error('building the inventory failed', e);
+      if (!(e instanceof BuildSuperseded)) {
+        this.logger.error('building the inventory failed', e);
+      }
       return undefined;
     }
   }

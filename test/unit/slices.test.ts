@@ -2,7 +2,7 @@
 // straight through, with the host given turns along the way.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maybePause, timeSlices } from '../../src/core/slices';
+import { maybePause, stoppable, timeSlices } from '../../src/core/slices';
 import { buildInventory } from '../../src/core/inventory/build';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
 import { analyzeText } from '../../src/core/analyze';
@@ -60,6 +60,28 @@ describe('time slices', () => {
       assert.ok(straight.length > 5, 'the seeded tree has findings');
       assert.deepEqual(sliced, straight);
       assert.ok(turns > 20, `the host had turns: ${turns}`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('a stoppable pass ends at the first turn after it is stopped, and runs to the end when it never is', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+      const inputs = await Promise.all(walk(root).map(async file => ({ uri: file, relativePath: path.relative(root, file), analysis: await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: file }) })));
+      const now = new Date();
+      class Stopped extends Error {}
+      let turns = 0;
+      let stopAfter = Infinity;
+      const everyTime = stoppable(() => { turns++; return Promise.resolve(); }, () => turns >= stopAfter, () => new Stopped());
+      const whole = await runChecksSliced(await buildInventory(inputs, {}, everyTime), { now }, undefined, everyTime);
+      assert.deepEqual(whole, runChecks(await buildInventory(inputs), { now }), 'never stopped: every finding');
+      const all = turns;
+      turns = 0;
+      stopAfter = 5;
+      await assert.rejects(buildInventory(inputs, {}, everyTime).then(inventory => runChecksSliced(inventory, { now }, undefined, everyTime)), Stopped);
+      assert.equal(turns, 5, `stopped at the turn it was told to, not after all ${all}`);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -101,8 +101,11 @@ export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: s
   'csr-profile': { severity: 'error', description: 'A certificate request does not fit its signer or kubeadm role: kubelet-serving needs system:node:<name>/system:nodes, only DNS/IP names and "server auth"; client-kubelet needs "client auth" and no names (a warning where signing proceeds and says so).' },
 };
 
-/** Rules in the order their findings are listed. */
-export const CHECKS: readonly Check[] = [
+/**
+ * Rules in the order their findings are listed, by name: property names survive the production
+ * build's minifier where function names do not (the log said `check Dg failed`).
+ */
+const RULES: Readonly<Record<string, Check>> = {
   checkDecodeError,
   checkValidity,
   checkIssuerExpired,
@@ -135,7 +138,16 @@ export const CHECKS: readonly Check[] = [
   checkCsrBadSignature,
   checkCsrKeyMismatch,
   checkCsrProfile,
-];
+};
+
+export const CHECKS: readonly Check[] = Object.values(RULES);
+
+const RULE_NAMES = new Map<Check, string>(Object.entries(RULES).map(([name, check]) => [check, name]));
+
+/** `checkValidity`: the name a log line gives a rule, minified or not. */
+export function ruleName(check: Check): string {
+  return RULE_NAMES.get(check) ?? (check.name || '(anonymous)');
+}
 
 /**
  * The rules whose verdict on a file depends on that file alone: its own bytes, its own certificates'
@@ -209,7 +221,7 @@ function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: Che
   let previous = 'check options';
   for (const check of rules) {
     yield previous;
-    previous = `check ${check.name || '(anonymous)'}`;
+    previous = `check ${ruleName(check)}`;
     let found: Finding[];
     try {
       found = check(inventory, resolved);
@@ -217,7 +229,7 @@ function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: Che
       if (!onFailure) {
         throw e;
       }
-      onFailure(check.name || '(anonymous)', e);
+      onFailure(ruleName(check), e);
       continue;
     }
     for (const raw of found) {
