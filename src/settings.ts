@@ -29,6 +29,9 @@ export interface SettingsChange {
   affects(section: SettingsSection, scope?: vscode.ConfigurationScope): boolean;
 }
 
+/** More files than the largest workspace measured (bench --large: 126,010 candidates). */
+const MAX_URIS = 200_000;
+
 /** A file, a folder, or a document (whose language picks up `[yaml]`-style overrides). */
 export type SettingsScope = vscode.Uri | string | vscode.TextDocument;
 
@@ -41,6 +44,12 @@ export type SettingsScope = vscode.Uri | string | vscode.TextDocument;
 export class PkiLensConfiguration extends Disposable {
   /** By workspace folder URI ('' outside every folder): resource-scoped values cannot differ below a folder. */
   private readonly byFolder = new Map<string, PkiLensSettings>();
+  /**
+   * By the URI strings findings and inventory nodes carry: parsing one and asking VS Code for its
+   * folder costs ≈5 µs, and a build asks for every file (11,000 on the bench: 50 ms a build, as
+   * much again for the status bar's count). Cleared with `byFolder`; bounded.
+   */
+  private readonly byUri = new Map<string, PkiLensSettings>();
   private readonly changed = this._register(new vscode.EventEmitter<SettingsChange>());
   readonly onDidChange = this.changed.event;
 
@@ -48,11 +57,11 @@ export class PkiLensConfiguration extends Disposable {
     super();
     this._register(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('pkiLens')) {
-        this.byFolder.clear();
+        this.clear();
         this.changed.fire({ affects: (section, scope) => e.affectsConfiguration(`pkiLens.${section}`, scope) });
       }
     }));
-    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.byFolder.clear()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.clear()));
   }
 
   /** The settings that apply to `scope`; without one, the workspace's (user and workspace settings, no folder's). */
@@ -63,9 +72,28 @@ export class PkiLensConfiguration extends Disposable {
     if (typeof scope !== 'string' && !(scope instanceof vscode.Uri)) {
       return readSettings(scope); // language overrides depend on the document, not only its folder
     }
-    const uri = typeof scope === 'string' ? vscode.Uri.parse(scope) : scope;
+    if (typeof scope === 'string') {
+      let settings = this.byUri.get(scope);
+      if (!settings) {
+        settings = this.ofFolder(vscode.Uri.parse(scope));
+        if (this.byUri.size >= MAX_URIS) {
+          this.byUri.clear();
+        }
+        this.byUri.set(scope, settings);
+      }
+      return settings;
+    }
+    return this.ofFolder(scope);
+  }
+
+  private ofFolder(uri: vscode.Uri): PkiLensSettings {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     return this.cached(folder ? folder.uri.toString() : '', folder?.uri);
+  }
+
+  private clear(): void {
+    this.byFolder.clear();
+    this.byUri.clear();
   }
 
   /** The expiry thresholds of the file at `scope` (a URI string as findings and inventory nodes carry it). */

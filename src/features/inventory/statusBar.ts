@@ -20,8 +20,16 @@ export interface ValidityCounts {
 export function countValidity(snapshot: IndexSnapshot): ValidityCounts {
   const counts: ValidityCounts = { expired: 0, notYetValid: 0, expiring: 0 };
   for (const record of snapshot.inventory.records.values()) {
-    const states = new Set(record.occurrences.map(n => validityState(record.certificate, snapshot.now, snapshot.thresholdsFor(n.file.uri))));
-    switch (URGENCY.find(s => states.has(s))) {
+    // The most urgent state over the record's copies (each judged by its own folder's thresholds);
+    // no set or array per record: this runs over every certificate after every build.
+    let worst = URGENCY.length;
+    for (const node of record.occurrences) {
+      const rank = URGENCY.indexOf(validityState(record.certificate, snapshot.now, snapshot.thresholdsFor(node.file.uri)));
+      if (rank >= 0 && rank < worst) {
+        worst = rank;
+      }
+    }
+    switch (URGENCY[worst]) {
       case 'expired': counts.expired++; break;
       case 'not-yet-valid': counts.notYetValid++; break;
       case 'expiring': counts.expiring++; break;
