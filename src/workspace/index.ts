@@ -231,8 +231,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
         this.fresh.add(uri, false);
       }
       const identity = this.records.get(uri.toString())?.identity;
-      for (const other of this.records.values()) {
-        if (identity !== undefined && other.identity === identity && other.uri.toString() !== uri.toString()) {
+      for (const other of identity === undefined ? [] : this.records.sameRealFile(identity)) {
+        if (other.uri.toString() !== uri.toString()) {
           await this.records.loadFromDisk(other.uri, maxBytes, true);
         }
       }
@@ -262,8 +262,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (!gone.size) {
       return;
     }
-    for (const other of this.records.values()) {
-      const maxBytes = gone.has(other.identity) ? this.readLimit(other.uri) : undefined;
+    for (const other of [...gone].flatMap(identity => this.records.sameRealFile(identity))) {
+      const maxBytes = this.readLimit(other.uri);
       if (maxBytes !== undefined) {
         await this.records.loadFromDisk(other.uri, maxBytes, true);
       }

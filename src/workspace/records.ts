@@ -10,6 +10,8 @@ import type { KnownFiles } from './knownFiles';
  */
 export class RecordStore {
   private readonly records = new Map<string, IndexedFile>();
+  /** Keys by the real file behind them: a watcher event asks for a file's other spellings (symlinks), not a pass over every record. */
+  private readonly keysByIdentity = new Map<string, Set<string>>();
   /** Latest load per URI: a slow read that finishes after a newer one must not win. */
   private readonly loadSeq = new Map<string, number>();
   private seq = 0;
@@ -41,16 +43,40 @@ export class RecordStore {
     return [...this.loadSeq.keys()];
   }
 
+  /** The records of the real file `identity` under any spelling (a snapshot, safe to iterate while records change). */
+  sameRealFile(identity: string): IndexedFile[] {
+    return [...this.keysByIdentity.get(identity) ?? []].map(key => this.records.get(key)!);
+  }
+
   set(key: string, file: IndexedFile): void {
+    this.unindex(key);
     this.records.set(key, file);
+    let keys = this.keysByIdentity.get(file.identity);
+    if (!keys) {
+      keys = new Set();
+      this.keysByIdentity.set(file.identity, keys);
+    }
+    keys.add(key);
     this.dirty = true;
     this.changes++;
   }
 
   delete(key: string): void {
+    this.unindex(key);
     if (this.records.delete(key)) {
       this.dirty = true;
       this.changes++;
+    }
+  }
+
+  private unindex(key: string): void {
+    const identity = this.records.get(key)?.identity;
+    const keys = identity === undefined ? undefined : this.keysByIdentity.get(identity);
+    if (keys) {
+      keys.delete(key);
+      if (!keys.size) {
+        this.keysByIdentity.delete(identity!);
+      }
     }
   }
 
