@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { maybePause, stoppable, timeSlices } from '../../src/core/slices';
 import { buildInventory } from '../../src/core/inventory/build';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
+import { ITEMS_PER_STEP } from '../../src/core/checks/finding';
 import { analyzeText } from '../../src/core/analyze';
 import { generateKubeadm } from '../fixtures/generate';
 import * as fs from 'node:fs';
@@ -82,6 +83,27 @@ describe('time slices', () => {
       stopAfter = 5;
       await assert.rejects(buildInventory(inputs, {}, everyTime).then(inventory => runChecksSliced(inventory, { now }, undefined, everyTime)), Stopped);
       assert.equal(turns, 5, `stopped at the turn it was told to, not after all ${all}`);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('a rule over many certificates hands the host turns inside it, and finds the same', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const file = path.join(root, 'pki', 'apiserver-kubelet-client.crt'); // expired in the seeded tree
+      const analysis = await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: file });
+      const copies = 2 * ITEMS_PER_STEP + 100;
+      const inputs = Array.from({ length: copies }, (_, i) => ({ uri: `file:///copy/${i}.crt`, relativePath: `copy/${i}.crt`, analysis }));
+      const now = new Date();
+      const inventory = await buildInventory(inputs);
+      const steps: string[] = [];
+      const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
+      const straight = runChecks(inventory, { now });
+      assert.equal(straight.filter(f => f.code === 'cert-expired').length, copies, 'every copy is reported');
+      assert.deepEqual(sliced, straight);
+      // One step when the rule ends, and one every ITEMS_PER_STEP certificates inside it.
+      assert.equal(steps.filter(s => s === 'check checkValidity').length, 1 + Math.floor(copies / ITEMS_PER_STEP));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

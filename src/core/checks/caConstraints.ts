@@ -1,6 +1,6 @@
 import { CertificateRecord, Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, relatedTo, reportedCertificates } from './finding';
+import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 import { KU_CERT_SIGN, isKubeadmMade, kubeadmRoles } from './hygiene';
 
 /**
@@ -16,10 +16,14 @@ import { KU_CERT_SIGN, isKubeadmMade, kubeadmRoles } from './hygiene';
  * role that is not a CA, or a certificate issued by another CA that carries host names (DNS/IP
  * SANs) and signed nothing here — intermediates carry no host names.
  */
-export const checkCaConstraints: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkCaConstraints: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const cert = node.certificate;
     const bc = cert.basicConstraints;
     if (!bc?.ca) {

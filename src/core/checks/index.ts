@@ -224,7 +224,18 @@ function* checkSteps(inventory: Inventory, options: CheckOptions, onFailure: Che
     previous = `check ${ruleName(check)}`;
     let found: Finding[];
     try {
-      found = check(inventory, resolved);
+      const result = check(inventory, resolved);
+      if (Array.isArray(result)) {
+        found = result;
+      } else {
+        // A stepped rule: its steps are this pass's steps (a turn for the host between them).
+        let step = result.next();
+        while (!step.done) {
+          yield previous;
+          step = result.next();
+        }
+        found = step.value;
+      }
     } catch (e) {
       if (!onFailure) {
         throw e;

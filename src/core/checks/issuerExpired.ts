@@ -1,7 +1,7 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 import { formatDate } from '../render/time';
-import { Check, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
+import { Check, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 import { X509_EXPIRED } from './validity';
 
 /**
@@ -9,11 +9,15 @@ import { X509_EXPIRED } from './validity';
  * on the leaf (the expired CA gets its own cert-expired); only the direct issuer is considered —
  * an in-date intermediate under an expired root gets this finding itself.
  */
-export const checkIssuerExpired: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+export const checkIssuerExpired: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
   const inDate = (c: { notBefore: Date; notAfter: Date }) => c.notBefore.getTime() <= now && now <= c.notAfter.getTime();
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const record = node.record;
     if (record.issuerStatus !== 'found' || !record.issuer || !inDate(node.certificate) || record.issuers.some(i => inDate(i.certificate))) {
       continue;

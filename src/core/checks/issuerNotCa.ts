@@ -1,7 +1,7 @@
 import { CertificateInfo } from '../x509/certificate';
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
+import { Check, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 
 /** Why a certificate may not sign others, or undefined when it may. */
 export function whyNotCa(cert: CertificateInfo): string | undefined {
@@ -18,10 +18,14 @@ export function whyNotCa(cert: CertificateInfo): string | undefined {
 }
 
 /** chain-issuer-not-ca: the certificate that signed this one is not allowed to sign certificates. */
-export const checkIssuerNotCa: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkIssuerNotCa: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const verdicts = new Map<string, string | undefined>();
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const record = node.record;
     if (record.issuerStatus !== 'found' || !record.issuer) {
       continue;

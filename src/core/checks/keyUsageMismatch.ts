@@ -1,5 +1,5 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
+import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 import { KU_CERT_SIGN, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, allowsServerAuth, hasEku, isKubeadmMade, kubeadmRoles } from './hygiene';
 
 /** Usages kubeadm's pairing may come with: a CA's. */
@@ -24,11 +24,15 @@ const GO_INCOMPATIBLE = 'x509: certificate specifies an incompatible key usage';
  * - a kubeconfig client certificate whose EKU does not allow clientAuth: the API server refuses it.
  *   kubeadm's own kubeconfigs are judged by profile-eku.
  */
-export const checkKeyUsageMismatch: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkKeyUsageMismatch: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
   const clients = new Set(inventory.kubeconfigs.flatMap(k => k.users.map(u => u.certificates[0]).filter(c => c !== undefined)));
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const cert = node.certificate;
     const algorithm = cert.publicKey.algorithm;
     const ku = cert.keyUsage;

@@ -1,5 +1,5 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
+import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 import { allowsServerAuth, kubeadmRoles } from './hygiene';
 
 /** A common name a client would dial: a DNS name with a dot, `localhost`, or an IP address. */
@@ -14,10 +14,14 @@ const GO_LEGACY_CN = 'x509: certificate relies on legacy Common Name field, use 
  * (CN=www.example.com). CAs are not serving certificates; the API server's and etcd's
  * certificates are judged by profile-san, which lists the exact names they need.
  */
-export const checkSanMissing: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkSanMissing: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const cert = node.certificate;
     if (cert.isCa || cert.subjectAltNames.length) {
       continue;

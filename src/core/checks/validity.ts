@@ -2,7 +2,7 @@ import { validityState } from '../x509/expiry';
 import { DAY } from '../x509/time';
 import { CertificateNode, Inventory } from '../inventory/inventory';
 import { duration, formatDate } from '../render/time';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeCertificate, describeNode, finding, relatedTo, reportedCertificates } from './finding';
+import { capitalise, Check, describeCertificate, describeNode, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 
 /** What Go's crypto/x509 (kubectl, every component) says about a certificate out of its validity period. */
 export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
@@ -11,10 +11,14 @@ export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
  * cert-expired, cert-not-yet-valid, cert-expiring: one rule, the three states of a certificate's validity period;
  * cert-validity-inverted when the period is empty (NotBefore after NotAfter), instead of the first two.
  */
-export const checkValidity: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+export const checkValidity: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     // Per file, not per certificate: the same certificate in two folders is judged by each folder's settings.
     const thresholds = options.thresholdsFor(node.file.uri);
     const state = validityState(node.certificate, options.now, thresholds);

@@ -1,7 +1,7 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 import { formatDate } from '../render/time';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, relatedTo, reportedCertificates } from './finding';
+import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 import { X509_EXPIRED } from './validity';
 
 /**
@@ -14,10 +14,14 @@ import { X509_EXPIRED } from './validity';
  * certificate starting before its issuer) is then already past and costs nothing. With several
  * confirmed issuers (a CA re-issued with the same key), the one that lasts longest counts.
  */
-export const checkValidityNotNested: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+export const checkValidityNotNested: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const record = node.record;
     const cert = node.certificate;
     if (record.issuerStatus !== 'found' || !record.issuers.length || cert.notAfter.getTime() < now || cert.notBefore > cert.notAfter) {

@@ -1,6 +1,6 @@
 import { Inventory, MaterialNode } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
+import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 
 const MIN_BITS = 2048;
 const WEAK_ALGORITHMS = new Set(['RSA', 'RSA-PSS', 'DSA']);
@@ -10,7 +10,7 @@ const WEAK_ALGORITHMS = new Set(['RSA', 'RSA-PSS', 'DSA']);
  * certificate in the workspace holds (sa.key / sa.pub), and on certificate requests; a key whose
  * certificate is already reported is not reported twice.
  */
-export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkWeakKey: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const report = (node: MaterialNode, key: { algorithm: string; bits?: number }, what: string) => {
     if (WEAK_ALGORITHMS.has(key.algorithm) && key.bits !== undefined && key.bits < MIN_BITS) {
@@ -18,7 +18,11 @@ export const checkWeakKey: Check = (inventory: Inventory, _options: ResolvedChec
         `${what} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
     }
   };
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     report(node, node.certificate.publicKey, capitalise(describeNode(node)));
   }
   // A key beside its request (apiserver.key + apiserver.csr) is reported once, on the request.
