@@ -65,3 +65,12 @@ export function stoppable(pause: Pause, stopped: () => boolean, reason: () => Er
     }
   });
 }
+
+/** A stepped pass (a generator yielding at its safe points) run straight through to its result. */
+export function runStraight<T>(steps: Generator<unknown, T, void>): T {
+  let step = steps.next();
+  while (!step.done) {
+    step = steps.next();
+  }
+  return step.value;
+}

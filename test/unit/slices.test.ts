@@ -108,4 +108,27 @@ describe('time slices', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+  it('the kubeconfig server-name rule hands the host turns inside it over many kubeconfigs, and finds the same', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const pki = ['ca.crt', 'apiserver.crt'].map(name => path.join(root, 'pki', name));
+      const material = await Promise.all(pki.map(async file => ({ uri: file, relativePath: path.relative(root, file), analysis: await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: file }) })));
+      // A host the API server's certificate does not cover: one finding per copy.
+      const text = fs.readFileSync(path.join(root, 'admin.conf'), 'utf8').replace(/server: https:\/\/[^\s]+/, 'server: https://not-covered.example:6443');
+      const analysis = await analyzeText(text, { fileName: 'admin.conf' });
+      const copies = 2 * ITEMS_PER_STEP + 100;
+      const inputs = [...material, ...Array.from({ length: copies }, (_, i) => ({ uri: `file:///copy/${i}/admin.conf`, relativePath: `copy/${i}/admin.conf`, analysis }))];
+      const now = new Date();
+      const inventory = await buildInventory(inputs);
+      const steps: string[] = [];
+      const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
+      const straight = runChecks(inventory, { now });
+      assert.equal(straight.filter(f => f.code === 'kubeconfig-server-name').length, copies, 'every copy is reported');
+      assert.deepEqual(sliced, straight);
+      assert.equal(steps.filter(s => s === 'check checkKubeconfigServerName').length, 1 + Math.floor(copies / ITEMS_PER_STEP));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

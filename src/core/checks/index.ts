@@ -23,7 +23,7 @@ import { DEFAULT_THRESHOLDS, ExpiryThresholds } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
-import { Pause, maybePause } from '../slices';
+import { Pause, maybePause, runStraight } from '../slices';
 import { Check, CheckCode, CheckOptions, Finding, ResolvedCheckOptions, Severity } from './finding';
 import { checkIssuerExpired } from './issuerExpired';
 import { checkIssuerNotCa } from './issuerNotCa';
@@ -192,12 +192,7 @@ export type CheckFailure = (rule: string, error: unknown) => void;
  * both pass one through the pipeline); without it the error propagates (tests want to see it).
  */
 export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFailure?: CheckFailure, rules: readonly Check[] = CHECKS): Finding[] {
-  const steps = checkSteps(inventory, options, onFailure, rules);
-  let step = steps.next();
-  while (!step.done) {
-    step = steps.next();
-  }
-  return step.value;
+  return runStraight(checkSteps(inventory, options, onFailure, rules));
 }
 
 /** `runChecks` handing the host a turn between rules (`pause`, see core/slices.ts): the same findings. */

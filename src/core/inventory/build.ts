@@ -30,8 +30,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   await maybePause(pause, 'keys by public key');
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
-  const kubeconfigs = linkKubeconfigs(collected, options.resolvedPaths ?? []);
-  await maybePause(pause, 'kubeconfigs');
+  const kubeconfigs = await linkKubeconfigs(collected, options.resolvedPaths ?? [], pause);
   const pairings = pairKeysByLocation(files, kubeconfigs);
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
