@@ -15,6 +15,7 @@ import { AnalysisCache } from '../core/pipeline/analysisCache';
 import { PathFilter, globToRegExp } from '../core/pipeline/glob';
 import { PipelineHost, checkInventory, linkFiles } from '../core/pipeline/pipeline';
 import { UsageError } from './command';
+import { withFields } from '../core/collections';
 
 export interface ScanSettings {
   include: readonly string[];
@@ -241,7 +242,7 @@ export class DiskScanner {
     }
     const previous = this.held.get(abs);
     if (previous && previous.mtime === stat.mtimeMs && previous.size === stat.size) {
-      return previous.file && { ...previous.file, root, rootRelative, relativePath };
+      return previous.file && withFields(previous.file, { root, rootRelative, relativePath });
     }
     const held: Held = { mtime: stat.mtimeMs, size: stat.size };
     this.held.set(abs, held);

@@ -1,6 +1,7 @@
 // What a host hands the inventory: one input per file, and the kubeconfig path references it followed.
 import { DocumentAnalysis } from '../analyze';
 import { InventoryInput, ResolvedPathCarrier } from './model';
+import { withFields } from '../collections';
 
 
 /**
@@ -12,12 +13,12 @@ export function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files:
   return files.map(file => {
     const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
     used.add(file.analysis);
-    return { ...describe(file), analysis };
+    return withFields(describe(file), { analysis });
   });
 }
 
 function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
-  return { ...analysis, entries: analysis.entries.map(e => ({ ...e, objects: e.objects.map(o => ({ ...o })) })) };
+  return withFields(analysis, { entries: analysis.entries.map(e => withFields(e, { objects: e.objects.map(o => withFields(o, {})) })) });
 }
 
 /**

@@ -14,6 +14,7 @@ import { children, readTlv } from '../x509/der';
 import { KeystoreContent, KeystoreEntryContent } from './model';
 import { KdfBudget, PbeError, pbeScheme, splitEncryptedPrivateKeyInfo } from './pbe';
 import { Pkcs12Hash, bmpPassword, pkcs12Kdf } from './pkcs12Kdf';
+import { withFields } from '../collections';
 
 const MAC_HASHES: Record<string, Pkcs12Hash> = {
   '1.3.14.3.2.26': 'SHA-1',
@@ -177,15 +178,15 @@ function collectBags(safeContents: Uint8Array, out: Bag[], depth: number): void 
           return { certId: schema.certId, certificate: octets(schema.certValue) };
         })();
         if (cert.certId === '1.2.840.113549.1.9.22.1') {
-          out.push({ ...base, kind: 'certificate', bytes: cert.certificate });
+          out.push(withFields(base, { kind: 'certificate' as const, bytes: cert.certificate }));
         }
         break;
       }
       case id_keyBag:
-        out.push({ ...base, kind: 'key', bytes: bag.bagValue });
+        out.push(withFields(base, { kind: 'key' as const, bytes: bag.bagValue }));
         break;
       case id_pkcs8ShroudedKeyBag:
-        out.push({ ...base, kind: 'shrouded-key', bytes: bag.bagValue });
+        out.push(withFields(base, { kind: 'shrouded-key' as const, bytes: bag.bagValue }));
         break;
       case id_SafeContents:
         if (depth < MAX_NESTING) {

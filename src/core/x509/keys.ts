@@ -5,6 +5,7 @@ import { ECParameters, ECPrivateKey, id_ecPublicKey } from '@peculiar/asn1-ecc';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo as Pkcs8PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { toArrayBuffer, toHex } from './bytes';
 import { CURVES, KEY_ALGORITHMS } from './oids';
+import { withFields } from '../collections';
 
 export type KeyAlgorithm = 'RSA' | 'RSA-PSS' | 'EC' | 'Ed25519' | 'Ed448' | 'X25519' | 'X448' | 'DSA' | 'unknown';
 
@@ -177,7 +178,7 @@ export function describePrivateKey(label: string, der: Uint8Array, headers: Reco
   switch (algorithm) {
     case 'RSA': case 'RSA-PSS': {
       const k = fromRsaPrivate(info.privateKey.buffer, 'PKCS#8');
-      return { ...k, algorithm, description: describe(algorithm, k.bits) };
+      return withFields(k, { algorithm, description: describe(algorithm, k.bits) });
     }
     case 'EC':
       return fromEcPrivate(info.privateKey.buffer, 'PKCS#8', info.privateKeyAlgorithm.parameters);
@@ -242,7 +243,7 @@ export async function completePublicKey(info: PrivateKeyInfo, label: string, der
     delete jwk.d; // keep private material out of anything we hold on to
     const publicKey = await globalThis.crypto.subtle.importKey('jwk', { ...jwk, key_ops: ['verify'] }, algorithm, true, ['verify']);
     const spki = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', publicKey));
-    return { ...info, publicKey: describePublicKey(spki) };
+    return withFields(info, { publicKey: describePublicKey(spki) });
   } catch {
     return info;
   }

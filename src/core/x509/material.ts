@@ -10,6 +10,7 @@ import { PemBlock, TextRange } from './pem';
 import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
 import { signatureAlgorithmName } from './oids';
 import { sha256 } from './sha';
+import { withFields } from '../collections';
 
 export type MaterialKind = 'certificate' | 'private-key' | 'public-key' | 'csr' | 'crl' | 'parameters' | 'unknown';
 
@@ -92,7 +93,7 @@ export async function decodePemBlocks(blocks: PemBlock[], rangeOverride?: TextRa
     const range = rangeOverride ?? block.range;
     const base: DecodedObject = { kind, label: block.label, range };
     if (block.error || !block.der) {
-      out.push({ ...base, error: block.error ?? 'empty PEM block', errorOffset: rangeOverride ? undefined : block.errorOffset });
+      out.push(withFields(base, { error: block.error ?? 'empty PEM block', errorOffset: rangeOverride ? undefined : block.errorOffset }));
       continue;
     }
     if (kind === 'parameters') {
@@ -121,7 +122,7 @@ export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Arr
   const key = digest ? `${kind}|${label}|${toHex(digest)}|${ecParameters ? toHex(ecParameters) : ''}` : undefined;
   const hit = key !== undefined ? decodeCache.get(key) : undefined;
   if (hit) {
-    return { kind, label, range, ...hit };
+    return Object.assign({ kind, label, range }, hit);
   }
   const decoded = await decodeUncached(kind, label, der, range, headers, ecParameters, label === 'TRUSTED CERTIFICATE' ? undefined : digest);
   if (key !== undefined) {
@@ -141,23 +142,23 @@ async function decodeUncached(kind: MaterialKind, label: string, der: Uint8Array
       case 'certificate': {
         // TRUSTED CERTIFICATE is a certificate followed by openssl trust settings; the certificate comes first.
         const certDer = label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der;
-        return { ...base, certificate: await decodeCertificate(certDer, digest), der: certDer };
+        return withFields(base, { certificate: await decodeCertificate(certDer, digest), der: certDer });
       }
       case 'private-key': {
         const info = describePrivateKey(label, der, headers, ecParameters);
-        return { ...base, privateKey: await completePublicKey(info, label, der, ecParameters) };
+        return withFields(base, { privateKey: await completePublicKey(info, label, der, ecParameters) });
       }
       case 'public-key':
-        return { ...base, publicKey: label === 'RSA PUBLIC KEY' ? describeRsaPublicKey(der) : describePublicKey(der), der };
+        return withFields(base, { publicKey: label === 'RSA PUBLIC KEY' ? describeRsaPublicKey(der) : describePublicKey(der), der });
       case 'csr':
-        return { ...base, csr: decodeCsr(der), der };
+        return withFields(base, { csr: decodeCsr(der), der });
       case 'crl':
-        return { ...base, crl: decodeCrl(der), der };
+        return withFields(base, { crl: decodeCrl(der), der });
       default:
-        return { ...base, error: `unsupported PEM label "${label}"` };
+        return withFields(base, { error: `unsupported PEM label "${label}"` });
     }
   } catch (e) {
-    return { ...base, error: explain(kind, e) };
+    return withFields(base, { error: explain(kind, e) });
   }
 }
 
