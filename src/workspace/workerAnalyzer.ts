@@ -17,16 +17,18 @@ export class WorkerAnalyzer {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (analysis: DocumentAnalysis) => void; text: string; fileName: string; passwords?: readonly string[] }>();
 
+  /** Texts analysed in this thread and by the worker (for the tests). */
+  readonly stats = { inline: 0, worker: 0 };
+
   constructor(private readonly workerFile: string, private readonly logger: Logger) {}
 
   readonly analyze = (text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> => {
-    if (text.length < WORKER_THRESHOLD || this.broken) {
-      return analyzeText(text, { fileName, passwords });
-    }
-    const worker = this.ensureWorker();
+    const worker = text.length < WORKER_THRESHOLD || this.broken ? undefined : this.ensureWorker();
     if (!worker) {
+      this.stats.inline++;
       return analyzeText(text, { fileName, passwords });
     }
+    this.stats.worker++;
     const id = this.nextId++;
     return new Promise(resolve => {
       this.pending.set(id, { resolve, text, fileName, passwords });
