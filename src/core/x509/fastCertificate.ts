@@ -17,7 +17,6 @@ import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf
 import type { PublicKeyInfo } from './keys';
 import { DistinguishedName, NameAttribute, distinguishedName, formatName } from './name';
 import { CURVES, KEY_ALGORITHMS, extendedKeyUsageInfo, KEY_USAGE_NAMES, NAME_ATTRIBUTES, extensionName, signatureAlgorithmName } from './oids';
-import { withFields } from '../collections';
 
 /** Bail-out signal inside the walk; never escapes this module. One instance: no stack to capture. */
 class Unusual extends Error {}
@@ -261,7 +260,8 @@ function readExtension(der: Uint8Array, tlv: Tlv, info: Omit<CertificateInfo, 'f
       info.extendedKeyUsage = extendedKeyUsage(value);
       break;
     case '2.5.29.19':
-      info.basicConstraints = withFields(basicConstraints(value), { critical });
+      const { ca, pathLength } = basicConstraints(value);
+      info.basicConstraints = { ca, pathLength, critical }; // a literal, not a spread: see withFields
       break;
     case '2.5.29.14': {
       const ski = whole(value);

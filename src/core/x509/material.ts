@@ -10,7 +10,6 @@ import { PemBlock, TextRange } from './pem';
 import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
 import { signatureAlgorithmName } from './oids';
 import { sha256 } from './sha';
-import { withFields } from '../collections';
 
 export type MaterialKind = 'certificate' | 'private-key' | 'public-key' | 'csr' | 'crl' | 'parameters' | 'unknown';
 
@@ -91,9 +90,8 @@ export async function decodePemBlocks(blocks: PemBlock[], rangeOverride?: TextRa
     }
     const kind = kindOfLabel(block.label);
     const range = rangeOverride ?? block.range;
-    const base: DecodedObject = { kind, label: block.label, range };
     if (block.error || !block.der) {
-      out.push(withFields(base, { error: block.error ?? 'empty PEM block', errorOffset: rangeOverride ? undefined : block.errorOffset }));
+      out.push({ kind, label: block.label, range, error: block.error ?? 'empty PEM block', errorOffset: rangeOverride ? undefined : block.errorOffset });
       continue;
     }
     if (kind === 'parameters') {
@@ -136,29 +134,29 @@ export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Arr
 }
 
 async function decodeUncached(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string>, ecParameters?: ArrayBuffer, digest?: Uint8Array): Promise<DecodedObject> {
-  const base: DecodedObject = { kind, label, range };
+  // Literals with every field, not `{ ...base, … }`: one hidden class per shape on every V8, all fields in the object (see withFields).
   try {
     switch (kind) {
       case 'certificate': {
         // TRUSTED CERTIFICATE is a certificate followed by openssl trust settings; the certificate comes first.
         const certDer = label === 'TRUSTED CERTIFICATE' ? firstElement(der) : der;
-        return withFields(base, { certificate: await decodeCertificate(certDer, digest), der: certDer });
+        return { kind, label, range, certificate: await decodeCertificate(certDer, digest), der: certDer };
       }
       case 'private-key': {
         const info = describePrivateKey(label, der, headers, ecParameters);
-        return withFields(base, { privateKey: await completePublicKey(info, label, der, ecParameters) });
+        return { kind, label, range, privateKey: await completePublicKey(info, label, der, ecParameters) };
       }
       case 'public-key':
-        return withFields(base, { publicKey: label === 'RSA PUBLIC KEY' ? describeRsaPublicKey(der) : describePublicKey(der), der });
+        return { kind, label, range, publicKey: label === 'RSA PUBLIC KEY' ? describeRsaPublicKey(der) : describePublicKey(der), der };
       case 'csr':
-        return withFields(base, { csr: decodeCsr(der), der });
+        return { kind, label, range, csr: decodeCsr(der), der };
       case 'crl':
-        return withFields(base, { crl: decodeCrl(der), der });
+        return { kind, label, range, crl: decodeCrl(der), der };
       default:
-        return withFields(base, { error: `unsupported PEM label "${label}"` });
+        return { kind, label, range, error: `unsupported PEM label "${label}"` };
     }
   } catch (e) {
-    return withFields(base, { error: explain(kind, e) });
+    return { kind, label, range, error: explain(kind, e) };
   }
 }
 
