@@ -3,7 +3,7 @@ import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent, withScanProgress } from './async';
-import { BuildOptions, BuildSuperseded, Finding, buildLocalFindings, buildWorkspace } from './build';
+import { BuildOptions, Finding, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
 import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
 import { ExtraFiles } from './extraFiles';
@@ -12,6 +12,7 @@ import { FreshEntries } from './fresh';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
+import { Rebuilds } from './rebuilds';
 import { RecordStore } from './records';
 import type { KnownEmptyFiles } from './knownFiles';
 import type { RestoredFinding } from './lastFindings';
@@ -23,14 +24,6 @@ export type { IndexSnapshot } from './ports';
 
 /** Reads in flight during a scan: file reads overlap, parsing stays on one thread. */
 const READ_CONCURRENCY = 16;
-/**
- * Coalesces bursts of changes (a `git checkout`, a renewal writing four files) into one rebuild.
- * Short: VS Code's watcher already delivers a burst's events together, and a build a later event
- * makes obsolete stops at its next turn (BuildSuperseded); every millisecond here is one a person
- * waits after a save (it was 60).
- */
-const REBUILD_DELAY_MS = 20;
-
 /**
  * The bridge from VS Code to core: discovers candidate files in every workspace folder, reads
  * them (cached by content through `AnalysisCache`), takes an open editor's text over the disk,
@@ -44,13 +37,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** `pkiLens.scan.extraKubeconfigs` outside every workspace folder. */
   private readonly extras: ExtraFiles;
   private scanCts: vscode.CancellationTokenSource | undefined;
-  private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
-  private generation = 0;
-  private current: IndexSnapshot | undefined;
+  private readonly rebuilds: Rebuilds;
   private firstScan: Promise<void> | undefined;
-  private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
   /** Fires after each (re)build that was not superseded by a newer one. */
-  readonly onDidChange = this.onDidChangeEmitter.event;
+  readonly onDidChange: vscode.Event<IndexSnapshot>;
   private readonly onDidFindEarlyEmitter = this._register(new vscode.EventEmitter<EarlyFindings>());
   /** Before the first build: findings of files read so far, by the rules that judge a file alone (earlyFindings.ts). */
   readonly onDidFindEarly = this.onDidFindEarlyEmitter.event;
@@ -70,17 +60,19 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     super();
     this.records = new RecordStore(cache, known);
     this.extras = this._register(new ExtraFiles(home, this));
-    this._register({ dispose: () => { this.scanCts?.cancel(); clearTimeout(this.rebuildTimer); } });
+    this.rebuilds = this._register(new Rebuilds(this.records, logger, (now, resolve) => this.buildOptions(now, resolve), () => this.scanCts ? this.ready() : undefined));
+    this.onDidChange = this.rebuilds.onDidChange;
+    this._register({ dispose: () => this.scanCts?.cancel() });
   }
 
   /** The latest snapshot, or undefined before the first build finished. */
   get snapshot(): IndexSnapshot | undefined {
-    return this.current;
+    return this.rebuilds.current;
   }
 
   /** The last session's findings, shown until the first build replaces them; ignored once a build is done (it is newer). */
   showRestored(findings: readonly RestoredFinding[]): void {
-    if (!this.current) {
+    if (!this.rebuilds.current) {
       this.restored = { at: Date.now(), findings };
       this.onDidRestoreEmitter.fire(findings);
     }
@@ -89,7 +81,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Resolves with a snapshot once the first full scan has been built (for tests, the report, the tree). */
   async ready(): Promise<IndexSnapshot> {
     await (this.firstScan ??= this.rescan());
-    return this.current ?? this.waitForChange();
+    return this.rebuilds.current ?? this.waitForChange();
   }
 
   /** Resolves with the next snapshot that is built. */
@@ -129,7 +121,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
    * delivered. Unchanged files cost one stat; a rebuild follows only when something changed.
    */
   async reconcile(): Promise<void> {
-    if (this.scanCts || !this.current) {
+    if (this.scanCts || !this.rebuilds.current) {
       return; // a scan is running (it converges too), or the first one has not finished
     }
     await this.scan(false, true).catch(e => this.logger.error('reconciling with the disk failed', e));
@@ -154,9 +146,12 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.noteUnreported('the workspace', changesBefore);
     }
     // Even a cancelled scan publishes what it read. A rescan that changed nothing keeps the current
-    // snapshot (the hourly clock re-judges validity); a forced refresh always rebuilds.
-    if (force || this.records.dirty || !this.current) {
+    // snapshot (the hourly clock re-judges validity), one that changed only text around the same
+    // material republishes it (Rebuilds.rebuild); a forced refresh always rebuilds.
+    if (force || !this.rebuilds.current) {
       await this.rebuildNow();
+    } else if (this.records.dirty) {
+      await this.rebuilds.rebuild(true);
     }
   }
 
@@ -171,7 +166,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const work = [...linked, ...listing.filter(w => !w.linked)];
     const listed = Date.now();
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
-    const early = this.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))), batch => {
+    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))), batch => {
       this.earlyFindings.push({ at: Date.now(), findings: batch.findings });
       this.onDidFindEarlyEmitter.fire(batch);
     });
@@ -215,7 +210,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       return maxBytes !== undefined && this.records.has(uri.toString());
     }, uri => this.folderCreated(uri));
     if (this.noteUnreported('new files', changesBefore)) {
-      this.scheduleRebuild();
+      this.rebuilds.schedule();
     }
     return more;
   }
@@ -236,7 +231,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
           await this.records.loadFromDisk(other.uri, maxBytes, true);
         }
       }
-      this.scheduleRebuild();
+      this.rebuilds.schedule();
     } catch (e) {
       this.logger.error('reading a changed file failed', e);
     }
@@ -268,7 +263,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
         await this.records.loadFromDisk(other.uri, maxBytes, true);
       }
     }
-    this.scheduleRebuild();
+    this.rebuilds.schedule();
   }
 
   /** A folder appeared (moved or copied in): its files come without events of their own. */
@@ -290,7 +285,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
         }
       }
       if (this.records.changes !== changesBefore) {
-        this.scheduleRebuild();
+        this.rebuilds.schedule();
       }
     } finally {
       cts.dispose();
@@ -314,7 +309,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       const file = new IndexedFile(uri, identity, previous?.symlink ?? false, previous?.mtime ?? 0, text.length, 'editor', text, analysis);
       this.records.set(key, file);
       if (this.records.affectsResults(previous, file)) {
-        this.scheduleRebuild(0); // typing was already debounced by the overlay
+        this.rebuilds.schedule(0); // typing was already debounced by the overlay
       }
     } catch (e) {
       this.logger.error('analysing an open document failed', e);
@@ -335,46 +330,12 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     } else {
       this.records.nextSeq(key);
     }
-    this.scheduleRebuild();
+    this.rebuilds.schedule();
   }
 
   /** Rebuild inventory and findings now (settings changed, or a test wants a fresh snapshot). */
-  async rebuildNow(): Promise<IndexSnapshot | undefined> {
-    clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = undefined;
-    if (!this.current && this.scanCts) {
-      // The first scan is reading: a build now would publish the files read so far as the whole
-      // workspace and end what a start shows meanwhile (restored and early findings). VS Code
-      // reports the extension's settings as changed while it starts; the scan's own build, with
-      // the settings of then, answers every such request.
-      return this.ready();
-    }
-    const generation = ++this.generation;
-    this.records.dirty = false;
-    const files = this.records.reported();
-    const reported = new Map(files.map(f => [f.identity, f] as const));
-    // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file.
-    const resolve = (uri: string) => {
-      const record = this.records.get(uri);
-      return record && reported.get(record.identity);
-    };
-    const now = new Date();
-    try {
-      const options = { ...this.buildOptions(now, resolve), superseded: () => generation !== this.generation };
-      const result = await buildWorkspace(files, options);
-      if (generation !== this.generation) {
-        return undefined; // a newer rebuild started meanwhile; its result is the one to show
-      }
-      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor: options.thresholdsFor };
-      this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms${result.longestStep?.ms ? ` (longest step ${result.longestStep.ms} ms: ${result.longestStep.step})` : ''}`);
-      this.onDidChangeEmitter.fire(this.current);
-      return this.current;
-    } catch (e) {
-      if (!(e instanceof BuildSuperseded)) {
-        this.logger.error('building the inventory failed', e);
-      }
-      return undefined;
-    }
+  rebuildNow(): Promise<IndexSnapshot | undefined> {
+    return this.rebuilds.rebuild(false);
   }
 
   /** Each file judged by its own folder's thresholds and rule settings. */
@@ -388,10 +349,5 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.logger.info(`reconcile (${where}): ${this.records.changes - changesBefore} changes on disk that no watcher event reported`);
     }
     return this.records.changes !== changesBefore;
-  }
-
-  private scheduleRebuild(delay = REBUILD_DELAY_MS): void {
-    clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = setTimeout(() => void this.rebuildNow(), delay);
   }
 }

@@ -34,6 +34,14 @@ export class IndexedFile {
     }
   }
 
+  /**
+   * The same file holding `analysis` instead of its own, which must be equal to it as data (see
+   * RecordStore.set): links and findings built from the one hold for the other.
+   */
+  withAnalysis(analysis: DocumentAnalysis): IndexedFile {
+    return new IndexedFile(this.uri, this.identity, this.symlink, this.mtime, this.size, this.origin, this.loadText ?? this.loadedText, analysis);
+  }
+
   get text(): string | undefined {
     if (this.loadText) {
       this.loadedText = this.loadText();

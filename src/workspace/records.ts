@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AnalysisCache } from '../core/pipeline/analysisCache';
 import { readRecord } from './files';
 import { IndexedFile } from './model';
+import { sameData } from '../core/sameData';
 import type { KnownFiles } from './knownFiles';
 
 /**
@@ -19,6 +20,12 @@ export class RecordStore {
   changes = 0;
   /** Records changed since the last rebuild started (the index clears it when it starts one). */
   dirty = false;
+  /**
+   * Some change since the last rebuild started can change links or findings: a file came, went, or
+   * changed its material, identity, symlink or origin. Unset while every change only rewrote a
+   * file's text around the same material (a trailing newline, a re-save): the last build still holds.
+   */
+  materialChanged = false;
 
   constructor(private readonly cache: AnalysisCache, private readonly known?: KnownFiles) {}
 
@@ -48,7 +55,18 @@ export class RecordStore {
     return [...this.keysByIdentity.get(identity) ?? []].map(key => this.records.get(key)!);
   }
 
+  /**
+   * Stores `file` under `key`. A file whose new analysis equals its previous one as data keeps the
+   * previous analysis object: the inventory built from it still describes the file, object for object.
+   */
   set(key: string, file: IndexedFile): void {
+    const previous = this.records.get(key);
+    if (previous && previous.analysis !== file.analysis && sameData(previous.analysis, file.analysis)) {
+      file = file.withAnalysis(previous.analysis);
+    }
+    if (!previous || previous.analysis !== file.analysis || previous.identity !== file.identity || previous.symlink !== file.symlink || previous.origin !== file.origin) {
+      this.materialChanged = true;
+    }
     this.unindex(key);
     this.records.set(key, file);
     let keys = this.keysByIdentity.get(file.identity);
@@ -65,6 +83,7 @@ export class RecordStore {
     this.unindex(key);
     if (this.records.delete(key)) {
       this.dirty = true;
+      this.materialChanged = true;
       this.changes++;
     }
   }

@@ -5,7 +5,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { manifest } from './helpers';
+import { manifest, waitFor } from './helpers';
 import { Expected, compare, expectedOf, fmt, locate, locateRef, pkiApi, pkiDiagnostics, rel, waitForDiagnostics, withWatcherEventsWithheld } from './pkiWorkspace';
 
 describe('Problems panel on a seeded kubeadm workspace', () => {
@@ -106,6 +106,39 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     } finally {
       sub.dispose();
       fs.rmSync(abs(copy), { force: true });
+    }
+    await waitForDiagnostics(m.root, expected, 10_000);
+  });
+
+  it('a file rewritten around the same material keeps the last build\'s links, with its findings placed on the new lines', async () => {
+    await waitForDiagnostics(m.root, expected, 90_000);
+    const { index } = (await pkiApi()).services;
+    const file = 'extra/reflowed.crt';
+    const uri = vscode.Uri.file(abs(file)).toString();
+    const pem = fs.readFileSync(abs('pki/apiserver-kubelet-client.crt'), 'utf8');
+    fs.mkdirSync(abs('extra'), { recursive: true });
+    try {
+      fs.writeFileSync(abs(file), `# renewed 2026\n${pem}`);
+      await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file, range: locate(m, file).range }], 10_000);
+      const before = index.snapshot!;
+      assert.strictEqual(before.inventory.fileByUri.get(uri)?.certificates.length, 1, 'the build that diagnosed the file linked it');
+      // The same length and the same offsets, but the block now starts on line 3: every analysis is
+      // equal as data, so no link and no finding changes; only where the finding shows does.
+      fs.writeFileSync(abs(file), `# renewed\n2026\n${pem}`);
+      const moved = locate(m, file).range;
+      assert.strictEqual(moved.start.line, 2, 'the block moved down a line');
+      await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file, range: moved }], 10_000);
+      const after = index.snapshot!;
+      assert.ok(after.generation > before.generation, 'a newer snapshot holds the new text');
+      assert.strictEqual(after.inventory, before.inventory, 'the links of the build before were kept, not made again');
+      assert.strictEqual(after.findings, before.findings, 'and its findings');
+      assert.strictEqual(after.byUri.get(uri)?.text, `# renewed\n2026\n${pem}`, 'the snapshot holds the text as it is now');
+      // Material that changes (the issuer appended: a chain) is linked again.
+      fs.appendFileSync(abs(file), fs.readFileSync(abs('pki/ca.crt'), 'utf8'));
+      const relinked = await waitFor('the appended certificate linked', () => index.snapshot?.inventory.fileByUri.get(uri)?.certificates.length === 2 && index.snapshot);
+      assert.notStrictEqual(relinked.inventory, before.inventory, 'a material change builds new links');
+    } finally {
+      fs.rmSync(abs(file), { force: true });
     }
     await waitForDiagnostics(m.root, expected, 10_000);
   });

@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../util/dispose';
+import { Logger } from '../util/logger';
+import { BuildOptions, BuildSuperseded, buildWorkspace } from './build';
+import type { IndexSnapshot } from './ports';
+import { RecordStore } from './records';
+
+/**
+ * Coalesces bursts of changes (a `git checkout`, a renewal writing four files) into one rebuild.
+ * Short: VS Code's watcher already delivers a burst's events together, and a build a later event
+ * makes obsolete stops at its next turn (BuildSuperseded); every millisecond here is one a person
+ * waits after a save (it was 60).
+ */
+const REBUILD_DELAY_MS = 20;
+
+/**
+ * When and how the index's files become a snapshot: builds numbered by generation (a newer one
+ * supersedes any still running), scheduled after changes, and skipped when no change touched
+ * material (the last build's links and findings still hold).
+ */
+export class Rebuilds extends Disposable {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+  /** The latest snapshot, or undefined before the first build finished. */
+  current: IndexSnapshot | undefined;
+  private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
+  /** Fires after each (re)build that was not superseded by a newer one. */
+  readonly onDidChange = this.onDidChangeEmitter.event;
+
+  /**
+   * `firstScanReading`: while the first scan reads, the promise of its build; a build now would
+   * publish the files read so far as the whole workspace and end what a start shows meanwhile
+   * (restored and early findings). VS Code reports the extension's settings as changed while it
+   * starts; the scan's own build, with the settings of then, answers every such request.
+   */
+  constructor(
+    private readonly records: RecordStore,
+    private readonly logger: Logger,
+    private readonly buildOptions: (now: Date, resolve: BuildOptions['resolve']) => BuildOptions,
+    private readonly firstScanReading: () => Promise<IndexSnapshot> | undefined,
+  ) {
+    super();
+    this._register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /** A rebuild after file changes, once the burst has settled. */
+  schedule(delay = REBUILD_DELAY_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.rebuild(true), delay);
+  }
+
+  /**
+   * `reuse`: after changes of files only (not of settings or time), the last build's links and
+   * findings are kept when no change since it started touched material (RecordStore.materialChanged)
+   * and no newer build has started.
+   */
+  async rebuild(reuse: boolean): Promise<IndexSnapshot | undefined> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const reading = this.current ? undefined : this.firstScanReading();
+    if (reading) {
+      return reading;
+    }
+    if (reuse && this.current?.generation === this.generation && !this.records.materialChanged) {
+      return this.republish(this.current);
+    }
+    const generation = ++this.generation;
+    this.records.dirty = false;
+    this.records.materialChanged = false;
+    const files = this.records.reported();
+    const reported = new Map(files.map(f => [f.identity, f] as const));
+    // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file.
+    const resolve = (uri: string) => {
+      const record = this.records.get(uri);
+      return record && reported.get(record.identity);
+    };
+    const now = new Date();
+    try {
+      const options = { ...this.buildOptions(now, resolve), superseded: () => generation !== this.generation };
+      const result = await buildWorkspace(files, options);
+      if (generation !== this.generation) {
+        return undefined; // a newer rebuild started meanwhile; its result is the one to show
+      }
+      this.current = { ...result, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), now, thresholdsFor: options.thresholdsFor };
+      this.logger.info(`build ${generation}: ${files.length} files, ${result.inventory.records.size} certificates, ${result.findings.length} findings in ${Date.now() - now.getTime()} ms${result.longestStep?.ms ? ` (longest step ${result.longestStep.ms} ms: ${result.longestStep.step})` : ''}`);
+      this.onDidChangeEmitter.fire(this.current);
+      return this.current;
+    } catch (e) {
+      if (!(e instanceof BuildSuperseded)) {
+        this.logger.error('building the inventory failed', e);
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * The last build's inventory and findings with the files as they are now: every change since only
+   * rewrote text around the same material (the same analyses, object for object, see
+   * RecordStore.set), so no link and no finding moved; their offsets are placed on the new texts' lines.
+   * Judged at the last build's time, as any snapshot is until the hourly rebuild.
+   */
+  private republish(built: IndexSnapshot): IndexSnapshot {
+    const generation = ++this.generation;
+    this.records.dirty = false;
+    const files = this.records.reported();
+    this.current = { ...built, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), longestStep: undefined };
+    this.logger.info(`build ${generation}: every changed file holds the material it held; build ${built.generation}'s links and ${built.findings.length} findings kept`);
+    this.onDidChangeEmitter.fire(this.current);
+    return this.current;
+  }
+}
