@@ -27,7 +27,7 @@ const ticker = setInterval(() => {
 }, 10);
 
 // PKI_LENS_BENCH_PROFILE=<dir>: CPU profiles of the extension host's thread, from the probe's load
-// to the first build (<dir>/<phase>.cpuprofile) and over the one-file change (<dir>/one-file.cpuprofile);
+// to the first build (<dir>/<phase>.cpuprofile) and over the one-file changes (<dir>/one-file.cpuprofile, one-file-material.cpuprofile);
 // open them in Chrome DevTools: what held the host.
 const profileDir = process.env.PKI_LENS_BENCH_PROFILE;
 const profiler = profileDir ? new Session() : undefined;
@@ -53,6 +53,23 @@ function saveProfile(name: string): Promise<void> {
       resolve();
     });
   });
+}
+
+// PKI_LENS_BENCH_HEAP=<dir>: a heap snapshot of the extension host once the Problems panel is complete
+// (<dir>/<phase>.heapsnapshot, for Chrome DevTools' Memory tab): what the RSS line is made of.
+async function saveHeapSnapshot(name: string): Promise<void> {
+  const dir = process.env.PKI_LENS_BENCH_HEAP;
+  if (!dir) {
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  const fd = fs.openSync(`${dir}/${name}.heapsnapshot`, 'w');
+  session.on('HeapProfiler.addHeapSnapshotChunk', message => fs.writeSync(fd, message.params.chunk));
+  await new Promise<void>(resolve => session.post('HeapProfiler.takeHeapSnapshot', undefined, () => resolve()));
+  fs.closeSync(fd);
+  session.disconnect();
 }
 
 function problemsCount(): number {
@@ -117,6 +134,7 @@ export async function run(): Promise<void> {
   await saveProfile(phase);
   const gapUntilComplete = longestGap;
   const rssAtComplete = process.memoryUsage().rss;
+  await saveHeapSnapshot(phase);
   const store = api.persistentCache;
   // The panel is set synchronously when the index hands over restored or early findings, and the
   // probe itself starts running only a few hundred milliseconds after activation (the test runner
@@ -176,9 +194,11 @@ export async function run(): Promise<void> {
     const other = index.snapshot!.files.find(f => f.uri.path.endsWith('.crt') && f.uri.toString() !== file.uri.toString())!;
     gapWindow = 0;
     t0 = Date.now();
+    startProfile();
     const relinked = nextBuild(index, 120_000);
     fs.appendFileSync(file.uri.fsPath, `\n${fs.readFileSync(other.uri.fsPath, 'utf8')}`);
     result.watcherMaterialMs = (await relinked) ? Date.now() - t0 : undefined;
+    await saveProfile('one-file-material');
     result.watcherMaterialLongestGapMs = gapWindow;
     fs.writeFileSync(file.uri.fsPath, original);
     await nextBuild(index, 120_000);
