@@ -58,6 +58,16 @@ export class EarlyFindingsStream {
     }
   }
 
+  /**
+   * While a batch is being checked, the promise of its end. The scan's readers wait on it: reading
+   * and checking share the extension host's thread, and a check handing over its turns to sixteen
+   * readers came back to it 50–100 ms later each time (a batch of 2,000 files took seconds to check).
+   * Reading pauses for a check instead; the work is the same, the first findings come first.
+   */
+  get checking(): Promise<void> | undefined {
+    return this.running;
+  }
+
   /** Reading is over: the rest goes out (before the complete build starts). */
   async finish(): Promise<void> {
     await this.running;

@@ -166,14 +166,19 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const work = [...linked, ...listing.filter(w => !w.linked)];
     const listed = Date.now();
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
-    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))), batch => {
+    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
+      this.logger.error('early findings failed (the complete build still comes)', e);
+      return [];
+    }), batch => {
       this.earlyFindings.push({ at: Date.now(), findings: batch.findings });
+      this.logger.info(`early findings: ${batch.findings.length} from a batch of ${batch.byUri.size} files`);
       this.onDidFindEarlyEmitter.fire(batch);
     });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.
     const seen = new Set<string>();
     let done = 0;
     await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
+      await early?.checking;
       seen.add(uri.toString());
       await this.records.loadFromDisk(uri, maxBytes, force);
       early?.offer(this.records.get(uri.toString()), linked);

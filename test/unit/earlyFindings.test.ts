@@ -135,6 +135,30 @@ describe('early findings stream', () => {
     assert.ok(batches.every(b => b.findings.every(f => b.byUri.has(f.uri))), 'each batch carries the files its findings point into');
   });
 
+  it('says while a batch is being checked, so reading can wait for it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>(resolve => (release = resolve));
+    const checked: string[] = [];
+    const s = new EarlyFindingsStream(0, async files => {
+      await held;
+      checked.push(...files.map(f => f.name));
+      return files.map(finding);
+    }, () => undefined, () => 1000);
+    assert.equal(s.checking, undefined, 'nothing to wait for before the first file');
+    s.offer(file('a.crt'), false);
+    const checking = (s as { checking: Promise<void> | undefined }).checking;
+    assert.ok(checking, 'the first batch is being checked');
+    let over = false;
+    void checking.then(() => (over = true));
+    await settled();
+    assert.equal(over, false, 'still checking while its check waits');
+    release();
+    await checking;
+    assert.deepEqual(checked, ['a.crt']);
+    await settled();
+    assert.equal(s.checking, undefined, 'nothing to wait for once it is sent');
+  });
+
   it('waits for every linked file, then holds back what another path may name', async () => {
     const clock = { now: 1000 };
     const { s, checked } = stream(2, clock);
