@@ -175,6 +175,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.onDidFindEarlyEmitter.fire(batch);
     });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.
+    // 25 ms slices, as the walk's (discovery.ts): fewer turns handed over while a window starts
+    // (two cold starts each: complete 6.5–7.5 s against 7.0–7.6 s with 8 ms, the gaps no longer).
     const seen = new Set<string>();
     let done = 0;
     await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
@@ -185,7 +187,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
       }
-    });
+    }, 25);
     await early?.finish();
     if (!token.isCancellationRequested) {
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
