@@ -16,6 +16,7 @@ import { PathFilter, globToRegExp } from '../core/pipeline/glob';
 import { PipelineHost, checkInventory, linkFiles } from '../core/pipeline/pipeline';
 import { UsageError } from './command';
 import { withFields } from '../core/collections';
+import { sameData } from '../core/sameData';
 
 export interface ScanSettings {
   include: readonly string[];
@@ -152,7 +153,7 @@ export class DiskScanner {
     }
     const files = reported(kept);
     stats.materialFiles = files.length;
-    const unchanged = stats.read === 0 && this.linked !== undefined && sameFiles(this.linked.files, files);
+    const unchanged = this.linked !== undefined && sameFiles(this.linked.files, files);
     const inventory = unchanged ? this.linked!.inventory : await this.link(files);
     this.linked = { files, inventory };
     lap('inventory');
@@ -259,7 +260,13 @@ export class DiskScanner {
       return undefined;
     }
     stats.read++;
-    const { text, analysis } = await this.cache.analyzeFile(bytes, abs);
+    const read = await this.cache.analyzeFile(bytes, abs);
+    const { text } = read;
+    // Saved again around the same material (a trailing newline, a re-save): the previous analysis
+    // stands for it, so the scan finds the files as it linked them and keeps the inventory (as the
+    // workspace index does, workspace/records.ts).
+    const before = previous?.file?.analysis;
+    const analysis = before && before !== read.analysis && sameData(before, read.analysis) ? before : read.analysis;
     const file: ScannedFile = {
       path: abs, identity: abs, relativePath, root, rootRelative, uri: pathToFileURL(abs).href, symlink,
       mtime: stat.mtimeMs, size: stat.size, text, analysis,
@@ -325,6 +332,8 @@ function pathResolver(files: readonly ScannedFile[]): PipelineHost<ScannedFile>[
   };
 }
 
+/** The files a scan linked, as this scan holds them: the same paths, real files and analyses (object for object). */
 function sameFiles(a: readonly ScannedFile[], b: readonly ScannedFile[]): boolean {
-  return a.length === b.length && a.every((file, i) => file.uri === b[i].uri && file.analysis === b[i].analysis);
+  return a.length === b.length && a.every((file, i) => file.uri === b[i].uri && file.analysis === b[i].analysis && file.identity === b[i].identity
+    && file.symlink === b[i].symlink && file.relativePath === b[i].relativePath);
 }

@@ -102,7 +102,9 @@ export class Rebuilds extends Disposable {
   private republish(built: IndexSnapshot): IndexSnapshot {
     const generation = ++this.generation;
     this.records.dirty = false;
-    const files = this.records.reported();
+    // The same files as the build's, each as the store holds it now: no file came or went, and none
+    // changed its identity or origin (else materialChanged), so no other spelling is reported instead.
+    const files = built.files.map(f => this.records.get(f.uri.toString()) ?? f);
     this.current = { ...built, generation, files, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), longestStep: undefined };
     this.logger.info(`build ${generation}: every changed file holds the material it held; build ${built.generation}'s links and ${built.findings.length} findings kept`);
     this.onDidChangeEmitter.fire(this.current);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeText } from '../../src/core/analyze';
 import { sameData } from '../../src/core/sameData';
+import { DiskScanner } from '../../src/cli/diskScanner';
 import { generateKubeadm } from '../fixtures/generate';
 
 describe('sameData: the same material, or not', () => {
@@ -42,6 +43,27 @@ describe('sameData: the same material, or not', () => {
     const renamed = conf.replace(/server: https:\/\/[^\s]+/, 'server: https://10.0.0.1:6443');
     assert.notEqual(renamed, conf);
     assert.ok(!sameData(await analyse(conf, 'admin.conf'), await analyse(renamed, 'admin.conf')), 'the kubeconfig names another server');
+  });
+
+  it('a rescan keeps the inventory when a re-read file holds the same material, and links again when it moved', async () => {
+    const scanner = new DiskScanner();
+    const now = new Date();
+    const first = await scanner.scan([root], { now });
+    const file = path.join(root, 'pki', 'apiserver.crt');
+    const uri = first.files.find(f => f.path === file)!.uri;
+    const at = (r: typeof first) => r.findings.filter(f => f.uri === uri).map(f => `${f.code} ${f.range.start}-${f.range.end}`);
+    assert.ok(at(first).length > 0, 'the seeded apiserver.crt has a finding');
+    fs.appendFileSync(file, '\n');
+    const resaved = await scanner.scan([root], { now });
+    assert.equal(resaved.stats.read, 1, 'the changed file was read again');
+    assert.equal(resaved.inventory, first.inventory, 'its material is as it was: the links are kept');
+    assert.equal(resaved.findings, first.findings);
+    assert.ok(resaved.files.find(f => f.uri === uri)!.text!.endsWith('\n\n'), 'the scan holds the new text');
+    const comment = '# renewed\n';
+    fs.writeFileSync(file, comment + fs.readFileSync(file, 'utf8'));
+    const moved = await scanner.scan([root], { now });
+    assert.notEqual(moved.inventory, first.inventory, 'a block that moved is linked again');
+    assert.deepEqual(at(moved), at(first).map(s => s.replace(/(\d+)-(\d+)$/, (_, a, b) => `${Number(a) + comment.length}-${Number(b) + comment.length}`)));
   });
 
   it('bytes, dates and class instances are compared by content only where that is safe', () => {

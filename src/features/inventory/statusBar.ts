@@ -65,7 +65,14 @@ export class PkiStatusBar extends Disposable {
   /** The text shown now, or undefined when hidden (for tests). */
   text: string | undefined;
 
+  /** What the count was made of: a republished build (the same inventory and time) counts the same. */
+  private counted: { inventory: IndexSnapshot['inventory']; now: Date } | undefined;
+
   private update(snapshot: IndexSnapshot): void {
+    if (this.counted?.inventory === snapshot.inventory && this.counted.now === snapshot.now) {
+      return;
+    }
+    this.counted = { inventory: snapshot.inventory, now: snapshot.now };
     try {
       const counts = countValidity(snapshot);
       this.text = statusText(counts);
