@@ -1,5 +1,6 @@
 // Cooperative time slicing (src/core/slices.ts) and the sliced pipeline: the same findings as a pass
 // straight through, with the host given turns along the way.
+import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maybePause, stoppable, timeSlices } from '../../src/core/slices';
@@ -7,6 +8,7 @@ import { buildInventory } from '../../src/core/inventory/build';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
 import { ITEMS_PER_STEP } from '../../src/core/checks/finding';
 import { analyzeText } from '../../src/core/analyze';
+import { main } from '../../src/cli/main';
 import { generateKubeadm } from '../fixtures/generate';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -104,6 +106,31 @@ describe('time slices', () => {
       assert.deepEqual(sliced, straight);
       // One step when the rule ends, and one every ITEMS_PER_STEP certificates inside it.
       assert.equal(steps.filter(s => s === 'check checkValidity').length, 1 + Math.floor(copies / ITEMS_PER_STEP));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('the kubeconfig stale-copy rule hands the host turns inside it over many kubeconfigs, and finds the same', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: false });
+      const conf = path.join(root, 'admin.conf');
+      const old = await analyzeText(fs.readFileSync(conf, 'utf8'), { fileName: 'admin.conf' });
+      assert.equal(await main(['renew', conf], { out: () => undefined, err: () => undefined }), 0);
+      const renewed = { uri: conf, relativePath: 'admin.conf', analysis: await analyzeText(fs.readFileSync(conf, 'utf8'), { fileName: 'admin.conf' }) };
+      // Copies of admin.conf from before its renewal: each holds a superseded client certificate.
+      const copies = 2 * ITEMS_PER_STEP + 100;
+      const inputs = [renewed, ...Array.from({ length: copies }, (_, i) => ({ uri: `file:///copy/${i}/config`, relativePath: `copy/${i}/config`, analysis: old }))];
+      const now = new Date();
+      const inventory = await buildInventory(inputs);
+      const steps: string[] = [];
+      const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
+      const straight = runChecks(inventory, { now });
+      assert.equal(straight.filter(f => f.code === 'kubeconfig-stale-copy').length, copies, 'every copy is reported');
+      assert.deepEqual(sliced, straight);
+      // Fewer certificates than a step, then one turn every ITEMS_PER_STEP kubeconfigs, and one when the rule ends.
+      assert.ok(inventory.records.size < ITEMS_PER_STEP);
+      assert.equal(steps.filter(s => s === 'check checkKubeconfigStaleCopy').length, 1 + Math.floor((copies + 1) / ITEMS_PER_STEP));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -2,7 +2,8 @@ import { CertificateNode, CertificateRecord, Inventory, KubeconfigNode, Kubeconf
 import { formatDate } from '../render/time';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey, shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
+import { runStraight } from '../slices';
+import { Check, ITEMS_PER_STEP, ResolvedCheckOptions, RuleSteps, relatedTo } from './finding';
 
 /**
  * kubeconfig-stale-copy: a kubeconfig user's client certificate is superseded — the workspace holds
@@ -12,6 +13,7 @@ import { Check, Finding, ResolvedCheckOptions, relatedTo } from './finding';
  * newer certificate (in a kubeconfig when one holds it, where "Update from admin.conf" reads it).
  *
  * Linear: certificates are grouped once by subject, issuer and EKU; each group's newest is found once.
+ * Stepped (core/slices.ts), like every rule that visits every certificate.
  */
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -56,8 +58,17 @@ export interface StaleCopy {
 
 /** Every superseded client certificate held inline (`client-certificate-data`) by a kubeconfig user. */
 export function staleCopies(inventory: Inventory): StaleCopy[] {
+  return runStraight(staleCopySteps(inventory));
+}
+
+/** The same, handing the host a turn every ITEMS_PER_STEP certificates, then kubeconfigs (20–58 ms whole at 10,000). */
+function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], void> {
   const newest = new Map<string, CertificateRecord>();
+  let seen = 0;
   for (const record of inventory.records.values()) {
+    if (++seen % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const c = record.certificate;
     if (!isClient(c)) {
       continue;
@@ -69,7 +80,11 @@ export function staleCopies(inventory: Inventory): StaleCopy[] {
     }
   }
   const out: StaleCopy[] = [];
+  seen = 0;
   for (const kubeconfig of inventory.kubeconfigs) {
+    if (++seen % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     for (const user of kubeconfig.users) {
       const client = user.certificates[0];
       const carrier = user.certificateCarrier;
@@ -85,8 +100,9 @@ export function staleCopies(inventory: Inventory): StaleCopy[] {
   return out;
 }
 
-export const checkKubeconfigStaleCopy: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
-  return staleCopies(inventory).map(({ kubeconfig, user, client, latest, where }) => {
+export const checkKubeconfigStaleCopy: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
+  const copies = yield* staleCopySteps(inventory);
+  return copies.map(({ kubeconfig, user, client, latest, where }) => {
     const old = client.certificate;
     const expired = options.now > old.notAfter;
     return {
