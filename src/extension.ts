@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'chain verification', register: s => registerVerifyChain(context, s) },
       { name: 'unlock keystore', register: s => registerUnlockKeystore(context, s) },
       { name: 'Certificate hover', register: s => registerCertificateSpecHover(context, s) },
-      { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l))); } } },
+      { name: 'analysis cache', register: s => { if (persistentCache) { context.subscriptions.push(registerPersistentCache(persistentCache, l => s.index.onDidChange(l), () => s.index.buildsSettled())); } } },
       // The Problems panel of the last session, shown at once on the next start where it still holds (see lastFindings.ts).
       { name: 'last findings', register: s => {
         if (context.storageUri?.scheme === 'file') {

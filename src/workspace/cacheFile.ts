@@ -48,7 +48,7 @@ type ListName = keyof CacheLists;
 const LISTS: ListName[] = ['keys', 'verdicts', 'empty', 'material'];
 
 /** The file for these contents (`analyses` in the order of `keys`). */
-export async function encodeCacheFile(version: string, lists: CacheLists, analyses: readonly Buffer[]): Promise<Buffer> {
+export async function encodeCacheFile(version: string, lists: CacheLists, analyses: readonly Buffer[], turn: () => Promise<void> = nextTurn): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (const list of LISTS) {
     const items = lists[list] as unknown[];
@@ -62,7 +62,7 @@ export async function encodeCacheFile(version: string, lists: CacheLists, analys
   const length = Buffer.alloc(4);
   length.writeUInt32BE(headerBytes.length);
   const body = Buffer.concat([MAGIC, length, headerBytes, ...parts, ...analyses]);
-  return Buffer.concat([body, await digestInSlices(body)]);
+  return Buffer.concat([body, await digestInSlices(body, turn)]);
 }
 
 /** The contents of a file, or an exception naming what is wrong with it. */
@@ -90,7 +90,7 @@ export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
       (lists[part.list] as unknown[]).push(item);
     }
     offset += length;
-    await turn();
+    await nextTurn();
   }
   if (lists.keys.length !== header.analyses.length) {
     throw new Error('length mismatch');
@@ -106,7 +106,7 @@ export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
   return { ...lists, version: header.version, written: header.written, entries };
 }
 
-async function digestInSlices(body: Buffer): Promise<Buffer> {
+async function digestInSlices(body: Buffer, turn: () => Promise<void> = nextTurn): Promise<Buffer> {
   const hash = createHash('sha256');
   for (let offset = 0; offset < body.length; offset += HASH_CHUNK_BYTES) {
     hash.update(body.subarray(offset, offset + HASH_CHUNK_BYTES));
@@ -116,6 +116,6 @@ async function digestInSlices(body: Buffer): Promise<Buffer> {
 }
 
 /** A turn of the event loop (Node only, like this module). */
-function turn(): Promise<void> {
+function nextTurn(): Promise<void> {
   return new Promise(resolve => setImmediate(resolve));
 }

@@ -84,6 +84,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     return this.rebuilds.current ?? this.waitForChange();
   }
 
+  /** Settles once no build is running: what background work waits for (see Rebuilds.idle). */
+  buildsSettled(): Promise<void> {
+    return this.rebuilds.idle();
+  }
+
   /** Resolves with the next snapshot that is built. */
   waitForChange(): Promise<IndexSnapshot> {
     return new Promise(resolve => {
@@ -181,6 +186,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     let done = 0;
     await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
       await early?.checking;
+      if (!report) {
+        await this.rebuilds.idle(); // a quiet reconciliation reads behind any build: a person's change relinks first
+      }
       seen.add(uri.toString());
       await this.records.loadFromDisk(uri, maxBytes, force);
       early?.offer(this.records.get(uri.toString()), linked);

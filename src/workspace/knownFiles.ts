@@ -55,6 +55,8 @@ export class KnownFiles {
   /** What this session confirmed: written with the cache. */
   private readonly seenEmpty = new Map<string, string>();
   private readonly seenMaterial = new Map<string, [string, string]>();
+  /** Counts every change to what this session confirmed: the cache writes its file again only when this moved (or more). */
+  version = 0;
   /** Files skipped this session because they were known to hold nothing. */
   skipped = 0;
   /** Files with material whose analysis came by their stamp, not read. */
@@ -81,7 +83,7 @@ export class KnownFiles {
   knownEmpty(uri: string, stamp: FileStamp): boolean {
     const text = stampText(stamp);
     if (this.trustedEmpty.get(uri) === text) {
-      this.seenEmpty.set(uri, text);
+      this.seeEmpty(uri, text);
       this.skipped++;
       return true;
     }
@@ -96,7 +98,7 @@ export class KnownFiles {
 
   /** The analysis of a known file was used: keep it for the next session. */
   confirmMaterial(uri: string, stamp: FileStamp, key: string): void {
-    this.seenMaterial.set(uri, [stampText(stamp), key]);
+    this.seeMaterial(uri, stampText(stamp), key);
     this.trustedReads++;
   }
 
@@ -106,15 +108,34 @@ export class KnownFiles {
    */
   note(uri: string, stamp: FileStamp, content: 'empty' | { key: string } | undefined, now = Date.now()): void {
     const settled = now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS;
-    this.seenEmpty.delete(uri);
-    this.seenMaterial.delete(uri);
-    if (!settled || !content) {
-      return;
-    }
-    if (content === 'empty') {
-      this.seenEmpty.set(uri, stampText(stamp));
+    if (settled && content) {
+      if (content === 'empty') {
+        this.seeEmpty(uri, stampText(stamp));
+      } else {
+        this.seeMaterial(uri, stampText(stamp), content.key);
+      }
     } else {
-      this.seenMaterial.set(uri, [stampText(stamp), content.key]);
+      const wasEmpty = this.seenEmpty.delete(uri);
+      if (this.seenMaterial.delete(uri) || wasEmpty) {
+        this.version++;
+      }
+    }
+  }
+
+  private seeEmpty(uri: string, stamp: string): void {
+    const wasMaterial = this.seenMaterial.delete(uri);
+    if (wasMaterial || this.seenEmpty.get(uri) !== stamp) {
+      this.seenEmpty.set(uri, stamp);
+      this.version++;
+    }
+  }
+
+  private seeMaterial(uri: string, stamp: string, key: string): void {
+    const wasEmpty = this.seenEmpty.delete(uri);
+    const seen = this.seenMaterial.get(uri);
+    if (wasEmpty || seen?.[0] !== stamp || seen[1] !== key) {
+      this.seenMaterial.set(uri, [stamp, key]);
+      this.version++;
     }
   }
 

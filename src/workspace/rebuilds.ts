@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../util/dispose';
 import { Logger } from '../util/logger';
 import { BuildOptions, BuildSuperseded, buildWorkspace } from './build';
+import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
 import { RecordStore } from './records';
 
@@ -21,6 +22,8 @@ const REBUILD_DELAY_MS = 20;
 export class Rebuilds extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
+  /** The build running now, if any (a newer one replaces it here as it starts). */
+  private running: Promise<IndexSnapshot | undefined> | undefined;
   /** The latest snapshot, or undefined before the first build finished. */
   current: IndexSnapshot | undefined;
   private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
@@ -41,6 +44,18 @@ export class Rebuilds extends Disposable {
   ) {
     super();
     this._register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  /**
+   * Settles once no build is running. Work in the background (writing the analysis cache, a quiet
+   * reconciliation) waits here at each of its turns, so a person's change is never relinked at half
+   * speed beside it: at 100,000 files the cache's first write and a relink shared the host's turns,
+   * and the relink took 13 s instead of 5.
+   */
+  async idle(): Promise<void> {
+    while (this.running) {
+      await this.running;
+    }
   }
 
   /** A rebuild after file changes, once the burst has settled. */
@@ -74,6 +89,19 @@ export class Rebuilds extends Disposable {
       const record = this.records.get(uri);
       return record && reported.get(record.identity);
     };
+    const run = this.build(generation, files, resolve);
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.running === run) {
+        this.running = undefined;
+      }
+    }
+  }
+
+  /** Build generation `generation` and publish it, unless a newer one started meanwhile; never rejects. */
+  private async build(generation: number, files: readonly IndexedFile[], resolve: BuildOptions['resolve']): Promise<IndexSnapshot | undefined> {
     const now = new Date();
     try {
       const options = { ...this.buildOptions(now, resolve), superseded: () => generation !== this.generation };

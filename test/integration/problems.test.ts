@@ -143,6 +143,23 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     await waitForDiagnostics(m.root, expected, 10_000);
   });
 
+  it('background work (the cache\'s write, a reconciliation) waits for a running build: buildsSettled settles once it is published', async () => {
+    await waitForDiagnostics(m.root, expected, 90_000);
+    const { index } = (await pkiApi()).services;
+    const before = index.snapshot!.generation;
+    let published = 0;
+    const sub = index.onDidChange(s => (published = s.generation));
+    try {
+      const building = index.rebuildNow();
+      await index.buildsSettled();
+      assert.ok(published > before, `the build that was running had been published (generation ${published}, before ${before})`);
+      assert.strictEqual(index.snapshot!.generation, published);
+      assert.strictEqual((await building)?.generation, published);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   // Issue 12's ghost diagnostic: a delete event that never reaches the index (watchers lose events in
   // new folders, under inotify pressure, on container file systems). The index must still converge.
   it('a certificate deleted while the watcher\'s delete event is lost is still forgotten', async () => {

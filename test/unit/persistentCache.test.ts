@@ -165,6 +165,56 @@ describe('persistent analysis cache', () => {
   });
 });
 
+describe('when the persistent cache writes', () => {
+  it('only when this window has something the file lacks: a new analysis, a known file\'s stamp; not after every build', async () => {
+    const root = path.join(tmp, 'writes');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'writes-storage');
+    const file = path.join(storage, CACHE_FILE_NAME);
+    const { store } = await start(root, storage);
+    await store.save();
+    const written = () => ({ inode: fs.statSync(file).ino, at: store.stats.savedAt }); // each write renames a new file into place
+    const first = written();
+    await store.save();
+    assert.deepEqual(written(), first, 'nothing new since the last write: the file is left as it is');
+    const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+    await store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
+    await store.save();
+    const second = written();
+    assert.notEqual(second.inode, first.inode, 'a new analysis is written');
+    const settled = Date.now() - 60_000;
+    store.knownEmpty.note('file:///notes.yaml', { identity: 'inode:1:77', size: 3, mtime: settled, ctime: settled }, 'empty');
+    await store.save();
+    assert.notEqual(written().inode, second.inode, 'a file newly known to be empty is written');
+    const third = written();
+    store.knownEmpty.note('file:///notes.yaml', { identity: 'inode:1:77', size: 3, mtime: settled, ctime: settled }, 'empty');
+    await store.save();
+    assert.deepEqual(written(), third, 'the same stamp again is nothing new');
+  });
+
+  it('waits at its turns while a build runs, and writes once the build has settled', async () => {
+    const root = path.join(tmp, 'behind');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'behind-storage');
+    const { store } = await start(root, storage);
+    let settle!: () => void;
+    const build = new Promise<void>(resolve => (settle = resolve));
+    let asked!: () => void;
+    const waiting = new Promise<void>(resolve => (asked = resolve));
+    store.writeBehind(() => {
+      asked();
+      return build;
+    });
+    const saving = store.save();
+    await waiting;
+    assert.equal(fs.existsSync(path.join(storage, CACHE_FILE_NAME)), false, 'nothing is written while the build runs');
+    settle();
+    await saving;
+    assert.equal(store.stats.savedEntries! > 5, true, `written once it settled (${store.stats.savedEntries} analyses)`);
+    assert.ok(fs.existsSync(path.join(storage, CACHE_FILE_NAME)));
+  });
+});
+
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
