@@ -1,21 +1,25 @@
 // The bytes of the persistent analysis cache (persistentCache.ts says what goes in and why):
 //
-//   MAGIC | u32 header length | header JSON | list parts (JSON) | analyses (v8-serialized) | SHA-256 of all before
+//   MAGIC | analyses (v8-serialized) | list parts (JSON) | header JSON | u32 header length | SHA-256 of all before
 //
-// The lists (analysis keys and lengths, signature verdicts, known files) run to tens of thousands
-// of items; they are written as JSON parts of a few thousand items each, so reading or writing the
-// file hands the extension host a turn between parts (one 7 MB JSON.parse held it for a tenth of a
-// second and more), as the checksum is hashed in slices.
+// The analyses come first and the header last, so the file is written as a stream: an analysis is
+// serialized, hashed and written, and nothing holds the whole file. (Built in memory, a 230 MB file of
+// 100,000 files cost the host its parts, their concatenation and that again with the checksum: 700 MB
+// at its peak, while writing.) The lists (analysis keys and lengths, signature verdicts, known files)
+// run to tens of thousands of items; they are written as JSON parts of a few thousand items each, so
+// writing or reading the file hands the extension host a turn between parts (one 7 MB JSON.parse held
+// it for a tenth of a second and more), as the checksum is checked in slices.
 import { createHash } from 'node:crypto';
+import { FileHandle, open } from 'node:fs/promises';
 import type { SignatureCheck } from '../core/inventory/signatureCache';
 
 const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 /** Bumped when the layout changes (the extension version is checked as well). */
-const FORMAT = 5;
+const FORMAT = 6;
 /** Items per JSON part. */
 const PART_ITEMS = 2000;
-/** Hashed this much at a time between turns. */
-const HASH_CHUNK_BYTES = 4 * 1048576;
+/** Hashed this much at a time between turns; written in pieces of about this much. */
+const CHUNK_BYTES = 4 * 1048576;
 
 /** Everything the file holds but the analyses. */
 export interface CacheLists {
@@ -35,34 +39,122 @@ export interface CacheContents extends CacheLists {
   entries: Map<string, Buffer>;
 }
 
+/** Where an analysis stands in a file: its offset and length in bytes. */
+export type Region = readonly [offset: number, length: number];
+
 interface Header {
   format: number;
   version: string;
   written: number;
-  /** Byte length of each list part, then of each analysis. */
-  parts: number[];
+  /** Byte length of each analysis, then of each list part. */
   analyses: number[];
+  parts: number[];
 }
 
 type ListName = keyof CacheLists;
 const LISTS: ListName[] = ['keys', 'verdicts', 'empty', 'material'];
 
-/** The file for these contents (`analyses` in the order of `keys`). */
-export async function encodeCacheFile(version: string, lists: CacheLists, analyses: readonly Buffer[], turn: () => Promise<void> = nextTurn): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for (const list of LISTS) {
-    const items = lists[list] as unknown[];
-    for (let i = 0; i < items.length; i += PART_ITEMS) {
-      parts.push(Buffer.from(JSON.stringify({ list, items: items.slice(i, i + PART_ITEMS) })));
-      await turn();
+/**
+ * A cache file being written: `analysis()` each analysis (in the order their keys will be listed),
+ * then `finish()` with the lists. Pieces are hashed as they come and written about 4 MB at a time.
+ */
+export class CacheFileWriter {
+  private readonly hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private offset = 0;
+  private readonly lengths: number[] = [];
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  /** A new file at `file` (mode 0600: what is cached is the user's). */
+  static async create(file: string): Promise<CacheFileWriter> {
+    const writer = new CacheFileWriter(await open(file, 'w', 0o600));
+    await writer.put(MAGIC);
+    return writer;
+  }
+
+  /** Appends one analysis; where it stands in the file. */
+  async analysis(bytes: Buffer): Promise<Region> {
+    const region: Region = [this.offset, bytes.length];
+    this.lengths.push(bytes.length);
+    await this.put(bytes);
+    return region;
+  }
+
+  /** Writes the lists, the header and the checksum, and closes the file. */
+  async finish(version: string, lists: CacheLists, turn: () => Promise<void>): Promise<void> {
+    if (lists.keys.length !== this.lengths.length) {
+      throw new Error(`${lists.keys.length} keys for ${this.lengths.length} analyses`);
+    }
+    const parts: number[] = [];
+    for (const list of LISTS) {
+      const items = lists[list] as unknown[];
+      for (let i = 0; i < items.length; i += PART_ITEMS) {
+        const part = Buffer.from(JSON.stringify({ list, items: items.slice(i, i + PART_ITEMS) }));
+        parts.push(part.length);
+        await this.put(part);
+        await turn();
+      }
+    }
+    const header: Header = { format: FORMAT, version, written: Date.now(), analyses: this.lengths, parts };
+    const headerBytes = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(headerBytes.length);
+    await this.put(headerBytes);
+    await this.put(length);
+    await this.flush();
+    await this.handle.write(this.hash.digest());
+    await this.handle.close();
+  }
+
+  /** Gives up: the file is closed as it is (the caller removes it). */
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+
+  private async put(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes);
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.offset += bytes.length;
+    if (this.pendingBytes >= CHUNK_BYTES) {
+      await this.flush();
     }
   }
-  const header: Header = { format: FORMAT, version, written: Date.now(), parts: parts.map(p => p.length), analyses: analyses.map(a => a.length) };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(headerBytes.length);
-  const body = Buffer.concat([MAGIC, length, headerBytes, ...parts, ...analyses]);
-  return Buffer.concat([body, await digestInSlices(body, turn)]);
+
+  private async flush(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (pending.length) {
+      await this.handle.writev(pending);
+    }
+  }
+}
+
+/**
+ * Analyses taken back from a file this window wrote, by region, in ascending order: read about 4 MB
+ * at a time, so 56,000 analyses cost a few dozen reads rather than 56,000.
+ */
+export class RegionReader {
+  private chunk = Buffer.alloc(0);
+  private chunkStart = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async read([offset, length]: Region): Promise<Buffer | undefined> {
+    if (offset < this.chunkStart || offset + length > this.chunkStart + this.chunk.length) {
+      const size = Math.max(length, CHUNK_BYTES);
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await this.handle.read(buffer, 0, size, offset);
+      this.chunk = buffer.subarray(0, bytesRead);
+      this.chunkStart = offset;
+    }
+    const start = offset - this.chunkStart;
+    // A copy: the chunk is reused for the next regions, and a short read means the file is not what it was.
+    return start + length <= this.chunk.length ? Buffer.from(this.chunk.subarray(start, start + length)) : undefined;
+  }
 }
 
 /** The contents of a file, or an exception naming what is wrong with it. */
@@ -74,11 +166,19 @@ export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
   if (!(await digestInSlices(body)).equals(bytes.subarray(bytes.length - 32))) {
     throw new Error('checksum mismatch');
   }
-  const headerLength = body.readUInt32BE(MAGIC.length);
-  let offset = MAGIC.length + 4 + headerLength;
-  const header = JSON.parse(body.subarray(MAGIC.length + 4, offset).toString('utf8')) as Header;
+  const headerLength = body.readUInt32BE(body.length - 4);
+  const headerStart = body.length - 4 - headerLength;
+  if (headerStart < MAGIC.length) {
+    throw new Error('length mismatch');
+  }
+  const header = JSON.parse(body.subarray(headerStart, body.length - 4).toString('utf8')) as Header;
   if (header.format !== FORMAT) {
     throw new Error(`format ${header.format}, expected ${FORMAT}`);
+  }
+  const analysesLength = header.analyses.reduce((sum, n) => sum + n, 0);
+  let offset = MAGIC.length + analysesLength;
+  if (offset + header.parts.reduce((sum, n) => sum + n, 0) !== headerStart) {
+    throw new Error('length mismatch');
   }
   const lists: CacheLists = { keys: [], verdicts: [], empty: [], material: [] };
   for (const length of header.parts) {
@@ -96,21 +196,19 @@ export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
     throw new Error('length mismatch');
   }
   const entries = new Map<string, Buffer>();
+  offset = MAGIC.length;
   header.analyses.forEach((length, i) => {
     entries.set(lists.keys[i], body.subarray(offset, offset + length));
     offset += length;
   });
-  if (offset !== body.length) {
-    throw new Error('length mismatch');
-  }
   return { ...lists, version: header.version, written: header.written, entries };
 }
 
-async function digestInSlices(body: Buffer, turn: () => Promise<void> = nextTurn): Promise<Buffer> {
+async function digestInSlices(body: Buffer): Promise<Buffer> {
   const hash = createHash('sha256');
-  for (let offset = 0; offset < body.length; offset += HASH_CHUNK_BYTES) {
-    hash.update(body.subarray(offset, offset + HASH_CHUNK_BYTES));
-    await turn();
+  for (let offset = 0; offset < body.length; offset += CHUNK_BYTES) {
+    hash.update(body.subarray(offset, offset + CHUNK_BYTES));
+    await nextTurn();
   }
   return hash.digest();
 }

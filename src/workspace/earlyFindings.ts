@@ -18,8 +18,17 @@ export interface EarlyFindings {
   readonly byUri: ReadonlyMap<string, IndexedFile>;
 }
 
-/** The first batch goes out as soon as a file is read; later ones when this much reading has gathered. */
+/**
+ * The first batch goes out as soon as a file is read; later ones when this much reading has gathered…
+ * (each batch is linked and checked on its own: fewer, larger batches cost less in all)
+ */
 const BATCH_MS = 250;
+/**
+ * …but every 20 ms until one has shown a finding: the first findings are what a person waits for. At
+ * 250 ms the first batch with a finding held 1,300 files (the first file alone had none), and came a
+ * quarter of a second and its check later than the first certificate with a finding had been read.
+ */
+const SEARCHING_BATCH_MS = 20;
 
 export class EarlyFindingsStream {
   private pending: IndexedFile[] = [];
@@ -28,6 +37,8 @@ export class EarlyFindingsStream {
   private readonly identities = new Set<string>();
   private linkedLeft: number;
   private lastBatch = 0;
+  /** A batch has shown findings (then batches gather for BATCH_MS). */
+  private shown = false;
   private running: Promise<void> | undefined;
 
   /**
@@ -53,7 +64,7 @@ export class EarlyFindingsStream {
     } else if (file?.hasMaterial && file.origin === 'disk') {
       this.pending.push(file);
     }
-    if (!this.running && this.linkedLeft <= 0 && this.pending.length && this.clock() - this.lastBatch >= BATCH_MS) {
+    if (!this.running && this.linkedLeft <= 0 && this.pending.length && this.clock() - this.lastBatch >= (this.shown ? BATCH_MS : SEARCHING_BATCH_MS)) {
       this.running = this.send().finally(() => (this.running = undefined));
     }
   }
@@ -89,6 +100,7 @@ export class EarlyFindingsStream {
     this.pending = [];
     const findings = files.length ? await this.check(files) : [];
     if (findings.length) {
+      this.shown = true;
       this.emit({ findings, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)) });
     }
   }

@@ -135,6 +135,35 @@ describe('early findings stream', () => {
     assert.ok(batches.every(b => b.findings.every(f => b.byUri.has(f.uri))), 'each batch carries the files its findings point into');
   });
 
+  it('until a batch has shown a finding, sends what 20 ms of reading gathered; then gathers for 250 ms', async () => {
+    const clock = { now: 1000 };
+    const checked: string[][] = [];
+    const batches: EarlyFindings[] = [];
+    const s = new EarlyFindingsStream(0, async files => {
+      checked.push(files.map(f => f.name));
+      return files.filter(f => f.name.endsWith('.crt')).map(finding);
+    }, b => batches.push(b), () => clock.now);
+    s.offer(file('healthy-1.pem'), false);
+    await settled();
+    clock.now += 10;
+    s.offer(file('healthy-2.pem'), false);
+    clock.now += 15;
+    s.offer(file('healthy-3.pem'), false);
+    await settled();
+    clock.now += 25;
+    s.offer(file('expired.crt'), false);
+    await settled();
+    clock.now += 25;
+    s.offer(file('later.crt'), false);
+    await settled();
+    assert.deepEqual(checked, [['healthy-1.pem'], ['healthy-2.pem', 'healthy-3.pem'], ['expired.crt']], 'a batch 20 ms after the last while none had findings');
+    assert.deepEqual(batches.map(b => b.findings.map(f => f.message)), [['expired.crt']]);
+    clock.now += 250;
+    s.offer(file('last.crt'), false);
+    await s.finish();
+    assert.deepEqual(checked.slice(3), [['later.crt', 'last.crt']], 'once findings are shown, batches gather for 250 ms');
+  });
+
   it('says while a batch is being checked, so reading can wait for it', async () => {
     let release!: () => void;
     const held = new Promise<void>(resolve => (release = resolve));

@@ -178,10 +178,18 @@ describe('when the persistent cache writes', () => {
     await store.save();
     assert.deepEqual(written(), first, 'nothing new since the last write: the file is left as it is');
     const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+    const firstEntries = store.stats.savedEntries!;
+    assert.equal(store.stats.copied, 0, 'the first write serializes everything');
     await store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
     await store.save();
     const second = written();
     assert.notEqual(second.inode, first.inode, 'a new analysis is written');
+    assert.equal(store.stats.savedEntries, firstEntries + 1);
+    assert.equal(store.stats.copied, firstEntries, 'what the first write held is copied from that file, not serialized again');
+    const reloaded = await start(root, storage);
+    assert.equal(reloaded.store.stats.state, 'loaded');
+    assert.equal(reloaded.verified, 0, 'the verdicts came back');
+    assert.equal(reloaded.store.stats.analysed.length, 0, `every analysis came back from the copied bytes (${reloaded.store.stats.analysed.join(', ')})`);
     const settled = Date.now() - 60_000;
     store.knownEmpty.note('file:///notes.yaml', { identity: 'inode:1:77', size: 3, mtime: settled, ctime: settled }, 'empty');
     await store.save();
@@ -190,6 +198,25 @@ describe('when the persistent cache writes', () => {
     store.knownEmpty.note('file:///notes.yaml', { identity: 'inode:1:77', size: 3, mtime: settled, ctime: settled }, 'empty');
     await store.save();
     assert.deepEqual(written(), third, 'the same stamp again is nothing new');
+  });
+
+  it('after another window replaced its file, leaves out what it wrote there rather than copy from a file not its own', async () => {
+    const root = path.join(tmp, 'replaced');
+    generateKubeadm(root, { seeded: true });
+    const storage = path.join(tmp, 'replaced-storage');
+    const a = await start(root, storage);
+    await a.store.save();
+    const b = await start(root, storage);
+    await b.store.wrap(analyzeInline)('# nothing here\n', 'b.txt');
+    await b.store.save(); // b's file replaces a's
+    const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+    await a.store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
+    await a.store.save();
+    assert.equal(a.store.stats.copied, 0);
+    assert.equal(a.store.stats.savedEntries, 1, 'only the analysis made since its last write');
+    const c = await start(root, storage);
+    assert.equal(c.store.stats.state, 'loaded');
+    assert.deepEqual(c.findings, a.findings, 'a start from it lists what a cold scan lists');
   });
 
   it('waits at its turns while a build runs, and writes once the build has settled', async () => {
