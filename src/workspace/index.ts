@@ -184,6 +184,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     // (two cold starts each: complete 6.5–7.5 s against 7.0–7.6 s with 8 ms, the gaps no longer).
     const seen = new Set<string>();
     let done = 0;
+    let firstRead = 0;
     await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
       await early?.checking;
       if (!report) {
@@ -191,6 +192,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       }
       seen.add(uri.toString());
       await this.records.loadFromDisk(uri, maxBytes, force);
+      firstRead ||= Date.now();
       early?.offer(this.records.get(uri.toString()), linked);
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
@@ -210,7 +212,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       }
     }
     if (report) {
-      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms), ${this.records.materialFiles().length} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
+      const firstFound = early && this.earlyFindings[0]?.at;
+      const firsts = firstRead ? `; the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
+      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialFiles().length} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
     }
   }
 
