@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
-import { type FileStamp, type KnownFiles, stampOf } from './knownFiles';
+import { type FileStamp, type KnownFiles, inodeIdentity, stampOf } from './knownFiles';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -121,7 +121,7 @@ export function currentIdentity(uri: vscode.Uri): string | undefined {
   }
   try {
     const stat = statSync(uri.fsPath);
-    return stat.ino ? `inode:${stat.dev}:${stat.ino}` : undefined;
+    return stat.ino ? inodeIdentity(stat) : undefined;
   } catch {
     return undefined;
   }

@@ -17,6 +17,7 @@
  * read again next time.
  */
 import type { DocumentAnalysis } from '../core/analyze';
+import { flat } from '../core/flatString';
 
 export interface FileStamp {
   /** `inode:<dev>:<ino>` (see files.ts), or the URI where there is no inode. */
@@ -30,12 +31,17 @@ export interface FileStamp {
 
 /** What a stat (links followed) says of a local file, as a stamp; `uri` names it where the platform has no inode. */
 export function stampOf(stat: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number }, uri: string): FileStamp {
-  return { identity: stat.ino ? `inode:${stat.dev}:${stat.ino}` : uri, size: stat.size, mtime: Math.floor(stat.mtimeMs), ctime: stat.ctimeMs };
+  return { identity: stat.ino ? inodeIdentity(stat) : uri, size: stat.size, mtime: Math.floor(stat.mtimeMs), ctime: stat.ctimeMs };
 }
 
 /** How a file's stamp is written down (one string: cheap to compare, to store in the cache's header). */
 export function stampText({ identity, size, mtime, ctime }: FileStamp): string {
-  return `${identity}|${size}|${mtime}|${ctime}`;
+  return flat(identity, '|', size, '|', mtime, '|', ctime);
+}
+
+/** `inode:<dev>:<ino>`: the real file behind a local path, whatever path reaches it. */
+export function inodeIdentity(stat: { dev: number; ino: number }): string {
+  return flat('inode:', stat.dev, ':', stat.ino);
 }
 
 /** Where the analyses of known files are kept: the persistent cache (persistentCache.ts). */

@@ -2,6 +2,7 @@
 // into distinct records (by fingerprint) and bundles, and each record picks the occurrence shown first.
 import { MaterialEntry } from '../analyze';
 import { push } from '../collections';
+import { flat } from '../flatString';
 import { DecodedObject } from '../x509/material';
 import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
 
@@ -39,7 +40,7 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
       }
       const range = object.range;
       const carrier = entry.carrier;
-      const where = carrier ? `${relativePath} ${carrier.path}` : relativePath;
+      const where = carrier ? flat(relativePath, ' ', carrier.path) : relativePath;
       if (object.certificate) {
         const certificate = object.certificate;
         const fingerprint = certificate.fingerprints.sha256;
@@ -95,7 +96,7 @@ export function groupBundles(files: readonly InventoryFile[]): CertificateBundle
         members.forEach((node, i) => {
           node.bundle = bundle;
           node.bundleIndex = i;
-          node.where = `${node.where} (certificate ${i + 1} of ${members.length})`;
+          node.where = flat(node.where, ' (certificate ', i + 1, ' of ', members.length, ')');
         });
         bundles.push(bundle);
       }

@@ -3,6 +3,7 @@ import type { Name as AsnName, AttributeValue } from '@peculiar/asn1-x509';
 import { bytesKey, toHex, utf8Bytes } from './bytes';
 import { asciiString, readTlv } from './der';
 import { NAME_ATTRIBUTES } from './oids';
+import { flat } from '../flatString';
 
 /** One attribute of a relative distinguished name, e.g. `CN=kube-apiserver`. */
 export interface NameAttribute {
@@ -74,12 +75,12 @@ export function nameFromAsn(name: AsnName, der?: Uint8Array): DistinguishedName 
 
 /** A name from its attributes and DER (shared by the schema-based and the fast DER decoder). */
 export function distinguishedName(rdns: NameAttribute[][], encoded: Uint8Array): DistinguishedName {
-  const flat = rdns.flat();
+  const attributes = rdns.flat();
   return {
     rdns,
     text: formatName(rdns),
-    commonName: [...flat].reverse().find(a => a.type === 'CN')?.value,
-    organizations: flat.filter(a => a.type === 'O').map(a => a.value),
+    commonName: [...attributes].reverse().find(a => a.type === 'CN')?.value,
+    organizations: attributes.filter(a => a.type === 'O').map(a => a.value),
     der: encoded,
   };
 }
@@ -100,7 +101,7 @@ export interface FormatNameOptions {
 export function formatName(rdns: NameAttribute[][], options: FormatNameOptions = {}): string {
   const openssl = options.escapeNonAscii === true;
   return rdns.filter(rdn => rdn.length > 0).reverse()
-    .map(rdn => (openssl ? [...rdn].reverse() : rdn).map(a => `${a.type}=${a.derHex ? (openssl ? `#${a.derHex.toUpperCase()}` : a.value) : escapeValue(a.value, options)}`).join('+'))
+    .map(rdn => (openssl ? [...rdn].reverse() : rdn).map(a => flat(a.type, '=', a.derHex ? (openssl ? `#${a.derHex.toUpperCase()}` : a.value) : escapeValue(a.value, options))).join('+'))
     .join(',');
 }
 
