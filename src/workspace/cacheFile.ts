@@ -13,9 +13,11 @@ import { createHash } from 'node:crypto';
 import { FileHandle, open } from 'node:fs/promises';
 import type { SignatureCheck } from '../core/inventory/signatureCache';
 
-const MAGIC = Buffer.from('PKILENS-ANALYSES\n');
-/** Bumped when the layout changes (the extension version is checked as well). */
+/** Bumped when the layout changes (the extension version is checked as well); named in the magic too. */
 const FORMAT = 6;
+const MAGIC = Buffer.from(`PKILENS-ANALYSES ${FORMAT}\n`);
+/** Formats 1–5 began so (their header first): recognised, to say why they are not read. */
+const HEADER_FIRST_MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 /** Items per JSON part. */
 const PART_ITEMS = 2000;
 /** Hashed this much at a time between turns; written in pieces of about this much. */
@@ -159,6 +161,9 @@ export class RegionReader {
 
 /** The contents of a file, or an exception naming what is wrong with it. */
 export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
+  if (bytes.subarray(0, HEADER_FIRST_MAGIC.length).equals(HEADER_FIRST_MAGIC)) {
+    throw new Error(`an earlier format, expected ${FORMAT}`);
+  }
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error('not a PKI Lens analysis cache');
   }

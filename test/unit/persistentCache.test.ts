@@ -138,6 +138,18 @@ describe('persistent analysis cache', () => {
     }
   });
 
+  it('says so of a file in an earlier format (its header first) and scans cold', async () => {
+    const root = path.join(tmp, 'earlier-format');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'earlier-format-storage');
+    fs.mkdirSync(storage, { recursive: true });
+    fs.writeFileSync(path.join(storage, CACHE_FILE_NAME), Buffer.concat([Buffer.from('PKILENS-ANALYSES\n'), Buffer.alloc(64)]));
+    const run = await start(root, storage);
+    assert.equal(run.store.stats.state, 'corrupt');
+    assert.match(run.store.stats.message ?? '', /an earlier format, expected \d+\): ignored, cold scan/);
+    assert.ok(run.store.stats.analysed.length > 5, 'a cold scan');
+  });
+
   it('two windows saving at once leave one complete file', async () => {
     const root = path.join(tmp, 'two-windows');
     generateKubeadm(root, { seeded: false });
