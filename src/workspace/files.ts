@@ -161,10 +161,14 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
     }
   }
   const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
-  if (read.bytes && read.stamp && known) {
-    known.note(uri.toString(), read.stamp, !hasMaterial ? 'empty' : text !== undefined ? known.store?.keptFor(text, uri.path) : undefined);
-  }
-  return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? text : undefined, analysis);
+  const kept = hasMaterial && text !== undefined ? known?.store?.keptFor(text, uri.path) : undefined;
+  const stamped = !!(read.bytes && read.stamp && known?.note(uri.toString(), read.stamp, hasMaterial ? kept : 'empty'));
+  // A text whose analysis the persistent cache keeps needing nothing from it (no private key in it),
+  // under a settled stamp, is not held: it is read again when a feature first asks (the ranges of its
+  // findings, renewal), checked against the same key, as after a reload. Certificate files' texts
+  // were 8 MB of the extension host's heap at 10,000 certificates, held by nothing else.
+  const held = stamped && kept && read.fsPath ? laterText(read.fsPath, uri.path, kept.key, known!) : text;
+  return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? held : undefined, analysis);
 }
 
 /**

@@ -110,9 +110,10 @@ export class KnownFiles {
 
   /**
    * A file was read: remember it (empty, or with the content key of the analysis the cache keeps,
-   * `undefined` when it is not kept), or forget it.
+   * `undefined` when it is not kept), or forget it. Whether it is remembered (not when written too
+   * recently for its stamp to be trusted, see RACY_MS).
    */
-  note(uri: string, stamp: FileStamp, content: 'empty' | { key: string } | undefined, now = Date.now()): void {
+  note(uri: string, stamp: FileStamp, content: 'empty' | { key: string } | undefined, now = Date.now()): boolean {
     const settled = now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS;
     if (settled && content) {
       if (content === 'empty') {
@@ -120,12 +121,13 @@ export class KnownFiles {
       } else {
         this.seeMaterial(uri, stampText(stamp), content.key);
       }
-    } else {
-      const wasEmpty = this.seenEmpty.delete(uri);
-      if (this.seenMaterial.delete(uri) || wasEmpty) {
-        this.version++;
-      }
+      return true;
     }
+    const wasEmpty = this.seenEmpty.delete(uri);
+    if (this.seenMaterial.delete(uri) || wasEmpty) {
+      this.version++;
+    }
+    return false;
   }
 
   private seeEmpty(uri: string, stamp: string): void {

@@ -11,8 +11,12 @@ import type { KnownFiles } from './knownFiles';
  */
 export class RecordStore {
   private readonly records = new Map<string, IndexedFile>();
-  /** Keys by the real file behind them: a watcher event asks for a file's other spellings (symlinks), not a pass over every record. */
-  private readonly keysByIdentity = new Map<string, Set<string>>();
+  /**
+   * Keys by the real file behind them: a watcher event asks for a file's other spellings (symlinks),
+   * not a pass over every record. One key as itself, a Set only for two or more: a Set per file was
+   * 5 MB of the extension host's heap at 27,000 files, nearly all of them with one spelling.
+   */
+  private readonly keysByIdentity = new Map<string, string | Set<string>>();
   /** Latest load per URI: a slow read that finishes after a newer one must not win. */
   private readonly loadSeq = new Map<string, number>();
   private seq = 0;
@@ -52,7 +56,8 @@ export class RecordStore {
 
   /** The records of the real file `identity` under any spelling (a snapshot, safe to iterate while records change). */
   sameRealFile(identity: string): IndexedFile[] {
-    return [...this.keysByIdentity.get(identity) ?? []].map(key => this.records.get(key)!);
+    const keys = this.keysByIdentity.get(identity);
+    return (keys === undefined ? [] : typeof keys === 'string' ? [keys] : [...keys]).map(key => this.records.get(key)!);
   }
 
   /**
@@ -69,12 +74,14 @@ export class RecordStore {
     }
     this.unindex(key);
     this.records.set(key, file);
-    let keys = this.keysByIdentity.get(file.identity);
-    if (!keys) {
-      keys = new Set();
-      this.keysByIdentity.set(file.identity, keys);
+    const keys = this.keysByIdentity.get(file.identity);
+    if (keys === undefined || keys === key) {
+      this.keysByIdentity.set(file.identity, key);
+    } else if (typeof keys === 'string') {
+      this.keysByIdentity.set(file.identity, new Set([keys, key]));
+    } else {
+      keys.add(key);
     }
-    keys.add(key);
     this.dirty = true;
     this.changes++;
   }
@@ -91,10 +98,12 @@ export class RecordStore {
   private unindex(key: string): void {
     const identity = this.records.get(key)?.identity;
     const keys = identity === undefined ? undefined : this.keysByIdentity.get(identity);
-    if (keys) {
+    if (keys === key) {
+      this.keysByIdentity.delete(identity!);
+    } else if (typeof keys === 'object') {
       keys.delete(key);
-      if (!keys.size) {
-        this.keysByIdentity.delete(identity!);
+      if (keys.size === 1) {
+        this.keysByIdentity.set(identity!, keys.values().next().value!);
       }
     }
   }

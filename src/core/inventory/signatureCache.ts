@@ -12,7 +12,11 @@ export type { SignatureCheck };
  * garbage a one-file rebuild left behind (≈2 MB of pair strings over 10,000 certificates).
  */
 export class SignatureCache {
-  private readonly results = new Map<string, Map<string, SignatureCheck>>();
+  /**
+   * By certificate: its one verdict (nearly every certificate has one issuer), or a map by issuer
+   * when it has several. A map per certificate was ≈190 bytes of heap each (19 MB at 100,000).
+   */
+  private readonly results = new Map<string, OneVerdict | Map<string, SignatureCheck>>();
   private count = 0;
   private keyCache?: VerifyKeyCache;
   constructor(private readonly maxEntries = 200_000) {}
@@ -23,7 +27,7 @@ export class SignatureCache {
   }
 
   get(cert: CertificateInfo, issuer: CertificateInfo): SignatureCheck | undefined {
-    return this.results.get(cert.fingerprints.sha256)?.get(issuer.fingerprints.sha256);
+    return this.lookup(cert.fingerprints.sha256, issuer.fingerprints.sha256);
   }
 
   set(cert: CertificateInfo, issuer: CertificateInfo, result: SignatureCheck): void {
@@ -33,7 +37,7 @@ export class SignatureCache {
   /** Verdicts not between two certificates (a request's self-signature), by a key `<kind>|<unique>` the caller makes. */
   getByKey(key: string): SignatureCheck | undefined {
     const [first, second] = splitKey(key);
-    return this.results.get(first)?.get(second);
+    return this.lookup(first, second);
   }
 
   setByKey(key: string, result: SignatureCheck): void {
@@ -45,15 +49,22 @@ export class SignatureCache {
     if (this.count >= this.maxEntries) {
       this.clear(); // crude but bounded; a rebuild re-verifies what it still needs
     }
-    let inner = this.results.get(first);
-    if (!inner) {
-      inner = new Map();
-      this.results.set(first, inner);
-    }
-    if (!inner.has(second)) {
+    const held = this.results.get(first);
+    if (held instanceof Map) {
+      this.count += held.has(second) ? 0 : 1;
+      held.set(second, result);
+    } else if (!held || held.issuer === second) {
+      this.count += held ? 0 : 1;
+      this.results.set(first, { issuer: second, result });
+    } else {
       this.count++;
+      this.results.set(first, new Map([[held.issuer, held.result], [second, result]]));
     }
-    inner.set(second, result);
+  }
+
+  private lookup(first: string, second: string): SignatureCheck | undefined {
+    const held = this.results.get(first);
+    return held instanceof Map ? held.get(second) : held?.issuer === second ? held.result : undefined;
   }
 
   get size(): number {
@@ -63,8 +74,8 @@ export class SignatureCache {
   /** At most `limit` verdicts as `cert|issuer` pairs, to be kept across sessions (workspace/persistentCache.ts). */
   export(limit: number): [string, SignatureCheck][] {
     const all: [string, SignatureCheck][] = [];
-    for (const [first, inner] of this.results) {
-      for (const [second, result] of inner) {
+    for (const [first, held] of this.results) {
+      for (const [second, result] of held instanceof Map ? held : [[held.issuer, held.result] as const]) {
         all.push([`${first}|${second}`, result]);
       }
     }
@@ -84,6 +95,12 @@ export class SignatureCache {
     this.results.clear();
     this.count = 0;
   }
+}
+
+/** A certificate's verdict against its one issuer so far. */
+interface OneVerdict {
+  issuer: string;
+  result: SignatureCheck;
 }
 
 /** `a|b` → [a, b] at the first bar (fingerprints and kinds hold none). */
