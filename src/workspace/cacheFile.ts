@@ -20,6 +20,8 @@ const MAGIC = Buffer.from(`PKILENS-ANALYSES ${FORMAT}\n`);
 const HEADER_FIRST_MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 /** Items per JSON part. */
 const PART_ITEMS = 2000;
+/** Analyses placed in the map between two turns when a file is decoded. */
+const ENTRIES_PER_TURN = 4096;
 /** Hashed this much at a time between turns; written in pieces of about this much. */
 const CHUNK_BYTES = 4 * 1048576;
 
@@ -202,10 +204,13 @@ export async function decodeCacheFile(bytes: Buffer): Promise<CacheContents> {
   }
   const entries = new Map<string, Buffer>();
   offset = MAGIC.length;
-  header.analyses.forEach((length, i) => {
-    entries.set(lists.keys[i], body.subarray(offset, offset + length));
-    offset += length;
-  });
+  for (let i = 0; i < header.analyses.length; i++) {
+    entries.set(lists.keys[i], body.subarray(offset, offset + header.analyses[i]));
+    offset += header.analyses[i];
+    if (i % ENTRIES_PER_TURN === ENTRIES_PER_TURN - 1) {
+      await nextTurn();
+    }
+  }
   return { ...lists, version: header.version, written: header.written, entries };
 }
 
@@ -219,6 +224,6 @@ async function digestInSlices(body: Buffer): Promise<Buffer> {
 }
 
 /** A turn of the event loop (Node only, like this module). */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   return new Promise(resolve => setImmediate(resolve));
 }

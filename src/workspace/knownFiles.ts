@@ -18,6 +18,10 @@
  */
 import type { DocumentAnalysis } from '../core/analyze';
 import { flat } from '../core/flatString';
+import { runStraight } from '../core/slices';
+
+/** Stamps adopted between two steps of `KnownFiles.adopting` (a few milliseconds' work). */
+const STAMPS_PER_STEP = 4096;
 
 export interface FileStamp {
   /** `inode:<dev>:<ino>` (see files.ts), or the URI where there is no inode. */
@@ -76,8 +80,26 @@ export class KnownFiles {
 
   /** The entries of an earlier session. */
   adopt(empty: readonly [string, string][], material: readonly [string, string, string][] = []): void {
-    this.trustedEmpty = new Map(empty);
-    this.trustedMaterial = new Map(material.map(([uri, stamp, key]) => [uri, [stamp, key]]));
+    runStraight(this.adopting(empty, material));
+  }
+
+  /** `adopt`, a step every STAMPS_PER_STEP entries: 100,000 stamps are a few turns of the host, not one long task. */
+  *adopting(empty: readonly [string, string][], material: readonly [string, string, string][] = []): Generator<void, void, void> {
+    this.trustedEmpty = new Map();
+    this.trustedMaterial = new Map();
+    for (let i = 0; i < empty.length; i++) {
+      this.trustedEmpty.set(empty[i][0], empty[i][1]);
+      if (i % STAMPS_PER_STEP === STAMPS_PER_STEP - 1) {
+        yield;
+      }
+    }
+    for (let i = 0; i < material.length; i++) {
+      const [uri, stamp, key] = material[i];
+      this.trustedMaterial.set(uri, [stamp, key]);
+      if (i % STAMPS_PER_STEP === STAMPS_PER_STEP - 1) {
+        yield;
+      }
+    }
   }
 
   forget(): void {

@@ -202,7 +202,7 @@ export type SaveOutcome = 'saved' | 'moved' | 'racy';
 async function stampsAsRead(snapshot: IndexSnapshot): Promise<[string, string][] | 'moved' | 'racy'> {
   const uris = [...new Set(snapshot.findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]))];
   const now = Date.now();
-  const stamps = await Promise.all(uris.map(async (uri): Promise<[string, string] | 'moved' | 'racy'> => {
+  const stampOne = async (uri: string): Promise<[string, string] | 'moved' | 'racy'> => {
     const record = snapshot.byUri.get(uri);
     const fsPath = record?.uri.scheme === 'file' ? record.uri.fsPath : undefined;
     const stats = fsPath ? await stat(fsPath).catch(() => undefined) : undefined;
@@ -211,7 +211,12 @@ async function stampsAsRead(snapshot: IndexSnapshot): Promise<[string, string][]
     }
     const stamp = stampOf(stats, uri);
     return now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS ? [uri, stampText(stamp)] : 'racy';
-  }));
+  };
+  // STATS_AT_ONCE at a time: 11,000 stats started together held the host for 80 ms just starting them.
+  const stamps: ([string, string] | 'moved' | 'racy')[] = [];
+  for (let i = 0; i < uris.length; i += STATS_AT_ONCE) {
+    stamps.push(...await Promise.all(uris.slice(i, i + STATS_AT_ONCE).map(stampOne)));
+  }
   const refused = stamps.find(s => typeof s === 'string');
   return refused === undefined ? stamps as [string, string][] : stamps.includes('moved') ? 'moved' : refused as 'racy';
 }
@@ -222,6 +227,9 @@ async function standsAsRead(record: IndexedFile, fsPath: string, stats: { size: 
   }
   return record.size === stats.size && record.mtime === Math.floor(stats.mtimeMs);
 }
+
+/** Stats in flight at once when a build's findings are saved. */
+const STATS_AT_ONCE = 256;
 
 /**
  * Slices of the stamp check: longer than the scan's (8 ms) and still under the 50 ms the host may be

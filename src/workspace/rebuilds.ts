@@ -83,10 +83,12 @@ export class Rebuilds extends Disposable {
     this.records.dirty = false;
     this.records.materialChanged = false;
     const files = this.records.reported();
-    const reported = new Map(files.map(f => [f.identity, f] as const));
-    // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file.
+    // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file;
+    // made at the first kubeconfig path reference followed (most builds follow none).
+    let reported: Map<string, IndexedFile> | undefined;
     const resolve = (uri: string) => {
       const record = this.records.get(uri);
+      reported ??= new Map(files.map(f => [f.identity, f] as const));
       return record && reported.get(record.identity);
     };
     const run = this.build(generation, files, resolve);

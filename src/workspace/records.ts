@@ -30,6 +30,13 @@ export class RecordStore {
    * file's text around the same material (a trailing newline, a re-save): the last build still holds.
    */
   materialChanged = false;
+  /**
+   * The last `reported()` list, each file's place in it (by the record object), and whether it was
+   * handed out (a later change copies it first: a snapshot's list never changes under it). A change
+   * that keeps every file's place (the same real file, origin and symlink, material before and
+   * after) patches it; any other drops it. At 110,000 files making it again took 0.1–0.2 s.
+   */
+  private reportedList: { files: IndexedFile[]; at: Map<IndexedFile, number>; handedOut: boolean } | undefined;
 
   constructor(private readonly cache: AnalysisCache, private readonly known?: KnownFiles) {}
 
@@ -72,6 +79,7 @@ export class RecordStore {
     if (!previous || previous.analysis !== file.analysis || previous.identity !== file.identity || previous.symlink !== file.symlink || previous.origin !== file.origin) {
       this.materialChanged = true;
     }
+    this.patchReported(previous, file);
     this.unindex(key);
     this.records.set(key, file);
     const keys = this.keysByIdentity.get(file.identity);
@@ -87,6 +95,9 @@ export class RecordStore {
   }
 
   delete(key: string): void {
+    if (this.records.get(key)?.hasMaterial) {
+      this.reportedList = undefined;
+    }
     this.unindex(key);
     if (this.records.delete(key)) {
       this.dirty = true;
@@ -153,9 +164,37 @@ export class RecordStore {
     return this.values().filter(f => f.hasMaterial);
   }
 
-  /** One file per real file (see oneFilePerRealFile). */
+  /** One file per real file (see oneFilePerRealFile); the caller must not change the list. */
   reported(): IndexedFile[] {
-    return oneFilePerRealFile(this.materialFiles());
+    if (!this.reportedList) {
+      const files = oneFilePerRealFile(this.materialFiles());
+      this.reportedList = { files, at: new Map(files.map((file, i) => [file, i])), handedOut: false };
+    }
+    this.reportedList.handedOut = true;
+    return this.reportedList.files;
+  }
+
+  /** `file` replaces `previous` (see `reportedList`). */
+  private patchReported(previous: IndexedFile | undefined, file: IndexedFile): void {
+    const list = this.reportedList;
+    if (!list || (!previous && !file.hasMaterial)) {
+      return; // nothing to patch, or a file without material: never reported
+    }
+    if (!previous || previous.identity !== file.identity || previous.symlink !== file.symlink || previous.origin !== file.origin || previous.hasMaterial !== file.hasMaterial) {
+      this.reportedList = undefined; // which spelling is reported, or whether any is, may change
+      return;
+    }
+    const i = list.at.get(previous);
+    if (i === undefined) {
+      return; // another spelling of the same real file is reported, and still is
+    }
+    if (list.handedOut) {
+      list.files = [...list.files];
+      list.handedOut = false;
+    }
+    list.files[i] = file;
+    list.at.delete(previous);
+    list.at.set(file, i);
   }
 }
 
@@ -172,7 +211,10 @@ export function oneFilePerRealFile(files: readonly IndexedFile[]): IndexedFile[]
       byIdentity.set(file.identity, file);
     }
   }
-  return [...byIdentity.values()].sort((a, b) => compareUris(a.uri, b.uri));
+  // Sorted by URI strings made once each, not twice per comparison (110,000 files: 1.9 million comparisons).
+  const keyed = [...byIdentity.values()].map(file => ({ key: file.uri.toString(), file }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(k => k.file);
 }
 
 function preferred(a: IndexedFile, b: IndexedFile): boolean {

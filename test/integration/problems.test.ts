@@ -137,6 +137,12 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
       fs.appendFileSync(abs(file), fs.readFileSync(abs('pki/ca.crt'), 'utf8'));
       const relinked = await waitFor('the appended certificate linked', () => index.snapshot?.inventory.fileByUri.get(uri)?.certificates.length === 2 && index.snapshot);
       assert.notStrictEqual(relinked.inventory, before.inventory, 'a material change builds new links');
+      // The list of reported files is kept between builds and patched in place of the changed file
+      // (workspace/records.ts): the new build lists the file as it is now, an older snapshot as it was.
+      const listed = (snapshot: typeof before) => snapshot.files.find(f => f.uri.toString() === uri)?.text;
+      assert.ok(listed(relinked)?.endsWith(fs.readFileSync(abs('pki/ca.crt'), 'utf8')), 'the relinked build lists the file with its chain');
+      assert.strictEqual(listed(before), `# renewed 2026\n${pem}`, 'the first build\'s list still holds the file as that build read it');
+      assert.strictEqual(relinked.files.length, before.files.length, 'one file changed, none came or went');
     } finally {
       fs.rmSync(abs(file), { force: true });
     }

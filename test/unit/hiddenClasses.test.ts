@@ -50,7 +50,7 @@ describe('hidden classes of what a scan holds many of', () => {
   it('one class for every inventory input, copies of a shared analysis included', async () => {
     const analysis = await analyzeText(fs.readFileSync(path.join(root, 'pki', 'apiserver.crt'), 'utf8'), { fileName: 'apiserver.crt' });
     const files = COPIES.map(() => ({ analysis }));
-    const inputs = inventoryInputs(files, () => ({ uri: 'file:///x', relativePath: 'x' }));
+    const inputs = await inventoryInputs(files, () => ({ uri: 'file:///x', relativePath: 'x' }));
     allShareOne(inputs, 'inventory input');
     allShareOne(inputs.slice(1).map(i => i.analysis), 'copied analysis');
     allShareOne(inputs.slice(1).map(i => i.analysis.entries[0].objects[0]), 'copied decoded object');

@@ -31,7 +31,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
   const kubeconfigs = await linkKubeconfigs(collected, options.resolvedPaths ?? [], pause);
-  const pairings = pairKeysByLocation(files, kubeconfigs);
+  const pairings = await pairKeysByLocation(files, kubeconfigs, pause);
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   return {

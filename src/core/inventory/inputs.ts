@@ -2,20 +2,24 @@
 import { DocumentAnalysis } from '../analyze';
 import { InventoryInput, ResolvedPathCarrier } from './model';
 import { withFields } from '../collections';
+import { Pause, maybePause } from '../slices';
 
 
 /**
  * Inventory inputs for files: two files with the same text share one cached analysis, and the
  * inventory maps decoded objects to their node, so each file must bring objects of its own.
  */
-export function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files: readonly F[], describe: (file: F) => Omit<InventoryInput, 'analysis'>): InventoryInput[] {
+export async function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files: readonly F[], describe: (file: F) => Omit<InventoryInput, 'analysis'>, pause?: Pause): Promise<InventoryInput[]> {
   const used = new Set<DocumentAnalysis>();
-  return files.map(file => {
+  const inputs: InventoryInput[] = [];
+  for (const file of files) {
     const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
     used.add(file.analysis);
     const { uri, relativePath } = describe(file);
-    return { uri, relativePath, analysis }; // a literal: one hidden class for every input (see withFields)
-  });
+    inputs.push({ uri, relativePath, analysis }); // a literal: one hidden class for every input (see withFields)
+    await maybePause(pause, 'inputs');
+  }
+  return inputs;
 }
 
 function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
@@ -26,9 +30,10 @@ function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
  * kubeconfig `client-certificate: ../pki/admin.crt` style references of the files, each followed by
  * `resolve` (given the file and the trimmed path) to the URI of an input; those it cannot follow are left out.
  */
-export function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined): ResolvedPathCarrier[] {
+export async function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined, pause?: Pause): Promise<ResolvedPathCarrier[]> {
   const out: ResolvedPathCarrier[] = [];
   for (const file of files) {
+    await maybePause(pause, 'path references');
     for (const entry of file.analysis.entries) {
       const carrier = entry.carrier;
       if (carrier?.encoding !== 'path' || !carrier.value.trim()) {

@@ -26,6 +26,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     } else {
       push(bySubjectWithoutSki, subject, record);
     }
+    await maybePause(pause, 'issuer tables');
   }
   const stats: InventoryStats = { verified: 0, cached: 0, milliseconds: 0 };
   interface Plan { record: CertificateRecord; candidates: CertificateRecord[]; results: (SignatureCheck | undefined)[] }

@@ -2,6 +2,7 @@
 // kubeconfig user, Secret or sibling fields, the same file, or the same name beside it
 // (`apiserver.key` / `apiserver.crt`, cfssl's `admin-key.pem` / `admin.pem`).
 import { push } from '../collections';
+import { Pause, maybePause } from '../slices';
 import { CarrierLocation } from '../kube/carriers';
 import { CertificateNode, InventoryFile, KeyPairing, KubeconfigNode, PairingReason, PrivateKeyNode, PublicKeyNode } from './model';
 
@@ -20,7 +21,8 @@ function parentPath(carrier: CarrierLocation): string {
   return carrier.path.endsWith(carrier.key) ? carrier.path.slice(0, carrier.path.length - carrier.key.length) : carrier.path;
 }
 
-export function pairKeysByLocation(files: readonly InventoryFile[], kubeconfigs: readonly KubeconfigNode[]): KeyPairing[] {
+/** `pause`: a turn for the host between files (core/slices.ts); 110,000 files took 0.2 s in one go. */
+export async function pairKeysByLocation(files: readonly InventoryFile[], kubeconfigs: readonly KubeconfigNode[], pause?: Pause): Promise<KeyPairing[]> {
   const pairings: KeyPairing[] = [];
   const paired = new Set<PrivateKeyNode>();
   const pair = (key: PrivateKeyNode, reason: PairingReason, partners: CertificateNode[], publicKey?: PublicKeyNode) => {
@@ -49,8 +51,10 @@ export function pairKeysByLocation(files: readonly InventoryFile[], kubeconfigs:
     if (CERT_FILE.test(file.name) || /\.pub$/i.test(file.name)) {
       push(byStem, file.folder + file.name.replace(/\.[^.]+$/, ''), file);
     }
+    await maybePause(pause, 'keys by location');
   }
   for (const file of files) {
+    await maybePause(pause, 'keys by location');
     if (!file.privateKeys.length) {
       continue;
     }

@@ -1,9 +1,12 @@
 // Signatures checked while linking issuers, cached across builds by the two certificates' fingerprints.
-import { Pause, maybePause } from '../slices';
+import { Pause, maybePause, runStraight } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { SignatureCheck, VerifyKeyCache, verifyCertificateSignature } from '../x509/signature';
 
 export type { SignatureCheck };
+
+/** Verdicts imported between two steps of `importing` (a few milliseconds' work). */
+const VERDICTS_PER_STEP = 4096;
 
 /**
  * Verification results by (certificate, issuer) fingerprints, and imported issuer keys, kept across
@@ -73,10 +76,18 @@ export class SignatureCache {
 
   /** At most `limit` verdicts as `cert|issuer` pairs, to be kept across sessions (workspace/persistentCache.ts). */
   export(limit: number): [string, SignatureCheck][] {
+    return runStraight(this.exporting(limit));
+  }
+
+  /** `export`, a step every VERDICTS_PER_STEP verdicts (a window writing 110,000 hands out turns between). */
+  *exporting(limit: number): Generator<void, [string, SignatureCheck][], void> {
     const all: [string, SignatureCheck][] = [];
     for (const [first, held] of this.results) {
       for (const [second, result] of held instanceof Map ? held : [[held.issuer, held.result] as const]) {
         all.push([`${first}|${second}`, result]);
+        if (all.length % VERDICTS_PER_STEP === 0) {
+          yield;
+        }
       }
     }
     return all.length > limit ? all.slice(all.length - limit) : all;
@@ -84,9 +95,19 @@ export class SignatureCache {
 
   /** Verdicts kept from an earlier session: the pair keys are fingerprints, so a verdict is true for any build. */
   import(entries: readonly [string, SignatureCheck][]): void {
-    for (const [key, result] of entries.slice(-this.maxEntries)) {
+    runStraight(this.importing(entries));
+  }
+
+  /** `import`, a step every VERDICTS_PER_STEP verdicts: a host loading 110,000 of them hands out turns between. */
+  *importing(entries: readonly [string, SignatureCheck][]): Generator<void, void, void> {
+    const kept = entries.slice(-this.maxEntries);
+    for (let i = 0; i < kept.length; i++) {
+      const [key, result] = kept[i];
       if (result === 'valid' || result === 'invalid' || result === 'unsupported') {
         this.setByKey(key, result);
+      }
+      if (i % VERDICTS_PER_STEP === VERDICTS_PER_STEP - 1) {
+        yield;
       }
     }
   }

@@ -38,11 +38,11 @@ export interface PipelineResult {
 }
 
 /** Link the files' material: issuers, keys, kubeconfig users and clusters, path references. */
-export function linkFiles<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>): Promise<Inventory> {
+export async function linkFiles<F extends PipelineFile>(files: readonly F[], host: PipelineHost<F>): Promise<Inventory> {
   const uriOf = (file: F) => host.describe(file).uri;
-  return buildInventory(inventoryInputs(files, host.describe), {
-    resolvedPaths: resolvePathCarriers(files, uriOf, host.resolvePath),
-  }, host.pause);
+  const inputs = await inventoryInputs(files, host.describe, host.pause);
+  const resolvedPaths = await resolvePathCarriers(files, uriOf, host.resolvePath, host.pause);
+  return buildInventory(inputs, { resolvedPaths }, host.pause);
 }
 
 /** Every rule over a linked inventory, de-duplicated (see `runChecks`), a failing rule isolated. */

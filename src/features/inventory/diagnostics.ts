@@ -8,6 +8,8 @@ import type { EarlyFindings, IndexSnapshot, RestoredFinding } from '../../worksp
 import type { Span } from '../../workspace/lastFindings';
 import type { IndexedFile } from '../../workspace/model';
 import { EMPTY_LINE_INDEX } from '../../workspace/lineIndex';
+import { goFirst, nextTurn } from '../../workspace/async';
+import { PanelItem, PanelQueue } from './panelQueue';
 
 /** Where each rule is explained: the README's section named after the code. */
 
@@ -23,6 +25,7 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
  * index read, never by opening documents. A generation counter keeps an older snapshot that
  * arrives late from overwriting a newer one. Before the first build, the findings a start can give
  * early (workspace/earlyFindings.ts) are shown file by file; the first build replaces them all.
+ * Everything goes to the panel through one queue, a share per turn of the host (panelQueue.ts).
  */
 export class DiagnosticsPublisher extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('pki-lens'));
@@ -39,12 +42,16 @@ export class DiagnosticsPublisher extends Disposable {
   private readonly shown = new Map<string, string>();
   /** The snapshot last published, to tell a republished build (the same findings, see workspace/rebuilds.ts). */
   private last: IndexSnapshot | undefined;
+  private readonly queue = new PanelQueue<vscode.Uri, vscode.Diagnostic>(items => this.send(items), nextTurn);
+  /** The queue's draining goes before the scan's and builds' next slices (workspace/async.ts `goFirst`). */
+  private goingFirst = false;
 
   constructor(private readonly services: Services) {
     super();
+    this._register({ dispose: () => this.queue.replace([]) }); // nothing sent after the collection is gone
     this._register(services.index.onDidChange(s => this.publish(s)));
     this._register(services.index.onDidFindEarly(e => this.publishEarly(e)));
-    this._register(services.index.onDidRestore(f => this.publishRestored(f)));
+    this._register(services.index.onDidRestore(f => void this.publishRestored(f)));
     const current = services.index.snapshot;
     if (current) {
       this.publish(current);
@@ -57,36 +64,54 @@ export class DiagnosticsPublisher extends Disposable {
       return; // a build was shown: it is complete, and newer
     }
     try {
+      const items: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
       for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
         if (!this.restored.has(uri)) {
-          this.collection.set(batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
-          this.shown.set(uri, signature(diagnostics));
+          items.push(panelItem(uri, batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics));
           this.earlyShown = true;
         }
       }
+      this.enqueue(items);
     } catch (e) {
       this.services.logger.error('publishing early findings failed', e);
     }
   }
 
   /** The last session's findings (workspace/lastFindings.ts), before anything of this start is shown. */
-  private publishRestored(findings: readonly RestoredFinding[]): void {
+  private async publishRestored(findings: readonly RestoredFinding[]): Promise<void> {
     if (this.published > 0 || this.earlyShown) {
       return;
     }
     try {
-      const byUri = new Map<string, vscode.Diagnostic[]>();
+      const byUri = new Map<string, RestoredFinding[]>();
       for (const finding of findings) {
-        const list = byUri.get(finding.uri) ?? [];
-        list.push(diagnostic(finding, spanRange(finding.range), finding.related.map(r => new vscode.Location(vscode.Uri.parse(r.uri), spanRange(r.range)))));
-        byUri.set(finding.uri, list);
+        const list = byUri.get(finding.uri);
+        if (list) {
+          list.push(finding);
+        } else {
+          byUri.set(finding.uri, [finding]);
+        }
       }
-      // One call for every file: one change event, not one per file (listeners recount on each).
-      this.collection.set([...byUri].map(([uri, diagnostics]) => [vscode.Uri.parse(uri), diagnostics]));
-      byUri.forEach((diagnostics, uri) => {
-        this.restored.add(uri);
-        this.shown.set(uri, signature(diagnostics));
-      });
+      byUri.forEach((_, uri) => this.restored.add(uri));
+      const uris = new Map<string, vscode.Uri>();
+      const uriOf = (uri: string) => uris.get(uri) ?? uris.set(uri, vscode.Uri.parse(uri)).get(uri)!;
+      // Made into diagnostics a part at a time, each part queued as it is made: 11,000 findings took 0.5 s to make.
+      let part: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
+      let weight = 0;
+      for (const [uri, list] of byUri) {
+        const diagnostics = list.map(f => diagnostic(f, spanRange(f.range), f.related.map(r => new vscode.Location(uriOf(r.uri), spanRange(r.range)))));
+        part.push(panelItem(uri, uriOf(uri), diagnostics, 'later'));
+        weight += diagnostics.length;
+        if (weight >= RESTORED_PER_PART) {
+          this.enqueue(part);
+          [part, weight] = [[], 0];
+          await nextTurn();
+          if (this.published > 0) {
+            return; // a build was shown meanwhile: it is complete, and newer
+          }
+        }
+      }
+      this.enqueue(part);
     } catch (e) {
       this.services.logger.error('publishing the last findings failed', e);
     }
@@ -116,18 +141,15 @@ export class DiagnosticsPublisher extends Disposable {
         this.collection.delete(uri);
         this.shown.delete(uri.toString());
       });
-      const changed: [vscode.Uri, vscode.Diagnostic[]][] = [];
+      const changed: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
       for (const [uri, diagnostics] of byUri) {
-        const now = signature(diagnostics);
-        if (this.shown.get(uri) !== now) {
-          this.shown.set(uri, now);
-          changed.push([snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics]);
+        const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+        if (this.shown.get(uri) !== item.signature) {
+          changed.push(item);
         }
       }
-      // One call for every changed file: one change event, not one per file (listeners recount on each).
-      if (changed.length) {
-        this.collection.set(changed);
-      }
+      // Whatever earlier sends still wait for is older than this complete build: compared with what the panel holds, replaced.
+      this.enqueue(changed, 'replace');
     } catch (e) {
       this.services.logger.error('publishing diagnostics failed', e);
     }
@@ -141,20 +163,60 @@ export class DiagnosticsPublisher extends Disposable {
   private publishMoved(last: IndexSnapshot, snapshot: IndexSnapshot): void {
     const moved = (uri: string) => snapshot.byUri.get(uri) !== last.byUri.get(uri);
     const files = new Set(snapshot.findings.filter(f => moved(f.uri) || f.related.some(r => moved(r.uri))).map(f => f.uri));
-    const changed: [vscode.Uri, vscode.Diagnostic[]][] = [];
+    const changed: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
     for (const [uri, diagnostics] of diagnosticsByUri(snapshot.byUri, snapshot.findings.filter(f => files.has(f.uri)))) {
-      const now = signature(diagnostics);
-      if (this.shown.get(uri) !== now) {
-        this.shown.set(uri, now);
-        changed.push([snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics]);
+      const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
+      if (this.shown.get(uri) !== item.signature) {
+        changed.push(item);
       }
     }
-    if (changed.length) {
-      this.collection.set(changed);
+    // After what still waits (the last build's other files, unchanged since): these files' newer findings.
+    this.enqueue(changed);
+  }
+
+  /** Into the queue (after what waits, or instead of it); what does not go out at once goes before the scan's next slices. */
+  private enqueue(items: PanelItem<vscode.Uri, vscode.Diagnostic>[], how: 'add' | 'replace' = 'add'): void {
+    if (how === 'replace') {
+      this.queue.replace(items);
+    } else {
+      this.queue.add(items);
+    }
+    if (!this.queue.empty && !this.goingFirst) {
+      this.goingFirst = true;
+      goFirst((async () => {
+        while (!this.queue.empty) {
+          await this.queue.sent();
+        }
+        this.goingFirst = false;
+      })());
+    }
+  }
+
+  /** A share of the queue into the panel: one call, one change event (listeners recount on each). */
+  private send(items: readonly PanelItem<vscode.Uri, vscode.Diagnostic>[]): void {
+    try {
+      this.collection.set(items.map(item => [item.uri, item.diagnostics]));
+      for (const item of items) {
+        this.shown.set(item.key, item.signature ?? signature(item.diagnostics));
+      }
+    } catch (e) {
+      this.services.logger.error('publishing diagnostics failed', e);
     }
   }
 
 }
+
+/** `later`: the signature is made when the item is sent (nothing is compared with it before). */
+function panelItem(key: string, uri: vscode.Uri, diagnostics: vscode.Diagnostic[], signed: 'now' | 'later' = 'now'): PanelItem<vscode.Uri, vscode.Diagnostic> {
+  const weight = diagnostics.reduce((n, d) => n + 1 + (d.relatedInformation?.length ?? 0), 0);
+  return { key, uri, diagnostics, signature: signed === 'now' ? signature(diagnostics) : undefined, weight };
+}
+
+/** Restored findings made into diagnostics between two turns. */
+const RESTORED_PER_PART = 1000;
+
+/** The link of each rule's code to its README section, made once per code. */
+const CODE_TARGETS = new Map<string, vscode.Uri>();
 
 function diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): Map<string, vscode.Diagnostic[]> {
   const byUri = new Map<string, vscode.Diagnostic[]>();
@@ -175,7 +237,8 @@ function toDiagnostic(files: ReadonlyMap<string, IndexedFile>, finding: Finding)
 function diagnostic(finding: Pick<Finding, 'code' | 'severity' | 'message'> & { related: { message: string }[] }, range: vscode.Range, related: vscode.Location[]): vscode.Diagnostic {
   const result = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
   result.source = 'PKI Lens';
-  result.code = { value: finding.code, target: vscode.Uri.parse(`${RULES_URL}${finding.code}`) };
+  const target = CODE_TARGETS.get(finding.code) ?? CODE_TARGETS.set(finding.code, vscode.Uri.parse(`${RULES_URL}${finding.code}`)).get(finding.code)!;
+  result.code = { value: finding.code, target };
   result.relatedInformation = finding.related.map((r, i) => new vscode.DiagnosticRelatedInformation(related[i], r.message));
   return result;
 }
