@@ -24,3 +24,47 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function withFields<T extends object, U extends object>(base: T, fields: U): Omit<T, keyof U> & U {
   return Object.assign({}, base, fields);
 }
+
+/**
+ * `[...items].sort(compare)` as steps (a generator yielding every `perStep` items placed), for
+ * lists a host must not sort in one task: 110,000 file URIs sharing a long prefix took 160 ms.
+ * Runs of `perStep` sorted by the engine, then merged pairwise; stable, as Array.prototype.sort.
+ * Written by hand: no sort in the platform or a small library hands out turns.
+ */
+export function* sortInSteps<T>(items: readonly T[], compare: (a: T, b: T) => number, perStep = 4096): Generator<void, T[], void> {
+  let runs: T[][] = [];
+  for (let i = 0; i < items.length; i += perStep) {
+    runs.push(items.slice(i, i + perStep).sort(compare));
+    yield;
+  }
+  while (runs.length > 1) {
+    const merged: T[][] = [];
+    for (let r = 0; r < runs.length; r += 2) {
+      const a = runs[r];
+      const b = runs[r + 1];
+      if (!b) {
+        merged.push(a);
+        continue;
+      }
+      const out = new Array<T>(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < a.length && j < b.length) {
+        out[k++] = compare(b[j], a[i]) < 0 ? b[j++] : a[i++]; // a tie takes the earlier run's item: stable
+        if (k % perStep === 0) {
+          yield;
+        }
+      }
+      while (i < a.length) {
+        out[k++] = a[i++];
+      }
+      while (j < b.length) {
+        out[k++] = b[j++];
+      }
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}

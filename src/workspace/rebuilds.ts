@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/dispose';
 import { Logger } from '../util/logger';
-import { BuildOptions, BuildSuperseded, buildWorkspace } from './build';
+import { yieldToEventLoop } from './async';
+import { BuildOptions, BuildSuperseded, SLICE_MS, buildWorkspace } from './build';
+import { timeSlices } from '../core/slices';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
 import { RecordStore } from './records';
@@ -82,16 +84,23 @@ export class Rebuilds extends Disposable {
     const generation = ++this.generation;
     this.records.dirty = false;
     this.records.materialChanged = false;
-    const files = this.records.reported();
-    // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file;
-    // made at the first kubeconfig path reference followed (most builds follow none).
-    let reported: Map<string, IndexedFile> | undefined;
-    const resolve = (uri: string) => {
-      const record = this.records.get(uri);
-      reported ??= new Map(files.map(f => [f.identity, f] as const));
-      return record && reported.get(record.identity);
-    };
-    const run = this.build(generation, files, resolve);
+    const run = (async () => {
+      // The list of reported files is kept between builds (RecordStore); when it must be made again
+      // (the first build, a file come or gone), in 8 ms slices like the rest of the build.
+      const files = await this.records.reported(timeSlices(yieldToEventLoop, SLICE_MS).pause);
+      if (generation !== this.generation) {
+        return undefined; // a newer rebuild started while the list was made
+      }
+      // Any spelling of a file (a symlink's target, say) leads to the one reported for its real file;
+      // made at the first kubeconfig path reference followed (most builds follow none).
+      let reported: Map<string, IndexedFile> | undefined;
+      const resolve = (uri: string) => {
+        const record = this.records.get(uri);
+        reported ??= new Map(files.map(f => [f.identity, f] as const));
+        return record && reported.get(record.identity);
+      };
+      return this.build(generation, files, resolve);
+    })();
     this.running = run;
     try {
       return await run;

@@ -67,7 +67,7 @@ export class DiagnosticsPublisher extends Disposable {
       const items: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
       for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
         if (!this.restored.has(uri)) {
-          items.push(panelItem(uri, batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics));
+          items.push(panelItem(uri, batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics, 'later'));
           this.earlyShown = true;
         }
       }
