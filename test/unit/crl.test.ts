@@ -10,6 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
+import { resolveCheckOptions } from '../../src/core/checks';
+import { checkCrlStale } from '../../src/core/checks/crlStale';
+import { RuleSteps } from '../../src/core/checks/finding';
+import { Inventory } from '../../src/core/inventory/inventory';
 import { ChainLab, DAY, LabCert, caExt, leafExt } from '../fixtures/chains';
 import { openssl, opensslBuffer } from '../fixtures/openssl';
 
@@ -85,4 +89,20 @@ describe('CRLs in PEM and DER, and crl-stale', () => {
     assert.deepEqual(strip(records[0]), strip(records[1]));
     assert.ok(openssl(['crl', '-inform', 'DER', '-in', path.join(dir, 'fresh.crl'), '-noout', '-issuer']).includes('crl-ca'));
   });
+
+  it('crl-stale hands the host a turn every 512 files it visits', () => {
+    // 1,100 files without a CRL: the rule visits each (the analyses are empty), stepping as it goes.
+    const files = Array.from({ length: 1100 }, (_, i) => ({ uri: `file:///f${i}`, analysis: { entries: [] } }));
+    const steps = checkCrlStale({ files } as unknown as Inventory, resolveCheckOptions());
+    assert.ok(!Array.isArray(steps), 'a stepped rule');
+    let turns = 0;
+    let step = (steps as RuleSteps).next();
+    while (!step.done) {
+      turns++;
+      step = (steps as RuleSteps).next();
+    }
+    assert.equal(turns, 2);
+    assert.deepEqual(step.value, []);
+  });
 });
+

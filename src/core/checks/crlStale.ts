@@ -1,7 +1,7 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 import { formatDate, duration } from '../render/time';
-import { Check, Finding, ResolvedCheckOptions, finding } from './finding';
+import { Check, Finding, ITEMS_PER_STEP, ResolvedCheckOptions, RuleSteps, finding } from './finding';
 
 /**
  * crl-stale: a CRL (PEM or DER, in its own file or a bundle) past its nextUpdate. A verifier that
@@ -9,11 +9,16 @@ import { Check, Finding, ResolvedCheckOptions, finding } from './finding';
  * anything on OpenSSL) refuses every certificate it covers, "CRL has expired", until a fresh CRL
  * replaces it; monitoring exporters alert on the same date. CRLs are not linked in the inventory,
  * so the rule reads them from each file's analysis; a CRL without nextUpdate never goes stale.
+ * It visits every file: a step every ITEMS_PER_STEP of them (110,000 files were 80 ms in one go).
  */
-export const checkCrlStale: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+export const checkCrlStale: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
+  let visited = 0;
   for (const file of inventory.files) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     for (const entry of file.analysis.entries) {
       entry.objects.forEach((object, index) => {
         const crl = object.crl;
