@@ -119,8 +119,8 @@ const oneFileBytes = fs.statSync(path.join(oneFileDir, 'extension.js')).size;
 const activations = [];
 const oneFileActivations = [];
 for (let i = 0; i < (quick ? 5 : 9); i++) {
-  activations.push(task('activate', [path.join(bundleDir, 'extension.js')]));
-  oneFileActivations.push(task('activate', [path.join(oneFileDir, 'extension.js')]));
+  activations.push(task('activate', [path.join(bundleDir, 'extension.js'), path.join(ROOT, 'package.json')]));
+  oneFileActivations.push(task('activate', [path.join(oneFileDir, 'extension.js'), path.join(ROOT, 'package.json')]));
 }
 // What activate() required besides the entry (nothing, when activation reads nothing from the core).
 const activationLoaded = [...new Set(activations.flatMap(a => a.loaded.map(l => path.basename(l.file))))];
@@ -198,6 +198,9 @@ if (vscode) {
   const line = (name, ms, target, ok = ms !== undefined && ms / baseline.wallMs <= target) => rows.push([name, ms === undefined ? 'not reached' : fmt(ms), base,
     ms === undefined ? '' : `${(ms / baseline.wallMs).toFixed(2)}×`, `≤ ${target}×`, ok ? 'yes' : 'NO']);
   const { cold, reload } = vscode;
+  // activate() as the window runs it, with its folder (the stand-in above has one too, but none of VS Code's own costs).
+  const inEditor = Math.max(cold.activationMs ?? Infinity, reload.activationMs ?? Infinity);
+  rows.push(['VS Code: activation in the extension host (activate(), cold / reload)', `${fmt(cold.activationMs ?? NaN)} / ${fmt(reload.activationMs ?? NaN)}`, '', '', '≤ 30 ms', inEditor <= 30 ? 'yes' : 'NO']);
   line(`VS Code: activation → complete Problems panel (cold${large ? ', 100,000 + 10,000 files' : ''})`, cold.problemsMs, 1.0);
   // After a reload the panel is full once the last session's findings are restored (the disk checked for every file they
   // point into, workspace/lastFindings.ts); the scan then confirms them with a build of its own.

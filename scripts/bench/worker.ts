@@ -8,7 +8,9 @@
 //   openssl <dir> <n>          a shell loop of `openssl x509 -noout -enddate` over n certificate files
 //   hover <dir> <out.kubeconfig> <iterations>
 //                              hover and CodeLens work on a 5 MB kubeconfig with 500 certificates
-//   activate <bundle>          require the bundle under a stand-in `vscode` module and call activate()
+//   activate <bundle> <package.json>
+//                              require the bundle under a stand-in `vscode` module (its settings read as
+//                              package.json declares them) and call activate()
 //   name-constraints <n>       verifyChain of 4,096 vs 64 SANs under a CA with n name constraints
 //   serve <dir> <scrapes>      `pki-lens serve` over the workspace: that many /metrics scrapes over HTTP, a warm rescan every 100
 import 'reflect-metadata';
@@ -280,11 +282,24 @@ async function hover(dir: string, out: string, iterations: number): Promise<void
 
 /**
  * A stand-in for the `vscode` module, for this one measurement only: every API is a callable,
- * constructible proxy, events hand back disposables, no workspace folder is open (so nothing is
- * scanned), configuration returns its defaults, and promises resolve to nothing.
+ * constructible proxy, events hand back disposables, one workspace folder is open (as in the window
+ * a person opens: activation reads its settings, and a scan is started but never runs, since the
+ * progress it runs in is a stand-in), configuration returns its defaults, and promises resolve to nothing.
  */
-function vscodeStandIn(): unknown {
+function vscodeStandIn(folder: string, packageJson: string): unknown {
   const cache = new Map<string, unknown>();
+  // Settings read as VS Code reads them unset: a declared default, or, for an object of declared keys
+  // (`pkiLens.rules.<code>`), every key gathered, each '' without a default.
+  const declared: Record<string, { default?: unknown }> = JSON.parse(fs.readFileSync(packageJson, 'utf8')).contributes.configuration.properties;
+  const defaults = (key: string, fallback: unknown): unknown => {
+    if (key in declared) {
+      return declared[key].default ?? fallback;
+    }
+    const below = Object.keys(declared).filter(k => k.startsWith(`${key}.`));
+    return below.length ? Object.fromEntries(below.map(k => [k.slice(key.length + 1), declared[k].default ?? ''])) : fallback;
+  };
+  const uri = { scheme: 'file', authority: '', path: folder, fsPath: folder, query: '', fragment: '', toString: () => `file://${folder}` };
+  const folders = [{ uri, name: path.basename(folder), index: 0 }];
   const make = (name: string, shared = true): unknown => {
     const known = shared ? cache.get(name) : undefined;
     if (known) {
@@ -316,7 +331,7 @@ function vscodeStandIn(): unknown {
           return () => 0;
         }
         if (prop === 'workspaceFolders') {
-          return undefined;
+          return folders;
         }
         if (prop === 'textDocuments' || prop === 'visibleTextEditors' || prop === 'all') {
           return [];
@@ -325,7 +340,7 @@ function vscodeStandIn(): unknown {
           return () => undefined;
         }
         if (prop === 'getConfiguration') {
-          return () => ({ get: (_k: string, d: unknown) => d, has: () => false, inspect: () => undefined, update: async () => undefined });
+          return (section?: string) => ({ get: (k: string, d: unknown) => defaults(section ? `${section}.${k}` : k, d), has: () => false, inspect: () => undefined, update: async () => undefined });
         }
         if (prop === 'isTrusted') {
           return true;
@@ -358,8 +373,8 @@ function vscodeStandIn(): unknown {
   return make('vscode');
 }
 
-function activate(bundle: string): void {
-  const standIn = vscodeStandIn();
+function activate(bundle: string, packageJson: string): void {
+  const standIn = vscodeStandIn(fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-bench-folder-')), packageJson);
   const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
   // Every file of the extension activation requires besides the entry (the core bundle, if activate() reads from it), with who asked first.
   const loaded: { file: string; stack?: string }[] = [];
@@ -487,7 +502,7 @@ async function main(argv: string[]): Promise<void> {
     case 'scan': return scan(args[0]);
     case 'openssl': return opensslLoop(args[0], Number(args[1] ?? 200));
     case 'hover': return hover(args[0], args[1], Number(args[2] ?? 200));
-    case 'activate': return activate(args[0]);
+    case 'activate': return activate(args[0], args[1]);
     case 'name-constraints': return nameConstraints(Number(args[0] ?? 1000));
     case 'serve': return serveScrapes(args[0], Number(args[1] ?? 1000));
     case 'keystore': return emit(await keystoreBench(args[0]));

@@ -39,6 +39,10 @@ const EAGER = [
   'renew/errors', // features/renew extends RenewalError
   'renew/signDefaults', // the settings' default validity for signing
   'inventory/signatureCache', // the persistent cache is handed the shared signature verdicts at activation
+  'checks/ruleSettings', // the settings read per-folder rule levels at activation (a window with a folder)
+  'slices', // the first scan starts during activation (its listing runs in slices)
+  'flatString', // a reload's last findings: the stamps of the files they point into
+  'checks/rulesUrl', // a reload's last findings in the Problems panel: each code's link
 ];
 
 const NODE_BUILTIN = new Set([...builtinModules, ...builtinModules.map(m => `node:${m}`)]);

@@ -59,8 +59,7 @@ import { checkCsrProfile } from './csrProfile';
 
 export type { Check, CheckCode, RuleLevel, RuleSettings, CheckOptions, Finding, RelatedLocation, ResolvedCheckOptions, Severity } from './finding';
 
-/** Where each rule is explained: README's section named after the code (diagnostics' code links, SARIF helpUri). */
-export const RULES_URL = 'https://github.com/pki-lens/pki-lens#';
+export { RULES_URL } from './rulesUrl';
 
 /** Every code a rule can report, with its usual severity and one line saying what it means (README, CLI, diagnostics' code links). */
 export const CHECK_CODES: Record<CheckCode, { severity: Severity; description: string }> = {

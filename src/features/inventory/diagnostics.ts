@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RULES_URL } from '../../core/checks';
+import { RULES_URL } from '../../core/checks/rulesUrl';
 import { TextRange } from '../../core/x509/pem';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';

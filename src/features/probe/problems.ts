@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RULES_URL } from '../../core/checks';
+import { RULES_URL } from '../../core/checks/rulesUrl';
 import { EndpointReport, ProbeFinding } from '../../core/probe/types';
 import { Disposable } from '../../util/dispose';
 import { LineIndex } from '../../workspace/lineIndex';
