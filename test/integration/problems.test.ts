@@ -28,6 +28,14 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     assert.ok(result.ok, result.report);
   });
 
+  it('was activated without compiling the core: in a window with a folder it loads at the scan\'s first analysis', async () => {
+    // The settings' rule levels and the first scan's slices once came from the lazy core bundle, and
+    // activate() compiled all of it (scripts/build/lazyCore.mjs, EAGER).
+    const api = await pkiApi();
+    assert.ok(vscode.workspace.workspaceFolders?.length, 'a folder is open');
+    assert.strictEqual(api.coreLoadedByActivation, false, 'activate() required dist/core.js');
+  });
+
   it('showed the first findings while still reading, and the complete build kept every one of them', async () => {
     const { index } = (await pkiApi()).services;
     const snapshot = await index.ready();
