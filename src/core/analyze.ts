@@ -12,6 +12,7 @@ import { openEncryptedPrivateKey } from './keystore/encryptedKey';
 import { isLegacyEncryptedPem, openLegacyEncryptedPem } from './keystore/legacyPem';
 import { decodeJwkDocument } from './x509/jwk';
 import { decodeFileText } from './fileText';
+import { trimmed } from './collections';
 export { decodeFileText };
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
@@ -115,7 +116,7 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
   for (const obj of await decodePemBlocks(loose.filter(b => !opened.has(b) && (!PKCS7_LABELS.has(b.label) || !b.der)))) {
     analysis.entries.push({ range: obj.range, objects: [obj] });
   }
-  analysis.entries.sort((a, b) => a.range.start - b.range.start);
+  analysis.entries = trimmed(analysis.entries).sort((a, b) => a.range.start - b.range.start);
   return analysis;
 }
 
@@ -179,6 +180,7 @@ export async function analyzeBinary(bytes: Uint8Array, options: KeystorePassword
     // Never "no findings" for a file that was not read: say what it is.
     analysis.entries.push({ range, objects: [], error: describeBinary(bytes) });
   }
+  analysis.entries = trimmed(analysis.entries);
   return analysis;
 }
 

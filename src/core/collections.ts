@@ -11,6 +11,16 @@ export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /**
+ * `list` without room to grow, for lists kept per certificate or file. An array grown by `push` (or
+ * made by `filter`) keeps space for 16 more items after its first: 152 bytes for a list of one,
+ * against 24. A heap snapshot of a 10,000-certificate workspace held 11 MB of such space in seven
+ * lists a certificate (its extensions, names, key usages, occurrences, issuers, its file's entries).
+ */
+export function trimmed<T>(list: T[]): T[] {
+  return list.slice();
+}
+
+/**
  * `{ ...base, ...fields }` for objects made per certificate, key or file. Written by hand because
  * of V8 11 (Node 20, where the CLI and the exporter run): every result of an object spread gets a
  * hidden class of its own — a map, its descriptors and an out-of-object property store, ≈1 KB for a

@@ -1,7 +1,10 @@
-// Strings kept per file or per certificate must be flat (src/core/flatString.ts): V8 keeps a `+` or a
-// template literal of 13 characters or more as a tree of its parts, and a heap snapshot of the
-// extension host after a 10,000-certificate scan held 294,000 such nodes. V8's own word decides: a
-// child Node with its intrinsics on prints the string type of each value (%DebugPrint).
+// What V8 keeps per file or per certificate, in V8's own words: a child Node with its intrinsics on
+// prints each value (%DebugPrint).
+// - Strings must be flat (src/core/flatString.ts): V8 keeps a `+` or a template literal of 13
+//   characters or more as a tree of its parts, and a heap snapshot of the extension host after a
+//   10,000-certificate scan held 294,000 such nodes.
+// - Lists must hold no room to grow (core/collections.ts `trimmed`): a list grown by push keeps 16
+//   spare slots, 11 MB in seven lists a certificate in the same snapshot.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,8 +16,8 @@ import { generateKubeadm } from '../fixtures/generate';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-flat-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** In a child with V8's intrinsics: each value the script `show`s, with the string type V8 gives it. */
-function stringTypes(script: string): Map<string, string> {
+/** In a child with V8's intrinsics: each value the script `show`s, with what V8 prints of it. */
+function debugPrints(script: string): Map<string, string> {
   const src = path.join(__dirname, '..', '..', 'src');
   const child = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', `
     const src = ${JSON.stringify(src)};
@@ -22,12 +25,16 @@ function stringTypes(script: string): Map<string, string> {
     (async () => { ${script} })().catch(e => { console.error(e); process.exit(2); });
   `], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
-  const types = new Map<string, string>();
+  const prints = new Map<string, string>();
   for (const part of child.stdout.split('@@').slice(1)) {
-    const name = part.slice(0, part.indexOf('\n'));
-    types.set(name, /type: (\w+)/.exec(part)?.[1] ?? '?');
+    prints.set(part.slice(0, part.indexOf('\n')), part);
   }
-  return types;
+  return prints;
+}
+
+/** The string type V8 gives each value the script `show`s. */
+function stringTypes(script: string): Map<string, string> {
+  return new Map([...debugPrints(script)].map(([name, text]) => [name, /type: (\w+)/.exec(text)?.[1] ?? '?']));
 }
 
 describe('strings kept per file or per certificate are flat', () => {
@@ -56,6 +63,40 @@ describe('strings kept per file or per certificate are flat', () => {
     for (const [name, type] of types) {
       assert.doesNotMatch(type, /CONS/, `${name} is a tree of its parts (${type})`);
       assert.match(type, /STRING/, `${name}: ${type}`);
+    }
+  });
+});
+
+describe('lists kept per file or per certificate hold no room to grow', () => {
+  it('a certificate\'s extensions, names and key usages, a file\'s entries and certificates, a record\'s occurrences and issuers', () => {
+    const dir = path.join(root, 'lists');
+    generateKubeadm(dir, { seeded: false });
+    const prints = debugPrints(`
+      const fs = require('node:fs');
+      const { analyzeText } = require(src + '/core/analyze.js');
+      const { buildInventory } = require(src + '/core/inventory/build.js');
+      const inputs = [];
+      for (const name of ['apiserver.crt', 'ca.crt']) {
+        const file = ${JSON.stringify(path.join(dir, 'pki'))} + '/' + name;
+        inputs.push({ uri: 'file://' + file, relativePath: 'pki/' + name, analysis: await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: name }) });
+      }
+      const certificate = inputs[0].analysis.entries[0].objects[0].certificate;
+      show('extensions', certificate.extensions);
+      show('subjectAltNames', certificate.subjectAltNames);
+      show('keyUsage', certificate.keyUsage);
+      show('entries', inputs[0].analysis.entries);
+      const inventory = await buildInventory(inputs);
+      const record = inventory.records.get(certificate.fingerprints.sha256);
+      show('occurrences', record.occurrences);
+      show('issuers', record.issuers);
+      show('file certificates', inventory.files[0].certificates);
+    `);
+    assert.deepEqual([...prints.keys()], ['extensions', 'subjectAltNames', 'keyUsage', 'entries', 'occurrences', 'issuers', 'file certificates'], 'V8 described every list');
+    for (const [name, text] of prints) {
+      const length = Number(/- length: (\d+)/.exec(text)?.[1]);
+      const capacity = Number(/- elements: [^\n]*?\[(\d+)\]>/.exec(text)?.[1]);
+      assert.ok(length > 0, `${name}: a list with items (${text.slice(0, 400)})`);
+      assert.equal(capacity, length, `${name}: room for ${capacity} items, ${length} held`);
     }
   });
 });

@@ -1,7 +1,7 @@
 // Phase 1 of linking: every decoded object of every file becomes a node; certificates are grouped
 // into distinct records (by fingerprint) and bundles, and each record picks the occurrence shown first.
 import { MaterialEntry } from '../analyze';
-import { push } from '../collections';
+import { push, trimmed } from '../collections';
 import { flat } from '../flatString';
 import { DecodedObject } from '../x509/material';
 import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
@@ -48,13 +48,14 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         let record = records.get(fingerprint);
         if (!record) {
           record = {
-            fingerprint, certificate, occurrences: [], preferred: node, issuerStatus: 'unknown', issuers: [],
+            fingerprint, certificate, occurrences: [node], preferred: node, issuerStatus: 'unknown', issuers: [],
             badSignatureIssuers: [], sameNameOtherKey: [], signatureVerified: false, issued: [], privateKeys: [], hasKeyInWorkspace: false,
           };
           records.set(fingerprint, record);
+        } else {
+          record.occurrences.push(node);
         }
         node.record = record;
-        record.occurrences.push(node);
         certificates.push(node);
         file.certificates.push(node);
         nodes.set(object, node);
@@ -77,6 +78,10 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
       }
     });
   });
+  // Most files hold one certificate: its list without room to grow (see trimmed).
+  if (file.certificates.length) {
+    file.certificates = trimmed(file.certificates);
+  }
 }
 
 /** Bundles: several certificates in one carrier, or among the loose blocks of one file. */

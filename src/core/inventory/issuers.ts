@@ -1,6 +1,6 @@
 // Phase 3 of linking: each certificate's issuer, found by subject DER and key identifier among the
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
-import { push } from '../collections';
+import { push, trimmed } from '../collections';
 import { Pause, maybePause } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey } from '../x509/name';
@@ -101,7 +101,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     if (issuers.length) {
       record.issuerStatus = 'found';
       record.signatureVerified = valid.length > 0;
-      record.issuers = issuers.sort((a, b) => rankIssuer(b, now) - rankIssuer(a, now));
+      record.issuers = trimmed(issuers).sort((a, b) => rankIssuer(b, now) - rankIssuer(a, now));
       record.issuer = record.issuers[0];
       for (const issuer of issuers) {
         issuer.issued.push(record);

@@ -11,6 +11,7 @@
  * holds both tiers equal over the fixtures, the cryptography vectors and the fuzzer's mutants.
  */
 import { bytesEqual, toHex } from './bytes';
+import { trimmed } from '../collections';
 import type { CertificateInfo, ExtendedKeyUsageInfo } from './types';
 import { decodeGeneralNames } from './generalNames';
 import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf8String } from './der';
@@ -96,6 +97,7 @@ function walk(der: Uint8Array): Omit<CertificateInfo, 'fingerprints'> {
     }
   }
   info.isCa = info.basicConstraints?.ca === true;
+  info.extensions = trimmed(info.extensions);
   return info;
 }
 
@@ -302,7 +304,7 @@ function keyUsage(bytes: Uint8Array): string[] {
       out.push(name);
     }
   });
-  return out;
+  return trimmed(out);
 }
 
 function extendedKeyUsage(bytes: Uint8Array): ExtendedKeyUsageInfo[] {

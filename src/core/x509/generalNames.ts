@@ -7,6 +7,7 @@
  */
 import { Tlv, children, oidString, readTlv, utf8String } from './der';
 import type { SubjectAltName } from './types';
+import { trimmed } from '../collections';
 
 /**
  * otherName types OpenSSL 3.0 prints by a label of its own (v3_san.c), or by its object table's
@@ -42,7 +43,7 @@ export function decodeGeneralNames(bytes: Uint8Array, directoryName: (nameDer: U
     }
     out.push(name);
   }
-  return out;
+  return trimmed(out);
 }
 
 function generalName(bytes: Uint8Array, n: Tlv, directoryName: (nameDer: Uint8Array) => string, lenient: boolean): SubjectAltName | undefined {
