@@ -21,7 +21,8 @@ const common = {
 // The desktop extension is two files, the entry and the core it loads at first use (scripts/build/lazyCore.mjs);
 // the entry's stand-ins list the export names of the core's modules.
 const core = coreBuild(common, 'dist');
-const entry = async () => ({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyCorePlugin(await coreExports(common))] });
+// The banner is the bundle's first statement: activate() reports how long its modules took to run (src/extension.ts).
+const entry = async () => ({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now();' }, plugins: [lazyCorePlugin(await coreExports(common))] });
 const builds = [
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },

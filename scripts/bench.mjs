@@ -198,9 +198,12 @@ if (vscode) {
   const line = (name, ms, target, ok = ms !== undefined && ms / baseline.wallMs <= target) => rows.push([name, ms === undefined ? 'not reached' : fmt(ms), base,
     ms === undefined ? '' : `${(ms / baseline.wallMs).toFixed(2)}×`, `≤ ${target}×`, ok ? 'yes' : 'NO']);
   const { cold, reload } = vscode;
-  // activate() as the window runs it, with its folder (the stand-in above has one too, but none of VS Code's own costs).
-  const inEditor = Math.max(cold.activationMs ?? Infinity, reload.activationMs ?? Infinity);
-  rows.push(['VS Code: activation in the extension host (activate(), cold / reload)', `${fmt(cold.activationMs ?? NaN)} / ${fmt(reload.activationMs ?? NaN)}`, '', '', '≤ 30 ms', inEditor <= 30 ? 'yes' : 'NO']);
+  // Activation as the window runs it, with its folder (the stand-in above has one too, but none of VS Code's own
+  // costs): the bundle's modules running (from its first statement to the entry module's body) and activate().
+  const total = r => (r.moduleLoadMs ?? NaN) + (r.activationMs ?? NaN);
+  const inEditor = Math.max(total(cold), total(reload));
+  const parts = r => `${fmt(total(r))} (${fmt(r.moduleLoadMs ?? NaN)} + ${fmt(r.activationMs ?? NaN)})`;
+  rows.push(['VS Code: activation in the extension host (modules run + activate(), cold / reload)', `${parts(cold)} / ${parts(reload)}`, '', '', '≤ 30 ms', inEditor <= 30 ? 'yes' : 'NO']);
   line(`VS Code: activation → complete Problems panel (cold${large ? ', 100,000 + 10,000 files' : ''})`, cold.problemsMs, 1.0);
   // After a reload the panel is full once the last session's findings are restored (the disk checked for every file they
   // point into, workspace/lastFindings.ts); the scan then confirms them with a build of its own.

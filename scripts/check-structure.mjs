@@ -2,7 +2,10 @@
 //   - no import cycle in src/ (madge),
 //   - no source file in src/ over 400 lines,
 //   - src/core stays pure: no 'vscode' import and no Node-only module, so the same core runs in the
-//     extension host, the browser build and the CLI.
+//     extension host, the browser build and the CLI,
+//   - `vscode` is imported as `import vscode = require('vscode')`: bundled, `import * as vscode` copies
+//     every name of VS Code's API into a namespace object in each importing module (esbuild's __toESM),
+//     run at every activation.
 // Prints each breach and exits 1 when there is one.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +30,9 @@ for (const file of sources(SRC)) {
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   if (lines > MAX_LINES) problems.push(`${rel}: ${lines} lines (at most ${MAX_LINES})`);
+  if (/^import \* as \w+ from 'vscode';/m.test(text)) {
+    problems.push(`${rel}: imports 'vscode' as a namespace copy (write: import vscode = require('vscode'))`);
+  }
   if (rel.startsWith(path.join('src', 'core') + path.sep)) {
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)['"]([^'"]+)['"]/g)) {
       const spec = m[1];

@@ -3,7 +3,7 @@
 // what differs: how material is analysed, what the features see of the index, and the features that
 // need its reach (the workspace scan and file writes on the desktop, stand-ins in the browser).
 // Nothing desktop-only may be imported here: the browser bundle includes this file.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AnalysisCache } from './core/pipeline/analysisCache';
 import { registerClipboard } from './features/decode/clipboard';
 import { registerCodeLens } from './features/decode/codeLens';

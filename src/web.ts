@@ -3,7 +3,7 @@
 // It registers the features that only read the document in front of the user; what needs the
 // whole workspace or writes files answers with a message saying so instead.
 import 'reflect-metadata';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { activateFeatures } from './activation';
 import { Command } from './commands';
 import { AnalysisCache } from './core/pipeline/analysisCache';

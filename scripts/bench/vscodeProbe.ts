@@ -176,6 +176,7 @@ export async function run(): Promise<void> {
     probeSawFirstMs: firstAt !== undefined ? firstAt - api.activatedAt : undefined,
     probeLoadedAfterActivationMs: probeLoadedAt - api.activatedAt,
     activationMs: api.activationMs,
+    moduleLoadMs: api.moduleLoadMs,
     longestGapMs: gapUntilComplete, longestGapEndedAt: new Date(longestGapEndedAt).toISOString(),
     rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
     cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped, materialFilesNotRead: store.knownEmpty.trustedReads },

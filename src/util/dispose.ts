@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** Owns disposables and releases them together, as VS Code's own extensions do. */
 export abstract class Disposable implements vscode.Disposable {

@@ -1,6 +1,6 @@
 // The browser's stand-in for the workspace scan: the index is fed the open documents only, so
 // diagnostics cover what the user has open (see src/web.ts).
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { PkiLensConfiguration } from '../settings';
 import { Disposable } from '../util/dispose';
 import { Logger } from '../util/logger';

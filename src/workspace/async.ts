@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { maybePause, timeSlices } from '../core/slices';
 
 /** A turn of the event loop, and nothing else. */

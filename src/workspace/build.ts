@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { ExpiryThresholds } from '../core/x509/expiry';
 import { Inventory } from '../core/inventory/inventory';
 import { Finding, RuleSettings } from '../core/checks';

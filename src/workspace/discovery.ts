@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { yieldToEventLoop } from './async';
 import { walkFolder } from './folderWalk';
 import { maybePause, timeSlices } from '../core/slices';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Disposable } from '../util/dispose';
 import type { PkiLensSettings } from '../settings';
 import { FolderScope, relativeTo } from './discovery';

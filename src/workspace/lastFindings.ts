@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, stat } from 'node:fs';
 import { mkdir, readFile, rename, stat as statAsync, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CheckCode, Severity } from '../core/checks/finding';
 import type { Logger } from '../util/logger';
 import { RACY_MS, stampOf, stampText } from './knownFiles';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { LineIndex as CoreLineIndex } from '../core/pipeline/lineIndex';
 import { TextRange } from '../core/x509/pem';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DocumentAnalysis } from '../core/analyze';
 import { EMPTY_LINE_INDEX, LineIndex } from './lineIndex';
 

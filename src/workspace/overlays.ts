@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { PkiLensConfiguration } from '../settings';
 import { Disposable } from '../util/dispose';
 import { PathFilter } from '../core/pipeline/glob';

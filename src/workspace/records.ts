@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AnalysisCache } from '../core/pipeline/analysisCache';
 import { readRecord } from './files';
 import { IndexedFile } from './model';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Logger } from '../util/logger';
 import { PkiLensConfiguration } from '../settings';
 import type { WorkspaceIndex } from './index';

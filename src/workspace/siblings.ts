@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /**
  * Where the certificate for a key file usually sits: `x.key` → `x.crt`/`x.pem`/`x.cer`,

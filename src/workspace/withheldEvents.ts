@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { WatcherEventKind, WithholdEvent } from './watcher';
 
 /** Test-only command (registered in ExtensionMode.Test only, so not contributed in package.json). */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DocumentAnalysis, analyzeText } from '../core/analyze';
 import { Logger } from '../util/logger';
 
@@ -14,6 +14,7 @@ const WORKER_THRESHOLD = 256 * 1024;
 export class WorkerAnalyzer {
   private worker: Worker | undefined;
   private broken = false;
+  private disposed = false;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (analysis: DocumentAnalysis) => void; text: string; fileName: string; passwords?: readonly string[] }>();
 
@@ -22,11 +23,18 @@ export class WorkerAnalyzer {
 
   constructor(private readonly workerFile: string, private readonly logger: Logger) {}
 
-  readonly analyze = (text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> => {
-    const worker = text.length < WORKER_THRESHOLD || this.broken ? undefined : this.ensureWorker();
+  readonly analyze = (text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> =>
+    text.length < WORKER_THRESHOLD || this.broken ? this.inline(text, fileName, passwords) : this.inWorker(text, fileName, passwords);
+
+  private inline(text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> {
+    this.stats.inline++;
+    return analyzeText(text, { fileName, passwords });
+  }
+
+  private async inWorker(text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> {
+    const worker = await this.ensureWorker();
     if (!worker) {
-      this.stats.inline++;
-      return analyzeText(text, { fileName, passwords });
+      return this.inline(text, fileName, passwords);
     }
     this.stats.worker++;
     const id = this.nextId++;
@@ -35,14 +43,24 @@ export class WorkerAnalyzer {
       // Keystore passwords go to the worker thread in memory only, as the inline path uses them.
       worker.postMessage({ id, text, fileName, passwords });
     });
-  };
+  }
 
-  private ensureWorker(): Worker | undefined {
-    if (this.worker) {
-      return this.worker;
+  private async ensureWorker(): Promise<Worker | undefined> {
+    if (!this.worker) {
+      // node:worker_threads is loaded at the first large text, not with the extension: requiring it
+      // cost about 5 ms of activation in a fresh host.
+      const { Worker } = await import('node:worker_threads');
+      // Another first large text may have started the worker meanwhile; a disposed analyzer starts none.
+      if (!this.worker && !this.broken && !this.disposed) {
+        this.start(Worker);
+      }
     }
+    return this.worker;
+  }
+
+  private start(WorkerClass: typeof Worker): void {
     try {
-      const worker = new Worker(this.workerFile);
+      const worker = new WorkerClass(this.workerFile);
       worker.unref(); // an idle worker must never keep the extension host alive
       worker.on('message', (m: { id: number; analysis: DocumentAnalysis }) => {
         this.pending.get(m.id)?.resolve(m.analysis);
@@ -51,10 +69,8 @@ export class WorkerAnalyzer {
       worker.on('error', e => this.fail(e));
       worker.on('exit', code => code !== 0 && this.fail(new Error(`analysis worker exited with code ${code}`)));
       this.worker = worker;
-      return worker;
     } catch (e) {
       this.fail(e);
-      return undefined;
     }
   }
 
@@ -71,6 +87,7 @@ export class WorkerAnalyzer {
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.worker?.terminate();
     this.worker = undefined;
   }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DOCUMENTS } from '../../documents';
 import { CertificateSpec } from '../../core/kube/certificateSpecs';
 import { renderCertificateSpec } from '../../core/render/certificateSpecText';

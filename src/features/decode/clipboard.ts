@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { MaterialEntry, decodeFileText } from '../../core/analyze';
 import { CertificateInfo } from '../../core/x509/certificate';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { DocumentAnalysis, MaterialEntry } from '../../core/analyze';
 import { SummaryContext, entrySummary, entryTooltip, objectSummary, stripIcons } from '../../core/render/summary';

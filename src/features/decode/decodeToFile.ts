@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { promises as fs } from 'node:fs';
 import { Command } from '../../commands';
 import { MaterialEntry } from '../../core/analyze';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { TextContext, TextSection, decodedDocumentText } from '../../core/render/text';
 import { Services } from '../../services';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DocumentAnalysis, MaterialEntry, analyzeBinary, decodeFileText } from '../../core/analyze';
 import { DecodedObject } from '../../core/x509/material';
 import { pairKeysInDocument, pairWith } from '../../core/inventory/pairing';

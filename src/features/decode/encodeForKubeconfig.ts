@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { encodeBase64, utf8Bytes } from '../../core/x509/bytes';
 import { findPemBlocks } from '../../core/x509/pem';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DocumentAnalysis, MaterialEntry } from '../../core/analyze';
 import { pairKeysInDocument } from '../../core/inventory/pairing';
 import { renderEntry } from '../../core/render/hover';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { renderEntry } from '../../core/render/hover';
 import { DOCUMENTS } from '../../documents';
 import { Services } from '../../services';

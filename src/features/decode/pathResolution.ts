@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { MaterialEntry, analyzeBinary, decodeFileText } from '../../core/analyze';
 import { AnalysisCache } from '../../core/pipeline/analysisCache';
 

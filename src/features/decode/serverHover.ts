@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DOCUMENTS } from '../../documents';
 import { CertificateInfo } from '../../core/x509/certificate';
 import { httpsHost, predictCluster } from '../../core/checks/kubeconfigServerName';

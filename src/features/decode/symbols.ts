@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { MaterialEntry } from '../../core/analyze';
 import { DecodedObject } from '../../core/x509/material';
 import { SummaryContext, blockSymbolName, carrierSymbolName, objectDetail } from '../../core/render/summary';

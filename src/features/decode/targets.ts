@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { MaterialEntry } from '../../core/analyze';
 import { TextRange } from '../../core/x509/pem';
 import { DocumentMaterial, MaterialReader } from './documentMaterial';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RULES_URL } from '../../core/checks/rulesUrl';
 import { TextRange } from '../../core/x509/pem';
 import { Services } from '../../services';

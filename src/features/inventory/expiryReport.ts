@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { ExpiryReportInput, renderExpiryReport } from '../../core/render/report';
 import { expiryReportFromInventory } from '../../core/render/reportInput';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { ValidityState, validityState } from '../../core/x509/expiry';
 import { Services } from '../../services';

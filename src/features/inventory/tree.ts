@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import type { ProbeResults } from '../probe/results';
 import { Services } from '../../services';

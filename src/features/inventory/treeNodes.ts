@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { MaterialEntry } from '../../core/analyze';
 import { push } from '../../core/collections';
 import { ValidityState, validityState } from '../../core/x509/expiry';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { httpsHost } from '../../core/checks/kubeconfigServerName';
 import { endpointUrl, parseAddress } from '../../core/probe/endpoints';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { hostNamesOf } from '../../core/checks/kubeconfigServerName';
 import { verifyHostname } from '../../core/verify/hostMatch';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RULES_URL } from '../../core/checks/rulesUrl';
 import { EndpointReport, ProbeFinding } from '../../core/probe/types';
 import { Disposable } from '../../util/dispose';

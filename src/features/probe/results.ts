@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { EndpointReport } from '../../core/probe/types';
 import { Disposable } from '../../util/dispose';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CertificateInfo, decodeCertificate } from '../../core/x509/certificate';
 import { CertificateRecord, PrivateKeyNode } from '../../core/inventory/inventory';
 import { PrivateKeyMaterial } from '../../core/x509/keygen';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { utf8 } from '../../core/x509/bytes';
 import { CertificateNode } from '../../core/inventory/inventory';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** A diagnostic's code as a string (VS Code allows a number, a string or `{ value, target }` for a linked code). */
 export function codeOf(d: vscode.Diagnostic): string | undefined {

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RenewalError, SanEdit, parseSanName } from '../../core/renew';
 import { Services } from '../../services';
 import { RenewCancelled, RenewCommandResult, emptyResult, parseInvocation } from './model';

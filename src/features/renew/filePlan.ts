@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CertificateNode, PrivateKeyNode } from '../../core/inventory/inventory';
 import { RenewalResult } from '../../core/renew';
 import type { IndexSnapshot } from '../../workspace/index';

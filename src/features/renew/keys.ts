@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { MaterialEntry } from '../../core/analyze';
 import { decodeBase64, utf8 } from '../../core/x509/bytes';
 import { PrivateKeyMaterial } from '../../core/x509/keygen';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { RenewalError, RenewalErrorCode } from '../../core/renew/errors';
 import { SanEdit } from '../../core/renew';
 

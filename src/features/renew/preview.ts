@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { formatDate } from '../../core/render/time';
 import { shortName } from '../../core/x509/name';
 import { Disposable } from '../../util/dispose';

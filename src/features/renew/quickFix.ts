@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { Services } from '../../services';
 import { rangeIn } from '../inventory/diagnostics';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import type { ProbeOutcome } from '../probe/command';
 import { formatDate } from '../../core/render/time';

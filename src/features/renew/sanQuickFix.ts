@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { predictServerNames } from '../../core/checks/kubeconfigServerName';
 import { missingProfileSans } from '../../core/checks/profileSan';

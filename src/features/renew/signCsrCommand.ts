@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { findCsrObjects } from '../../core/kube/csrObject';
 import { SIGNING_PROFILES, SigningProfileName } from '../../core/kube/signingProfile';
 import { CertificateRecord } from '../../core/inventory/inventory';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { StaleCopy, staleCopies } from '../../core/checks/kubeconfigStaleCopy';
 import { decodeBase64, encodeBase64, utf8 } from '../../core/x509/bytes';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { validityState } from '../../core/x509/expiry';
 import { CertificateNode, Inventory, InventoryFile } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { bytesEqual, decodeBase64, encodeBase64, utf8, utf8Bytes } from '../../core/x509/bytes';
 import { CarrierLocation, findCarriers } from '../../core/kube/carriers';
 import { TextEdit, applyEdits, base64OfText, carrierValueEdit, kubeconfigEdits, pemBlockEdit, pemFileEdits } from '../../core/kube/kubeconfigEdit';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** A fresh nonce per page: the only script allowed to run is the one carrying it. */
 function nonce(): string {

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Command } from '../../commands';
 import { reportExport } from '../../core/render/reportTable';
 import { TimelineModel, TimelineRow, timelineModel } from '../../core/render/timeline';

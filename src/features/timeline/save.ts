@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { renderExpiryReport } from '../../core/render/report';
 import { reportExport } from '../../core/render/reportTable';
 import type { TimelineRow } from '../../core/render/timeline';
