@@ -1,7 +1,7 @@
 // Bundles the extension (Node host) and the CLI. Type-checking is a separate `tsc --noEmit` step.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
-import { coreBuild, coreExports, lazyCorePlugin } from './scripts/build/lazyCore.mjs';
+import { coreBuild, entryBuild } from './scripts/build/lazyCore.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,8 +21,7 @@ const common = {
 // The desktop extension is two files, the entry and the core it loads at first use (scripts/build/lazyCore.mjs);
 // the entry's stand-ins list the export names of the core's modules.
 const core = coreBuild(common, 'dist');
-// The banner is the bundle's first statement: activate() reports how long its modules took to run (src/extension.ts).
-const entry = async () => ({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now();' }, plugins: [lazyCorePlugin(await coreExports(common))] });
+const entry = () => entryBuild(common, 'dist');
 const builds = [
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },

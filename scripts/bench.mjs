@@ -100,9 +100,9 @@ const bundleDir = path.join(OUT, 'dist');
 fs.rmSync(bundleDir, { recursive: true, force: true });
 fs.mkdirSync(bundleDir, { recursive: true });
 const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: false, minify: true, logLevel: 'warning', mainFields: ['module', 'main'] };
-const { coreBuild, coreExports, lazyCorePlugin } = await import('./build/lazyCore.mjs');
+const { coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
 await build(coreBuild(common, bundleDir));
-await build({ ...common, entryPoints: [path.join(ROOT, 'src', 'extension.ts')], outfile: path.join(bundleDir, 'extension.js'), external: ['vscode'], plugins: [lazyCorePlugin(await coreExports(common))] });
+await build(await entryBuild(common, bundleDir));
 if (fs.existsSync(path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts'))) {
   await build({ ...common, entryPoints: [path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts')], outfile: path.join(bundleDir, 'analysisWorker.js') });
 }

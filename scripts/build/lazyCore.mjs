@@ -109,6 +109,19 @@ export function coreBuild(options, outdir) {
 }
 
 /** The export names of every lazy core module, from esbuild's metafile (exports are listed for ES module outputs). */
+/**
+ * The desktop entry (src/extension.ts → <outdir>/extension.js), the core left to load at first use.
+ * The banner is the bundle's first statement: activate() reports how long the bundle's modules took
+ * to run before it (src/extension.ts `moduleLoadMs`). Used by esbuild.mjs and the bench alike.
+ */
+export async function entryBuild(options, outdir) {
+  return {
+    ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'extension.ts')], outfile: path.join(outdir, 'extension.js'), external: ['vscode'],
+    banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now();' },
+    plugins: [lazyCorePlugin(await coreExports(options))],
+  };
+}
+
 export async function coreExports(options) {
   const lazy = [...coreFiles()].filter(f => !EAGER.includes(moduleKey(f)));
   const r = await esbuild.build({

@@ -1,6 +1,7 @@
 // The desktop build's two files (scripts/build/lazyCore.mjs), proved on a small entry built with the
 // real plugin over the real core: requiring the entry loads no core, the first read of a core export
-// loads it once, and a class is one copy on both sides (a core module's RenewalError is the entry's).
+// loads it once, a class is one copy on both sides (a core module's RenewalError is the entry's), and
+// the core, loaded from inside the first scan, keeps nothing of that scan.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -69,6 +70,28 @@ describe('the desktop build: an entry that loads the core at first use', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const entry = require(path.join(out, 'entry.js'));
     assert.throws(() => entry.parseSanName('IP:999.0.0.1'), (e: unknown) => e instanceof entry.RenewalError && /not a valid IP address/.test((e as Error).message));
+  });
+
+  it('the core loaded by a caller keeps nothing of the caller (an Error made at load kept its stack, and with it the first scan\'s list of files)', () => {
+    // In a fresh process, so the core loads here; with every Error recording its whole stack, however deep the load.
+    const script = `
+      Error.stackTraceLimit = Infinity;
+      const entry = require(process.env.LAZY_ENTRY_FILE);
+      let ref;
+      const analysed = (function scan() {
+        const work = Array.from({ length: 1000 }, (_, i) => ({ i })); // the scan's list of candidate files
+        ref = new WeakRef(work);
+        const count = () => work.length; // a closure over it, as the scan's own
+        return (function read() { count(); return new entry.AnalysisCache().analyze(process.env.LAZY_PEM, 'lazy.crt'); })();
+      })();
+      analysed.then(a => setTimeout(() => {
+        global.gc();
+        console.log(JSON.stringify({ decoded: !!a.entries[0]?.objects[0]?.certificate, kept: ref.deref() !== undefined }));
+      }, 0));
+    `;
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: { ...process.env, LAZY_ENTRY_FILE: path.join(out, 'entry.js'), LAZY_PEM: pem } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { decoded: true, kept: false }, 'the caller\'s list was collected once the caller was done');
   });
 
   it('a library imported outside src/core fails the build (it would be a second copy beside the core)', () => {

@@ -19,9 +19,13 @@ import type { PublicKeyInfo } from './keys';
 import { DistinguishedName, NameAttribute, distinguishedName, formatName } from './name';
 import { CURVES, KEY_ALGORITHMS, extendedKeyUsageInfo, KEY_USAGE_NAMES, NAME_ATTRIBUTES, extensionName, signatureAlgorithmName } from './oids';
 
-/** Bail-out signal inside the walk; never escapes this module. One instance: no stack to capture. */
-class Unusual extends Error {}
-const UNUSUAL = new Unusual('not the ordinary case');
+/**
+ * Bail-out signal inside the walk; never escapes this module. Not an Error: an Error keeps the
+ * stack it was made on, closures and all, until its `stack` is read, and this module loads from
+ * inside the extension's first scan (the core loads at the first analysis): one made here held that
+ * scan's list of every candidate file, 27,000 URIs, for the whole session.
+ */
+const UNUSUAL = Object.freeze({ reason: 'not the ordinary case' });
 
 function need<T>(value: T | undefined | null | false): T {
   if (value === undefined || value === null || value === false) {
