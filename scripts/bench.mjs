@@ -221,6 +221,7 @@ if (vscode) {
   rows.push(['VS Code: first findings in Problems (cold / reload)', `${cold.firstFindingsMs === undefined ? '–' : fmt(cold.firstFindingsMs)} / ${reload.firstFindingsMs === undefined ? '–' : fmt(reload.firstFindingsMs)}`, '', '', '≤ 500 ms', Math.max(cold.firstFindingsMs ?? Infinity, reload.firstFindingsMs ?? Infinity) <= 500 ? 'yes' : 'NO']);
   const gap = Math.max(cold.longestGapMs ?? Infinity, reload.longestGapMs ?? Infinity, cold.warmLongestGapMs ?? 0, cold.watcherLongestGapMs ?? 0, cold.watcherMaterialLongestGapMs ?? 0);
   rows.push(['VS Code: longest gap of a 10 ms timer (extension host)', `${fmt(gap)} (cold ${fmt(cold.longestGapMs ?? NaN)}, reload ${fmt(reload.longestGapMs ?? NaN)}, one file ${fmt(cold.watcherLongestGapMs ?? NaN)} / ${fmt(cold.watcherMaterialLongestGapMs ?? NaN)}, full rescan ${fmt(cold.warmLongestGapMs ?? NaN)})`, '', '', '≤ 50 ms', gap <= 50 ? 'yes' : 'NO']);
+  rows.push(['VS Code: extension host heap after a full collection at complete Problems (cold; VS Code\'s own part included)', `${cold.liveHeapMB} MB (+${cold.liveExternalMB} MB outside the heap: buffers)`, '', '', '', '']);
   rows.push(['VS Code: extension host RSS at complete Problems (cold)', `${cold.rssMB} MB (+${cold.rssGrowthSinceProbeMB} MB while scanning)`, '', '', large ? 'growth ≤ 600 MB' : '', large ? (cold.rssGrowthSinceProbeMB <= 600 ? 'yes' : 'NO') : '']);
   results.ratios.vscodeColdVsNodeCrypto = cold.problemsMs / baseline.wallMs;
   results.ratios.vscodeReloadVsNodeCrypto = reload.shownMs / baseline.wallMs;

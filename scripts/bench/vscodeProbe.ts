@@ -33,7 +33,8 @@ const ticker = setInterval(() => {
 }, 10);
 
 // PKI_LENS_BENCH_PROFILE=<dir>: CPU profiles of the extension host's thread, from the probe's load
-// to the first build (<dir>/<phase>.cpuprofile) and over the one-file changes (<dir>/one-file.cpuprofile, one-file-material.cpuprofile);
+// to the first build (<dir>/<phase>.cpuprofile), over the one-file changes (<dir>/one-file.cpuprofile, one-file-material.cpuprofile)
+// and the full rescan (full-rescan.cpuprofile);
 // open them in Chrome DevTools: what held the host.
 const profileDir = process.env.PKI_LENS_BENCH_PROFILE;
 const profiler = profileDir ? new Session() : undefined;
@@ -78,6 +79,19 @@ async function saveHeapSnapshot(name: string): Promise<void> {
   await new Promise<void>(resolve => session.post('HeapProfiler.takeHeapSnapshot', undefined, () => resolve()));
   fs.closeSync(fd);
   session.disconnect();
+}
+
+/**
+ * The extension host's memory after a full collection: what it holds, where the RSS also counts what
+ * the scan made and dropped (V8 keeps the pages it grew to), and where the probe loads while the scan
+ * already runs. VS Code's own part of the host is in it too.
+ */
+async function liveMemory(): Promise<NodeJS.MemoryUsage> {
+  const session = new Session();
+  session.connect();
+  await new Promise<void>(resolve => session.post('HeapProfiler.collectGarbage', undefined, () => resolve()));
+  session.disconnect();
+  return process.memoryUsage();
 }
 
 /** PKI Lens's findings per file in the Problems panel, kept from each change event's files (counting all 11,000 on each event held the host for 150 ms). */
@@ -150,6 +164,7 @@ export async function run(): Promise<void> {
   const gapUntilComplete = longestGap;
   const rssAtComplete = process.memoryUsage().rss;
   await saveHeapSnapshot(phase);
+  const live = await liveMemory();
   const store = api.persistentCache;
   // The first share of what the index hands over (restored or early findings) reaches the panel in
   // the same turn, the rest a share per turn after it (features/inventory/panelQueue.ts), and the
@@ -179,6 +194,7 @@ export async function run(): Promise<void> {
     moduleLoadMs: api.moduleLoadMs,
     longestGapMs: gapUntilComplete, longestGapEndedAt: new Date(longestGapEndedAt).toISOString(),
     rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
+    liveHeapMB: Math.round(live.heapUsed / 1048576), liveExternalMB: Math.round(live.external / 1048576),
     cache: store && { state: store.stats.state, hits: store.stats.hits, analysed: store.stats.analysed.length, entriesOnDisk: store.stats.entriesOnDisk, verdictsOnDisk: store.stats.verdictsOnDisk, emptyFilesNotRead: store.knownEmpty.skipped, materialFilesNotRead: store.knownEmpty.trustedReads },
   };
   if (phase === 'cold') {
@@ -225,8 +241,10 @@ export async function run(): Promise<void> {
     fs.appendFileSync(file.uri.fsPath, '\n');
     gapWindow = 0;
     t0 = Date.now();
+    startProfile();
     await index.rescan();
     result.warmMs = Date.now() - t0;
+    await saveProfile('full-rescan');
     result.warmLongestGapMs = gapWindow;
     result.warmFindings = index.snapshot?.findings.length;
     fs.writeFileSync(file.uri.fsPath, original);
