@@ -16,18 +16,25 @@ import { generateKubeadm } from '../fixtures/generate';
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-flat-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** In a child with V8's intrinsics: each value the script `show`s, with what V8 prints of it. */
+/**
+ * In a child with V8's intrinsics: each value the script `show`s, with what V8 prints of it. V8
+ * prints through its own buffered stdout, Node's console.log does not: into a pipe the two interleave
+ * by buffer size. So V8 prints both each value and, before it, its number; the names go to stderr.
+ */
 function debugPrints(script: string): Map<string, string> {
   const src = path.join(__dirname, '..', '..', 'src');
   const child = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', `
     const src = ${JSON.stringify(src)};
-    const show = new Function('name', 'value', 'console.log("@@" + name); %DebugPrint(value);');
-    (async () => { ${script} })().catch(e => { console.error(e); process.exit(2); });
+    const names = [];
+    const show = new Function('names', 'name', 'value', 'names.push(name); %DebugPrint(names.length - 1); %DebugPrint(value);').bind(null, names);
+    (async () => { ${script} })().then(() => console.error('names:' + JSON.stringify(names)), e => { console.error(e); process.exit(2); });
   `], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
+  const names = JSON.parse(/^names:(.*)$/m.exec(child.stderr)?.[1] ?? '[]') as string[];
   const prints = new Map<string, string>();
-  for (const part of child.stdout.split('@@').slice(1)) {
-    prints.set(part.slice(0, part.indexOf('\n')), part);
+  const parts = child.stdout.split(/^DebugPrint: Smi: 0x[0-9a-f]+ \((\d+)\)$/m);
+  for (let i = 1; i < parts.length; i += 2) {
+    prints.set(names[Number(parts[i])], parts[i + 1]);
   }
   return prints;
 }
