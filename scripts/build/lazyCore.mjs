@@ -88,7 +88,16 @@ export function coreBuild(options, outdir) {
     'exports.load = function load(eagerModules) {',
     '  link.modules = eagerModules;',
     "  require('reflect-metadata'); // before @peculiar/x509, which needs Reflect metadata",
-    `  return {${lazy.map(f => `\n    ${JSON.stringify(moduleKey(f))}: require(${JSON.stringify(importPath(f))}),`).join('')}\n  };`,
+    '  const modules = {};',
+    // Each module's body (and its imports') runs at the first read of its key, not all at the first
+    // read of any: a hover runs the parsers' modules, the scan's build the rules' in a later turn.
+    '  const lazily = (key, init) => Object.defineProperty(modules, key, { enumerable: true, configurable: true, get() {',
+    '    const value = init();',
+    '    Object.defineProperty(modules, key, { enumerable: true, value });',
+    '    return value;',
+    '  } });',
+    ...lazy.map(f => `  lazily(${JSON.stringify(moduleKey(f))}, () => require(${JSON.stringify(importPath(f))}));`),
+    '  return modules;',
     '};',
   ].join('\n');
   const plugin = {

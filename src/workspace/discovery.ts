@@ -55,9 +55,9 @@ export interface Candidate {
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken): Promise<Candidate[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
-    const local = await walkLocal(scope, token);
+    const local = await walkLocal(scope, token, sliceMs);
     if (local) {
       return local;
     }
@@ -79,11 +79,20 @@ export async function listCandidates(scope: FolderScope, token: vscode.Cancellat
   return [...seen.values()].sort(byPath).map(uri => ({ uri, linked: false }));
 }
 
+/**
+ * The slices of a scan while the window starts: 25 ms, as for the reload's stamps (lastFindings.ts).
+ * Then each turn handed over comes back 50–100 ms later, and the walk's ≈150 ms of work in 8 ms
+ * slices waited 0.7–1.2 s; in 25 ms slices 0.5–0.6 s (two cold starts each), the first findings
+ * 0.6–1.3 s sooner. A later scan (a rescan, a reconciliation) runs in the builds' 8 ms slices: beside
+ * a rebuild's task (a republish after a watcher event, 31 ms) a 25 ms slice made a 56 ms gap.
+ */
+export const STARTING_SLICE_MS = 25;
+
 /** Every candidate of every folder, with the scope that listed it. */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken): Promise<(Candidate & { scope: FolderScope })[]> {
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS): Promise<(Candidate & { scope: FolderScope })[]> {
   const work: (Candidate & { scope: FolderScope })[] = [];
   for (const scope of scopes) {
-    for (const candidate of await listCandidates(scope, token)) {
+    for (const candidate of await listCandidates(scope, token, sliceMs)) {
       work.push({ ...candidate, scope });
     }
   }
@@ -99,11 +108,8 @@ function byPath(a: vscode.Uri, b: vscode.Uri): number {
  * hands every match through the search service (≈3–5 s for 27,000 matches in code-server), a walk
  * takes a fraction of that. Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken): Promise<Candidate[] | undefined> {
-  // 25 ms slices, as for the reload's stamps (lastFindings.ts): while a window starts, each turn
-  // handed over comes back 50–100 ms later, and the walk's ≈150 ms of work in 8 ms slices waited
-  // 0.7–1.2 s; in 25 ms slices 0.5–0.6 s (two cold starts each), the first findings 0.6–1.3 s sooner.
-  const { pause } = timeSlices(yieldToEventLoop, 25);
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number): Promise<Candidate[] | undefined> {
+  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
   const walked = await walkFolder({ base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude }, pause, () => token.isCancellationRequested);
   if (!walked) {
     return undefined;

@@ -4,11 +4,12 @@ import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { forEachConcurrent, withScanProgress, yieldToEventLoop } from './async';
 import { maybePause, timeSlices } from '../core/slices';
-import { BuildOptions, Finding, buildLocalFindings } from './build';
+import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
-import { FolderScope, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { FolderScope, STARTING_SLICE_MS, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
 import { ExtraFiles } from './extraFiles';
 import { currentIdentity } from './files';
+import { warmCore } from './coreWarmUp';
 import { FreshEntries } from './fresh';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
@@ -167,17 +168,21 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     report?.('finding certificates…');
     // The extra kubeconfigs join the listing as they are: a missing one is simply not read.
     // Files reached through a link are read first (earlyFindings.ts); the extra kubeconfigs, outside every folder, count as such.
-    // In slices: 126,000 candidates were one task of 0.1 s.
-    const slices = timeSlices(yieldToEventLoop, 25);
+    // In slices: 126,000 candidates were one task of 0.1 s. Longer ones while the window starts (discovery.ts).
+    const sliceMs = this.rebuilds.current ? SLICE_MS : STARTING_SLICE_MS;
+    const slices = timeSlices(yieldToEventLoop, sliceMs);
     const linked: { uri: vscode.Uri; maxBytes: number; linked: boolean }[] = [];
     const unlinked: typeof linked = [];
-    for (const { uri, scope, linked: viaLink } of await listEveryFolder(this.scopes, token)) {
+    for (const { uri, scope, linked: viaLink } of await listEveryFolder(this.scopes, token, sliceMs)) {
       (viaLink ? linked : unlinked).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
       await maybePause(slices.pause);
     }
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     const work = [...linked, ...unlinked];
     const listed = Date.now();
+    // The first scan's readers wait for the core's code, loaded a step per turn (coreWarmUp.ts),
+    // rather than the first of them loading it all in one task.
+    const warm = !this.rebuilds.current && work.length ? warmCore(yieldToEventLoop).catch(e => this.logger.error('loading the core failed', e)) : undefined;
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
     const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
       this.logger.error('early findings failed (the complete build still comes)', e);
@@ -188,13 +193,14 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.onDidFindEarlyEmitter.fire(batch);
     });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.
-    // 25 ms slices, as the walk's (discovery.ts): fewer turns handed over while a window starts
+    // The walk's slices (discovery.ts): while a window starts 25 ms, fewer turns handed over
     // (two cold starts each: complete 6.5–7.5 s against 7.0–7.6 s with 8 ms, the gaps no longer).
     const seen = new Set<string>();
     let done = 0;
     let firstRead = 0;
     await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
       await early?.checking;
+      await warm;
       if (!report) {
         await this.rebuilds.idle(); // a quiet reconciliation reads behind any build: a person's change relinks first
       }
@@ -205,7 +211,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
       }
-    }, 25);
+    }, sliceMs);
     await early?.finish();
     if (!token.isCancellationRequested) {
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
@@ -305,7 +311,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const changesBefore = this.records.changes;
     this.fresh.add(uri, true);
     try {
-      for (const { uri: file } of await listCandidates(sub, cts.token)) {
+      for (const { uri: file } of await listCandidates(sub, cts.token, SLICE_MS)) {
         if (this.inScope(file)) {
           if (await this.records.loadFromDisk(file, scope.maxBytes, true)) {
             this.fresh.add(file, false);

@@ -1,7 +1,8 @@
 // The desktop build's two files (scripts/build/lazyCore.mjs), proved on a small entry built with the
 // real plugin over the real core: requiring the entry loads no core, the first read of a core export
-// loads it once, a class is one copy on both sides (a core module's RenewalError is the entry's), and
-// the core, loaded from inside the first scan, keeps nothing of that scan.
+// loads it once, a class is one copy on both sides (a core module's RenewalError is the entry's), the
+// core, loaded from inside the first scan, keeps nothing of that scan, each core module's body runs
+// at the first read of that module, and the scan's warm-up loads the core in turns of its own.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,7 +19,8 @@ import { analyzeText } from './core/analyze';
 import { parseSanName } from './core/renew';
 import { AnalysisCache } from './core/pipeline/analysisCache';
 import { RenewalError } from './core/renew/errors';
-export { analyzeText, parseSanName, AnalysisCache, RenewalError };
+import { warmCore } from './workspace/coreWarmUp';
+export { analyzeText, parseSanName, AnalysisCache, RenewalError, warmCore };
 `;
 
 /** Builds `contents` (an entry under src/) and the core into `out` with the plugin esbuild.mjs uses; returns esbuild's errors. */
@@ -92,6 +94,35 @@ describe('the desktop build: an entry that loads the core at first use', () => {
     const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', env: { ...process.env, LAZY_ENTRY_FILE: path.join(out, 'entry.js'), LAZY_PEM: pem } });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { decoded: true, kept: false }, 'the caller\'s list was collected once the caller was done');
+  });
+
+  it('each core module\'s body runs at the first read of that module, not at the first read of any', () => {
+    // In a fresh process, with stand-ins for the entry's modules: which keys hold a value, and which still their getter.
+    const script = `
+      const modules = require(process.env.LAZY_CORE).load(new Proxy({}, { get: () => ({}) }));
+      const ran = () => Object.keys(modules).filter(key => !Object.getOwnPropertyDescriptor(modules, key).get);
+      const before = ran();
+      const trimmed = typeof modules.collections.trimmed;
+      console.log(JSON.stringify({ keys: Object.keys(modules).length, before, trimmed, after: ran() }));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, LAZY_CORE: path.join(out, 'core.js') } });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout);
+    assert.ok(seen.keys > 100, `every lazy core module has a key (${seen.keys})`);
+    assert.deepEqual({ before: seen.before, trimmed: seen.trimmed, after: seen.after }, { before: [], trimmed: 'function', after: ['collections'] });
+  });
+
+  it('the scan\'s warm-up loads the core in turns of its own: nothing before its first turn, all of it by its end', async () => {
+    const script = `
+      const core = process.env.LAZY_CORE;
+      const entry = require(process.env.LAZY_ENTRY_FILE);
+      const atTurns = [];
+      entry.warmCore(async () => { atTurns.push(Object.keys(require.cache).includes(core)); await new Promise(r => setImmediate(r)); })
+        .then(loaded => console.log(JSON.stringify({ loaded, atTurns, end: Object.keys(require.cache).includes(core) })));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, LAZY_ENTRY_FILE: path.join(out, 'entry.js'), LAZY_CORE: path.join(out, 'core.js') } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { loaded: true, atTurns: [false, true, true], end: true });
   });
 
   it('a library imported outside src/core fails the build (it would be a second copy beside the core)', () => {
