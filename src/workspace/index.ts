@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
-import { forEachConcurrent, withScanProgress, yieldToEventLoop } from './async';
+import { forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoop } from './async';
 import { maybePause, timeSlices } from '../core/slices';
 import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
@@ -171,6 +171,14 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     // In slices: 126,000 candidates were one task of 0.1 s. Longer ones while the window starts (discovery.ts).
     const sliceMs = this.rebuilds.current ? SLICE_MS : STARTING_SLICE_MS;
     const slices = timeSlices(yieldToEventLoop, sliceMs);
+    // The first scan's readers wait for the core's code, loaded a step per turn (coreWarmUp.ts),
+    // rather than the first of them loading it all in one task; loaded in any case, the first file
+    // read or editor opened analyses with it. Each step goes before the listing's next slice (goFirst):
+    // a step and a slice run by setImmediate in the same turn of the loop were one task of 50–90 ms.
+    const warm = !this.rebuilds.current && this.scopes.length ? warmCore(nextTurn).catch(e => this.logger.error('loading the core failed', e)) : undefined;
+    if (warm) {
+      goFirst(warm.then(() => undefined));
+    }
     const linked: { uri: vscode.Uri; maxBytes: number; linked: boolean }[] = [];
     const unlinked: typeof linked = [];
     for (const { uri, scope, linked: viaLink } of await listEveryFolder(this.scopes, token, sliceMs)) {
@@ -180,9 +188,6 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     const work = [...linked, ...unlinked];
     const listed = Date.now();
-    // The first scan's readers wait for the core's code, loaded a step per turn (coreWarmUp.ts),
-    // rather than the first of them loading it all in one task.
-    const warm = !this.rebuilds.current && work.length ? warmCore(yieldToEventLoop).catch(e => this.logger.error('loading the core failed', e)) : undefined;
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
     const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
       this.logger.error('early findings failed (the complete build still comes)', e);
