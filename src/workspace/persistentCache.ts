@@ -28,6 +28,7 @@ import { deserialize, serialize } from 'node:v8';
 import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
 import { SignatureCache } from '../core/inventory/signatureCache';
+import { timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
 import { AnalysisStore, KnownFiles } from './knownFiles';
 import { CacheFileWriter, Region, RegionReader, decodeCacheFile, nextTurn } from './cacheFile';
@@ -89,8 +90,17 @@ export class PersistentAnalysisCache implements AnalysisStore {
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
     this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
     this.loaded = this.load();
+    void this.loaded.then(() => (this.isLoaded = true), () => (this.isLoaded = true));
     this.knownEmpty.ready = this.loaded;
   }
+
+  private isLoaded = false;
+  /**
+   * The turns of those who asked while the file loaded: released together, sixteen readers'
+   * analyses ran as one task of the extension host (0.7 s at 100,000 files, in a profiled reload);
+   * they go on in 8 ms slices instead, as the scan's own readers do.
+   */
+  private readonly afterLoad = timeSlices(nextTurn, 8);
 
   /** The analyzer to hand to AnalysisCache: the disk first, then `inner`. */
   wrap(inner: Analyzer): Analyzer {
@@ -100,7 +110,12 @@ export class PersistentAnalysisCache implements AnalysisStore {
       if (passwords?.length) {
         return inner(text, fileName, passwords);
       }
-      await this.loaded;
+      if (!this.isLoaded) {
+        await this.loaded;
+        for (let turn = this.afterLoad.pause('analysis cache'); turn; turn = this.afterLoad.pause('analysis cache')) {
+          await turn;
+        }
+      }
       const key = this.keyFor(text, fileName);
       const stored = this.onDisk.get(key);
       if (stored && this.stats.state === 'loaded') {

@@ -209,6 +209,9 @@ export class RecordStore {
   }
 }
 
+/** Files handled between two steps of `oneFilePerRealFile` (as many as a step of the sort). */
+const FILES_PER_STEP = 4096;
+
 /**
  * One file per real file. A symlink (kubelet-client-current.pem) is reported rather than its
  * timestamped target: that is the name the kubelet's config and operators use, and the one that
@@ -216,15 +219,26 @@ export class RecordStore {
  */
 export function* oneFilePerRealFile(files: readonly IndexedFile[]): Generator<void, IndexedFile[], void> {
   const byIdentity = new Map<string, IndexedFile>();
+  // A step every FILES_PER_STEP files here too: before the sort's first step, 110,000 files were one task of 130 ms.
+  let n = 0;
   for (const file of files) {
     const held = byIdentity.get(file.identity);
     if (!held || preferred(file, held)) {
       byIdentity.set(file.identity, file);
     }
+    if (++n % FILES_PER_STEP === 0) {
+      yield;
+    }
   }
   // Sorted by URI strings made once each, not twice per comparison (110,000 files: 1.9 million comparisons), in steps.
-  const keyed = [...byIdentity.values()].map(file => ({ key: file.uri.toString(), file }));
-  const sorted = yield* sortInSteps(keyed, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const keyed: { key: string; file: IndexedFile }[] = [];
+  for (const file of byIdentity.values()) {
+    keyed.push({ key: file.uri.toString(), file });
+    if (++n % FILES_PER_STEP === 0) {
+      yield;
+    }
+  }
+  const sorted = yield* sortInSteps(keyed, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0), FILES_PER_STEP);
   return sorted.map(k => k.file);
 }
 

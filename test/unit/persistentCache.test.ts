@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { DiskScanner } from '../../src/cli/diskScanner';
 import { DEFAULT_SCAN_SETTINGS } from '../../src/cli/diskScanner';
@@ -329,5 +330,37 @@ describe('the persistent cache as a store of analyses by content key', () => {
     assert.equal(analysis.entries[0].objects[0].certificate?.fingerprints.sha256, (await analyzeInline(certText, certFile)).entries[0].objects[0].certificate?.fingerprints.sha256);
     assert.equal(reloaded.storedAnalysis(reloaded.keyFor(confText, kubeconfig)), undefined, 'the kubeconfig is read, never answered by key');
     assert.equal(reloaded.storedAnalysis('p:not-there'), undefined);
+  });
+});
+
+describe('the persistent cache while its file loads', () => {
+  it('lets those who asked meanwhile go on in slices, not all in one turn of the loop', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'after-load-'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'),
+      '-subj', '/CN=after load', '-days', '2'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    // A bundle of 200 certificates: an analysis of real work, each one different (no shared key).
+    const texts = Array.from({ length: 16 }, (_, i) => `# bundle ${i}\n${made.stdout.repeat(200)}`);
+    let turn = 0;
+    let counting = true;
+    const count = () => {
+      turn++;
+      if (counting) {
+        setImmediate(count);
+      }
+    };
+    setImmediate(count);
+    const turns: number[] = [];
+    const store = new PersistentAnalysisCache(path.join(dir, 'storage'), '1', sharedCache, logger);
+    const analyze = store.wrap((text, fileName, passwords) => {
+      turns.push(turn);
+      return analyzeInline(text, fileName, passwords);
+    });
+    // All sixteen asked before the (absent) file has loaded: they wait for it together.
+    const analyses = await Promise.all(texts.map((text, i) => analyze(text, `bundle-${i}.pem`)));
+    counting = false;
+    assert.equal(analyses.length, 16);
+    assert.equal(analyses[15].entries.length, 200, 'every analysis is whole');
+    assert.ok(new Set(turns).size > 1, `the sixteen analyses ran in ${new Set(turns).size} turn(s) of the loop: ${turns.join(', ')}`);
   });
 });
