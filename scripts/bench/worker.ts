@@ -374,7 +374,8 @@ function vscodeStandIn(folder: string, packageJson: string): unknown {
 }
 
 function activate(bundle: string, packageJson: string): void {
-  const standIn = vscodeStandIn(fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-bench-folder-')), packageJson);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-bench-folder-'));
+  const standIn = vscodeStandIn(folder, packageJson);
   const original = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
   // Every file of the extension activation requires besides the entry (the core bundle, if activate() reads from it), with who asked first.
   const loaded: { file: string; stack?: string }[] = [];
@@ -410,6 +411,7 @@ function activate(bundle: string, packageJson: string): void {
   emit({ requireMs: required - t0, activateMs: activated - required, totalMs: activated - t0, subscriptions: subscriptions.length, loaded, error });
   setTimeout(() => {
     fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
     process.exit(0);
   }, 10);
 }

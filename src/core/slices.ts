@@ -74,3 +74,16 @@ export function runStraight<T>(steps: Generator<unknown, T, void>): T {
   }
   return step.value;
 }
+
+/**
+ * A stepped pass run with `pause`'s turns between its steps. A step that yields a string names the
+ * work just done (for `longest`); else `step` does.
+ */
+export async function runInSlices<T>(steps: Generator<unknown, T, void>, pause: Pause, step?: string): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    await maybePause(pause, typeof next.value === 'string' ? next.value : step);
+    next = steps.next();
+  }
+  return next.value;
+}

@@ -12,6 +12,8 @@ export type { Finding } from '../core/checks';
 
 export interface BuildResult {
   inventory: Inventory;
+  /** The built files by URI string (the `uri` of inventory inputs and findings). */
+  byUri: ReadonlyMap<string, IndexedFile>;
   findings: readonly Finding[];
   /** The longest the build held the extension host between two turns, and doing what (for the log). */
   longestStep?: { ms: number; step: string };
@@ -48,8 +50,24 @@ export async function buildWorkspace(files: readonly IndexedFile[], options: Bui
   // the builds it made obsolete at most a slice each, not a whole pass each beside the newest.
   const pause = superseded ? stoppable(slices.pause, superseded, () => new BuildSuperseded()) : slices.pause;
   const result = await runPipeline(files, pipelineHost(options, pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
-  await indexLines(files, result.findings, pause);
-  return { ...result, longestStep: slices.longest };
+  const byUri = await filesByUri(files, pause);
+  await indexLines(byUri, result.findings, pause);
+  return { ...result, byUri, longestStep: slices.longest };
+}
+
+/** Files handled between two looks at the clock while `filesByUri` makes its map. */
+const FILES_PER_LOOK = 256;
+
+/** `files` by URI string, made in slices: 110,000 files at once held the host for 30–50 ms. */
+export async function filesByUri(files: readonly IndexedFile[], pause: Pause): Promise<Map<string, IndexedFile>> {
+  const byUri = new Map<string, IndexedFile>();
+  for (let i = 0; i < files.length; i++) {
+    byUri.set(files[i].uri.toString(), files[i]);
+    if (i % FILES_PER_LOOK === FILES_PER_LOOK - 1) {
+      await maybePause(pause, 'files by URI');
+    }
+  }
+  return byUri;
 }
 
 /**
@@ -59,7 +77,7 @@ export async function buildWorkspace(files: readonly IndexedFile[], options: Bui
 export async function buildLocalFindings(files: readonly IndexedFile[], options: BuildOptions): Promise<readonly Finding[]> {
   const slices = timeSlices(yieldToEventLoop, SLICE_MS);
   const findings = await localFindings(files, pipelineHost(options, slices.pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
-  await indexLines(files, findings, slices.pause);
+  await indexLines(await filesByUri(files, slices.pause), findings, slices.pause);
   return findings;
 }
 
@@ -83,8 +101,7 @@ function pipelineHost(options: BuildOptions, pause: Pause): PipelineHost<Indexed
  * The line index of every file a finding points into, made now, in slices: a file a reload did not
  * read (see knownFiles.ts) is read here, rather than all at once when the Problems panel is filled.
  */
-async function indexLines(files: readonly IndexedFile[], findings: readonly Finding[], pause: Pause): Promise<void> {
-  const byUri = new Map(files.map(f => [f.uri.toString(), f] as const));
+async function indexLines(byUri: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[], pause: Pause): Promise<void> {
   const uris = new Set(findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]));
   for (const uri of uris) {
     void byUri.get(uri)?.lines;

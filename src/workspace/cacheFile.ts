@@ -10,7 +10,8 @@
 // writing or reading the file hands the extension host a turn between parts (one 7 MB JSON.parse held
 // it for a tenth of a second and more), as the checksum is checked in slices.
 import { createHash } from 'node:crypto';
-import { FileHandle, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { CHUNK_BYTES, HashedFileWriter } from './hashedFile';
 import type { SignatureCheck } from '../core/inventory/signatureCache';
 
 /** Bumped when the layout changes (the extension version is checked as well); named in the magic too. */
@@ -22,8 +23,6 @@ const HEADER_FIRST_MAGIC = Buffer.from('PKILENS-ANALYSES\n');
 const PART_ITEMS = 2000;
 /** Analyses placed in the map between two turns when a file is decoded. */
 const ENTRIES_PER_TURN = 4096;
-/** Hashed this much at a time between turns; written in pieces of about this much. */
-const CHUNK_BYTES = 4 * 1048576;
 
 /** Everything the file holds but the analyses. */
 export interface CacheLists {
@@ -60,29 +59,25 @@ const LISTS: ListName[] = ['keys', 'verdicts', 'empty', 'material'];
 
 /**
  * A cache file being written: `analysis()` each analysis (in the order their keys will be listed),
- * then `finish()` with the lists. Pieces are hashed as they come and written about 4 MB at a time.
+ * then `finish()` with the lists (hashed and written as a stream, hashedFile.ts).
  */
 export class CacheFileWriter {
-  private readonly hash = createHash('sha256');
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private offset = 0;
   private readonly lengths: number[] = [];
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(private readonly file: HashedFileWriter) {}
 
   /** A new file at `file` (mode 0600: what is cached is the user's). */
   static async create(file: string): Promise<CacheFileWriter> {
-    const writer = new CacheFileWriter(await open(file, 'w', 0o600));
-    await writer.put(MAGIC);
+    const writer = new CacheFileWriter(await HashedFileWriter.create(file));
+    await writer.file.put(MAGIC);
     return writer;
   }
 
   /** Appends one analysis; where it stands in the file. */
   async analysis(bytes: Buffer): Promise<Region> {
-    const region: Region = [this.offset, bytes.length];
+    const region: Region = [this.file.offset, bytes.length];
     this.lengths.push(bytes.length);
-    await this.put(bytes);
+    await this.file.put(bytes);
     return region;
   }
 
@@ -97,7 +92,7 @@ export class CacheFileWriter {
       for (let i = 0; i < items.length; i += PART_ITEMS) {
         const part = Buffer.from(JSON.stringify({ list, items: items.slice(i, i + PART_ITEMS) }));
         parts.push(part.length);
-        await this.put(part);
+        await this.file.put(part);
         await turn();
       }
     }
@@ -105,35 +100,14 @@ export class CacheFileWriter {
     const headerBytes = Buffer.from(JSON.stringify(header));
     const length = Buffer.alloc(4);
     length.writeUInt32BE(headerBytes.length);
-    await this.put(headerBytes);
-    await this.put(length);
-    await this.flush();
-    await this.handle.write(this.hash.digest());
-    await this.handle.close();
+    await this.file.put(headerBytes);
+    await this.file.put(length);
+    await this.file.finish(digest => digest);
   }
 
   /** Gives up: the file is closed as it is (the caller removes it). */
   async abort(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-  }
-
-  private async put(bytes: Buffer): Promise<void> {
-    this.hash.update(bytes);
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    this.offset += bytes.length;
-    if (this.pendingBytes >= CHUNK_BYTES) {
-      await this.flush();
-    }
-  }
-
-  private async flush(): Promise<void> {
-    const pending = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (pending.length) {
-      await this.handle.writev(pending);
-    }
+    await this.file.abort();
   }
 }
 

@@ -12,49 +12,28 @@
 // A file that changed without holding any finding (or a new file) cannot be seen without reading
 // the workspace: its findings arrive with the build, seconds later, as on any start.
 //
-// The file is JSON followed by a line with its SHA-256 (a torn or damaged file is recognised, logged
-// and ignored), written to a temporary name and renamed, 0600. It holds messages and positions, no
-// key material (findings never quote a key).
-import { createHash } from 'node:crypto';
+// The file (lastFindingsFile.ts) is JSON followed by a line with its SHA-256 (a torn or damaged file
+// is recognised, logged and ignored), written to a temporary name and renamed, 0600. It holds
+// messages and positions, no key material (findings never quote a key).
 import { readFileSync, stat } from 'node:fs';
-import { mkdir, readFile, rename, stat as statAsync, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat as statAsync, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import vscode = require('vscode');
-import type { CheckCode, Severity } from '../core/checks/finding';
+import { timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
+import { yieldToEventLoop } from './async';
+import { SLICE_MS } from './build';
 import { RACY_MS, stampOf, stampText } from './knownFiles';
+import { Contents, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
 import type { PkiLensConfiguration, PkiLensSettings } from '../settings';
 
 export const LAST_FINDINGS_FILE = 'last-findings.json';
-/** Bumped when the layout changes (the extension version is checked as well). */
-const FORMAT = 1;
 /** As old as a finding shown by a window left open may be (its hourly re-judgement). */
 export const RESTORE_WITHIN_MS = 60 * 60 * 1000;
 
-/** Start line, start character, end line, end character: where the finding was shown. */
-export type Span = [number, number, number, number];
-
-export interface RestoredFinding {
-  code: CheckCode;
-  severity: Severity;
-  message: string;
-  uri: string;
-  range: Span;
-  related: { uri: string; range: Span; message: string }[];
-}
-
-interface Contents {
-  format: number;
-  version: string;
-  written: number;
-  /** The folders and settings the findings were computed with (see `settingsKey`). */
-  settings: string;
-  /** Every file a finding points into: uri and stamp. */
-  files: [string, string][];
-  findings: RestoredFinding[];
-}
+export type { RestoredFinding, Span } from './lastFindingsFile';
 
 /** What the start found, for the log, the tests and the bench. */
 export interface LastFindingsStats {
@@ -90,7 +69,7 @@ export class LastFindings {
     }
     let contents: Contents;
     try {
-      contents = decode(text);
+      contents = decodeLastFindings(text);
     } catch (e) {
       return this.refuse('corrupt', `last findings ${this.file} are damaged (${(e as Error).message}): ignored, the scan decides`);
     }
@@ -142,20 +121,20 @@ export class LastFindings {
       const r = (snapshot.byUri.get(uri)?.lines)?.range(range);
       return r ? [r.start.line, r.start.character, r.end.line, r.end.character] : [0, 0, 0, 0];
     };
-    const findings = snapshot.findings.map(f => ({
-      code: f.code, severity: f.severity, message: f.message, uri: f.uri, range: span(f.uri, f.range),
-      related: f.related.map(r => ({ uri: r.uri, range: span(r.uri, r.range), message: r.message })),
-    }));
-    const contents: Contents = { format: FORMAT, version: this.version, written: snapshot.now.getTime(), settings, files, findings };
-    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    // Placed one at a time as the file is written (lastFindingsFile.ts), between the host's turns.
+    const findings = (function* (): Generator<RestoredFinding> {
+      for (const f of snapshot.findings) {
+        yield {
+          code: f.code, severity: f.severity, message: f.message, uri: f.uri, range: span(f.uri, f.range),
+          related: f.related.map(r => ({ uri: r.uri, range: span(r.uri, r.range), message: r.message })),
+        };
+      }
+    })();
     try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(temporary, encode(contents), { mode: 0o600 });
-      await rename(temporary, this.file);
+      const { pause } = timeSlices(yieldToEventLoop, SLICE_MS);
+      this.stats.savedFindings = await writeLastFindings(this.file, { version: this.version, written: snapshot.now.getTime(), settings }, files, findings, pause);
       this.stats.savedAt = Date.now();
-      this.stats.savedFindings = findings.length;
     } catch (e) {
-      await unlink(temporary).catch(() => undefined);
       this.logger.warn(`last findings: could not write ${this.file} (${(e as Error).message})`);
     }
     return 'saved';
@@ -280,26 +259,6 @@ function changedFile(files: readonly [string, string][]): Promise<string | undef
     };
     void ask();
   });
-}
-
-function encode(contents: Contents): string {
-  const json = JSON.stringify(contents);
-  return `${json}\n${createHash('sha256').update(json).digest('hex')}\n`;
-}
-
-function decode(text: string): Contents {
-  const [json, digest] = text.split('\n');
-  if (!json || createHash('sha256').update(json).digest('hex') !== digest) {
-    throw new Error('checksum mismatch');
-  }
-  const contents = JSON.parse(json) as Contents;
-  if (contents.format !== FORMAT) {
-    throw new Error(`format ${contents.format}, expected ${FORMAT}`);
-  }
-  if (!Array.isArray(contents.files) || !Array.isArray(contents.findings)) {
-    throw new Error('no list of files or findings');
-  }
-  return contents;
 }
 
 /** How long after a build its findings are written: a burst of builds (a checkout, typing) costs one write. */

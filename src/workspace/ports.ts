@@ -8,8 +8,6 @@ export interface IndexSnapshot extends BuildResult {
   readonly generation: number;
   /** Files with material, one per real file (a symlink and its target count once). */
   readonly files: readonly IndexedFile[];
-  /** `files` by URI string (the `uri` of inventory inputs and findings). */
-  readonly byUri: ReadonlyMap<string, IndexedFile>;
   readonly now: Date;
   /** The expiry thresholds of the folder a file (URI string) is in: what its findings were judged by. */
   readonly thresholdsFor: BuildOptions['thresholdsFor'];

@@ -4,7 +4,7 @@ import { readRecord } from './files';
 import { IndexedFile } from './model';
 import { sameData } from '../core/sameData';
 import { sortInSteps } from '../core/collections';
-import { Pause, maybePause } from '../core/slices';
+import { Pause, runInSlices } from '../core/slices';
 import type { KnownFiles } from './knownFiles';
 
 /**
@@ -170,16 +170,11 @@ export class RecordStore {
   async reported(pause: Pause): Promise<IndexedFile[]> {
     if (!this.reportedList) {
       const changes = this.changes;
-      const steps = oneFilePerRealFile(this.materialFiles());
-      let step = steps.next();
-      while (!step.done) {
-        await maybePause(pause, 'reported files');
-        step = steps.next();
-      }
+      const files = await runInSlices(oneFilePerRealFile(this.materialFiles()), pause, 'reported files');
       if (this.changes !== changes) {
-        return step.value; // a record changed meanwhile (and scheduled a newer build): this list is not kept
+        return files; // a record changed meanwhile (and scheduled a newer build): this list is not kept
       }
-      this.reportedList = { files: step.value, at: new Map(step.value.map((file, i) => [file, i])), handedOut: false };
+      this.reportedList = { files, at: new Map(files.map((file, i) => [file, i])), handedOut: false };
     }
     this.reportedList.handedOut = true;
     return this.reportedList.files;

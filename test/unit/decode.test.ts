@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { DocumentAnalysis, analyzeBinary, analyzeText } from '../../src/core/analyze';
 import { encodeBase64 } from '../../src/core/x509/bytes';
 import { CertificateInfo } from '../../src/core/x509/certificate';
@@ -13,6 +13,7 @@ import { formatName } from '../../src/core/x509/name';
 import { CertFacts, KeyFacts, Manifest, generateCarriers, generateKeys } from '../fixtures/generate';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-decode-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let keys: Manifest;
 let carriers: Manifest;
 

@@ -23,7 +23,7 @@ import { DEFAULT_THRESHOLDS, ExpiryThresholds } from '../x509/expiry';
 import { Inventory } from '../inventory/inventory';
 import { checkBadSignature } from './badSignature';
 import { checkDecodeError } from './decodeError';
-import { Pause, maybePause, runStraight } from '../slices';
+import { Pause, runInSlices, runStraight } from '../slices';
 import { Check, CheckCode, CheckOptions, Finding, ResolvedCheckOptions, Severity } from './finding';
 import { checkIssuerExpired } from './issuerExpired';
 import { checkIssuerNotCa } from './issuerNotCa';
@@ -196,13 +196,7 @@ export function runChecks(inventory: Inventory, options: CheckOptions = {}, onFa
 
 /** `runChecks` handing the host a turn between rules (`pause`, see core/slices.ts): the same findings. */
 export async function runChecksSliced(inventory: Inventory, options: CheckOptions, onFailure: CheckFailure | undefined, pause: Pause, rules: readonly Check[] = CHECKS): Promise<Finding[]> {
-  const steps = checkSteps(inventory, options, onFailure, rules);
-  let step = steps.next();
-  while (!step.done) {
-    await maybePause(pause, step.value);
-    step = steps.next();
-  }
-  return step.value;
+  return runInSlices(checkSteps(inventory, options, onFailure, rules), pause);
 }
 
 /** The rules one by one (a step after each, named after the rule just run), then the findings: the one body of runChecks and runChecksSliced. */

@@ -9,6 +9,7 @@ import type { Span } from '../../workspace/lastFindings';
 import type { IndexedFile } from '../../workspace/model';
 import { EMPTY_LINE_INDEX } from '../../workspace/lineIndex';
 import { goFirst, nextTurn } from '../../workspace/async';
+import { maybePause, runInSlices, runStraight, timeSlices } from '../../core/slices';
 import { PanelItem, PanelQueue } from './panelQueue';
 
 /** Where each rule is explained: the README's section named after the code. */
@@ -40,8 +41,8 @@ export class DiagnosticsPublisher extends Disposable {
    * panel redraw everything; after a reload, the build that confirms the restored findings sends nothing.
    */
   private readonly shown = new Map<string, string>();
-  /** The snapshot last published, to tell a republished build (the same findings, see workspace/rebuilds.ts). */
-  private last: IndexSnapshot | undefined;
+  /** The build whose diagnostics were last queued, to tell a republished build (the same findings, see workspace/rebuilds.ts). */
+  private queued: IndexSnapshot | undefined;
   private readonly queue = new PanelQueue<vscode.Uri, vscode.Diagnostic>(items => this.send(items), nextTurn);
   /** The queue's draining goes before the scan's and builds' next slices (workspace/async.ts `goFirst`). */
   private goingFirst = false;
@@ -65,7 +66,7 @@ export class DiagnosticsPublisher extends Disposable {
     }
     try {
       const items: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
-      for (const [uri, diagnostics] of diagnosticsByUri(batch.byUri, batch.findings)) {
+      for (const [uri, diagnostics] of runStraight(diagnosticsByUri(batch.byUri, batch.findings))) {
         if (!this.restored.has(uri)) {
           items.push(panelItem(uri, batch.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics, 'later'));
           this.earlyShown = true;
@@ -123,55 +124,65 @@ export class DiagnosticsPublisher extends Disposable {
     }
     this.published = snapshot.generation;
     this.restored.clear();
-    const last = this.last;
-    this.last = snapshot;
-    try {
-      if (last?.findings === snapshot.findings) {
-        this.publishMoved(last, snapshot);
-        return;
-      }
-      const byUri = diagnosticsByUri(snapshot.byUri, snapshot.findings);
-      const stale: vscode.Uri[] = [];
-      this.collection.forEach(uri => {
-        if (!byUri.has(uri.toString())) {
-          stale.push(uri);
-        }
-      });
-      stale.forEach(uri => {
-        this.collection.delete(uri);
-        this.shown.delete(uri.toString());
-      });
-      const changed: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
-      for (const [uri, diagnostics] of byUri) {
-        const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
-        if (this.shown.get(uri) !== item.signature) {
-          changed.push(item);
-        }
-      }
-      // Whatever earlier sends still wait for is older than this complete build: compared with what the panel holds, replaced.
-      this.enqueue(changed, 'replace');
-    } catch (e) {
-      this.services.logger.error('publishing diagnostics failed', e);
-    }
+    void this.place(snapshot).catch(e => this.services.logger.error('publishing diagnostics failed', e));
   }
 
   /**
-   * The last build's findings again, on texts some files changed around the same material: only a
-   * file holding a finding placed in one of those files (itself or a related location) can change
-   * what the panel shows. At 110,000 files, placing all 11,000 findings again was most of the wait.
+   * A build's findings made into diagnostics and queued for the panel, in slices (at 110,000 files,
+   * placing 11,000 findings held the host for 70 ms or more); given up when a newer build arrives,
+   * which then compares with the last build queued, not this one.
    */
-  private publishMoved(last: IndexSnapshot, snapshot: IndexSnapshot): void {
-    const moved = (uri: string) => snapshot.byUri.get(uri) !== last.byUri.get(uri);
-    const files = new Set(snapshot.findings.filter(f => moved(f.uri) || f.related.some(r => moved(r.uri))).map(f => f.uri));
+  private async place(snapshot: IndexSnapshot): Promise<void> {
+    const { pause } = timeSlices(nextTurn, PLACE_SLICE_MS);
+    const superseded = () => this.published !== snapshot.generation;
+    const last = this.queued;
+    // A republished build (the same findings, see workspace/rebuilds.ts) on texts some files changed
+    // around the same material: only a file holding a finding placed in one of those files (itself
+    // or a related location) can change what the panel shows.
+    const moved = last?.findings === snapshot.findings ? (uri: string) => snapshot.byUri.get(uri) !== last.byUri.get(uri) : undefined;
+    const findings: Finding[] = [];
+    if (moved) {
+      const files = new Set<string>();
+      for (const f of snapshot.findings) {
+        if (moved(f.uri) || f.related.some(r => moved(r.uri))) {
+          files.add(f.uri);
+        }
+      }
+      findings.push(...snapshot.findings.filter(f => files.has(f.uri)));
+    }
+    const byUri = await runInSlices(diagnosticsByUri(snapshot.byUri, moved ? findings : snapshot.findings), pause);
     const changed: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
-    for (const [uri, diagnostics] of diagnosticsByUri(snapshot.byUri, snapshot.findings.filter(f => files.has(f.uri)))) {
+    for (const [uri, diagnostics] of byUri) {
       const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
       if (this.shown.get(uri) !== item.signature) {
         changed.push(item);
       }
+      await maybePause(pause);
+      if (superseded()) {
+        return;
+      }
     }
-    // After what still waits (the last build's other files, unchanged since): these files' newer findings.
-    this.enqueue(changed);
+    if (superseded()) {
+      return;
+    }
+    this.queued = snapshot;
+    if (moved) {
+      // After what still waits (the last build's other files, unchanged since): these files' newer findings.
+      this.enqueue(changed);
+      return;
+    }
+    const stale: vscode.Uri[] = [];
+    this.collection.forEach(uri => {
+      if (!byUri.has(uri.toString())) {
+        stale.push(uri);
+      }
+    });
+    stale.forEach(uri => {
+      this.collection.delete(uri);
+      this.shown.delete(uri.toString());
+    });
+    // Whatever earlier sends still wait for is older than this complete build: compared with what the panel holds, replaced.
+    this.enqueue(changed, 'replace');
   }
 
   /** Into the queue (after what waits, or instead of it); what does not go out at once goes before the scan's next slices. */
@@ -218,15 +229,21 @@ const RESTORED_PER_PART = 1000;
 /** The link of each rule's code to its README section, made once per code. */
 const CODE_TARGETS = new Map<string, vscode.Uri>();
 
-function diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): Map<string, vscode.Diagnostic[]> {
+/** Slices in which a build's findings are placed: a turn between them for the host's other work. */
+const PLACE_SLICE_MS = 8;
+
+/** The findings as diagnostics, by the URI they are in: a step after each finding (see core/slices.ts). */
+function* diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): Generator<void, Map<string, vscode.Diagnostic[]>, void> {
   const byUri = new Map<string, vscode.Diagnostic[]>();
   for (const finding of findings) {
     const list = byUri.get(finding.uri) ?? [];
     list.push(toDiagnostic(files, finding));
     byUri.set(finding.uri, list);
+    yield;
   }
   return byUri;
 }
+
 
 function toDiagnostic(files: ReadonlyMap<string, IndexedFile>, finding: Finding): vscode.Diagnostic {
   return diagnostic(finding, rangeOf(files, finding.uri, finding.range),
