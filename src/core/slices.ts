@@ -79,7 +79,7 @@ export function runStraight<T>(steps: Generator<unknown, T, void>): T {
  * A stepped pass run with `pause`'s turns between its steps. A step that yields a string names the
  * work just done (for `longest`); else `step` does.
  */
-export async function runInSlices<T>(steps: Generator<unknown, T, void>, pause: Pause, step?: string): Promise<T> {
+export async function runInSlices<T>(steps: Generator<unknown, T, void>, pause: Pause | undefined, step?: string): Promise<T> {
   let next = steps.next();
   while (!next.done) {
     await maybePause(pause, typeof next.value === 'string' ? next.value : step);

@@ -221,8 +221,12 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (!token.isCancellationRequested) {
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
       // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
-      for (const [key, file] of this.records.entries()) {
+      for (const key of this.records.keys()) {
         await maybePause(slices.pause);
+        const file = this.records.get(key);
+        if (!file) {
+          continue; // gone meanwhile
+        }
         const maxBytes = seen.has(key) || file.origin === 'editor' ? undefined : this.readLimit(file.uri);
         if (maxBytes !== undefined) {
           await this.records.loadFromDisk(file.uri, maxBytes, false);
@@ -234,7 +238,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (report) {
       const firstFound = early && this.earlyFindings[0]?.at;
       const firsts = firstRead ? `; the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
-      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialFiles().length} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
+      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialCount} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
     }
   }
 

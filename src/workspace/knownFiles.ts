@@ -170,16 +170,40 @@ export class KnownFiles {
   }
 
   entries(): [string, string][] {
-    return [...this.seenEmpty];
+    return runStraight(this.entriesInSteps());
   }
 
   materialEntries(): [string, string, string][] {
-    return [...this.seenMaterial].map(([uri, [stamp, key]]) => [uri, stamp, key]);
+    return runStraight(this.materialEntriesInSteps());
+  }
+
+  /** `entries()`, a step every ENTRIES_PER_STEP (for the cache's write: 110,000 of them at once held the host for 60 ms). */
+  *entriesInSteps(): Generator<void, [string, string][], void> {
+    return yield* listInSteps(this.seenEmpty, (uri, stamp): [string, string] => [uri, stamp]);
+  }
+
+  /** `materialEntries()` in steps, as `entriesInSteps`. */
+  *materialEntriesInSteps(): Generator<void, [string, string, string][], void> {
+    return yield* listInSteps(this.seenMaterial, (uri, [stamp, key]): [string, string, string] => [uri, stamp, key]);
   }
 
   get size(): number {
     return this.seenEmpty.size;
   }
+}
+
+/** Entries listed between two steps. */
+const ENTRIES_PER_STEP = 4096;
+
+function* listInSteps<V, T>(map: ReadonlyMap<string, V>, item: (key: string, value: V) => T): Generator<void, T[], void> {
+  const list: T[] = [];
+  for (const [key, value] of map) {
+    list.push(item(key, value));
+    if (list.length % ENTRIES_PER_STEP === 0) {
+      yield;
+    }
+  }
+  return list;
 }
 
 /** The name the hosts (activation.ts, extension.ts) know this by. */

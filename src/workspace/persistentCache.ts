@@ -264,9 +264,11 @@ export class PersistentAnalysisCache implements AnalysisStore {
   private async write(): Promise<void> {
     await this.loaded;
     const verdicts = await this.stepped(this.signatures.exporting(MAX_VERDICTS));
-    const empty = this.knownEmpty.entries();
-    const known = this.knownEmpty.materialEntries();
-    const now = { used: this.used.size, verdicts: verdicts.length, known: this.knownEmpty.version };
+    // The version the lists hold at least (listed in steps, a change meanwhile makes the next save write again).
+    const knownVersion = this.knownEmpty.version;
+    const empty = await this.stepped(this.knownEmpty.entriesInSteps());
+    const known = await this.stepped(this.knownEmpty.materialEntriesInSteps());
+    const now = { used: this.used.size, verdicts: verdicts.length, known: knownVersion };
     if (!this.dirty && (this.written
       ? now.used === this.written.used && now.verdicts === this.written.verdicts && now.known === this.written.known
       : this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk && known.length === this.materialOnDisk)) {

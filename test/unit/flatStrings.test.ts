@@ -54,6 +54,7 @@ describe('strings kept per file or per certificate are flat', () => {
       const { stampOf, stampText } = require(src + '/workspace/knownFiles.js');
       const { analyzeText } = require(src + '/core/analyze.js');
       const { collectFile, emptyCollection, groupBundles } = require(src + '/core/inventory/collect.js');
+      const { runStraight } = require(src + '/core/slices.js');
       const stamp = stampOf({ dev: 65024, ino: 5399366, size: 741, mtimeMs: 1796316851797.168, ctimeMs: 1796316851797.168 }, 'file:///w/a.crt');
       show('identity', stamp.identity);
       show('stamp', stampText(stamp));
@@ -63,7 +64,7 @@ describe('strings kept per file or per certificate are flat', () => {
       show('issuer', certificate.issuer.text);
       const collected = emptyCollection();
       collectFile(collected, { uri: 'file:///w/pki/bundle.pem', relativePath: 'pki/bundle.pem', analysis });
-      groupBundles(collected.files);
+      runStraight(groupBundles(collected.files));
       show('where', collected.certificates[1].where);
     `);
     assert.deepEqual([...types.keys()], ['identity', 'stamp', 'subject', 'issuer', 'where'], 'V8 described every value');

@@ -1,4 +1,4 @@
-import { Pause, maybePause } from '../slices';
+import { Pause, maybePause, runInSlices } from '../slices';
 import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles } from './collect';
 import { linkIssuers } from './issuers';
 import { pairKeysByLocation } from './keysByLocation';
@@ -22,10 +22,8 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
     await maybePause(pause, 'inputs and collect');
   }
   const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
-  const bundles = groupBundles(files);
-  await maybePause(pause, 'bundles');
-  choosePreferredOccurrences(records);
-  await maybePause(pause, 'preferred occurrences');
+  const bundles = await runInSlices(groupBundles(files), pause, 'bundles');
+  await runInSlices(choosePreferredOccurrences(records), pause, 'preferred occurrences');
   await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
   await maybePause(pause, 'keys by public key');
   const stats = await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
