@@ -110,6 +110,30 @@ describe('time slices', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+  it('the profile rules find their kubeadm certificates in turns over many files, once for all of them, and find the same', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const pki = (name: string) => path.join(root, 'pki', name);
+      const tree = await Promise.all((fs.readdirSync(path.join(root, 'pki'), { recursive: true }) as string[]).filter(n => n.endsWith('.crt')).map(async name =>
+        ({ uri: `file:///w/pki/${name}`, relativePath: `pki/${name}`, analysis: await analyzeText(fs.readFileSync(pki(name), 'utf8'), { fileName: name }) })));
+      const other = await analyzeText(fs.readFileSync(pki('ca.crt'), 'utf8'), { fileName: 'ca.crt' });
+      const copies = 2 * ITEMS_PER_STEP + 100;
+      const inputs = [...tree, ...Array.from({ length: copies }, (_, i) => ({ uri: `file:///w/copy/${i}.crt`, relativePath: `copy/${i}.crt`, analysis: other }))];
+      const now = new Date();
+      const inventory = await buildInventory(inputs);
+      const steps: string[] = [];
+      const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
+      const straight = runChecks(await buildInventory(inputs), { now });
+      assert.ok(straight.some(f => f.code.startsWith('profile-')), `the seeded tree has profile findings: ${[...new Set(straight.map(f => f.code))].join(', ')}`);
+      assert.deepEqual(sliced, straight);
+      // The first profile rule finds the targets, a turn every ITEMS_PER_STEP files; the others reuse them.
+      assert.equal(steps.filter(s => s === 'check checkProfileEku').length, 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP));
+      assert.equal(steps.filter(s => s === 'check checkProfileIssuer').length, 1);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
   it('the kubeconfig stale-copy rule hands the host turns inside it over many kubeconfigs, and finds the same', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
     try {

@@ -1,6 +1,6 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions, capitalise, finding } from './finding';
-import { profileTargets } from './profileTargets';
+import { Check, Finding, RuleSteps, ResolvedCheckOptions, capitalise, finding } from './finding';
+import { profileIndex } from './profileTargets';
 
 const ANY = '2.5.29.37.0';
 
@@ -9,9 +9,10 @@ const ANY = '2.5.29.37.0';
  * server/peer: serverAuth and clientAuth; serving certificates: serverAuth; client certificates:
  * clientAuth). A certificate without an EKU extension is allowed any usage, as Go allows it.
  */
-export const checkProfileEku: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkProfileEku: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  for (const { node, role } of profileTargets(inventory)) {
+  const { targets } = yield* profileIndex(inventory);
+  for (const { node, role } of targets) {
     const eku = node.certificate.extendedKeyUsage;
     if (!role.usages.length || !eku || eku.some(e => e.oid === ANY)) {
       continue;

@@ -1,21 +1,21 @@
-import { Inventory, InventoryFile } from '../inventory/inventory';
+import { Inventory } from '../inventory/inventory';
 import { kubeadmCertificatePath } from '../kube/profiles';
-import { Check, Finding, ResolvedCheckOptions, finding, relatedTo } from './finding';
-import { profileTargets } from './profileTargets';
+import { Check, Finding, ResolvedCheckOptions, RuleSteps, finding, relatedTo } from './finding';
+import { profileIndex } from './profileTargets';
 
 /**
  * profile-front-proxy-ca: the front-proxy CA is the cluster CA (same certificate, or the same
  * key). Then --client-ca-file and --requestheader-client-ca-file trust the same signer and any
  * ordinary client certificate can pose as the front proxy. On front-proxy-ca.crt.
  */
-export const checkProfileFrontProxyCa: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkProfileFrontProxyCa: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const byPath = new Map<string, InventoryFile>(inventory.files.map(f => [f.relativePath, f] as const));
-  for (const { node, role, root } of profileTargets(inventory)) {
+  const { targets, kubeadmFiles } = yield* profileIndex(inventory);
+  for (const { node, role, root } of targets) {
     if (role.id !== 'front-proxy-ca') {
       continue;
     }
-    const ca = byPath.get(kubeadmCertificatePath(root, 'ca'))?.certificates.find(c => !c.carrier);
+    const ca = kubeadmFiles.get(kubeadmCertificatePath(root, 'ca'))?.certificates.find(c => !c.carrier);
     if (!ca) {
       continue;
     }

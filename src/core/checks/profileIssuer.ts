@@ -1,9 +1,9 @@
 import { CertificateNode, CertificateRecord, Inventory, InventoryFile } from '../inventory/inventory';
 import { KUBEADM_CERTIFICATES, KubeadmRole, KubeadmSigner, kubeadmCertificatePath, kubeadmRoleForPath } from '../kube/profiles';
 import { shortName } from '../x509/name';
-import { Check, Finding, RelatedLocation, ResolvedCheckOptions, capitalise, finding, relatedTo } from './finding';
+import { Check, Finding, RelatedLocation, ResolvedCheckOptions, RuleSteps, capitalise, finding, relatedTo } from './finding';
 import { whyNotCa } from './issuerNotCa';
-import { ProfileTarget, profileTargets } from './profileTargets';
+import { ProfileTarget, profileIndex } from './profileTargets';
 
 const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
 
@@ -28,17 +28,17 @@ const API_SERVER = 'the API server (--client-ca-file)';
  * chain-issuer-not-ca, and a kubeconfig client certificate its own cluster CA refuses
  * kubeconfig-ca-mismatch; this rule speaks when none of those does.
  */
-export const checkProfileIssuer: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkProfileIssuer: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const byPath = new Map<string, InventoryFile>(inventory.files.map(f => [f.relativePath, f] as const));
+  const { targets, kubeadmFiles, clusterCaFiles } = yield* profileIndex(inventory);
   // The kubelet's folder is not beside pki/: any cluster CA of the workspace may be its CA.
-  const clusterCas = inventory.files.filter(f => kubeadmRoleForPath(f.relativePath)?.role.id === 'ca').flatMap(caCertificates);
-  for (const target of profileTargets(inventory)) {
+  const clusterCas = clusterCaFiles.flatMap(caCertificates);
+  for (const target of targets) {
     const { node, role, root } = target;
     if (role.signer === 'self' || node.issuerStatus === 'unknown' || node.issuerStatus === 'bad-signature' || refusedByOwnCluster(target)) {
       continue;
     }
-    const expected = role.place === 'kubelet' ? clusterCas : caCertificates(byPath.get(kubeadmCertificatePath(root, role.signer)));
+    const expected = role.place === 'kubelet' ? clusterCas : caCertificates(kubeadmFiles.get(kubeadmCertificatePath(root, role.signer)));
     const record = node.record;
     if (node.issuerStatus === 'found' && !wrongIssuer(target, record, expected)) {
       continue;

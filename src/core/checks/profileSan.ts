@@ -1,8 +1,8 @@
 import { Inventory } from '../inventory/inventory';
 import { APISERVER_DNS_NAMES, DEFAULT_SERVICE_IP, ETCD_LOCAL_NAMES, KubeadmRole } from '../kube/profiles';
 import { CertificateInfo } from '../x509/certificate';
-import { Check, Finding, ResolvedCheckOptions, capitalise, finding } from './finding';
-import { profileTargets } from './profileTargets';
+import { Check, Finding, RuleSteps, ResolvedCheckOptions, capitalise, finding } from './finding';
+import { profileIndex } from './profileTargets';
 
 /**
  * profile-san: a serving certificate without the names its clients dial. The API server: the
@@ -46,9 +46,10 @@ export function missingProfileSans(certificate: CertificateInfo, role: KubeadmRo
   return { missing, consequence: 'the API server of a stacked control plane and etcdctl on the node dial etcd at 127.0.0.1 / localhost and fail: x509: certificate is valid for …, not 127.0.0.1' };
 }
 
-export const checkProfileSan: Check = (inventory: Inventory, options: ResolvedCheckOptions): Finding[] => {
+export const checkProfileSan: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  for (const { node, role } of profileTargets(inventory)) {
+  const { targets } = yield* profileIndex(inventory);
+  for (const { node, role } of targets) {
     if (!role.sans) {
       continue;
     }

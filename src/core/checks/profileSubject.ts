@@ -1,6 +1,6 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions, capitalise, finding } from './finding';
-import { profileTargets } from './profileTargets';
+import { Check, Finding, RuleSteps, ResolvedCheckOptions, capitalise, finding } from './finding';
+import { profileIndex } from './profileTargets';
 
 /**
  * profile-subject: a client certificate whose subject does not give the identity its role
@@ -10,9 +10,10 @@ import { profileTargets } from './profileTargets';
  * API server's --requestheader-allowed-names), the controller manager and scheduler their
  * `system:kube-…` names (RBAC).
  */
-export const checkProfileSubject: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkProfileSubject: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  for (const { node, role } of profileTargets(inventory)) {
+  const { targets } = yield* profileIndex(inventory);
+  for (const { node, role } of targets) {
     const subject = node.certificate.subject;
     const problems: string[] = [];
     if (role.commonName && !role.commonName.pattern.test(subject.commonName ?? '')) {
