@@ -247,6 +247,8 @@ export async function run(): Promise<void> {
     probeLoadedAfterActivationMs: probeLoadedAt - api.activatedAt,
     activationMs: api.activationMs,
     moduleLoadMs: api.moduleLoadMs,
+    activationCpuMs: api.activationCpuMs,
+    moduleLoadCpuMs: api.moduleLoadCpuMs,
     longestGapMs: gapUntilComplete, longestGapParts: partsUntilComplete, longestGapEndedAt: new Date(longestGapEndedAt).toISOString(),
     rssMB: Math.round(rssAtComplete / 1048576), rssGrowthSinceProbeMB: Math.round((rssAtComplete - rssAtLoad) / 1048576),
     liveHeapMB: Math.round(live.heapUsed / 1048576), liveExternalMB: Math.round(live.external / 1048576),

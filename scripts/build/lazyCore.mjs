@@ -121,12 +121,12 @@ export function coreBuild(options, outdir) {
 /**
  * The desktop entry (src/extension.ts → <outdir>/extension.js), the core left to load at first use.
  * The banner is the bundle's first statement: activate() reports how long the bundle's modules took
- * to run before it (src/extension.ts `moduleLoadMs`). Used by esbuild.mjs and the bench alike.
+ * to run before it, and how much of it on the thread's CPU (src/extension.ts `moduleLoadMs`). Used by esbuild.mjs and the bench alike.
  */
 export async function entryBuild(options, outdir) {
   return {
     ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'extension.ts')], outfile: path.join(outdir, 'extension.js'), external: ['vscode'],
-    banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now();' },
+    banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now(), PKI_LENS_LOAD_CPU = process.threadCpuUsage && process.threadCpuUsage();' },
     plugins: [lazyCorePlugin(await coreExports(options))],
   };
 }

@@ -3,7 +3,8 @@
 // written about CHUNK_BYTES at a time, so nothing holds the whole file, and a reader recognises a
 // torn or damaged one by its SHA-256.
 import { createHash } from 'node:crypto';
-import { FileHandle, open } from 'node:fs/promises';
+import { FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
 
 /** Written in pieces of about this much (and hashed this much at a time when read back). */
 export const CHUNK_BYTES = 4 * 1048576;
@@ -51,6 +52,24 @@ export class HashedFileWriter {
     this.pendingBytes = 0;
     if (pending.length) {
       await this.handle.writev(pending);
+    }
+  }
+}
+
+/** A temporary name beside `file`, for a write renamed into place once complete (two windows never share one). */
+export function temporaryName(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+}
+
+/** A window killed while writing `file` leaves its temporary file; anything a minute old is nobody's any more. */
+export async function removeAbandonedWrites(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names.filter(n => n.startsWith(`${path.basename(file)}.`) && n.endsWith('.tmp'))) {
+    const temporary = path.join(folder, name);
+    const age = Date.now() - ((await stat(temporary).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > 60_000) {
+      await unlink(temporary).catch(() => undefined);
     }
   }
 }

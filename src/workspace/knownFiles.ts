@@ -193,7 +193,7 @@ export class KnownFiles {
 }
 
 /** Entries listed between two steps. */
-const ENTRIES_PER_STEP = 4096;
+export const ENTRIES_PER_STEP = 4096;
 
 function* listInSteps<V, T>(map: ReadonlyMap<string, V>, item: (key: string, value: V) => T): Generator<void, T[], void> {
   const list: T[] = [];
@@ -211,3 +211,24 @@ export type KnownEmptyFiles = KnownFiles;
 
 /** How far before the recording a file's mtime and ctime must lie to be trusted. */
 export const RACY_MS = 2000;
+
+/** The stamps of files whose analysis is among `keys` (a stamp is worth keeping only with its analysis), in steps. */
+export function* stampsWithAnalysis(known: readonly [string, string, string][], keys: readonly string[]): Generator<void, [string, string, string][], void> {
+  const written = new Set<string>();
+  for (const [i, key] of keys.entries()) {
+    written.add(key);
+    if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) {
+      yield;
+    }
+  }
+  const kept: [string, string, string][] = [];
+  for (const [i, entry] of known.entries()) {
+    if (written.has(entry[2])) {
+      kept.push(entry);
+    }
+    if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) {
+      yield;
+    }
+  }
+  return kept;
+}

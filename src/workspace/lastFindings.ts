@@ -23,6 +23,7 @@ import { timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
 import { yieldToEventLoop } from './async';
 import { SLICE_MS } from './build';
+import { removeAbandonedWrites } from './hashedFile';
 import { RACY_MS, stampOf, stampText } from './knownFiles';
 import { Contents, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
 import type { IndexedFile } from './model';
@@ -58,6 +59,7 @@ export class LastFindings {
   /** The last session's findings when they still hold (see the module comment); undefined, with the reason logged, otherwise. */
   async restore(settings: string, now = Date.now()): Promise<RestoredFinding[] | undefined> {
     const started = Date.now();
+    void removeAbandonedWrites(this.file);
     let text: string;
     try {
       // Synchronous, as the scan reads small files (files.ts): at activation the thread pool is busy

@@ -10,7 +10,7 @@ import { mkdir, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CheckCode, Severity } from '../core/checks/finding';
 import { Pause, maybePause } from '../core/slices';
-import { HashedFileWriter } from './hashedFile';
+import { HashedFileWriter, temporaryName } from './hashedFile';
 
 /** Bumped when the layout changes (the extension version is checked as well). */
 const FORMAT = 1;
@@ -51,7 +51,7 @@ const PIECE_CHARACTERS = 65536;
  * between; rejects when it cannot, leaving no temporary file behind.
  */
 export async function writeLastFindings(file: string, head: ContentsHead, files: readonly [string, string][], findings: Iterable<RestoredFinding>, pause: Pause): Promise<number> {
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const temporary = temporaryName(file);
   let writer: HashedFileWriter | undefined;
   try {
     await mkdir(path.dirname(file), { recursive: true });

@@ -36,6 +36,16 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     assert.strictEqual(api.coreLoadedByActivation, false, 'activate() required dist/core.js');
   });
 
+  it('reports activation\'s time on the host thread\'s CPU beside its wall time (the bench prints both)', async () => {
+    const api = await pkiApi();
+    // The extension host runs Node 24 here (process.threadCpuUsage since 23.9).
+    assert.strictEqual(typeof api.activationCpuMs, 'number', `activationCpuMs ${api.activationCpuMs} (Node ${process.version})`);
+    assert.strictEqual(typeof api.moduleLoadCpuMs, 'number', `moduleLoadCpuMs ${api.moduleLoadCpuMs}`);
+    // The CPU time of one thread cannot exceed the wall time it ran in (Date.now() rounds to 1 ms).
+    assert.ok(api.activationCpuMs! > 0 && api.activationCpuMs! <= api.activationMs + 1, `${api.activationCpuMs} ms on a CPU in ${api.activationMs} ms`);
+    assert.ok(api.moduleLoadCpuMs! > 0 && api.moduleLoadCpuMs! <= api.moduleLoadMs! + 1, `${api.moduleLoadCpuMs} ms on a CPU in ${api.moduleLoadMs} ms`);
+  });
+
   it('showed the first findings while still reading, and the complete build kept every one of them', async () => {
     const { index } = (await pkiApi()).services;
     const snapshot = await index.ready();

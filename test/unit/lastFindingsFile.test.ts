@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Contents, RestoredFinding, decodeLastFindings, writeLastFindings } from '../../src/workspace/lastFindingsFile';
+import { removeAbandonedWrites, temporaryName } from '../../src/workspace/hashedFile';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-last-findings-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -76,5 +77,21 @@ describe('the last findings\' file', () => {
     fs.mkdirSync(path.join(target, 'occupied'), { recursive: true });
     await assert.rejects(write(target, contentsOf(findings(3))));
     assert.deepEqual(fs.readdirSync(folder), ['last.json']);
+  });
+
+  it('a temporary file a killed window left is removed at the next start, one being written now is not', async () => {
+    const folder = path.join(tmp, 'abandoned');
+    fs.mkdirSync(folder);
+    const file = path.join(folder, 'last-findings.json');
+    const [old, fresh] = [temporaryName(file), temporaryName(file)];
+    assert.notEqual(old, fresh);
+    fs.writeFileSync(old, '{"half');
+    fs.writeFileSync(fresh, '{"half');
+    fs.writeFileSync(`${path.join(folder, 'analysis-cache.bin')}.1.x.tmp`, ''); // another file's: not this one's to judge
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(old, twoMinutesAgo, twoMinutesAgo);
+    fs.utimesSync(`${path.join(folder, 'analysis-cache.bin')}.1.x.tmp`, twoMinutesAgo, twoMinutesAgo);
+    await removeAbandonedWrites(file);
+    assert.deepEqual(fs.readdirSync(folder).sort(), ['analysis-cache.bin.1.x.tmp', path.basename(fresh)].sort());
   });
 });
