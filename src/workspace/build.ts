@@ -83,8 +83,9 @@ export async function buildLocalFindings(files: readonly IndexedFile[], options:
 
 function pipelineHost(options: BuildOptions, pause: Pause): PipelineHost<IndexedFile> {
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map(f => `${f.name}\n${f.uri.toString()}`).join('\n');
   return {
-    describe: file => ({ uri: file.uri.toString(), relativePath: relativePath(file.uri, multiRoot) }),
+    describe: file => ({ uri: file.uri.toString(), relativePath: file.describedPath(folders, () => relativePath(file.uri, multiRoot)) }),
     // kubeconfig `client-certificate: ../pki/admin.crt`: relative to the kubeconfig's own folder;
     // only files the index holds can be followed, a symlink's target to whichever spelling it reports.
     resolvePath: (file, value) => {
