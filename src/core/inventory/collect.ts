@@ -89,7 +89,7 @@ const ITEMS_PER_STEP = 4096;
 
 /**
  * Bundles: several certificates in one carrier, or among the loose blocks of one file. A step every
- * ITEMS_PER_STEP files: 110,000 files, scattered over a heap of a gigabyte, took 30–50 ms.
+ * ITEMS_PER_STEP files: 110,000 files, scattered over a heap of a gigabyte, took about 30 ms.
  */
 export function* groupBundles(files: readonly InventoryFile[]): Generator<void, CertificateBundle[], void> {
   const bundles: CertificateBundle[] = [];
