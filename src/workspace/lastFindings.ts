@@ -12,8 +12,8 @@
 // A file that changed without holding any finding (or a new file) cannot be seen without reading
 // the workspace: its findings arrive with the build, seconds later, as on any start.
 //
-// The file (lastFindingsFile.ts) is JSON followed by a line with its SHA-256 (a torn or damaged file
-// is recognised, logged and ignored), written to a temporary name and renamed, 0600. It holds
+// The file (lastFindingsFile.ts) is lines of JSON followed by a line with their SHA-256 (a torn or
+// damaged file is recognised, logged and ignored), written to a temporary name and renamed, 0600. It holds
 // messages and positions, no key material (findings never quote a key).
 import { readFileSync, stat } from 'node:fs';
 import { readFile, stat as statAsync, unlink } from 'node:fs/promises';
@@ -21,11 +21,11 @@ import * as path from 'node:path';
 import vscode = require('vscode');
 import { timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
-import { yieldToEventLoop } from './async';
+import { nextTurn, yieldToEventLoop } from './async';
 import { SLICE_MS } from './build';
 import { removeAbandonedWrites } from './hashedFile';
 import { RACY_MS, stampOf, stampText } from './knownFiles';
-import { Contents, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
+import { Contents, OtherFormat, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
 import type { PkiLensConfiguration, PkiLensSettings } from '../settings';
@@ -60,19 +60,23 @@ export class LastFindings {
   async restore(settings: string, now = Date.now()): Promise<RestoredFinding[] | undefined> {
     const started = Date.now();
     void removeAbandonedWrites(this.file);
-    let text: string;
+    let bytes: Buffer;
     try {
       // Synchronous, as the scan reads small files (files.ts): at activation the thread pool is busy
-      // with the analysis cache's tens of megabytes, and this small file must not queue behind them.
-      text = readFileSync(this.file, 'utf8');
+      // with the analysis cache's tens of megabytes, and this file (6.5 MB at 100,000 files) must not
+      // queue behind them; read as bytes, each line decoded in its own turn (lastFindingsFile.ts).
+      bytes = readFileSync(this.file);
     } catch {
       this.stats.state = 'absent';
       return undefined;
     }
     let contents: Contents;
     try {
-      contents = decodeLastFindings(text);
+      contents = await decodeLastFindings(bytes, timeSlices(nextTurn, SLICE_MS).pause);
     } catch (e) {
+      if (e instanceof OtherFormat) {
+        return this.refuse('version', `last findings are in another layout (${e.message}): not shown`);
+      }
       return this.refuse('corrupt', `last findings ${this.file} are damaged (${(e as Error).message}): ignored, the scan decides`);
     }
     if (contents.version !== this.version) {

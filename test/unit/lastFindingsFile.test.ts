@@ -1,13 +1,13 @@
 // The file of the last findings (src/workspace/lastFindingsFile.ts): written as a stream, a finding
-// at a time with the host's turns between, it holds exactly the bytes of the whole contents' JSON and
-// their checksum, is read back as written, and a damaged or half-written file is refused.
+// at a time with the host's turns between, in lines of JSON that are each parsed in a turn of their
+// own when read back; read back as written; a damaged, half-written or other layout's file is refused.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Contents, RestoredFinding, decodeLastFindings, writeLastFindings } from '../../src/workspace/lastFindingsFile';
+import { Contents, OtherFormat, RestoredFinding, decodeLastFindings, writeLastFindings } from '../../src/workspace/lastFindingsFile';
 import { removeAbandonedWrites, temporaryName } from '../../src/workspace/hashedFile';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-last-findings-'));
@@ -27,7 +27,7 @@ function findings(n: number): RestoredFinding[] {
 
 function contentsOf(list: RestoredFinding[]): Contents {
   const files = [...new Set(list.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]))].map((uri, i): [string, string] => [uri, `1|${i}|2048|1700000000000|1700000000000`]);
-  return { format: 1, version: '0.2.0', written: 1_800_000_000_000, settings: JSON.stringify([{ expiry: { warnDays: 30 } }]), files, findings: list };
+  return { format: 2, version: '0.2.0', written: 1_800_000_000_000, settings: JSON.stringify([{ expiry: { warnDays: 30 } }]), files, findings: list };
 }
 
 async function write(file: string, contents: Contents) {
@@ -40,31 +40,61 @@ async function write(file: string, contents: Contents) {
   return { count, pauses };
 }
 
+/** Reads `file` back with a pause that always hands out a turn, counting them. */
+async function read(file: string) {
+  let turns = 0;
+  const contents = await decodeLastFindings(fs.readFileSync(file), () => {
+    turns++;
+    return Promise.resolve();
+  });
+  return { contents, turns };
+}
+
 describe('the last findings\' file', () => {
   for (const n of [0, 1, 5000]) {
-    it(`of ${n} findings: the bytes of JSON.stringify of the whole and its SHA-256, a turn offered after every finding`, async () => {
+    it(`of ${n} findings: read back as written, in lines each parsed in a turn of its own, a turn offered after every finding written`, async () => {
       const contents = contentsOf(findings(n));
       const file = path.join(tmp, `last-${n}.json`);
       const { count, pauses } = await write(file, contents);
-      const json = JSON.stringify(contents);
-      assert.equal(fs.readFileSync(file, 'utf8'), `${json}\n${createHash('sha256').update(json).digest('hex')}\n`);
       assert.equal(count, n);
       assert.ok(pauses >= n + contents.files.length, `${pauses} turns offered for ${n} findings and ${contents.files.length} files`);
-      assert.deepEqual(decodeLastFindings(fs.readFileSync(file, 'utf8')), contents);
+      const text = fs.readFileSync(file, 'utf8');
+      const lines = text.split('\n');
+      assert.equal(lines.pop(), '', 'the file ends with a newline');
+      const digest = lines.pop()!;
+      assert.equal(digest, createHash('sha256').update(lines.map(l => `${l}\n`).join('')).digest('hex'), 'the last line is the SHA-256 of every byte before it');
+      const parsed = lines.map(l => JSON.parse(l) as Record<string, unknown[]>);
+      assert.deepEqual(parsed[0], { format: 2, version: contents.version, written: contents.written, settings: contents.settings });
+      const listed = (name: string) => parsed.slice(1).filter(l => name in l).flatMap(l => l[name]);
+      assert.deepEqual(listed('files'), contents.files);
+      assert.deepEqual(listed('findings'), contents.findings);
+      assert.ok(parsed.slice(1).every(l => l.files ? l.files.length <= 2000 : l.findings.length <= 500), 'no line longer than its share');
+      const { contents: back, turns } = await read(file);
+      assert.deepEqual(back, contents);
+      assert.ok(turns >= lines.length - 1, `${turns} turns for ${lines.length - 1} lines after the head`);
       assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'only the user reads it');
       assert.deepEqual(fs.readdirSync(tmp).filter(f => f.endsWith('.tmp')), [], 'no temporary file is left');
     });
   }
 
-  it('a damaged, torn or foreign file is refused with the reason', async () => {
+  it('a damaged, torn or foreign file is refused with the reason; an earlier layout is told apart', async () => {
     const file = path.join(tmp, 'damaged.json');
-    await write(file, contentsOf(findings(20)));
-    const text = fs.readFileSync(file, 'utf8');
-    assert.throws(() => decodeLastFindings(text.replace('cert-1.crt', 'cert-9.crt')), /checksum mismatch/);
-    assert.throws(() => decodeLastFindings(text.slice(0, text.length / 2)), /checksum mismatch/);
-    assert.throws(() => decodeLastFindings(''), /checksum mismatch/);
-    const other = JSON.stringify({ ...contentsOf([]), format: 2 });
-    assert.throws(() => decodeLastFindings(`${other}\n${createHash('sha256').update(other).digest('hex')}\n`), /format 2, expected 1/);
+    await write(file, contentsOf(findings(1200)));
+    const bytes = fs.readFileSync(file);
+    const text = bytes.toString('utf8');
+    const refused = (b: Buffer) => decodeLastFindings(b, () => undefined);
+    await assert.rejects(refused(Buffer.from(text.replace('cert-1.crt', 'cert-9.crt'))), /checksum mismatch/);
+    await assert.rejects(refused(bytes.subarray(0, bytes.length / 2)), /checksum mismatch/);
+    await assert.rejects(refused(bytes.subarray(0, text.lastIndexOf('\n', text.length - 2) + 1)), /checksum mismatch/, 'torn before its digest');
+    await assert.rejects(refused(Buffer.alloc(0)), /not a file of last findings/);
+    await assert.rejects(refused(Buffer.from('garbage\n')), /not a file of last findings/);
+    // Format 1 was one JSON and its digest: recognised as another layout, not as damage.
+    const one = JSON.stringify({ ...contentsOf([]), format: 1 });
+    await assert.rejects(refused(Buffer.from(`${one}\n${createHash('sha256').update(one).digest('hex')}\n`)), (e: unknown) => e instanceof OtherFormat && /format 1, expected 2/.test((e as Error).message));
+    // A line that is no list (hashed correctly): refused.
+    const head = text.slice(0, text.indexOf('\n') + 1);
+    const body = `${head}{"keys":[1]}\n`;
+    await assert.rejects(refused(Buffer.from(`${body}${createHash('sha256').update(body).digest('hex')}\n`)), /no list of files or findings/);
   });
 
   it('a write that cannot be made rejects, and leaves neither the file nor a temporary one', async () => {

@@ -49,7 +49,12 @@ export class DiagnosticsPublisher extends Disposable {
 
   constructor(private readonly services: Services) {
     super();
-    this._register({ dispose: () => this.queue.replace([]) }); // nothing sent after the collection is gone
+    // Nothing sent after the collection is gone: what waits is dropped, and whatever is still being
+    // made into diagnostics (a build's, restored findings) finds itself superseded at its next turn.
+    this._register({ dispose: () => {
+      this.published = Number.POSITIVE_INFINITY;
+      this.queue.replace([]);
+    } });
     this._register(services.index.onDidChange(s => this.publish(s)));
     this._register(services.index.onDidFindEarly(e => this.publishEarly(e)));
     this._register(services.index.onDidRestore(f => void this.publishRestored(f)));
