@@ -10,6 +10,7 @@ import { ITEMS_PER_STEP } from '../../src/core/checks/finding';
 import { analyzeText } from '../../src/core/analyze';
 import { main } from '../../src/cli/main';
 import { generateKubeadm } from '../fixtures/generate';
+import { generateIngress } from '../fixtures/ingress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -130,6 +131,34 @@ describe('time slices', () => {
       // The first profile rule finds the targets, a turn every ITEMS_PER_STEP files; the others reuse them.
       assert.equal(steps.filter(s => s === 'check checkProfileEku').length, 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP));
       assert.equal(steps.filter(s => s === 'check checkProfileIssuer').length, 1);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('the ingress and cert-manager rules find their routes, Secrets and Certificates in one stepped pass for all five, and find the same', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-'));
+    try {
+      const { broken } = generateIngress(path.join(root, 'ingress'));
+      const tree = await Promise.all((fs.readdirSync(broken, { recursive: true }) as string[]).filter(n => n.endsWith('.yaml')).map(async name =>
+        ({ uri: `file:///w/${name}`, relativePath: name, analysis: await analyzeText(fs.readFileSync(path.join(broken, name), 'utf8'), { fileName: name }) })));
+      const other = tree[0].analysis;
+      const copies = 2 * ITEMS_PER_STEP + 100;
+      const inputs = [...Array.from({ length: copies }, (_, i) => ({ uri: `file:///w/copy/${i}.yaml`, relativePath: `copy/${i}.yaml`, analysis: other })), ...tree];
+      const now = new Date();
+      const inventory = await buildInventory(inputs);
+      const steps: string[] = [];
+      const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
+      const straight = runChecks(await buildInventory(inputs), { now });
+      const codes = new Set<string>(straight.map(f => f.code));
+      for (const code of ['ingress-host-not-covered', 'ingress-secret-missing', 'certificate-spec-drift']) {
+        assert.ok(codes.has(code), `the broken tree has ${code}: ${[...codes].join(', ')}`);
+      }
+      assert.deepEqual(sliced, straight);
+      // The first of the five finds the routes, a turn every ITEMS_PER_STEP files; the others reuse them.
+      assert.equal(steps.filter(s => s === 'check checkIngressHostNotCovered').length, 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP));
+      for (const rule of ['checkIngressSecretKeyMismatch', 'checkIngressChainOrder', 'checkIngressSecretMissing', 'checkCertificateSpecDrift']) {
+        assert.equal(steps.filter(s => s === `check ${rule}`).length, 1, rule);
+      }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

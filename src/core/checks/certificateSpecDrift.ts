@@ -3,8 +3,8 @@ import { CertificateSpec, SpecItem, parseGoDuration } from '../kube/certificateS
 import { ipEqual, parseIp } from '../verify/hostMatch';
 import { CertificateInfo } from '../x509/certificate';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
-import { secretRelated, servedCertificate, tlsSecrets } from './tlsRouteSecrets';
+import { Check, Finding, ResolvedCheckOptions, RuleSteps } from './finding';
+import { secretRelated, servedCertificate, tlsIndex } from './tlsRouteSecrets';
 
 /** cert-manager's usage words for extended key usages, as the certificate names them (short names). */
 const EKU_USAGES: Record<string, string> = {
@@ -27,24 +27,22 @@ const DURATION_SLACK_MS = 3_600_000;
  * issued from an older spec (cert-manager has not re-issued yet) or written by hand. Each
  * difference is placed on the spec item it is about.
  */
-export const checkCertificateSpecDrift: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkCertificateSpecDrift: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const secrets = tlsSecrets(inventory.files);
-  for (const file of inventory.files) {
-    for (const spec of file.analysis.certificateSpecs ?? []) {
-      const secret = secrets.get(`${spec.namespace}/${spec.secretName}`);
-      const cert = servedCertificate(secret)?.leaf;
-      if (!cert) {
-        continue;
-      }
-      const related = secretRelated(secret!, secret!.crt, `tls.crt of Secret ${secret!.name}: ${shortName(cert.subject)}`);
-      const say = (item: SpecItem | undefined, what: string) => findings.push({
-        code: 'certificate-spec-drift', severity: 'warning', uri: file.uri, range: item?.range ?? spec.secretRange, related,
-        message: `Certificate ${spec.namespace}/${spec.name}: ${what} in Secret ${secret!.name} (${shortName(cert.subject)}); cert-manager has not re-issued it from this spec, or the Secret was written by hand`,
-      });
-      for (const difference of differences(spec, cert)) {
-        say(difference.item, difference.what);
-      }
+  const { secrets, specs } = yield* tlsIndex(inventory);
+  for (const { file, spec } of specs) {
+    const secret = secrets.get(`${spec.namespace}/${spec.secretName}`);
+    const cert = servedCertificate(secret)?.leaf;
+    if (!cert) {
+      continue;
+    }
+    const related = secretRelated(secret!, secret!.crt, `tls.crt of Secret ${secret!.name}: ${shortName(cert.subject)}`);
+    const say = (item: SpecItem | undefined, what: string) => findings.push({
+      code: 'certificate-spec-drift', severity: 'warning', uri: file.uri, range: item?.range ?? spec.secretRange, related,
+      message: `Certificate ${spec.namespace}/${spec.name}: ${what} in Secret ${secret!.name} (${shortName(cert.subject)}); cert-manager has not re-issued it from this spec, or the Secret was written by hand`,
+    });
+    for (const difference of differences(spec, cert)) {
+      say(difference.item, difference.what);
     }
   }
   return findings;

@@ -1,16 +1,17 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
-import { routeName, routeSecrets, secretRelated, servedCertificate } from './tlsRouteSecrets';
+import { Check, Finding, ResolvedCheckOptions, RuleSteps } from './finding';
+import { routeName, secretRelated, servedCertificate, tlsIndex } from './tlsRouteSecrets';
 
 /**
  * ingress-chain-order: the tls.crt of a served Secret does not start with the server's own
  * certificate but with a CA: ingress-nginx rejects such a Secret and TLS clients would be handed
  * the CA as the server certificate. Reported on the route's secretName.
  */
-export const checkIngressChainOrder: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkIngressChainOrder: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  for (const { file, route, secret } of routeSecrets(inventory.files)) {
+  const { routes } = yield* tlsIndex(inventory);
+  for (const { file, route, secret } of routes) {
     const served = servedCertificate(secret);
     if (served && served.leafIndex > 0) {
       findings.push({

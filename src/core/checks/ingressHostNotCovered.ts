@@ -1,9 +1,9 @@
 import { Inventory } from '../inventory/inventory';
 import { verifyHostname } from '../verify/hostMatch';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
+import { Check, Finding, ResolvedCheckOptions, RuleSteps } from './finding';
 import { hostNamesOf } from './kubeconfigServerName';
-import { routeName, routeSecrets, secretRelated, servedCertificate } from './tlsRouteSecrets';
+import { routeName, secretRelated, servedCertificate, tlsIndex } from './tlsRouteSecrets';
 
 /**
  * ingress-host-not-covered: a host of an Ingress `tls` entry (or a Gateway listener's hostname) is
@@ -11,9 +11,10 @@ import { routeName, routeSecrets, secretRelated, servedCertificate } from './tls
  * Go's words, from the verifier's own hostname check. A wildcard host (`*.example.com`) is judged
  * by a name it stands for. An out-of-order tls.crt is ingress-chain-order's, not judged here.
  */
-export const checkIngressHostNotCovered: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkIngressHostNotCovered: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  for (const { file, route, secret } of routeSecrets(inventory.files)) {
+  const { routes } = yield* tlsIndex(inventory);
+  for (const { file, route, secret } of routes) {
     const served = servedCertificate(secret);
     if (!served || served.leafIndex > 0) {
       continue;
