@@ -16,6 +16,10 @@ import type { IndexedFile } from './model';
 export interface EarlyFindings {
   readonly findings: readonly Finding[];
   readonly byUri: ReadonlyMap<string, IndexedFile>;
+  /** When the batch's check started and ended (the clock's time), and the files offered meanwhile. */
+  readonly checkedFrom: number;
+  readonly checkedTo: number;
+  readonly offeredMeanwhile: number;
 }
 
 /**
@@ -40,6 +44,7 @@ export class EarlyFindingsStream {
   /** A batch has shown findings (then batches gather for BATCH_MS). */
   private shown = false;
   private running: Promise<void> | undefined;
+  private offered = 0;
 
   /**
    * `linked`: how many of the files to be read are reached through a link; they are read first,
@@ -56,6 +61,7 @@ export class EarlyFindingsStream {
 
   /** A candidate was read (`file` is what the index holds for it now, if anything). */
   offer(file: IndexedFile | undefined, linked: boolean): void {
+    this.offered++;
     if (linked) {
       this.linkedLeft--;
       if (file) {
@@ -98,10 +104,11 @@ export class EarlyFindingsStream {
       }
     }
     this.pending = [];
+    const offered = this.offered;
     const findings = files.length ? await this.check(files) : [];
     if (findings.length) {
       this.shown = true;
-      this.emit({ findings, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)) });
+      this.emit({ findings, byUri: new Map(files.map(f => [f.uri.toString(), f] as const)), checkedFrom: this.lastBatch, checkedTo: this.clock(), offeredMeanwhile: this.offered - offered });
     }
   }
 }

@@ -194,7 +194,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       return [];
     }), batch => {
       this.earlyFindings.push({ at: Date.now(), findings: batch.findings });
-      this.logger.info(`early findings: ${batch.findings.length} from a batch of ${batch.byUri.size} files`);
+      this.logger.info(`early findings: ${batch.findings.length} from a batch of ${batch.byUri.size} files, checked in ${batch.checkedTo - batch.checkedFrom} ms (${batch.offeredMeanwhile} files read meanwhile), ${batch.checkedTo - started} ms after the scan started`);
       this.onDidFindEarlyEmitter.fire(batch);
     });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.

@@ -35,7 +35,7 @@ const ca = (cn: string, alg: KeyAlg = 'p256', extra: IssueExtra = {}): Issued =>
 const leaf = (cn: string, issuer: Issued, alg: KeyAlg = 'p256', extra: IssueExtra = {}): Issued =>
   bench.issue({ subject: `/CN=${cn}`, key: bench.newKey(alg), issuer, ext: kubeadmLeafExt(['serverAuth'], [`DNS:${cn}.test`]), ...valid, ...extra });
 
-async function inventoryOf(files: Record<string, string>, options: { resolvedPaths?: ResolvedPathCarrier[]; signatureCache?: SignatureCache } = {}): Promise<Inventory> {
+async function inventoryOf(files: Record<string, string>, options: { resolvedPaths?: ResolvedPathCarrier[]; signatureCache?: SignatureCache; linkIssuers?: boolean } = {}): Promise<Inventory> {
   const inputs: InventoryInput[] = [];
   for (const [rel, text] of Object.entries(files)) {
     inputs.push({ uri: `mem:/${rel}`, relativePath: rel, analysis: await analyzeText(text, { fileName: rel }) });
@@ -179,6 +179,22 @@ describe('signature verification', () => {
     assert.equal(node.issuerStatus, 'found');
     assert.equal(node.record.signatureVerified, false);
     assert.deepEqual(runChecks(inv).map(f => f.code), ['weak-signature']);
+  });
+
+  it('linkIssuers: false verifies no signature and links no issuer (the early findings\' inventory); the default does both', async () => {
+    const root = ca('unlinked-root');
+    const files = { 'root.crt': root.pem, 'leaf.crt': leaf('unlinked', root).pem };
+    const cache = new SignatureCache();
+    const unlinked = await inventoryOf(files, { signatureCache: cache, linkIssuers: false });
+    assert.equal(unlinked.stats.verified, 0);
+    assert.equal(cache.size, 0);
+    assert.equal(certOf(unlinked, 'leaf.crt').issuerStatus, 'unknown');
+    assert.equal(certOf(unlinked, 'leaf.crt').issuer, undefined);
+    const linked = await inventoryOf(files, { signatureCache: cache });
+    assert.equal(linked.stats.verified, 2, 'the leaf by the root, the root by itself');
+    assert.equal(cache.size, 2);
+    assert.equal(certOf(linked, 'leaf.crt').issuerStatus, 'found');
+    assert.equal(certOf(linked, 'leaf.crt').issuer, certOf(linked, 'root.crt'));
   });
 
   it('verdicts leave and come back as certificate|issuer pairs, counted once each', async () => {

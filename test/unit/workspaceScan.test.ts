@@ -43,6 +43,24 @@ describe('scan globs', () => {
     assert.ok(!filter.excludesFolder('pki'));
   });
 
+  it('a filter\'s faster tests (last segment, folder segments) take exactly what the whole-path RegExp takes', () => {
+    const globs = ['**/*.pem', '**/*.{crt,key}', '**/*~', '**/*.bak', '**/*', '**/', '**/node_modules/**', '**/*.bak/**', '**/[ab]?/**',
+      '**/.kube/config', '**/kubeconfig', '*.pem', 'pki/**', 'a/**/b.crt', '**/{x,y/z}.pem', '**/**/*.pem'];
+    const paths = ['', 'ca.pem', 'a/b/ca.pem', 'a/b/ca.pem.bak', 'node_modules', 'node_modules/', 'node_modules/x.pem', 'x/node_modules/y/z.pem',
+      'x/node_modules', 'pki.bak/ca.crt', 'pki/ca.crt.bak', 'x.bak/', '.kube/config', 'home/u/.kube/config', 'a/b.crt', 'a/c/d/b.crt',
+      'ca.crt~', 'a~/ca.crt', 'az/x.key', 'b/x.key', 'y/z.pem', 'q/y/z.pem', 'kubeconfig', 'kube/kubeconfig', '/', 'a//b.pem', 'pki/'];
+    for (const glob of globs) {
+      const filter = new PathFilter([glob], []);
+      const excluding = new PathFilter(['**'], [glob]);
+      const re = globToRegExp(glob);
+      for (const p of paths) {
+        assert.equal(filter.matches(p), re.test(p), `include ${glob} ~ ${JSON.stringify(p)}`);
+        assert.equal(excluding.matches(p), !re.test(p), `exclude ${glob} ~ ${JSON.stringify(p)}`);
+        assert.equal(excluding.excludesFolder(p), re.test(`${p}/`), `folder ${glob} ~ ${JSON.stringify(p)}/`);
+      }
+    }
+  });
+
   it('expand braces, nested ones too, so several globs join into one search', () => {
     assert.deepEqual(expandBraces('**/*.{pem,crt}'), ['**/*.pem', '**/*.crt']);
     assert.deepEqual(expandBraces('a{b,c{d,e}}f'), ['abf', 'acdf', 'acef']);

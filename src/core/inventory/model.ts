@@ -35,6 +35,11 @@ export interface BuildInventoryOptions {
   resolvedPaths?: ResolvedPathCarrier[];
   /** Verification results to reuse; defaults to one shared by every build in this process. */
   signatureCache?: SignatureCache;
+  /**
+   * false: certificates are not linked to issuers (no signature is verified; each keeps issuerStatus
+   * 'unknown'). Enough for the rules that judge a file alone (pipeline `localFindings`).
+   */
+  linkIssuers?: boolean;
 }
 
 export interface InventoryFile extends InventoryInput {

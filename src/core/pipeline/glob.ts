@@ -58,23 +58,67 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, CASE_INSENSITIVE_FS ? 'i' : '');
 }
 
+/**
+ * A glob as PathFilter tests it: `globToRegExp(glob)` on the whole path, faster for the two shapes
+ * nearly every scan setting has. `**\/<name>` with no `/` in the name (`**\/*.pem`, `**\/*~`) can
+ * only match the last segment: the name's RegExp is tried on that alone. `**\/<folder>/**`
+ * (`**\/node_modules/**`) matches when a segment before the last is the folder. The whole-path
+ * RegExp tries its `(?:[^/]*\/)*` at every `/` of the path: half the time of a walk of 51,000 files
+ * (27,000 taken) went to the default settings' 13 such tests.
+ */
+type CompiledGlob = { test: 'name' | 'folder' | 'path'; re: RegExp };
+
+function compileGlob(glob: string): CompiledGlob {
+  const rest = glob.startsWith('**/') ? glob.slice(3) : undefined;
+  if (rest !== undefined && !rest.includes('/') && !rest.includes('**')) {
+    return { test: 'name', re: globToRegExp(rest) };
+  }
+  const folder = rest?.endsWith('/**') ? rest.slice(0, -3) : undefined;
+  if (folder && !folder.includes('/') && !folder.includes('**')) {
+    return { test: 'folder', re: globToRegExp(folder) };
+  }
+  return { test: 'path', re: globToRegExp(glob) };
+}
+
+/** A path taken apart once for every glob tested on it. */
+class PathParts {
+  private nameOf: string | undefined;
+  private foldersOf: string[] | undefined;
+  constructor(readonly path: string) {}
+
+  get name(): string {
+    return (this.nameOf ??= this.path.slice(this.path.lastIndexOf('/') + 1));
+  }
+
+  /** Every segment before the last. */
+  get folders(): string[] {
+    return (this.foldersOf ??= this.path.split('/').slice(0, -1));
+  }
+
+  take(glob: CompiledGlob): boolean {
+    return glob.test === 'name' ? glob.re.test(this.name) : glob.test === 'folder' ? this.folders.some(f => glob.re.test(f)) : glob.re.test(this.path);
+  }
+}
+
 /** Include/exclude globs compiled once; `matches` takes a `/`-separated path relative to its workspace folder. */
 export class PathFilter {
-  private readonly include: RegExp[];
-  private readonly exclude: RegExp[];
+  private readonly include: CompiledGlob[];
+  private readonly exclude: CompiledGlob[];
 
   constructor(include: readonly string[], exclude: readonly string[]) {
-    this.include = include.map(globToRegExp);
-    this.exclude = exclude.map(globToRegExp);
+    this.include = include.map(compileGlob);
+    this.exclude = exclude.map(compileGlob);
   }
 
   matches(relativePath: string): boolean {
-    return this.include.some(r => r.test(relativePath)) && !this.exclude.some(r => r.test(relativePath));
+    const parts = new PathParts(relativePath);
+    return this.include.some(g => parts.take(g)) && !this.exclude.some(g => parts.take(g));
   }
 
   /** Is everything below this folder excluded (`**\/node_modules/**`)? Then a walk need not enter it. */
   excludesFolder(relativePath: string): boolean {
-    return this.exclude.some(r => r.test(`${relativePath}/`));
+    const parts = new PathParts(`${relativePath}/`);
+    return this.exclude.some(g => parts.take(g));
   }
 }
 
