@@ -90,10 +90,14 @@ export const STARTING_SLICE_MS = 25;
 
 /** Every candidate of every folder, with the scope that listed it. */
 export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS): Promise<(Candidate & { scope: FolderScope })[]> {
+  // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
+  // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
+  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
   const work: (Candidate & { scope: FolderScope })[] = [];
   for (const scope of scopes) {
-    for (const candidate of await listCandidates(scope, token, sliceMs)) {
-      work.push({ ...candidate, scope });
+    for (const { uri, linked } of await listCandidates(scope, token, sliceMs)) {
+      work.push({ uri, linked, scope });
+      await maybePause(pause);
     }
   }
   return work;

@@ -1,15 +1,19 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Describe, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates } from './finding';
+import { Check, Describe, Finding, ResolvedCheckOptions, finding, relatedTo, reportedCertificates, ITEMS_PER_STEP, RuleSteps } from './finding';
 
 /**
  * chain-bad-signature: a certificate carries its issuer's name (and key identifier), but the
  * issuer's key does not verify its signature — altered bytes, or signed by another key under the
  * same name. For a self-signed certificate: its own key does not verify it.
  */
-export const checkBadSignature: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkBadSignature: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     if (node.issuerStatus !== 'bad-signature') {
       continue;
     }

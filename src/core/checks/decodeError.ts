@@ -1,6 +1,6 @@
 import { Inventory } from '../inventory/inventory';
 import { TextRange } from '../x509/pem';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
+import { Check, Finding, ResolvedCheckOptions, ITEMS_PER_STEP, RuleSteps } from './finding';
 
 /** Labels we do not read (PGP, OpenSSH, PKCS#7…) are someone else's material, not broken ours. */
 const UNSUPPORTED = /^unsupported PEM label/;
@@ -9,9 +9,13 @@ const UNSUPPORTED = /^unsupported PEM label/;
  * decode-error: PKI material that does not decode — a PEM block or carrier value (bad base64,
  * truncated, not a certificate, no PEM inside). YAML syntax errors are not ours to report.
  */
-export const checkDecodeError: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkDecodeError: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const file of inventory.files) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     for (const entry of file.analysis.entries) {
       const what = entry.carrier ? `${entry.carrier.path}: ` : '';
       if (entry.error) {

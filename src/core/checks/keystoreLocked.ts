@@ -1,5 +1,5 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
+import { Check, Finding, ResolvedCheckOptions, ITEMS_PER_STEP, RuleSteps } from './finding';
 
 /** How a person gives the password, in every host (the message never names or hints at the password). */
 const HOW = 'give its password with the PKI Lens: Unlock Keystore command, `pki-lens check --password-file FILE` or PKI_LENS_PASSWORD';
@@ -10,9 +10,13 @@ const HOW = 'give its password with the PKI Lens: Unlock Keystore command, `pki-
  * scan did not read them: a warning, never a silent skip. A JKS store's certificates are in the
  * clear and were read, only its integrity is unchecked: information.
  */
-export const checkKeystoreLocked: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkKeystoreLocked: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const file of inventory.files) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     for (const entry of file.analysis.entries) {
       const store = entry.keystore;
       if (!store?.locked) {

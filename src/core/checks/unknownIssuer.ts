@@ -1,6 +1,6 @@
 import { Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, relatedTo, reportedCertificates } from './finding';
+import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, relatedTo, reportedCertificates, ITEMS_PER_STEP, RuleSteps } from './finding';
 import { looksPubliclyIssued } from './publicCa';
 
 /**
@@ -9,9 +9,13 @@ import { looksPubliclyIssued } from './publicCa';
  * this AND kubeconfig-ca-mismatch: the first says the issuer is missing from the workspace, the
  * second that the cluster will refuse the certificate.
  */
-export const checkUnknownIssuer: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkUnknownIssuer: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     if (node.issuerStatus !== 'unknown') {
       continue;
     }

@@ -1,5 +1,5 @@
 import { Inventory } from '../inventory/inventory';
-import { Check, Finding, ResolvedCheckOptions } from './finding';
+import { Check, Finding, ResolvedCheckOptions, ITEMS_PER_STEP, RuleSteps } from './finding';
 
 /**
  * weak-keystore: a keystore protected with legacy algorithms — PKCS#12 with 40-bit RC2, RC4 or
@@ -7,9 +7,13 @@ import { Check, Finding, ResolvedCheckOptions } from './finding';
  * 12), JKS's SHA-1 key protector, JCEKS's PBEWithMD5AndTripleDES. OpenSSL 3 refuses such a
  * PKCS#12 without -legacy ("unsupported … RC2-40-CBC"), and the protection can be brute-forced.
  */
-export const checkWeakKeystore: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkWeakKeystore: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const file of inventory.files) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     for (const entry of file.analysis.entries) {
       const store = entry.keystore;
       if (!store?.weak.length) {

@@ -1,6 +1,6 @@
 import { Inventory } from '../inventory/inventory';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../x509/oids';
-import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates } from './finding';
+import { Check, Finding, ResolvedCheckOptions, capitalise, describeNode, finding, reportedCertificates, ITEMS_PER_STEP, RuleSteps } from './finding';
 
 /** How Go spells the algorithm in "x509: cannot verify signature: insecure algorithm …". */
 const GO_NAMES: Record<string, string> = {
@@ -15,9 +15,13 @@ const GO_NAMES: Record<string, string> = {
  * weak-signature: signed with MD5 or SHA-1 (or MD2). Not for self-signed certificates: nobody
  * verifies a trust anchor's own signature.
  */
-export const checkWeakSignature: Check = (inventory: Inventory, _options: ResolvedCheckOptions): Finding[] => {
+export const checkWeakSignature: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
+  let visited = 0;
   for (const node of reportedCertificates(inventory)) {
+    if (++visited % ITEMS_PER_STEP === 0) {
+      yield;
+    }
     const alg = node.certificate.signatureAlgorithm;
     if (!WEAK_SIGNATURE_ALGORITHMS.has(alg.oid) || node.issuerStatus === 'self-signed') {
       continue;
