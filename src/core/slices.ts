@@ -54,6 +54,18 @@ export async function maybePause(pause: Pause | undefined, step?: string): Promi
 }
 
 /**
+ * `work()` once a `timeSlices` pause has room in its slice, turn after turn: for one of several passes
+ * that share the slices and are let go by the same turn, around its heavy step. Each checks the time
+ * only after the work of those before it, and starts its own in the same microtask as the check, so
+ * a turn holds one slice however many were waiting (a check awaited before the work would let all
+ * of them through before any worked). Only for a pause that asks to yield when its time is up.
+ */
+export function withRoom<T>(pause: Pause | undefined, work: () => T, step?: string): T | Promise<T> {
+  const turn = pause?.(step);
+  return turn ? turn.then(() => withRoom(pause, work, step)) : work();
+}
+
+/**
  * `pause`, ending the pass at its next turn once `stopped()` says so: that turn rejects with
  * `reason()`. A host that starts a newer pass over newer inputs stops the old one this way, so it
  * costs at most a slice more rather than a whole pass beside the new one.

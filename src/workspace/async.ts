@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { maybePause, timeSlices } from '../core/slices';
+import { type Pause, maybePause, timeSlices } from '../core/slices';
 
 /** A turn of the event loop, and nothing else. */
 export function nextTurn(): Promise<void> {
@@ -40,12 +40,13 @@ export function goFirst(work: Promise<void>): void {
 
 /**
  * Run `fn` over `items` with at most `limit` in flight (file reads overlap; parsing does not block
- * the host), handing the host a turn whenever the workers together have run for `sliceMs` without a
- * break (one shared slice, see core/slices.ts). Stops early when `cancelled()` turns true.
+ * the host), handing the host a turn whenever the workers together have run for `slices` ms without a
+ * break (one shared slice, see core/slices.ts), or at the turns of the pause given (the caller's
+ * slices, shared with `fn`). Stops early when `cancelled()` turns true.
  */
-export async function forEachConcurrent<T>(items: readonly T[], limit: number, cancelled: () => boolean, fn: (item: T, index: number) => Promise<void>, sliceMs = 8): Promise<void> {
+export async function forEachConcurrent<T>(items: readonly T[], limit: number, cancelled: () => boolean, fn: (item: T, index: number) => Promise<void>, slices: number | Pause = 8): Promise<void> {
   let next = 0;
-  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
+  const pause = typeof slices === 'number' ? timeSlices(yieldToEventLoop, slices).pause : slices;
   const worker = async () => {
     while (next < items.length && !cancelled()) {
       const i = next++;

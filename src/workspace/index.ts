@@ -210,13 +210,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
         await this.rebuilds.idle(); // a quiet reconciliation reads behind any build: a person's change relinks first
       }
       seen.add(uri.toString());
-      await this.records.loadFromDisk(uri, maxBytes, force);
+      await this.records.loadFromDisk(uri, maxBytes, force, slices.pause);
       firstRead ||= Date.now();
       early?.offer(this.records.get(uri.toString()), linked);
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${work.length}`);
       }
-    }, sliceMs);
+    }, slices.pause);
     await early?.finish();
     if (!token.isCancellationRequested) {
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was

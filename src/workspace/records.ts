@@ -142,7 +142,8 @@ export class RecordStore {
   }
 
   /** Read a file from disk into the records (or drop it when it is gone); true when it was not held before. */
-  async loadFromDisk(uri: vscode.Uri, maxBytes: number, force: boolean): Promise<boolean> {
+  /** `slices`: the scan's, shared by its readers (see readRecord). */
+  async loadFromDisk(uri: vscode.Uri, maxBytes: number, force: boolean, slices?: Pause): Promise<boolean> {
     const key = uri.toString();
     const previous = this.records.get(key);
     if (previous?.origin === 'editor') {
@@ -150,7 +151,7 @@ export class RecordStore {
     }
     const seq = this.nextSeq(key);
     // A forced load (a watcher event, Refresh) reads the file whatever an earlier session knew of it.
-    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known, !force);
+    const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known, !force, slices);
     // A newer load, or an editor opened meanwhile, wins.
     if (read === 'unchanged' || !this.isLatest(key, seq) || this.records.get(key)?.origin === 'editor') {
       return false;

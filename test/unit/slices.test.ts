@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maybePause, stoppable, timeSlices } from '../../src/core/slices';
+import { maybePause, stoppable, timeSlices, withRoom } from '../../src/core/slices';
 import { buildInventory } from '../../src/core/inventory/build';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
 import { ITEMS_PER_STEP } from '../../src/core/checks/finding';
@@ -34,6 +34,25 @@ describe('time slices', () => {
     await pause('e');
     assert.deepEqual(slices.longest, { ms: 31, step: 'e' }, 'the longest stretch between turns, and the step that ended it');
     await maybePause(undefined); // no pause: straight through
+  });
+
+  it('passes let go by one turn that start their work withRoom take one slice of that turn, not one piece of work each', async () => {
+    // Three readers of a scan (workspace/files.ts), each about to analyse a file of 6 ms, in slices of 8 ms.
+    const run = async (start: (pause: ReturnType<typeof timeSlices>['pause'], work: () => void) => Promise<void> | void) => {
+      let now = 0;
+      let turns = 0;
+      const { pause } = timeSlices(async () => { turns++; }, 8, () => now);
+      now = 10; // the slice is used up
+      const done: string[] = [];
+      await Promise.all(['A', 'B', 'C'].map(async name => start(pause, () => {
+        now += 6;
+        done.push(`${name} in turn ${turns}`);
+      })));
+      return done;
+    };
+    assert.deepEqual(await run((pause, work) => withRoom(pause, work) as Promise<void>), ['A in turn 1', 'B in turn 1', 'C in turn 2'], 'C saw the 12 ms A and B took');
+    assert.deepEqual(await run(async (pause, work) => { await maybePause(pause); work(); }), ['A in turn 1', 'B in turn 1', 'C in turn 1'], 'a check before the work let all three work in one turn');
+    assert.equal(withRoom(undefined, () => 7), 7, 'no pause: straight through, no promise');
   });
 
   it('concurrent passes share one turn, so they never take a slice each within one turn of the loop', async () => {
