@@ -15,6 +15,7 @@ import { findPemBlocks } from '../../src/core/x509/pem';
 import { inventoryInputs } from '../../src/core/inventory/inputs';
 import { analyzeText } from '../../src/core/analyze';
 import { generateKubeadm } from '../fixtures/generate';
+import { removeGenerated } from '../fixtures/manifest';
 
 v8.setFlagsFromString('--allow-natives-syntax');
 // A function compiled after the flag: only such code may call V8's intrinsics.
@@ -38,7 +39,7 @@ describe('hidden classes of what a scan holds many of', () => {
     generateKubeadm(root, { seeded: true });
     der = findPemBlocks(fs.readFileSync(path.join(root, 'pki', 'apiserver.crt'), 'utf8'))[0].der!;
   });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => removeGenerated(root));
 
   it('one class for every decoding of a certificate, and for its decoded objects', async () => {
     allShareOne(await Promise.all(COPIES.map(() => decodeCertificate(der))), 'certificate info');

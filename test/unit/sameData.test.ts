@@ -11,6 +11,7 @@ import { analyzeText } from '../../src/core/analyze';
 import { sameData } from '../../src/core/sameData';
 import { DiskScanner } from '../../src/cli/diskScanner';
 import { generateKubeadm } from '../fixtures/generate';
+import { removeGenerated } from '../fixtures/manifest';
 
 describe('sameData: the same material, or not', () => {
   let root: string;
@@ -20,7 +21,7 @@ describe('sameData: the same material, or not', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-same-'));
     generateKubeadm(root, { seeded: true });
   });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => removeGenerated(root));
 
   it('a file re-saved with a trailing newline, or a comment reflowed at the same length, holds the same material', async () => {
     for (const file of ['pki/apiserver.crt', 'pki/etcd/ca.key', 'admin.conf', 'pki/sa.pub']) {

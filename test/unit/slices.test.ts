@@ -14,6 +14,7 @@ import { generateIngress } from '../fixtures/ingress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeGenerated } from '../fixtures/manifest';
 
 describe('time slices', () => {
   it('yield only once the slice is used up, and start a new slice after the turn', async () => {
@@ -84,7 +85,7 @@ describe('time slices', () => {
       assert.deepEqual(sliced, straight);
       assert.ok(turns > 20, `the host had turns: ${turns}`);
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('a stoppable pass ends at the first turn after it is stopped, and runs to the end when it never is', async () => {
@@ -106,7 +107,7 @@ describe('time slices', () => {
       await assert.rejects(buildInventory(inputs, {}, everyTime).then(inventory => runChecksSliced(inventory, { now }, undefined, everyTime)), Stopped);
       assert.equal(turns, 5, `stopped at the turn it was told to, not after all ${all}`);
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('the rules over every certificate or every file hand the host turns inside them, and find the same', async () => {
@@ -134,7 +135,7 @@ describe('time slices', () => {
         assert.equal(stepsOf(rule), 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP), `${rule}, over every file`);
       }
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('the profile rules find their kubeadm certificates in turns over many files, once for all of them, and find the same', async () => {
@@ -158,7 +159,7 @@ describe('time slices', () => {
       assert.equal(steps.filter(s => s === 'check checkProfileEku').length, 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP));
       assert.equal(steps.filter(s => s === 'check checkProfileIssuer').length, 1);
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('the ingress and cert-manager rules find their routes, Secrets and Certificates in one stepped pass for all five, and find the same', async () => {
@@ -186,7 +187,7 @@ describe('time slices', () => {
         assert.equal(steps.filter(s => s === `check ${rule}`).length, 1, rule);
       }
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('the kubeconfig stale-copy rule hands the host turns inside it over many kubeconfigs, and finds the same', async () => {
@@ -211,7 +212,7 @@ describe('time slices', () => {
       assert.ok(inventory.records.size < ITEMS_PER_STEP);
       assert.equal(steps.filter(s => s === 'check checkKubeconfigStaleCopy').length, 1 + Math.floor((copies + 1) / ITEMS_PER_STEP));
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
   it('the kubeconfig server-name rule hands the host turns inside it over many kubeconfigs, and finds the same', async () => {
@@ -234,7 +235,7 @@ describe('time slices', () => {
       assert.deepEqual(sliced, straight);
       assert.equal(steps.filter(s => s === 'check checkKubeconfigServerName').length, 1 + Math.floor(copies / ITEMS_PER_STEP));
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      removeGenerated(root);
     }
   });
 });

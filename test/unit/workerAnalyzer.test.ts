@@ -10,6 +10,7 @@ import { analyzeText } from '../../src/core/analyze';
 import { WorkerAnalyzer } from '../../src/workspace/workerAnalyzer';
 import { generateKubeadm } from '../fixtures/generate';
 import { Logger } from '../../src/util/logger';
+import { removeGenerated } from '../fixtures/manifest';
 
 const WORKER = path.join(__dirname, '..', '..', 'src', 'workspace', 'analysisWorker.js');
 
@@ -31,7 +32,7 @@ describe('analysis worker', () => {
     const certificates = texts.filter(t => t.name.endsWith('.crt')).map(t => t.text).join('');
     bundle = { name: path.join(root, 'bundle.crt'), text: certificates.repeat(Math.ceil((300 * 1024) / certificates.length)) };
   });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => removeGenerated(root));
 
   it('analyses a large text in the worker and small ones inline, each as the host would', async () => {
     const errors: string[] = [];
