@@ -2,6 +2,7 @@
 // never written. Such a value stands only in a carrier (a kubeconfig's client-key-data, a Secret's
 // tls.key): it is written blank and taken back from the file's own text when read.
 import { DocumentAnalysis } from '../core/analyze';
+import { shareRepeatedIn } from '../core/x509/shared';
 
 /** An analysis to be written, with the entries whose carrier value is secret (written blank). */
 export interface Storable {
@@ -45,10 +46,20 @@ export function stored({ analysis, secret }: Storable): StoredAnalysis {
 }
 
 /** The analysis read back, its secret carrier values taken from the text they stand in. */
-export function restore({ a, s }: StoredAnalysis, text: string): DocumentAnalysis {
+export function restore(entry: StoredAnalysis, text: string): DocumentAnalysis {
+  const { a, s } = readBack(entry);
   for (const i of s) {
     const carrier = a.entries[i].carrier!;
     carrier.value = text.slice(carrier.valueRange.start, carrier.valueRange.end);
   }
   return a;
+}
+
+/**
+ * An entry just deserialized, its certificates sharing what they repeat as the decoders' do
+ * (core/x509/shared.ts): deserialized apart, every leaf held its own copy of its issuer's name.
+ */
+export function readBack(entry: StoredAnalysis): StoredAnalysis {
+  shareRepeatedIn(entry.a.entries);
+  return entry;
 }

@@ -14,8 +14,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { CHUNK_BYTES, HashedFileWriter } from './hashedFile';
 import type { SignatureCheck } from '../core/inventory/signatureCache';
 
-/** Bumped when the layout changes (the extension version is checked as well); named in the magic too. */
-const FORMAT = 6;
+/** Bumped when the layout or an analysis's fields change (7: key ids as digests, SHA-1 made when shown; the extension version is checked as well); named in the magic too. */
+const FORMAT = 7;
 const MAGIC = Buffer.from(`PKILENS-ANALYSES ${FORMAT}\n`);
 /** Formats 1–5 began so (their header first): recognised, to say why they are not read. */
 const HEADER_FIRST_MAGIC = Buffer.from('PKILENS-ANALYSES\n');

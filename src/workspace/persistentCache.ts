@@ -33,7 +33,7 @@ import type { Logger } from '../util/logger';
 import { AnalysisStore, ENTRIES_PER_STEP, KnownFiles, stampsWithAnalysis } from './knownFiles';
 import { CacheFileWriter, Region, RegionReader, decodeCacheFile, nextTurn } from './cacheFile';
 import { removeAbandonedWrites, temporaryName } from './hashedFile';
-import { Storable, StoredAnalysis, restore, secretValues, stored } from './cacheEntries';
+import { Storable, StoredAnalysis, readBack, restore, secretValues, stored } from './cacheEntries';
 
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
@@ -165,7 +165,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
       this.used.set(key, stored);
       this.plain.add(key);
       this.stats.hits++;
-      return entry.a;
+      return readBack(entry).a;
     } catch {
       return undefined;
     }

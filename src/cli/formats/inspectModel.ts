@@ -1,7 +1,7 @@
 import { DocumentAnalysis, MaterialEntry } from '../../core/analyze';
 import { sanPrefix } from '../../core/render/extensionText';
 import { encodeBase64, toHex } from '../../core/x509/bytes';
-import { CertificateInfo, SubjectAltName } from '../../core/x509/certificate';
+import { CertificateInfo, SubjectAltName, sha1Fingerprint } from '../../core/x509/certificate';
 import { PrivateKeyInfo, PublicKeyInfo } from '../../core/x509/keys';
 import { DecodedObject } from '../../core/x509/material';
 import { DistinguishedName, formatName } from '../../core/x509/name';
@@ -252,7 +252,7 @@ export function certificateRecord(cert: CertificateInfo, where: Located): Certif
     signatureAlgorithm: cert.signatureAlgorithm.name,
     signatureAlgorithmOid: cert.signatureAlgorithm.oid,
     sha256Fingerprint: cert.fingerprints.sha256,
-    sha1Fingerprint: cert.fingerprints.sha1,
+    sha1Fingerprint: sha1Fingerprint(cert),
     ...(cert.isCa ? { kubeadmCaCertHash: kubeadmCaCertHash(cert.publicKey) } : {}),
     ...sctFields(cert),
     selfIssued: cert.selfIssued,

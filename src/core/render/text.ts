@@ -3,7 +3,7 @@ import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertificateList, Extensions } from '@peculiar/asn1-x509';
 import { MaterialEntry } from '../analyze';
 import { toHex } from '../x509/bytes';
-import { CertificateInfo } from '../x509/certificate';
+import { CertificateInfo, sha1Fingerprint } from '../x509/certificate';
 import { validityState } from '../x509/expiry';
 import { PrivateKeyInfo, PublicKeyInfo } from '../x509/keys';
 import { CrlInfo, CsrInfo, DecodedObject } from '../x509/material';
@@ -92,7 +92,7 @@ export function certificateText(cert: CertificateInfo, ctx: TextContext): string
       ...extensionBlock('X509v3 Extensions', cert.extensions, cert),
       'Fingerprints:',
       `${INDENT}SHA-256: ${cert.fingerprints.sha256}`,
-      `${INDENT}SHA-1:   ${cert.fingerprints.sha1}`,
+      `${INDENT}SHA-1:   ${sha1Fingerprint(cert)}`,
       `${INDENT}SPKI SHA-256: ${spkiFingerprint(cert.publicKey).sha256Hex}`,
       `${INDENT}SPKI SHA-256 (base64, pin-sha256): ${spkiFingerprint(cert.publicKey).sha256Base64}`,
       ...(cert.isCa ? [`${INDENT}kubeadm CA cert hash: ${kubeadmCaCertHash(cert.publicKey)}`] : []),

@@ -8,6 +8,7 @@ import { decodeCertificateFast, serialHex } from './fastCertificate';
 import { decodeGeneralNames } from './generalNames';
 import { sha1, sha256 } from './sha';
 import { formatName, nameFromAsn } from './name';
+import { shareRepeated } from './shared';
 import { KEY_USAGE_NAMES, extendedKeyUsageInfo, extensionName, signatureAlgorithmName } from './oids';
 import { publicKeyFromAsn } from './keys';
 import { asn1TimeText, parseAsn1Time } from './time';
@@ -17,6 +18,14 @@ export type { CertificateInfo, ExtendedKeyUsageInfo, ExtensionInfo, SanType, Sub
 
 function formatFingerprint(bytes: Uint8Array): string {
   return toHex(bytes, ':').toUpperCase();
+}
+
+/**
+ * The SHA-1 fingerprint, as `openssl x509 -fingerprint -sha1` prints it. Made when shown, not kept
+ * with every certificate: only the decoded views print it, and nothing matches by it.
+ */
+export function sha1Fingerprint(certificate: CertificateInfo): string {
+  return formatFingerprint(sha1(certificate.der));
 }
 
 function keyUsageNames(bits: KeyUsage): string[] {
@@ -34,9 +43,9 @@ export async function decodeCertificate(der: Uint8Array, sha256Digest?: Uint8Arr
   const fast = decodeCertificateFast(der);
   if (fast) {
     // Onto the decoded object itself, no copy: one hidden class per shape on every V8 (see withFields).
-    return Object.assign(fast, { fingerprints: { sha256: formatFingerprint(sha256Digest ?? sha256(der)), sha1: formatFingerprint(sha1(der)) } });
+    return shareRepeated(Object.assign(fast, { fingerprints: { sha256: formatFingerprint(sha256Digest ?? sha256(der)) } }));
   }
-  return decodeCertificateAsn1(der);
+  return shareRepeated(await decodeCertificateAsn1(der));
 }
 
 /** The reference decoder: @peculiar/asn1-x509's schema parse (≈1.2 ms a certificate). */
@@ -65,10 +74,7 @@ export async function decodeCertificateAsn1(der: Uint8Array): Promise<Certificat
     notBefore: validity?.notBefore ?? tbs.validity.notBefore.getTime(),
     notAfter: validity?.notAfter ?? tbs.validity.notAfter.getTime(),
     subjectAltNames: [],
-    fingerprints: {
-      sha256: formatFingerprint(await digest('SHA-256', der)),
-      sha1: formatFingerprint(await digest('SHA-1', der)),
-    },
+    fingerprints: { sha256: formatFingerprint(await digest('SHA-256', der)) },
     publicKey: publicKeyFromAsn(tbs.subjectPublicKeyInfo),
     signatureAlgorithm: { oid: cert.signatureAlgorithm.algorithm, name: signatureAlgorithmName(cert.signatureAlgorithm.algorithm) },
     extensions: [],

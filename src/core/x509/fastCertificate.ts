@@ -16,7 +16,8 @@ import type { CertificateInfo, ExtendedKeyUsageInfo } from './types';
 import { decodeGeneralNames } from './generalNames';
 import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf8String } from './der';
 import type { PublicKeyInfo } from './keys';
-import { DistinguishedName, NameAttribute, distinguishedName, formatName } from './name';
+import { keyId, unsignedBytes } from './keyId';
+import { DistinguishedName, NameAttribute, distinguishedName, formatName, internedName } from './name';
 import { CURVES, KEY_ALGORITHMS, extendedKeyUsageInfo, KEY_USAGE_NAMES, NAME_ATTRIBUTES, extensionName, signatureAlgorithmName } from './oids';
 
 /**
@@ -148,6 +149,12 @@ function plain(der: Uint8Array, tlv: Tlv, depth = 0): void {
 // ------------------------------------------------------------------ names
 
 function parseName(der: Uint8Array, tlv: Tlv | undefined): DistinguishedName {
+  need(tlv);
+  // A name already made from the same bytes (every leaf names its issuer) is not parsed again.
+  return internedName(der.subarray(tlv!.start, tlv!.end), () => parseNameUncached(der, tlv));
+}
+
+function parseNameUncached(der: Uint8Array, tlv: Tlv | undefined): DistinguishedName {
   const rdns: NameAttribute[][] = seq(der, tlv).map(set => seq(der, set, 0x31).map(atv => {
     const [typeTlv, valueTlv, ...extra] = seq(der, atv);
     need(typeTlv && valueTlv && extra.length === 0);
@@ -182,9 +189,6 @@ function bitStringBytes(der: Uint8Array, tlv: Tlv): Uint8Array {
   return der.subarray(tlv.contentStart + 1, tlv.end);
 }
 
-function unsignedHex(bytes: Uint8Array): string {
-  return toHex(bytes).replace(/^(00)+(?=.)/, '');
-}
 
 function bitLength(bytes: Uint8Array): number {
   let i = 0;
@@ -216,7 +220,7 @@ function parsePublicKey(der: Uint8Array, tlv: Tlv): PublicKeyInfo {
       const e = content(keyBytes, exponent);
       need(n.length && e.length);
       const bits = bitLength(n);
-      return { algorithm, bits, description: `${algorithm} ${bits}`, spki, id: `RSA:${unsignedHex(n)}:${unsignedHex(e)}` };
+      return { algorithm, bits, description: `${algorithm} ${bits}`, spki, id: keyId('RSA', unsignedBytes(n), unsignedBytes(e)) };
     }
     case 'EC': {
       const params = need(alg[1]);
@@ -228,12 +232,12 @@ function parsePublicKey(der: Uint8Array, tlv: Tlv): PublicKeyInfo {
       } else {
         throw UNUSUAL; // explicit or implicit curve parameters: the reference decoder names them
       }
-      return { algorithm, bits: curve.bits, curve: curve.name, description: `ECDSA ${curve.name}`, spki, id: `EC:${curve.name}:${toHex(keyBytes)}` };
+      return { algorithm, bits: curve.bits, curve: curve.name, description: `ECDSA ${curve.name}`, spki, id: keyId(`EC:${curve.name}`, keyBytes) };
     }
     case 'Ed25519': case 'X25519':
-      return { algorithm, bits: 256, description: algorithm, spki, id: `${algorithm}:${toHex(keyBytes)}` };
+      return { algorithm, bits: 256, description: algorithm, spki, id: keyId(algorithm, keyBytes) };
     case 'Ed448': case 'X448':
-      return { algorithm, bits: 448, description: algorithm, spki, id: `${algorithm}:${toHex(keyBytes)}` };
+      return { algorithm, bits: 448, description: algorithm, spki, id: keyId(algorithm, keyBytes) };
     default:
       throw UNUSUAL; // DSA and unknown algorithms: rare, left to the reference decoder
   }

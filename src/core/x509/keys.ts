@@ -3,8 +3,9 @@ import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { RSAPrivateKey, RSAPublicKey } from '@peculiar/asn1-rsa';
 import { ECParameters, ECPrivateKey, id_ecPublicKey } from '@peculiar/asn1-ecc';
 import { EncryptedPrivateKeyInfo, PrivateKeyInfo as Pkcs8PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { toArrayBuffer, toHex } from './bytes';
+import { toArrayBuffer } from './bytes';
 import { CURVES, KEY_ALGORITHMS } from './oids';
+import { keyId, unsignedBytes } from './keyId';
 import { withFields } from '../collections';
 
 export type KeyAlgorithm = 'RSA' | 'RSA-PSS' | 'EC' | 'Ed25519' | 'Ed448' | 'X25519' | 'X448' | 'DSA' | 'unknown';
@@ -38,11 +39,6 @@ export interface PrivateKeyInfo {
   publicKey?: PublicKeyInfo;
   /** Encryption scheme of an encrypted key, e.g. "PBES2" or "AES-256-CBC". */
   encryption?: string;
-}
-
-function unsignedHex(buf: ArrayBuffer): string {
-  const hex = toHex(buf);
-  return hex.replace(/^(00)+(?=.)/, '');
 }
 
 function bitLength(buf: ArrayBuffer): number {
@@ -96,19 +92,19 @@ export function publicKeyFromAsn(spki: SubjectPublicKeyInfo, der?: Uint8Array): 
     }
     case 'EC': {
       const curve = curveOf(spki.algorithm.parameters);
-      return { algorithm, bits: curve.bits, curve: curve.name, description: describe(algorithm, curve.bits, curve.name), spki: spkiDer, id: `EC:${curve.name}:${toHex(keyBytes)}` };
+      return { algorithm, bits: curve.bits, curve: curve.name, description: describe(algorithm, curve.bits, curve.name), spki: spkiDer, id: keyId(`EC:${curve.name}`, new Uint8Array(keyBytes)) };
     }
     case 'Ed25519': case 'X25519':
-      return { algorithm, bits: 256, description: algorithm, spki: spkiDer, id: `${algorithm}:${toHex(keyBytes)}` };
+      return { algorithm, bits: 256, description: algorithm, spki: spkiDer, id: keyId(algorithm, new Uint8Array(keyBytes)) };
     case 'Ed448': case 'X448':
-      return { algorithm, bits: 448, description: algorithm, spki: spkiDer, id: `${algorithm}:${toHex(keyBytes)}` };
+      return { algorithm, bits: 448, description: algorithm, spki: spkiDer, id: keyId(algorithm, new Uint8Array(keyBytes)) };
     default:
-      return { algorithm, description: KEY_ALGORITHMS[spki.algorithm.algorithm] ?? `unknown key algorithm ${spki.algorithm.algorithm}`, spki: spkiDer, id: `${spki.algorithm.algorithm}:${toHex(keyBytes)}` };
+      return { algorithm, description: KEY_ALGORITHMS[spki.algorithm.algorithm] ?? `unknown key algorithm ${spki.algorithm.algorithm}`, spki: spkiDer, id: keyId(spki.algorithm.algorithm, new Uint8Array(keyBytes)) };
   }
 }
 
 function rsaId(modulus: ArrayBuffer, exponent: ArrayBuffer): string {
-  return `RSA:${unsignedHex(modulus)}:${unsignedHex(exponent)}`;
+  return keyId('RSA', unsignedBytes(new Uint8Array(modulus)), unsignedBytes(new Uint8Array(exponent)));
 }
 
 function rsaPublicFromModulus(modulus: ArrayBuffer, publicExponent: ArrayBuffer): PublicKeyInfo {

@@ -4,6 +4,7 @@ import { bytesKey, toHex, utf8Bytes } from './bytes';
 import { asciiString, readTlv } from './der';
 import { NAME_ATTRIBUTES } from './oids';
 import { flat } from '../flatString';
+import { Interned } from './interned';
 
 /** One attribute of a relative distinguished name, e.g. `CN=kube-apiserver`. */
 export interface NameAttribute {
@@ -39,6 +40,22 @@ export function nameKey(name: DistinguishedName): string {
     nameKeys.set(name, key);
   }
   return key;
+}
+
+/**
+ * Names by their DER (see interned.ts): every leaf a CA signed names it as its issuer. Bounded
+ * above the number of CAs a workspace holds; unique subjects pass through.
+ */
+const internedNames = new Interned<DistinguishedName>(8192);
+
+/** The name encoded as `encoded`: one already made from the same bytes, or `make()`'s. */
+export function internedName(encoded: Uint8Array, make: () => DistinguishedName): DistinguishedName {
+  const key = bytesKey(encoded);
+  return internedNames.get(key, () => {
+    const name = make();
+    nameKeys.set(name, key);
+    return name;
+  });
 }
 
 function attributeString(value: AttributeValue): string | undefined {

@@ -45,7 +45,8 @@ export interface CertificateInfo {
   basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
   subjectKeyId?: string;
   authorityKeyId?: string;
-  fingerprints: { sha256: string; sha1: string };
+  /** SHA-256 as openssl prints it; SHA-1 is made when shown (certificate.ts sha1Fingerprint). */
+  fingerprints: { sha256: string };
   publicKey: PublicKeyInfo;
   signatureAlgorithm: { oid: string; name: string };
   extensions: ExtensionInfo[];
