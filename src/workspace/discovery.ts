@@ -55,9 +55,9 @@ export interface Candidate {
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS): Promise<Candidate[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
-    const local = await walkLocal(scope, token, sliceMs);
+    const local = await walkLocal(scope, token, sliceMs, turn);
     if (local) {
       return local;
     }
@@ -88,14 +88,17 @@ export async function listCandidates(scope: FolderScope, token: vscode.Cancellat
  */
 export const STARTING_SLICE_MS = 25;
 
-/** Every candidate of every folder, with the scope that listed it. */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS): Promise<(Candidate & { scope: FolderScope })[]> {
+/**
+ * Every candidate of every folder, with the scope that listed it. `turn`: what the listing waits for
+ * between its slices (a quiet reconciliation waits for a running build too, see index.ts).
+ */
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<(Candidate & { scope: FolderScope })[]> {
   // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
-  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
+  const { pause } = timeSlices(turn, sliceMs);
   const work: (Candidate & { scope: FolderScope })[] = [];
   for (const scope of scopes) {
-    for (const { uri, linked } of await listCandidates(scope, token, sliceMs)) {
+    for (const { uri, linked } of await listCandidates(scope, token, sliceMs, turn)) {
       work.push({ uri, linked, scope });
       await maybePause(pause);
     }
@@ -112,8 +115,8 @@ function byPath(a: vscode.Uri, b: vscode.Uri): number {
  * hands every match through the search service (≈3–5 s for 27,000 matches in code-server), a walk
  * takes a fraction of that. Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number): Promise<Candidate[] | undefined> {
-  const { pause } = timeSlices(yieldToEventLoop, sliceMs);
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>): Promise<Candidate[] | undefined> {
+  const { pause } = timeSlices(turn, sliceMs);
   const walked = await walkFolder({ base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude }, pause, () => token.isCancellationRequested);
   if (!walked) {
     return undefined;

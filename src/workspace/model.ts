@@ -25,7 +25,8 @@ export class IndexedFile {
     /**
      * The text read; undefined for binary (DER) files and for files without material (not kept).
      * A function for a file a reload did not read (its analysis came from the persistent cache by
-     * its stamp, see knownFiles.ts): called once, when a feature first asks for the text.
+     * its stamp, see knownFiles.ts): called when a feature first asks for the text, and once for
+     * the line index (`lines`), which does not keep it.
      */
     text: string | undefined | (() => string | undefined),
     readonly analysis: DocumentAnalysis,
@@ -53,9 +54,18 @@ export class IndexedFile {
     return this.loadedText;
   }
 
-  /** Offsets → positions, computed on first use from the text we read (never by opening a document). */
+  /**
+   * Offsets → positions, computed on first use from the text we read (never by opening a document).
+   * A text not held (read later, see the constructor) is read for its lines and not kept: every
+   * file a finding points into is indexed at each start, and their texts, held for nothing else,
+   * were 4 MB of the extension host's heap at 10,000 certificates. A feature that asks for `text`
+   * reads it then.
+   */
   get lines(): LineIndex {
-    this.lineIndex ??= this.text === undefined ? EMPTY_LINE_INDEX : LineIndex.of(this.text);
+    if (this.lineIndex === undefined) {
+      const text = this.loadText ? this.loadText() : this.loadedText;
+      this.lineIndex = text === undefined ? EMPTY_LINE_INDEX : LineIndex.of(text);
+    }
     return this.lineIndex;
   }
 
