@@ -21,6 +21,33 @@ export function trimmed<T>(list: T[]): T[] {
 }
 
 /**
+ * The one empty list of the inventory's records, files and keys that have none, which is most of
+ * them (a record's issuers, bad-signature issuers, same-name certificates, issued, private keys; a
+ * file's keys and requests): frozen and shared, where each was an array of its own, made again at
+ * every build (about 5 MB of them a build at 10,000 certificates). A list grows only through
+ * `appended`, which makes one of its own at the first item; a write to the shared one throws.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
+export function none<T>(): T[] {
+  return NONE as unknown as T[];
+}
+
+/** `list` with `item` at its end: `list` itself, or a list of its own when `list` was `none()`. */
+export function appended<T>(list: T[], item: T): T[] {
+  if ((list as unknown) === NONE) {
+    return [item];
+  }
+  list.push(item);
+  return list;
+}
+
+/** `list`, or `none()` when it is empty. */
+export function orNone<T>(list: T[]): T[] {
+  return list.length ? list : none<T>();
+}
+
+/**
  * `{ ...base, ...fields }` for objects made per certificate, key or file. Written by hand because
  * of V8 11 (Node 20, where the CLI and the exporter run): every result of an object spread gets a
  * hidden class of its own — a map, its descriptors and an out-of-object property store, ≈1 KB for a

@@ -137,6 +137,22 @@ describe('issuer links', () => {
     assert.equal(certOf(inv, 'chain.pem', 1).issuer?.file.relativePath, 'root.crt');
     assert.deepEqual(runChecks(inv), []);
   });
+
+  it('lists with nothing in them are the one frozen empty list; a list that gets an item is its own', async () => {
+    const root = ca('shared-empty-root');
+    const first = leaf('first', root);
+    const second = leaf('second', root);
+    const inv = await inventoryOf({ 'root.crt': root.pem, 'first.crt': first.pem, 'second.crt': second.pem });
+    const [a, b, r] = [certOf(inv, 'first.crt').record, certOf(inv, 'second.crt').record, certOf(inv, 'root.crt').record];
+    assert.equal(a.issued, b.issued, 'two leaves that issued nothing share one list');
+    assert.equal(a.issued.length, 0);
+    assert.ok(Object.isFrozen(a.issued), 'a write to the shared list throws rather than lands in every record');
+    assert.equal(a.badSignatureIssuers, b.sameNameOtherKey);
+    assert.deepEqual(r.issued.map(x => x.certificate.subject.commonName).sort(), ['first', 'second']);
+    assert.ok(!Object.isFrozen(r.issued), 'the root\'s list of what it issued is its own');
+    assert.deepEqual(a.issuers.map(x => x.fingerprint), [r.fingerprint]);
+    assert.equal(inv.fileByUri.get('mem:/first.crt')!.privateKeys, inv.fileByUri.get('mem:/second.crt')!.requests);
+  });
 });
 
 describe('signature verification', () => {

@@ -1,7 +1,7 @@
 // Phase 1 of linking: every decoded object of every file becomes a node; certificates are grouped
 // into distinct records (by fingerprint) and bundles, and each record picks the occurrence shown first.
 import { MaterialEntry } from '../analyze';
-import { push, trimmed } from '../collections';
+import { appended, none, push, trimmed } from '../collections';
 import { flat } from '../flatString';
 import { DecodedObject } from '../x509/material';
 import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
@@ -29,7 +29,7 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   const slash = relativePath.lastIndexOf('/');
   const file: InventoryFile = {
     uri: input.uri, relativePath, analysis: input.analysis, folder: relativePath.slice(0, slash + 1), name: relativePath.slice(slash + 1),
-    certificates: [], privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [],
+    certificates: none(), privateKeys: none(), publicKeys: none(), kubeconfigs: none(), requests: none(),
   };
   files.push(file);
   fileByUri.set(file.uri, file);
@@ -48,8 +48,8 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         let record = records.get(fingerprint);
         if (!record) {
           record = {
-            fingerprint, certificate, occurrences: [node], preferred: node, issuerStatus: 'unknown', issuers: [],
-            badSignatureIssuers: [], sameNameOtherKey: [], signatureVerified: false, issued: [], privateKeys: [], hasKeyInWorkspace: false,
+            fingerprint, certificate, occurrences: [node], preferred: node, issuerStatus: 'unknown', issuers: none(),
+            badSignatureIssuers: none(), sameNameOtherKey: none(), signatureVerified: false, issued: none(), privateKeys: none(), hasKeyInWorkspace: false,
           };
           records.set(fingerprint, record);
         } else {
@@ -57,24 +57,24 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         }
         node.record = record;
         certificates.push(node);
-        file.certificates.push(node);
+        file.certificates = appended(file.certificates, node);
         nodes.set(object, node);
       } else if (object.privateKey) {
-        const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: [], publicKeys: [] };
+        const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: none(), publicKeys: none() };
         privateKeys.push(node);
-        file.privateKeys.push(node);
+        file.privateKeys = appended(file.privateKeys, node);
         nodes.set(object, node);
       } else if (object.publicKey && object.kind === 'public-key') {
-        const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: [], privateKeys: [] };
+        const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: none(), privateKeys: none() };
         publicKeys.push(node);
-        file.publicKeys.push(node);
+        file.publicKeys = appended(file.publicKeys, node);
         nodes.set(object, node);
       } else if (object.csr) {
         const owner = carrier?.owner;
         const spec = owner?.kind === 'other' && carrier?.path === 'spec.request' ? input.analysis.certificateRequests?.find(s => s.document === owner.document) : undefined;
-        const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: [] };
+        const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: none() };
         requests.push(node);
-        file.requests.push(node);
+        file.requests = appended(file.requests, node);
       }
     });
   });

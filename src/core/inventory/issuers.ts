@@ -1,6 +1,6 @@
 // Phase 3 of linking: each certificate's issuer, found by subject DER and key identifier among the
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
-import { push, trimmed } from '../collections';
+import { appended, orNone, push, trimmed } from '../collections';
 import { Pause, maybePause } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey } from '../x509/name';
@@ -44,7 +44,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
         candidates = (bySki.get(aki) ?? []).slice(0, 4 * MAX_CANDIDATES).filter(c => c.certificate.subject.text.toLowerCase() === text);
       }
       if (!candidates.length) {
-        record.sameNameOtherKey = (bySubject.get(issuer) ?? []).slice(0, MAX_CANDIDATES);
+        record.sameNameOtherKey = orNone((bySubject.get(issuer) ?? []).slice(0, MAX_CANDIDATES));
       }
     } else {
       candidates = bySubject.get(issuer) ?? [];
@@ -96,7 +96,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     }
     const valid = candidates.filter((c, i) => c !== record && results[i] === 'valid');
     const unsupported = candidates.filter((c, i) => c !== record && results[i] === 'unsupported');
-    record.badSignatureIssuers = candidates.filter((_, i) => results[i] === 'invalid');
+    record.badSignatureIssuers = orNone(candidates.filter((_, i) => results[i] === 'invalid'));
     const issuers = valid.length ? valid : unsupported;
     if (issuers.length) {
       record.issuerStatus = 'found';
@@ -104,7 +104,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
       record.issuers = trimmed(issuers).sort((a, b) => rankIssuer(b, now) - rankIssuer(a, now));
       record.issuer = record.issuers[0];
       for (const issuer of issuers) {
-        issuer.issued.push(record);
+        issuer.issued = appended(issuer.issued, record);
       }
     } else {
       record.issuerStatus = record.badSignatureIssuers.length ? 'bad-signature' : 'unknown';

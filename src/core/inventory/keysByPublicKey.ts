@@ -1,5 +1,5 @@
 // Phase 2 of linking: private keys, public keys and certificates that hold the same public key.
-import { push } from '../collections';
+import { none, push } from '../collections';
 import { Pause, maybePause } from '../slices';
 import { CertificateRecord, PrivateKeyNode, PublicKeyNode } from './model';
 
@@ -29,7 +29,7 @@ export async function linkKeysByPublicKey(records: Map<string, CertificateRecord
   for (const record of records.values()) {
     const id = record.certificate.publicKey.id;
     push(recordsById, id, record);
-    record.privateKeys = keysById.get(id) ?? [];
+    record.privateKeys = keysById.get(id) ?? none();
     record.hasKeyInWorkspace = record.privateKeys.length > 0;
     await maybePause(pause, 'certificates by public key');
   }

@@ -3,6 +3,7 @@
 // chains to each of its clusters' CAs.
 import { MaterialEntry } from '../analyze';
 import { Pause, maybePause } from '../slices';
+import { appended } from '../collections';
 import { CollectedMaterial } from './collect';
 import { chainsTo } from './issuers';
 import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, PrivateKeyNode, ResolvedPathCarrier } from './model';
@@ -77,7 +78,7 @@ export async function linkKubeconfigs({ files, fileByUri, nodes }: CollectedMate
           signed: client && cluster.caCertificates.length ? chainsTo(client.record, new Set(cluster.caCertificates.map(c => c.record))) : undefined,
         }));
       }
-      file.kubeconfigs.push(kubeconfig);
+      file.kubeconfigs = appended(file.kubeconfigs, kubeconfig);
       kubeconfigs.push(kubeconfig);
     });
     await maybePause(pause, 'kubeconfigs');
