@@ -16,7 +16,7 @@ import { Inventory, InventoryInput, ResolvedPathCarrier, SignatureCache, buildIn
 import { Issued, KeyAlg, Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
 import { generateBench } from '../fixtures/generate';
 import { b64, kubeconfigYaml } from '../fixtures/kubeconfig';
-import { openssl, opensslStatus } from '../fixtures/openssl';
+import { openssl, opensslBuffer, opensslStatus } from '../fixtures/openssl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-inventory-'));
 const bench = new Workbench();
@@ -152,6 +152,46 @@ describe('issuer links', () => {
     assert.ok(!Object.isFrozen(r.issued), 'the root\'s list of what it issued is its own');
     assert.deepEqual(a.issuers.map(x => x.fingerprint), [r.fingerprint]);
     assert.equal(inv.fileByUri.get('mem:/first.crt')!.privateKeys, inv.fileByUri.get('mem:/second.crt')!.requests);
+  });
+});
+
+describe('files by what a few rules judge', () => {
+  it('lists, in file order, exactly the files with an undecodable entry or object, a keystore, a CRL', async () => {
+    const root = ca('lists-ca', 'p256', { ext: { ...kubeadmCaExt('lists-ca'), keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'] } });
+    const one = leaf('lists-leaf', root);
+    // A CRL as `openssl ca -gencrl` makes one, from a database of its own.
+    const db = bench.scratch('crl-index.txt', '');
+    const cnf = bench.scratch('crl.cnf', ['[ ca ]', 'default_ca = c', '[ c ]', `database = ${db}`, 'default_md = sha256', ''].join('\n'));
+    const crl = openssl(['ca', '-gencrl', '-batch', '-config', cnf, '-cert', root.file, '-keyfile', root.key.file, '-crldays', '1']);
+    const p12 = opensslBuffer(['pkcs12', '-export', '-in', one.file, '-inkey', one.key.file, '-passout', 'pass:secret']);
+    const truncated = one.pem.slice(0, one.pem.length - 120) + '\n-----END CERTIFICATE-----\n';
+    const texts: Record<string, string> = {
+      'a/ca.crt': root.pem,
+      'b/revoked.crl': crl,
+      'c/broken.crt': truncated,
+      'd/kubeconfig': ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', "    certificate-authority-data: 'not base64 at all!'", '    server: https://127.0.0.1:6443', '  name: c', ''].join('\n'),
+      'e/leaf.crt': one.pem,
+      'f/ca-and-crl.pem': root.pem + crl,
+    };
+    const inputs: InventoryInput[] = [];
+    for (const [rel, text] of Object.entries(texts)) {
+      inputs.push({ uri: `mem:/${rel}`, relativePath: rel, analysis: await analyzeText(text, { fileName: rel }) });
+    }
+    inputs.splice(3, 0, { uri: 'mem:/g/store.p12', relativePath: 'g/store.p12', analysis: await analyzeBinary(new Uint8Array(p12)) });
+    const inventory = await buildInventory(inputs);
+    const names = (files: readonly { relativePath: string }[]) => files.map(f => f.relativePath);
+    // What each rule visited before: every file, filtered by what it looks for.
+    const every = inventory.files;
+    assert.deepEqual(names(inventory.filesWith.errors), names(every.filter(f => f.analysis.entries.some(e => e.error || e.objects.some(o => o.error)))));
+    assert.deepEqual(names(inventory.filesWith.keystores), names(every.filter(f => f.analysis.entries.some(e => e.keystore))));
+    assert.deepEqual(names(inventory.filesWith.crls), names(every.filter(f => f.analysis.entries.some(e => e.objects.some(o => o.crl)))));
+    // And what the material is: judged by openssl's making, not only by the filters above.
+    assert.deepEqual(names(inventory.filesWith.errors), ['c/broken.crt', 'd/kubeconfig']);
+    assert.deepEqual(names(inventory.filesWith.keystores), ['g/store.p12']);
+    assert.deepEqual(names(inventory.filesWith.crls), ['b/revoked.crl', 'f/ca-and-crl.pem']);
+    const codes = runChecks(inventory, { now: new Date() }, () => undefined).map(f => `${f.code} ${f.uri}`);
+    assert.ok(codes.includes('decode-error mem:/c/broken.crt') && codes.includes('decode-error mem:/d/kubeconfig'), codes.join('\n'));
+    assert.ok(codes.includes('keystore-locked mem:/g/store.p12'), codes.join('\n'));
   });
 });
 

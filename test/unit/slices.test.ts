@@ -117,7 +117,12 @@ describe('time slices', () => {
       const file = path.join(root, 'pki', 'apiserver-kubelet-client.crt'); // expired in the seeded tree
       const analysis = await analyzeText(fs.readFileSync(file, 'utf8'), { fileName: file });
       const copies = 2 * ITEMS_PER_STEP + 100;
-      const inputs = Array.from({ length: copies }, (_, i) => ({ uri: `file:///copy/${i}.crt`, relativePath: `copy/${i}.crt`, analysis }));
+      // As many files whose certificate does not decode (its base64 cut short): what decode-error visits.
+      const truncated = await analyzeText('-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHB\n-----END CERTIFICATE-----\n', { fileName: 'broken.crt' });
+      const inputs = [
+        ...Array.from({ length: copies }, (_, i) => ({ uri: `file:///copy/${i}.crt`, relativePath: `copy/${i}.crt`, analysis })),
+        ...Array.from({ length: copies }, (_, i) => ({ uri: `file:///broken/${i}.crt`, relativePath: `broken/${i}.crt`, analysis: truncated })),
+      ];
       const now = new Date();
       const inventory = await buildInventory(inputs);
       const steps: string[] = [];
@@ -131,8 +136,11 @@ describe('time slices', () => {
       for (const rule of ['checkValidity', 'checkBadSignature', 'checkUnknownIssuer', 'checkWeakSignature']) {
         assert.equal(stepsOf(rule), 1 + Math.floor(copies / ITEMS_PER_STEP), `${rule}, over every certificate`);
       }
-      for (const rule of ['checkDecodeError', 'checkKeystoreLocked', 'checkWeakKeystore']) {
-        assert.equal(stepsOf(rule), 1 + Math.floor(inventory.files.length / ITEMS_PER_STEP), `${rule}, over every file`);
+      // The rules that look for what few files hold visit those files (inventory.filesWith), in the same steps.
+      assert.equal(straight.filter(f => f.code === 'decode-error').length, copies, 'every broken copy is reported');
+      assert.equal(inventory.filesWith.errors.length, copies);
+      for (const [rule, visited] of [['checkDecodeError', inventory.filesWith.errors], ['checkKeystoreLocked', inventory.filesWith.keystores], ['checkWeakKeystore', inventory.filesWith.keystores]] as const) {
+        assert.equal(stepsOf(rule), 1 + Math.floor(visited.length / ITEMS_PER_STEP), `${rule}, over the files it judges`);
       }
     } finally {
       removeGenerated(root);

@@ -12,7 +12,7 @@ const UNSUPPORTED = /^unsupported PEM label/;
 export const checkDecodeError: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   let visited = 0;
-  for (const file of inventory.files) {
+  for (const file of inventory.filesWith.errors) {
     if (++visited % ITEMS_PER_STEP === 0) {
       yield;
     }

@@ -13,7 +13,7 @@ const HOW = 'give its password with the PKI Lens: Unlock Keystore command, `pki-
 export const checkKeystoreLocked: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   let visited = 0;
-  for (const file of inventory.files) {
+  for (const file of inventory.filesWith.keystores) {
     if (++visited % ITEMS_PER_STEP === 0) {
       yield;
     }

@@ -10,7 +10,7 @@ import { Check, Finding, ResolvedCheckOptions, ITEMS_PER_STEP, RuleSteps } from 
 export const checkWeakKeystore: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   let visited = 0;
-  for (const file of inventory.files) {
+  for (const file of inventory.filesWith.keystores) {
     if (++visited % ITEMS_PER_STEP === 0) {
       yield;
     }

@@ -21,7 +21,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
     collectFile(collected, input);
     await maybePause(pause, 'inputs and collect');
   }
-  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes, filesWith } = collected;
   const bundles = await runInSlices(groupBundles(files), pause, 'bundles');
   await runInSlices(choosePreferredOccurrences(records), pause, 'preferred occurrences');
   await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
@@ -33,7 +33,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   return {
-    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri,
+    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri, filesWith,
     nodeOf: object => nodes.get(object),
     stats,
   };

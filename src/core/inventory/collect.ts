@@ -4,7 +4,7 @@ import { MaterialEntry } from '../analyze';
 import { appended, none, push, trimmed } from '../collections';
 import { flat } from '../flatString';
 import { DecodedObject } from '../x509/material';
-import { CertificateBundle, CertificateNode, CertificateRecord, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
+import { CertificateBundle, CertificateNode, CertificateRecord, FilesWith, InventoryFile, InventoryInput, PrivateKeyNode, PublicKeyNode, RequestNode } from './model';
 
 /** The nodes of every file, before any link between them. */
 export interface CollectedMaterial {
@@ -16,10 +16,11 @@ export interface CollectedMaterial {
   requests: RequestNode[];
   records: Map<string, CertificateRecord>;
   nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
+  filesWith: FilesWith;
 }
 
 export function emptyCollection(): CollectedMaterial {
-  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), nodes: new Map() };
+  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), nodes: new Map(), filesWith: { errors: [], keystores: [], crls: [] } };
 }
 
 /** One file's objects into the collection (a pass over many files can yield between them). */
@@ -33,9 +34,16 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   };
   files.push(file);
   fileByUri.set(file.uri, file);
+  let error = false;
+  let keystore = false;
+  let crl = false;
   input.analysis.entries.forEach((entry, entryIndex) => {
+    error ||= entry.error !== undefined;
+    keystore ||= entry.keystore !== undefined;
     entry.objects.forEach((object, objectIndex) => {
+      crl ||= object.crl !== undefined;
       if (object.error) {
+        error = true;
         return;
       }
       const range = object.range;
@@ -81,6 +89,16 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   // Most files hold one certificate: its list without room to grow (see trimmed).
   if (file.certificates.length) {
     file.certificates = trimmed(file.certificates);
+  }
+  const { filesWith } = collected;
+  if (error) {
+    filesWith.errors.push(file);
+  }
+  if (keystore) {
+    filesWith.keystores.push(file);
+  }
+  if (crl) {
+    filesWith.crls.push(file);
   }
 }
 
