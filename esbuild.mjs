@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import { coreBuild, entryBuild } from './scripts/build/lazyCore.mjs';
+import { yamlBrowserBuild } from './scripts/build/yamlBrowserBuild.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,8 @@ const common = {
   logLevel: 'warning',
   // @peculiar/x509 pulls in tsyringe, which needs Reflect metadata; both are bundled.
   mainFields: ['module', 'main'],
+  // yaml's build without its per-token reads of process.env (scripts/build/yamlBrowserBuild.mjs).
+  plugins: [yamlBrowserBuild],
 };
 
 // The desktop extension is two files, the entry and the core it loads at first use (scripts/build/lazyCore.mjs);

@@ -33,6 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { yamlBrowserBuild } from './build/yamlBrowserBuild.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'test-results', 'bench');
@@ -53,7 +54,7 @@ const { build } = await import('esbuild');
 const worker = path.join(OUT, 'worker.cjs');
 await build({
   entryPoints: [path.join(ROOT, 'scripts', 'bench', 'worker.ts')], bundle: true, platform: 'node', target: 'node18', format: 'cjs',
-  outfile: worker, logLevel: 'warning', mainFields: ['module', 'main'],
+  outfile: worker, logLevel: 'warning', mainFields: ['module', 'main'], plugins: [yamlBrowserBuild],
 });
 
 function task(name, args, { timeout = 600_000 } = {}) {
@@ -101,7 +102,7 @@ fs.rmSync(bundleDir, { recursive: true, force: true });
 fs.mkdirSync(bundleDir, { recursive: true });
 // With PKI_LENS_BENCH_PROFILE the names stay (the profiles read as the sources do; the bundle-size lines then read larger).
 const keepNames = !!process.env.PKI_LENS_BENCH_PROFILE;
-const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: false, minify: !keepNames, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', mainFields: ['module', 'main'] };
+const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: false, minify: !keepNames, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', mainFields: ['module', 'main'], plugins: [yamlBrowserBuild] };
 const { coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
 await build(coreBuild(common, bundleDir));
 await build(await entryBuild(common, bundleDir));

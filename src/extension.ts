@@ -22,7 +22,7 @@ import { registerUnlockKeystore } from './features/decode/unlockKeystore';
 import { registerCertificateSpecHover } from './features/decode/certificateSpecHover';
 import { Services } from './services';
 import { WorkerAnalyzer } from './workspace/workerAnalyzer';
-import { provideNodeLegacyCipher } from './util/nodeLegacyCipher';
+import { provideNodeCrypto } from './util/nodeCrypto';
 import { registerWorkspaceIndex } from './workspace/registerIndex';
 import { PersistentAnalysisCache, registerPersistentCache } from './workspace/persistentCache';
 import { sharedCache } from './core/inventory/signatureCache';
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
   const activatedAt = Date.now();
   const activationCpu = threadCpu();
   let inventoryTree: InventoryTreeApi | undefined;
-  provideNodeLegacyCipher(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks
+  provideNodeCrypto(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks; a native SHA-256
   let persistentCache: PersistentAnalysisCache | undefined;
   let lastFindings: LastFindings | undefined;
   // The last probe's reports: the probe writes them, the Problems panel and the tree's "Served" nodes show them.

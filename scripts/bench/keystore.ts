@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeBinary } from '../../src/core/analyze';
-import { provideNodeLegacyCipher } from '../../src/util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
 
 const PASSWORD = 'bench-store';
 
@@ -18,7 +18,7 @@ function openssl(args: string[], cwd: string, input?: string): string {
 }
 
 export async function keystoreBench(dir: string, targetBytes = 2 * 1048576): Promise<Record<string, number>> {
-  provideNodeLegacyCipher();
+  provideNodeCrypto();
   fs.mkdirSync(dir, { recursive: true });
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=bench keystore CA', '-days', '30'], dir);
   const distinct: string[] = [];

@@ -27,6 +27,7 @@ import { renderEntry } from '../../src/core/render/hover';
 import { entrySummary } from '../../src/core/render/summary';
 import { timelineModel } from '../../src/core/render/timeline';
 import { DiskScanner } from '../../src/cli/diskScanner';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
 import { LineIndex } from '../../src/core/pipeline/lineIndex';
 import { AnalysisCache, mayHoldMaterial } from '../../src/core/pipeline/analysisCache';
 // Not test/fixtures/generate.ts: bundled, its command-line entry would take over this process.
@@ -498,6 +499,9 @@ async function serveScrapes(dir: string, scrapes: number): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [task, ...args] = argv;
+  // As every Node host of the core does at start (the CLI's main, the extension): Node's crypto for
+  // what it does faster or the browser lacks. The scan line measures what `pki-lens check` runs.
+  provideNodeCrypto();
   switch (task) {
     case 'generate': return generate(args[0], args.slice(1));
     case 'baseline': return baseline(args[0]);

@@ -5,7 +5,7 @@ import { inspectCommand } from './inspect';
 import { probeCommand } from './probe';
 import { verifyCommand } from './verify';
 import { serveCommand } from './serve/serve';
-import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../util/nodeCrypto';
 import { renewCommand } from './renew';
 import { signCommand } from './sign';
 
@@ -39,7 +39,7 @@ const processIo: CliIo = {
 
 /** Runs `pki-lens <command> ...args` and resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  provideNodeLegacyCipher();
+  provideNodeCrypto();
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.err : io.out)(overview());

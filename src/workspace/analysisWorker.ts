@@ -3,9 +3,9 @@
 import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
 import { analyzeInline } from '../core/pipeline/analysisCache';
-import { provideNodeLegacyCipher } from '../util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../util/nodeCrypto';
 
-provideNodeLegacyCipher();
+provideNodeCrypto();
 
 parentPort?.on('message', async (request: { id: number; text: string; fileName: string; passwords?: string[] }) => {
   // The pipeline's analysis step, as the inline cache runs it; never throws: failures are located messages inside the analysis.

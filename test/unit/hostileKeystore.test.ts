@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { DocumentAnalysis, analyzeBinary, analyzeText } from '../../src/core/analyze';
 import { runChecks } from '../../src/core/checks';
 import { buildInventory } from '../../src/core/inventory/inventory';
-import { provideNodeLegacyCipher } from '../../src/util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
 import { STORE_PASSWORD, generateKeystores } from '../fixtures/keystores';
 import { Tally, assertLocated } from '../fuzz/located';
 import { Rng, YAML_MUTATIONS, mutateDer, mutateText } from '../fuzz/mutate';
@@ -54,7 +54,7 @@ async function linkAndCheck(batch: { name: string; analysis: DocumentAnalysis }[
 
 describe('hostile keystores', () => {
   before(() => {
-    provideNodeLegacyCipher();
+    provideNodeCrypto();
     const fx = generateKeystores(path.join(tmp, 'stores'));
     samples = Object.entries(fx.files).filter(([k]) => k !== 'secretYaml').map(([name, file]) => ({ name, bytes: new Uint8Array(fs.readFileSync(file)) }));
     // The manifests that point at Secrets (Ingress, Gateway, Certificate) and the Secrets themselves, keystores included.

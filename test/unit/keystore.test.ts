@@ -12,7 +12,7 @@ import { DocumentAnalysis, MaterialEntry, analyzeBinary, analyzeText, decodeFile
 import { runChecks } from '../../src/core/checks';
 import { buildInventory } from '../../src/core/inventory/inventory';
 import { main } from '../../src/cli/main';
-import { provideNodeLegacyCipher } from '../../src/util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
 import { KeystoreFixtures, STORE_PASSWORD, WRONG_PASSWORD, generateKeystores, keytoolList, opensslPkcs12Info } from '../fixtures/keystores';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-keystore-'));
@@ -58,7 +58,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 
 describe('keystores and PKCS#7 bundles', () => {
   before(() => {
-    provideNodeLegacyCipher();
+    provideNodeCrypto();
     fx = generateKeystores(path.join(tmp, 'stores'));
   });
 

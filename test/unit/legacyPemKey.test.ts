@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { analyzeText } from '../../src/core/analyze';
 import { main } from '../../src/cli/main';
 import { PrivateKeyInfo } from '../../src/core/x509/keys';
-import { provideNodeLegacyCipher } from '../../src/util/nodeLegacyCipher';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
 import { openssl, opensslBuffer } from '../fixtures/openssl';
 
 const PASSWORD = 'Legacy-PEM-pa55';
@@ -50,7 +50,7 @@ function opensslSpki(name: string): Buffer {
 
 describe('legacy OpenSSL-encrypted PEM keys', () => {
   before(() => {
-    provideNodeLegacyCipher();
+    provideNodeCrypto();
     openssl(['genrsa', '-out', file('rsa.plain'), '2048']);
     openssl(['rsa', '-in', file('rsa.plain'), '-aes256', '-traditional', '-passout', `pass:${PASSWORD}`, '-out', file('rsa-aes256.key')]);
     openssl(['rsa', '-in', file('rsa.plain'), '-des3', '-traditional', '-passout', `pass:${PASSWORD}`, '-out', file('rsa-des3.key')]);

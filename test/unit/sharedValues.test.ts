@@ -10,6 +10,7 @@ import { deserialize, serialize } from 'node:v8';
 import { analyzeText } from '../../src/core/analyze';
 import { CertificateInfo, decodeCertificate, decodeCertificateAsn1 } from '../../src/core/x509/certificate';
 import { readBack } from '../../src/workspace/cacheEntries';
+import { Interned } from '../../src/core/x509/interned';
 import { Workbench, days, kubeadmLeafExt } from '../fixtures/ca';
 import { oid, seq, signedCertificate, tlv, name, str } from '../fixtures/der';
 
@@ -92,4 +93,26 @@ describe('values certificates repeat are shared', () => {
     await asReference(second);
     assert.deepEqual(second.extendedKeyUsage?.map(e => e.short), ['serverAuth', 'clientAuth']);
   });
+
+  it('the table of shared values stays bounded while unique values pass through, and keeps the ones that repeat', () => {
+    const limit = 64;
+    const table = new Interned<object>(limit);
+    const repeated = table.get('issuer', () => ({}));
+    for (let i = 0; i < 20 * limit; i++) {
+      const leaf = {};
+      assert.equal(table.get(`leaf-${i}`, () => leaf), leaf, 'a value met once is the one made');
+      // The issuer comes back with every few leaves, as in a workspace's certificates.
+      if (i % 8 === 0) {
+        assert.equal(table.get('issuer', () => ({})), repeated, `the repeated value is the first one made (after ${i} unique ones)`);
+      }
+      assert.ok(table.size <= limit, `at most ${limit} values kept (${table.size} after ${i + 1} unique ones)`);
+    }
+    // A value not met again while more than the limit of others passed is made again: the bound holds.
+    const once = table.get('once', () => ({}));
+    for (let i = 0; i < limit; i++) {
+      table.get(`later-${i}`, () => ({}));
+    }
+    assert.notEqual(table.get('once', () => ({})), once);
+  });
 });
+

@@ -1,8 +1,11 @@
+import { nativeSha256 } from './hostHash';
+
 /**
  * Synchronous SHA-256 and SHA-1 for certificate fingerprints. WebCrypto's digest is asynchronous
  * and costs a thread-pool round trip per call (≈40 µs for a 1 KB certificate, two per certificate);
  * these run in ≈5 µs and keep the scan tier of decoding free of awaits. Hand-written beside
  * node:crypto's createHash because the core also runs in the browser host: no Node module here.
+ * A Node host hands its own SHA-256 in (hostHash.ts), and `sha256` uses that one when it can.
  */
 
 const K256 = new Int32Array([
@@ -49,6 +52,12 @@ function toBytes(state: Int32Array): Uint8Array {
 }
 
 export function sha256(bytes: Uint8Array): Uint8Array {
+  const native = nativeSha256();
+  return native ? native(bytes) : sha256Portable(bytes);
+}
+
+/** The hand-written SHA-256, whatever the host has (the browser's; and a test holds both to openssl). */
+export function sha256Portable(bytes: Uint8Array): Uint8Array {
   const words = padded(bytes);
   const h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Int32Array(64);
