@@ -64,7 +64,10 @@ export async function filesByUri(files: readonly IndexedFile[], pause: Pause): P
   for (let i = 0; i < files.length; i++) {
     byUri.set(files[i].uri.toString(), files[i]);
     if (i % FILES_PER_LOOK === FILES_PER_LOOK - 1) {
-      await maybePause(pause, 'files by URI');
+      const turn = maybePause(pause, 'files by URI');
+      if (turn) {
+        await turn;
+      }
     }
   }
   return byUri;
@@ -106,7 +109,10 @@ async function indexLines(byUri: ReadonlyMap<string, IndexedFile>, findings: rea
   const uris = new Set(findings.flatMap(f => [f.uri, ...f.related.map(r => r.uri)]));
   for (const uri of uris) {
     void byUri.get(uri)?.lines;
-    await maybePause(pause, 'line index');
+    const turn = maybePause(pause, 'line index');
+    if (turn) {
+      await turn;
+    }
   }
 }
 

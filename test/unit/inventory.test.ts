@@ -377,6 +377,41 @@ describe('kubeconfigs', () => {
 });
 
 describe('scale', () => {
+  it('a relink awaits only the turns its pause hands out, not one a file', async () => {
+    // A relink runs after every change of material; each await of nothing still suspends it and
+    // resumes it from the microtask queue. Counted by a microtask that re-queues itself: it runs
+    // once for each time the relink let the queue move.
+    const root = ca('turns root');
+    const one = leaf('turns', root);
+    const inputs: InventoryInput[] = [{ uri: 'mem:/ca.crt', relativePath: 'ca.crt', analysis: await analyzeText(root.pem, { fileName: 'ca.crt' }) }];
+    const copy = await analyzeText(one.pem, { fileName: 'leaf.crt' });
+    for (let i = 0; i < 400; i++) {
+      inputs.push({ uri: `mem:/copies/leaf-${i}.crt`, relativePath: `copies/leaf-${i}.crt`, analysis: copy });
+    }
+    const cache = new SignatureCache();
+    await buildInventory(inputs, { signatureCache: cache }); // the verdicts, as a first build leaves them
+    let asked = 0;
+    const pause = () => {
+      asked++;
+      return undefined; // the slice always has room
+    };
+    let turns = 0;
+    let done = false;
+    const count = () => {
+      if (!done) {
+        turns++;
+        queueMicrotask(count);
+      }
+    };
+    queueMicrotask(count);
+    const relinked = await buildInventory(inputs, { signatureCache: cache }, pause);
+    done = true;
+    assert.equal(relinked.stats.verified, 0, 'every verdict from the cache: nothing waits for the thread pool');
+    assert.equal(relinked.certificates.length, 401);
+    assert.ok(asked >= 3 * 401, `the pause was asked at every file of each pass over them (${asked} times)`);
+    assert.ok(turns < 100, `${turns} microtask turns for a relink of 401 files`);
+  });
+
   it('links a generated workspace of thousands of certificates in near-linear time', async () => {
     const certificates = Number(process.env.PKI_LENS_INVENTORY_SCALE ?? 2000);
     const manifest = await generateBench(path.join(tmp, 'bench'), { certificates, kubeconfigs: Math.round(certificates / 10), unrelated: 0 });

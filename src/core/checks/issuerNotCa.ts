@@ -1,5 +1,5 @@
 import { CertificateInfo } from '../x509/certificate';
-import { Inventory } from '../inventory/inventory';
+import { CertificateRecord, Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 import { Check, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
 
@@ -20,7 +20,15 @@ export function whyNotCa(cert: CertificateInfo): string | undefined {
 /** chain-issuer-not-ca: the certificate that signed this one is not allowed to sign certificates. */
 export const checkIssuerNotCa: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const verdicts = new Map<string, string | undefined>();
+  // Per issuer, not per certificate: a workspace's thousands of certificates have a handful of issuers.
+  const verdicts = new Map<CertificateRecord, string | undefined>();
+  const whyNot = (issuer: CertificateRecord) => {
+    if (!verdicts.has(issuer)) {
+      verdicts.set(issuer, whyNotCa(issuer.certificate));
+    }
+    return verdicts.get(issuer);
+  };
+  const mayNotSign = (issuer: CertificateRecord) => whyNot(issuer) !== undefined;
   let visited = 0;
   for (const node of reportedCertificates(inventory)) {
     if (++visited % ITEMS_PER_STEP === 0) {
@@ -30,12 +38,8 @@ export const checkIssuerNotCa: Check = function* (inventory: Inventory, _options
     if (record.issuerStatus !== 'found' || !record.issuer) {
       continue;
     }
-    let why = verdicts.get(record.fingerprint);
-    if (!verdicts.has(record.fingerprint)) {
-      const reasons = record.issuers.map(i => whyNotCa(i.certificate));
-      why = reasons.every(r => r !== undefined) ? reasons[0] : undefined;
-      verdicts.set(record.fingerprint, why);
-    }
+    // The first issuer's reason, when no issuer may sign (one that may is enough).
+    const why = record.issuers.every(mayNotSign) ? whyNot(record.issuers[0]) : undefined;
     if (!why) {
       continue;
     }

@@ -2,6 +2,7 @@ import { CertificateInfo } from '../x509/certificate';
 import { HostMatch, HostNames, parseIp, toLowerCaseAscii, verifyHostname } from '../verify/hostMatch';
 import { CertificateRecord, Inventory, KubeconfigClusterNode, KubeconfigNode } from '../inventory/inventory';
 import { shortName } from '../x509/name';
+import { bytesKey } from '../x509/bytes';
 import { TextRange } from '../x509/pem';
 import { kubeadmRoleForPath } from '../kube/profiles';
 import { runStraight } from '../slices';
@@ -93,7 +94,7 @@ interface ServerIndex {
   exact: Map<string, CertificateRecord[]>;
   /** `*.example.com` under `example.com`; a bare `*` under `''`. */
   wildcard: Map<string, CertificateRecord[]>;
-  /** IP SANs by their 16-byte form in hex. */
+  /** IP SANs by their 16-byte form (`ipKey`). */
   ips: Map<string, CertificateRecord[]>;
   /** The newest certificate that looks like the API server's. */
   apiserver?: CertificateRecord;
@@ -101,7 +102,8 @@ interface ServerIndex {
 
 const indexes = new WeakMap<CertificateRecord, ServerIndex>();
 
-const ipKey = (ip: Uint8Array) => Array.from(ip, b => b.toString(16).padStart(2, '0')).join('');
+/** An IP's 16 bytes as a map key: one string of 16 characters (a hex spelling made 17 strings and an array per address). */
+const ipKey = (ip: Uint8Array) => bytesKey(ip);
 
 function add(map: Map<string, CertificateRecord[]>, key: string, record: CertificateRecord): void {
   const list = map.get(key);
@@ -146,7 +148,8 @@ function* serverIndexSteps(ca: CertificateRecord): Generator<void, ServerIndex, 
         }
       }
     }
-    if (apiserverLike(record) && newer(record, index.apiserver)) {
+    // The cheap comparison first: the path and name tests only for a certificate that would win.
+    if (newer(record, index.apiserver) && apiserverLike(record)) {
       index.apiserver = record;
     }
   }

@@ -1,4 +1,4 @@
-import { Inventory } from '../inventory/inventory';
+import { CertificateRecord, Inventory } from '../inventory/inventory';
 import { shortName } from '../x509/name';
 import { formatDate } from '../render/time';
 import { capitalise, Check, describeNode, Finding, finding, ITEMS_PER_STEP, relatedTo, reportedCertificates, ResolvedCheckOptions, RuleSteps } from './finding';
@@ -27,11 +27,17 @@ export const checkValidityNotNested: Check = function* (inventory: Inventory, op
     if (record.issuerStatus !== 'found' || !record.issuers.length || cert.notAfter.getTime() < now || cert.notBefore > cert.notAfter) {
       continue;
     }
-    const inDate = record.issuers.filter(i => i.certificate.notBefore.getTime() <= now && now <= i.certificate.notAfter.getTime());
-    if (!inDate.length) {
+    // The in-date issuer that lasts longest (the first of equals), without a list per certificate.
+    let issuer: CertificateRecord | undefined;
+    for (const candidate of record.issuers) {
+      const c = candidate.certificate;
+      if (c.notBefore.getTime() <= now && now <= c.notAfter.getTime() && (!issuer || c.notAfter.getTime() > issuer.certificate.notAfter.getTime())) {
+        issuer = candidate;
+      }
+    }
+    if (!issuer) {
       continue;
     }
-    const issuer = inDate.reduce((a, b) => (b.certificate.notAfter > a.certificate.notAfter ? b : a));
     const end = issuer.certificate.notAfter;
     if (cert.notAfter.getTime() <= end.getTime()) {
       continue;

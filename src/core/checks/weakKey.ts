@@ -12,10 +12,11 @@ const WEAK_ALGORITHMS = new Set(['RSA', 'RSA-PSS', 'DSA']);
  */
 export const checkWeakKey: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const report = (node: MaterialNode, key: { algorithm: string; bits?: number }, what: string) => {
+  // `what` is asked only of a weak key: describing every certificate was most of this rule's work and garbage.
+  const report = (node: MaterialNode, key: { algorithm: string; bits?: number }, what: () => string) => {
     if (WEAK_ALGORITHMS.has(key.algorithm) && key.bits !== undefined && key.bits < MIN_BITS) {
       findings.push(finding('weak-key', 'warning', node,
-        `${what} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
+        `${what()} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
     }
   };
   let visited = 0;
@@ -23,23 +24,23 @@ export const checkWeakKey: Check = function* (inventory: Inventory, _options: Re
     if (++visited % ITEMS_PER_STEP === 0) {
       yield;
     }
-    report(node, node.certificate.publicKey, capitalise(describeNode(node)));
+    report(node, node.certificate.publicKey, () => capitalise(describeNode(node)));
   }
   // A key beside its request (apiserver.key + apiserver.csr) is reported once, on the request.
   const requested = new Set(inventory.requests.flatMap(r => r.keys.filter(k => k.key.publicKey?.id === r.csr.publicKey.id)));
   for (const node of inventory.privateKeys) {
     if (!node.certificates.length && !requested.has(node)) {
-      report(node, node.key, 'Private key');
+      report(node, node.key, () => 'Private key');
     }
   }
   for (const node of inventory.publicKeys) {
     if (!node.certificates.length) {
-      report(node, node.publicKey, 'Public key');
+      report(node, node.publicKey, () => 'Public key');
     }
   }
   // A request's key becomes its certificate's: said before it is signed.
   for (const node of inventory.requests) {
-    report(node, node.csr.publicKey, `Certificate request ${shortName(node.csr.subject) || '(empty subject)'}`);
+    report(node, node.csr.publicKey, () => `Certificate request ${shortName(node.csr.subject) || '(empty subject)'}`);
   }
   return findings;
 };

@@ -1,5 +1,5 @@
 import { Pause, maybePause, runInSlices } from '../slices';
-import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles } from './collect';
+import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles, nodesByObject } from './collect';
 import { linkIssuers } from './issuers';
 import { pairKeysByLocation } from './keysByLocation';
 import { linkKeysByPublicKey } from './keysByPublicKey';
@@ -19,9 +19,12 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   const collected = emptyCollection();
   for (const input of inputs) {
     collectFile(collected, input);
-    await maybePause(pause, 'inputs and collect');
+    const turn = maybePause(pause, 'inputs and collect');
+    if (turn) {
+      await turn;
+    }
   }
-  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes, filesWith } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, filesWith } = collected;
   const bundles = await runInSlices(groupBundles(files), pause, 'bundles');
   await runInSlices(choosePreferredOccurrences(records), pause, 'preferred occurrences');
   await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
@@ -32,9 +35,10 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   const pairings = await pairKeysByLocation(files, kubeconfigs, pause);
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
+  let nodes: ReturnType<typeof nodesByObject> | undefined;
   return {
     files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri, filesWith,
-    nodeOf: object => nodes.get(object),
+    nodeOf: object => (nodes ??= nodesByObject(collected)).get(object),
     stats,
   };
 }

@@ -15,17 +15,22 @@ export interface CollectedMaterial {
   publicKeys: PublicKeyNode[];
   requests: RequestNode[];
   records: Map<string, CertificateRecord>;
-  nodes: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
+  /**
+   * The nodes of objects inside a carrier (a kubeconfig's or Secret's field), which linking looks
+   * up by object. The inventory's `nodeOf` for any object is made from the lists at its first use:
+   * a map of every object, made again at every relink, was 10,000 inserts a build for nothing.
+   */
+  carried: Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>;
   filesWith: FilesWith;
 }
 
 export function emptyCollection(): CollectedMaterial {
-  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), nodes: new Map(), filesWith: { errors: [], keystores: [], crls: [] } };
+  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), carried: new Map(), filesWith: { errors: [], keystores: [], crls: [] } };
 }
 
-/** One file's objects into the collection (a pass over many files can yield between them). */
+/** One file's objects into the collection (a pass over many files can yield between them). Plain loops: it runs for every object at every relink. */
 export function collectFile(collected: CollectedMaterial, input: InventoryInput): void {
-  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, nodes } = collected;
+  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, carried } = collected;
   const relativePath = input.relativePath.replace(/\\/g, '/');
   const slash = relativePath.lastIndexOf('/');
   const file: InventoryFile = {
@@ -37,17 +42,21 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   let error = false;
   let keystore = false;
   let crl = false;
-  input.analysis.entries.forEach((entry, entryIndex) => {
+  const entries = input.analysis.entries;
+  for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
+    const entry = entries[entryIndex];
     error ||= entry.error !== undefined;
     keystore ||= entry.keystore !== undefined;
-    entry.objects.forEach((object, objectIndex) => {
+    const carrier = entry.carrier;
+    const objects = entry.objects;
+    for (let objectIndex = 0; objectIndex < objects.length; objectIndex++) {
+      const object = objects[objectIndex];
       crl ||= object.crl !== undefined;
       if (object.error) {
         error = true;
-        return;
+        continue;
       }
       const range = object.range;
-      const carrier = entry.carrier;
       const where = carrier ? flat(relativePath, ' ', carrier.path) : relativePath;
       if (object.certificate) {
         const certificate = object.certificate;
@@ -66,17 +75,23 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         node.record = record;
         certificates.push(node);
         file.certificates = appended(file.certificates, node);
-        nodes.set(object, node);
+        if (carrier) {
+          carried.set(object, node);
+        }
       } else if (object.privateKey) {
         const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: none(), publicKeys: none() };
         privateKeys.push(node);
         file.privateKeys = appended(file.privateKeys, node);
-        nodes.set(object, node);
+        if (carrier) {
+          carried.set(object, node);
+        }
       } else if (object.publicKey && object.kind === 'public-key') {
         const node: PublicKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'public-key', publicKey: object.publicKey, certificates: none(), privateKeys: none() };
         publicKeys.push(node);
         file.publicKeys = appended(file.publicKeys, node);
-        nodes.set(object, node);
+        if (carrier) {
+          carried.set(object, node);
+        }
       } else if (object.csr) {
         const owner = carrier?.owner;
         const spec = owner?.kind === 'other' && carrier?.path === 'spec.request' ? input.analysis.certificateRequests?.find(s => s.document === owner.document) : undefined;
@@ -84,8 +99,8 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         requests.push(node);
         file.requests = appended(file.requests, node);
       }
-    });
-  });
+    }
+  }
   // Most files hold one certificate: its list without room to grow (see trimmed).
   if (file.certificates.length) {
     file.certificates = trimmed(file.certificates);
@@ -100,6 +115,17 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   if (crl) {
     filesWith.crls.push(file);
   }
+}
+
+/** Every certificate, private key and public key node by its decoded object (the inventory's `nodeOf`). */
+export function nodesByObject({ certificates, privateKeys, publicKeys }: Pick<CollectedMaterial, 'certificates' | 'privateKeys' | 'publicKeys'>): Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode> {
+  const nodes = new Map<DecodedObject, CertificateNode | PrivateKeyNode | PublicKeyNode>();
+  for (const list of [certificates, privateKeys, publicKeys]) {
+    for (const node of list) {
+      nodes.set(node.object, node);
+    }
+  }
+  return nodes;
 }
 
 /** Files or records looked at between two steps of a pass over all of them. */

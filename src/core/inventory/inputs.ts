@@ -17,7 +17,10 @@ export async function inventoryInputs<F extends { analysis: DocumentAnalysis }>(
     used.add(file.analysis);
     const { uri, relativePath } = describe(file);
     inputs.push({ uri, relativePath, analysis }); // a literal: one hidden class for every input (see withFields)
-    await maybePause(pause, 'inputs');
+    const turn = maybePause(pause, 'inputs');
+    if (turn) {
+      await turn;
+    }
   }
   return inputs;
 }
@@ -33,7 +36,10 @@ function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
 export async function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined, pause?: Pause): Promise<ResolvedPathCarrier[]> {
   const out: ResolvedPathCarrier[] = [];
   for (const file of files) {
-    await maybePause(pause, 'path references');
+    const turn = maybePause(pause, 'path references');
+    if (turn) {
+      await turn;
+    }
     for (const entry of file.analysis.entries) {
       const carrier = entry.carrier;
       if (carrier?.encoding !== 'path' || !carrier.value.trim()) {

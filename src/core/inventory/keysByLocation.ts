@@ -46,15 +46,29 @@ export async function pairKeysByLocation(files: readonly InventoryFile[], kubeco
       }
     }
   }
+  // Names beside a loose key are looked up only in the folders that hold one: a stem for each of
+  // 10,000 certificate files (a test, a replace and a map entry each) was made at every relink for 8 keys.
+  const keyFolders = new Set<string>();
+  for (const file of files) {
+    if (file.privateKeys.length && file.privateKeys.some(key => !key.carrier)) {
+      keyFolders.add(file.folder);
+    }
+  }
   const byStem = new Map<string, InventoryFile[]>();
   for (const file of files) {
-    if (CERT_FILE.test(file.name) || /\.pub$/i.test(file.name)) {
+    if (keyFolders.has(file.folder) && (CERT_FILE.test(file.name) || /\.pub$/i.test(file.name))) {
       push(byStem, file.folder + file.name.replace(/\.[^.]+$/, ''), file);
     }
-    await maybePause(pause, 'keys by location');
+    const turn = maybePause(pause, 'keys by location');
+    if (turn) {
+      await turn;
+    }
   }
   for (const file of files) {
-    await maybePause(pause, 'keys by location');
+    const turn = maybePause(pause, 'keys by location');
+    if (turn) {
+      await turn;
+    }
     if (!file.privateKeys.length) {
       continue;
     }

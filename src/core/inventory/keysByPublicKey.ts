@@ -20,7 +20,10 @@ export async function linkKeysByPublicKey(records: Map<string, CertificateRecord
       push(keysById, key.key.publicKey.id, key);
     }
   }
-  await maybePause(pause, 'private keys by public key');
+  const turn = maybePause(pause, 'private keys by public key');
+  if (turn) {
+    await turn;
+  }
   const publicById = new Map<string, PublicKeyNode[]>();
   for (const pub of publicKeys) {
     push(publicById, pub.publicKey.id, pub);
@@ -31,7 +34,10 @@ export async function linkKeysByPublicKey(records: Map<string, CertificateRecord
     push(recordsById, id, record);
     record.privateKeys = keysById.get(id) ?? none();
     record.hasKeyInWorkspace = record.privateKeys.length > 0;
-    await maybePause(pause, 'certificates by public key');
+    const turn = maybePause(pause, 'certificates by public key');
+    if (turn) {
+      await turn;
+    }
   }
   for (const [id, keys] of keysById) {
     const certificates = recordsById.get(id) ?? [];

@@ -9,7 +9,7 @@ import { chainsTo } from './issuers';
 import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, PrivateKeyNode, ResolvedPathCarrier } from './model';
 
 /** `pause` hands the host a turn between files (10,000 kubeconfigs held it 30–60 ms in one piece). */
-export async function linkKubeconfigs({ files, fileByUri, nodes }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
+export async function linkKubeconfigs({ files, fileByUri, carried }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
   // Path carriers resolved by the workspace layer.
   const resolved = new Map<string, InventoryFile>();
   for (const r of resolvedPaths) {
@@ -23,14 +23,14 @@ export async function linkKubeconfigs({ files, fileByUri, nodes }: CollectedMate
     if (target && !entry.objects.length) {
       return target.certificates;
     }
-    return entry.objects.map(o => nodes.get(o)).filter((n): n is CertificateNode => n?.kind === 'certificate');
+    return entry.objects.map(o => carried.get(o)).filter((n): n is CertificateNode => n?.kind === 'certificate');
   };
   const carrierKeys = (file: InventoryFile, entry: MaterialEntry): PrivateKeyNode[] => {
     const target = entry.carrier?.encoding === 'path' ? resolved.get(`${file.uri}\n${entry.carrier.path}`) : undefined;
     if (target && !entry.objects.length) {
       return target.privateKeys;
     }
-    return entry.objects.map(o => nodes.get(o)).filter((n): n is PrivateKeyNode => n?.kind === 'private-key');
+    return entry.objects.map(o => carried.get(o)).filter((n): n is PrivateKeyNode => n?.kind === 'private-key');
   };
 
   // Kubeconfigs.
@@ -81,7 +81,10 @@ export async function linkKubeconfigs({ files, fileByUri, nodes }: CollectedMate
       file.kubeconfigs = appended(file.kubeconfigs, kubeconfig);
       kubeconfigs.push(kubeconfig);
     });
-    await maybePause(pause, 'kubeconfigs');
+    const turn = maybePause(pause, 'kubeconfigs');
+    if (turn) {
+      await turn;
+    }
   }
   return kubeconfigs;
 }

@@ -154,7 +154,10 @@ export async function runLimited<T>(items: T[], limit: number, job: (item: T) =>
   const worker = async () => {
     while (next < items.length) {
       await job(items[next++]);
-      await maybePause(pause, 'signature checks');
+      const turn = maybePause(pause, 'signature checks');
+      if (turn) {
+        await turn;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
