@@ -51,7 +51,10 @@ export async function forEachConcurrent<T>(items: readonly T[], limit: number, c
     while (next < items.length && !cancelled()) {
       const i = next++;
       await fn(items[i], i);
-      await maybePause(pause);
+      const turn = maybePause(pause);
+      if (turn) {
+        await turn;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

@@ -88,22 +88,35 @@ export async function listCandidates(scope: FolderScope, token: vscode.Cancellat
  */
 export const STARTING_SLICE_MS = 25;
 
+/** A candidate to read, with its folder's size limit. */
+export interface ListedFile {
+  uri: vscode.Uri;
+  maxBytes: number;
+  linked: boolean;
+}
+
 /**
- * Every candidate of every folder, with the scope that listed it. `turn`: what the listing waits for
- * between its slices (a quiet reconciliation waits for a running build too, see index.ts).
+ * Every candidate of every folder: those reached through a link, then the rest (a scan reads them
+ * in that order, see earlyFindings.ts), each in the folders' order and then by path. `turn`: what
+ * the listing waits for between its slices (a quiet reconciliation waits for a running build too,
+ * see index.ts).
  */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<(Candidate & { scope: FolderScope })[]> {
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
   // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
   const { pause } = timeSlices(turn, sliceMs);
-  const work: (Candidate & { scope: FolderScope })[] = [];
+  const linked: ListedFile[] = [];
+  const unlinked: ListedFile[] = [];
   for (const scope of scopes) {
-    for (const { uri, linked } of await listCandidates(scope, token, sliceMs, turn)) {
-      work.push({ uri, linked, scope });
-      await maybePause(pause);
+    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn)) {
+      (viaLink ? linked : unlinked).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
+      const due = maybePause(pause);
+      if (due) {
+        await due;
+      }
     }
   }
-  return work;
+  return { linked, unlinked };
 }
 
 function byPath(a: vscode.Uri, b: vscode.Uri): number {
@@ -128,7 +141,10 @@ async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sl
   const out: Candidate[] = [];
   for (const { rel, linked } of walked) {
     out.push({ uri: scope.folder.uri.with({ path: base + rel }), linked });
-    await maybePause(pause);
+    const due = maybePause(pause);
+    if (due) {
+      await due;
+    }
   }
   return out;
 }

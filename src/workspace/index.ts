@@ -182,12 +182,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (warm) {
       goFirst(warm.then(() => undefined));
     }
-    const linked: { uri: vscode.Uri; maxBytes: number; linked: boolean }[] = [];
-    const unlinked: typeof linked = [];
-    for (const { uri, scope, linked: viaLink } of await listEveryFolder(this.scopes, token, sliceMs, turn)) {
-      (viaLink ? linked : unlinked).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
-      await maybePause(slices.pause);
-    }
+    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn);
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     const work = [...linked, ...unlinked];
     const listed = Date.now();
@@ -225,7 +220,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
       // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
       for (const key of this.records.keys()) {
-        await maybePause(slices.pause);
+        const due = maybePause(slices.pause);
+        if (due) {
+          await due;
+        }
         const file = this.records.get(key);
         if (!file) {
           continue; // gone meanwhile

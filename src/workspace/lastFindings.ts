@@ -204,7 +204,10 @@ async function stampsAsRead(snapshot: IndexSnapshot): Promise<[string, string][]
   const stamps: ([string, string] | 'moved' | 'racy')[] = [];
   for (const uri of uris) {
     stamps.push(await stampOne(uri));
-    await maybePause(pause);
+    const turn = maybePause(pause);
+    if (turn) {
+      await turn;
+    }
   }
   const refused = stamps.find(s => typeof s === 'string');
   return refused === undefined ? stamps as [string, string][] : stamps.includes('moved') ? 'moved' : refused as 'racy';

@@ -81,7 +81,10 @@ export async function writeLastFindings(file: string, head: ContentsHead, files:
       for (const item of items) {
         await add(`${count % perLine ? ',' : `${count ? ']}\n' : ''}{"${name}":[`}${JSON.stringify(item)}`);
         count++;
-        await maybePause(pause, `last findings: ${name}`);
+        const turn = maybePause(pause, `last findings: ${name}`);
+        if (turn) {
+          await turn;
+        }
       }
       if (count) {
         await add(']}\n');
@@ -120,7 +123,10 @@ export async function decodeLastFindings(bytes: Buffer, pause: Pause): Promise<C
   const hash = createHash('sha256');
   for (let offset = 0; offset < digestAt; offset += HASH_CHUNK_BYTES) {
     hash.update(bytes.subarray(offset, Math.min(offset + HASH_CHUNK_BYTES, digestAt)));
-    await maybePause(pause, 'last findings: checksum');
+    const turn = maybePause(pause, 'last findings: checksum');
+    if (turn) {
+      await turn;
+    }
   }
   if (hash.digest('hex') !== bytes.subarray(digestAt, bytes.length - 1).toString('latin1')) {
     throw new Error('checksum mismatch');
@@ -138,7 +144,10 @@ export async function decodeLastFindings(bytes: Buffer, pause: Pause): Promise<C
       (contents[name as 'files' | 'findings'] as unknown[]).push(item);
     }
     at = end + 1;
-    await maybePause(pause, 'last findings: a line');
+    const turn = maybePause(pause, 'last findings: a line');
+    if (turn) {
+      await turn;
+    }
   }
   return contents;
 }

@@ -163,7 +163,10 @@ export class DiagnosticsPublisher extends Disposable {
       if (this.shown.get(uri) !== item.signature) {
         changed.push(item);
       }
-      await maybePause(pause);
+      const turn = maybePause(pause);
+      if (turn) {
+        await turn;
+      }
       if (superseded()) {
         return;
       }
