@@ -73,10 +73,10 @@ const DATA_FIELD = /(?:certificate-authority-data|client-certificate-data):\s*(\
  * parse every certificate in it once (PEM blocks, DER files, base64 kubeconfig fields), touching
  * the fields an expiry check needs.
  */
-function baseline(dir: string): void {
+async function baseline(dir: string): Promise<void> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const files = new DiskScanner().listCandidates(dir);
+  const files = await new DiskScanner().listCandidates(dir);
   const listed = performance.now();
   let certificates = 0;
   let failed = 0;
@@ -158,8 +158,8 @@ function timelineCost(inventory: Parameters<typeof timelineModel>[0]): { modelMs
 
 // ------------------------------------------------------------------ openssl loop
 
-function opensslLoop(dir: string, n: number): void {
-  const all = new DiskScanner().listCandidates(dir).filter(f => /\/certs\/.*\.(crt|pem|der)$/.test(f));
+async function opensslLoop(dir: string, n: number): Promise<void> {
+  const all = (await new DiskScanner().listCandidates(dir)).filter(f => /\/certs\/.*\.(crt|pem|der)$/.test(f));
   const step = Math.max(1, Math.floor(all.length / n));
   const sample = all.filter((_, i) => i % step === 0).slice(0, n);
   const list = path.join(path.dirname(dir), 'openssl-sample.txt');

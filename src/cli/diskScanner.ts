@@ -12,11 +12,11 @@ import { CheckOptions, Finding } from '../core/checks';
 import { Inventory } from '../core/inventory/inventory';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';
 import { AnalysisCache } from '../core/pipeline/analysisCache';
-import { PathFilter, globToRegExp } from '../core/pipeline/glob';
 import { PipelineHost, checkInventory, linkFiles } from '../core/pipeline/pipeline';
 import { UsageError } from './command';
 import { withFields } from '../core/collections';
 import { sameData } from '../core/sameData';
+import { walkFolder } from '../workspace/folderWalk';
 
 export interface ScanSettings {
   include: readonly string[];
@@ -91,8 +91,6 @@ export class DiskScanner {
   /** The last scan's links, reused when nothing was re-read and no file came or went (as the index skips its rebuild). */
   private linked: { files: readonly ScannedFile[]; inventory: Inventory } | undefined;
   private checked: { inventory: Inventory; optionsKey: string | undefined; now: Date; findings: Finding[] } | undefined;
-  private readonly filter: PathFilter;
-  private readonly excluded: RegExp[];
   readonly cache: AnalysisCache;
 
   private readonly host: Pick<PipelineHost<ScannedFile>, 'describe' | 'onCheckFailure'>;
@@ -100,8 +98,6 @@ export class DiskScanner {
   /** `onCheckFailure` hears of a rule that threw (its findings are dropped, the others kept). */
   constructor(private readonly settings: ScanSettings = DEFAULT_SCAN_SETTINGS, cache?: AnalysisCache, onCheckFailure: PipelineHost<ScannedFile>['onCheckFailure'] = () => undefined) {
     this.host = { describe: file => ({ uri: file.uri, relativePath: file.relativePath }), onCheckFailure };
-    this.filter = new PathFilter(settings.include, settings.exclude);
-    this.excluded = settings.exclude.map(globToRegExp);
     this.cache = cache ?? new AnalysisCache(100_000);
   }
 
@@ -128,7 +124,7 @@ export class DiskScanner {
     const kept: ScannedFile[] = [];
     const directoriesWalked: string[] = [];
     for (const [index, root] of roots.entries()) {
-      const candidates = root.directory ? this.walk(root.path, directoriesWalked) : [{ abs: root.path, rel: path.basename(root.path) }];
+      const candidates = root.directory ? await this.walk(root.path, directoriesWalked) : [{ abs: root.path, rel: path.basename(root.path) }];
       lap('list');
       for (const { abs, rel: rootRelative } of candidates) {
         if (seen.has(abs)) {
@@ -175,58 +171,18 @@ export class DiskScanner {
   }
 
   /** Candidate files under a folder: excluded folders are never walked; symlinked folders are followed once. */
-  listCandidates(root: string): string[] {
-    return this.walk(root).map(c => c.abs);
+  async listCandidates(root: string): Promise<string[]> {
+    return (await this.walk(root)).map(c => c.abs);
   }
 
-  /** Candidates with their `/`-separated path relative to `root`, built while walking (no path.relative per file). */
-  private walk(root: string, directories?: string[]): { abs: string; rel: string }[] {
-    const out: { abs: string; rel: string }[] = [];
-    const visited = new Set<string>();
-    const walk = (dir: string, relDir: string) => {
-      let real: string;
-      try {
-        real = fs.realpathSync(dir || path.sep);
-      } catch {
-        return;
-      }
-      if (visited.has(real)) {
-        return;
-      }
-      visited.add(real);
-      directories?.push(dir || path.sep);
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir || path.sep, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const entry of entries) {
-        const abs = `${dir}${path.sep}${entry.name}`;
-        const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-        let isDir = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (entry.isSymbolicLink()) {
-          try {
-            const s = fs.statSync(abs);
-            isDir = s.isDirectory();
-            isFile = s.isFile();
-          } catch {
-            continue; // dangling link
-          }
-        }
-        if (isDir) {
-          if (!this.excluded.some(r => r.test(`${rel}/`))) {
-            walk(abs, rel);
-          }
-        } else if (isFile && this.filter.matches(rel)) {
-          out.push({ abs, rel });
-        }
-      }
-    };
-    walk(root.replace(/[\\/]+$/, ''), '');
-    return out;
+  /**
+   * Candidates with their `/`-separated path relative to `root`, by the workspace index's own walk
+   * (workspace/folderWalk.ts): the CLI and the extension read the same files.
+   */
+  private async walk(root: string, folders?: string[]): Promise<{ abs: string; rel: string }[]> {
+    const base = root.replace(/[\\/]+$/, '');
+    const walked = await walkFolder({ base: base || path.sep, include: this.settings.include, exclude: this.settings.exclude, folders });
+    return (walked ?? []).map(({ rel }) => ({ abs: `${base}${path.sep}${path.sep === '/' ? rel : rel.split('/').join(path.sep)}`, rel }));
   }
 
   /** `named`: the path was given on the command line, so it is read whatever its size (issue 12: never "No findings" for what was not read). */

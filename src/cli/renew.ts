@@ -121,9 +121,9 @@ async function collect(paths: readonly string[], named: SigningFiles | undefined
       throw new UsageError(`cannot read ${p}: no such file or directory`);
     }
     const directory = stat.isDirectory();
-    const files = directory ? scanner.listCandidates(abs) : [abs];
+    const files = directory ? await scanner.listCandidates(abs) : [abs];
     let cas: SigningFiles[] | undefined;
-    const casNear = async () => cas ??= named ? [named] : await signingCasAmong((directory ? files : scanner.listCandidates(path.dirname(abs))).filter(f => /\.(crt|pem)$/.test(f)));
+    const casNear = async () => cas ??= named ? [named] : await signingCasAmong((directory ? files : await scanner.listCandidates(path.dirname(abs))).filter(f => /\.(crt|pem)$/.test(f)));
     let found = 0;
     for (const file of files) {
       const real = fs.realpathSync(file);
@@ -139,7 +139,7 @@ async function collect(paths: readonly string[], named: SigningFiles | undefined
         }
         let ca = issuerAmong(target.certificate, await casNear()) ?? (named && !directory ? named : undefined);
         if (!ca && !directory && !named) {
-          ca = issuerAmong(target.certificate, await signingCasAmong(scanner.listCandidates(path.dirname(path.dirname(abs))).filter(f => /\.(crt|pem)$/.test(f))));
+          ca = issuerAmong(target.certificate, await signingCasAmong((await scanner.listCandidates(path.dirname(path.dirname(abs)))).filter(f => /\.(crt|pem)$/.test(f))));
         }
         if (ca) {
           targets.push({ target, ca });

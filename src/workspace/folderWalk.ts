@@ -1,5 +1,6 @@
-// The walk of a local folder for the scan's candidates (workspace/discovery.ts), with Node's fs
-// and nothing of VS Code, so a unit test can hold it to find(1).
+// The walk of a local folder for the scan's candidates, with Node's fs and nothing of VS Code: the
+// workspace index's (workspace/discovery.ts) and `pki-lens check`'s (cli/diskScanner.ts), so both
+// read the same files, and a unit test holds it to find(1).
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { PathFilter } from '../core/pipeline/glob';
 
@@ -14,6 +15,8 @@ export interface WalkRequest {
   base: string;
   include: readonly string[];
   exclude: readonly string[];
+  /** When given, every folder read (absolute, excluded ones never are) is added: for a host that watches them (`pki-lens serve`). */
+  folders?: string[];
 }
 
 /**
@@ -46,6 +49,7 @@ export async function walkFolder(request: WalkRequest, pause?: () => Promise<voi
     } catch {
       continue; // unreadable folder: skip it, as a search would
     }
+    request.folders?.push(join(rel));
     for (const [i, entry] of entries.entries()) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       let isDir = entry.isDirectory();

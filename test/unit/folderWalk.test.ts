@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PathFilter } from '../../src/core/pipeline/glob';
 import { walkFolder } from '../../src/workspace/folderWalk';
+import { DiskScanner } from '../../src/cli/diskScanner';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/core/pipeline/scanDefaults';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-walk-'));
@@ -90,6 +91,19 @@ describe('folder walk (judged by find)', () => {
     const walked = await walkFolder({ base: small, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }, undefined, () => { asked++; return false; });
     assert.deepEqual(walked?.map(w => w.rel), ['a/x.crt', 'b/y.pem']);
     assert.equal(asked, 3, 'the folder, a/ and b/ entered; node_modules/ and .git/ not');
+  });
+
+  it('is pki-lens check\'s walk too: the same files, and every folder it read for serve to watch', async () => {
+    const walked = (await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }))!;
+    assert.deepEqual(await new DiskScanner().listCandidates(base), walked.map(w => path.join(base, w.rel)));
+    const result = await new DiskScanner().scan([base]);
+    const folders = execFileSync('find', ['.', '-type', 'd'], { cwd: base, encoding: 'utf8' })
+      .split('\n').filter(Boolean).map(p => path.join(base, p)).filter(p => !p.includes(`${path.sep}node_modules`));
+    for (const folder of folders) {
+      assert.ok(result.directories.includes(folder), `${folder} was read, to be watched`);
+    }
+    assert.ok(!result.directories.some(d => d.includes('node_modules')), 'an excluded folder is neither read nor watched');
+    assert.ok(result.directories.includes(path.join(base, 'linked-pki')), 'a symlinked folder is read under its own name');
   });
 
   it('says when it cannot start, and stops when cancelled', async () => {
