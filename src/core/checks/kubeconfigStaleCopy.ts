@@ -23,12 +23,18 @@ const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
  * Kept per certificate: a certificate's analysis outlives builds (content-keyed cache), and making
  * 10,000 keys again on every rebuild was this rule's whole cost.
  */
-const identities = new WeakMap<CertificateInfo, string>();
-function identity(c: CertificateInfo): string {
+const identities = new WeakMap<CertificateInfo, string | null>();
+
+/** The certificate's identity when it is a client certificate, else null: one lookup a certificate per build. */
+function clientIdentity(c: CertificateInfo): string | null {
   let key = identities.get(c);
   if (key === undefined) {
-    const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
-    key = `${nameKey(c.issuer)}\u0000${nameKey(c.subject)}\u0000${eku}`;
+    if (isClient(c)) {
+      const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
+      key = `${nameKey(c.issuer)}\u0000${nameKey(c.subject)}\u0000${eku}`;
+    } else {
+      key = null;
+    }
     identities.set(c, key);
   }
   return key;
@@ -38,7 +44,8 @@ const isClient = (c: CertificateInfo) => !c.isCa && (!c.extendedKeyUsage || c.ex
 
 /** Later NotBefore wins; at a tie, later NotAfter. */
 function newer(a: CertificateInfo, b: CertificateInfo): boolean {
-  return a.notBefore.getTime() !== b.notBefore.getTime() ? a.notBefore > b.notBefore : a.notAfter > b.notAfter;
+  const before = a.notBefore.getTime() - b.notBefore.getTime();
+  return before !== 0 ? before > 0 : a.notAfter.getTime() > b.notAfter.getTime();
 }
 
 /** Where the newer certificate is best shown: a kubeconfig holding it (admin.conf), else where the index prefers it. */
@@ -70,10 +77,10 @@ function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], voi
       yield;
     }
     const c = record.certificate;
-    if (!isClient(c)) {
+    const key = clientIdentity(c);
+    if (key === null) {
       continue;
     }
-    const key = identity(c);
     const best = newest.get(key);
     if (!best || newer(c, best.certificate)) {
       newest.set(key, record);
@@ -88,10 +95,11 @@ function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], voi
     for (const user of kubeconfig.users) {
       const client = user.certificates[0];
       const carrier = user.certificateCarrier;
-      if (!client || !carrier || carrier.encoding !== 'base64' || !isClient(client.certificate)) {
+      const key = client && clientIdentity(client.certificate);
+      if (!key || !carrier || carrier.encoding !== 'base64') {
         continue;
       }
-      const latest = newest.get(identity(client.certificate));
+      const latest = newest.get(key);
       if (latest && latest !== client.record && newer(latest.certificate, client.certificate)) {
         out.push({ kubeconfig, user, client, latest, where: supersedingOccurrence(latest) });
       }
