@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { analyzeText } from '../../src/core/analyze';
-import { runChecks } from '../../src/core/checks';
+import { resolveCheckOptions, runChecks } from '../../src/core/checks';
 import { buildInventory } from '../../src/core/inventory/inventory';
 import { startFeatures } from '../../src/util/features';
 import { Workbench, days, kubeadmCaExt } from '../fixtures/ca';
@@ -46,6 +46,20 @@ describe('expiry thresholds per file', () => {
       thresholdsFor: uri => (folderOf(uri) === 'b' ? { warningDays: 10 } : undefined),
     });
     assert.deepEqual(findings.filter(f => f.code === 'cert-expiring').map(f => `${folderOf(f.uri)} ${f.severity}`).sort(), ['a error', 'c error']);
+  });
+
+  it('merges a folder\'s thresholds once for all its files, not once a file', () => {
+    const own = { a: { warningDays: 90 }, b: { warningDays: 10 } };
+    let asked = 0;
+    const resolved = resolveCheckOptions({ thresholds: { errorDays: 3 }, thresholdsFor: uri => (asked++, own[folderOf(uri) as 'a' | 'b']) });
+    const ofA = Array.from({ length: 1000 }, (_, i) => resolved.thresholdsFor(`mem:/a/cert-${i}.crt`));
+    assert.equal(asked, 1000, 'the host is asked for every file (its settings may differ per file)');
+    assert.ok(ofA.every(t => t === ofA[0]), 'one merged object for the folder\'s 1,000 files');
+    assert.deepEqual({ ...ofA[0] }, { ...resolved.thresholds, warningDays: 90, errorDays: 3 });
+    const ofB = resolved.thresholdsFor('mem:/b/x.crt');
+    assert.notEqual(ofB, ofA[0]);
+    assert.equal(ofB.warningDays, 10);
+    assert.equal(resolved.thresholdsFor('mem:/c/x.crt'), resolved.thresholds, 'a folder without thresholds of its own takes the workspace\'s');
   });
 });
 
