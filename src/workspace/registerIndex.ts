@@ -4,8 +4,9 @@ import { PkiLensConfiguration } from '../settings';
 import type { WorkspaceIndex } from './index';
 import { DocumentOverlays } from './overlays';
 import { Reconciler } from './reconcile';
+import { followMaterialFolders } from './materialFolders';
 import { WorkspaceWatcher } from './watcher';
-import { registerWithheldEvents } from './withheldEvents';
+import { registerWatcherCounts, registerWithheldEvents } from './withheldEvents';
 
 /**
  * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
@@ -16,9 +17,14 @@ export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: 
   const reconciler = new Reconciler(index, logger);
   // Tests withhold watcher events through this seam to show the index converges without them.
   const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
+  const watcher = new WorkspaceWatcher(index, logger, withhold);
+  const own = followMaterialFolders(context, index, watcher, logger);
+  if (withhold) {
+    registerWatcherCounts(context, () => ({ ...watcher.counts, ownFolders: own?.folders() ?? [] }));
+  }
   context.subscriptions.push(
     index,
-    new WorkspaceWatcher(index, logger, withhold),
+    watcher,
     overlays,
     reconciler,
     vscode.workspace.onDidChangeWorkspaceFolders(() => void index.rescan()),

@@ -148,13 +148,13 @@ export function waitForDiagnosticsWhere(root: string, judge: (actual: Actual[]) 
 }
 
 /**
- * Run `body` while the extension withholds the file watcher's `kinds` events for `fsPath` and
+ * Run `body` while the extension withholds the file watchers' `kinds` events for `fsPath` and
  * everything below it (a test-only seam, registered in ExtensionMode.Test): what the index then
- * learns, it learns without events. Resolves with how many events were withheld.
+ * learns, it learns without events. `sources`: VS Code's watcher's, PKI Lens's own watch's, or both. Resolves with how many events were withheld.
  */
-export async function withWatcherEventsWithheld(kinds: ('create' | 'change' | 'delete')[], fsPath: string, body: () => Promise<void>): Promise<number> {
+export async function withWatcherEventsWithheld(kinds: ('create' | 'change' | 'delete')[], fsPath: string, body: () => Promise<void>, sources: ('vscode' | 'own')[] = ['vscode', 'own']): Promise<number> {
   await pkiApi();
-  await vscode.commands.executeCommand('pkiLens.test.withholdWatcherEvents', kinds, fsPath);
+  await vscode.commands.executeCommand('pkiLens.test.withholdWatcherEvents', kinds, fsPath, sources);
   let counts: number[] = [];
   try {
     await body();

@@ -107,6 +107,52 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     console.log(`      deleted file forgotten after ${gone} ms`);
   });
 
+  // PKI Lens's own watch of the folders with material (workspace/ownWatch.ts): VS Code's watcher
+  // sends a change 0.1–0.5 s after it happened, the kernel's event comes within a millisecond.
+  it('a certificate written into a folder with material reaches the index by its own watch, VS Code\'s events withheld', async () => {
+    const copy = 'pki/own-watch-copy.crt';
+    const counts = () => vscode.commands.executeCommand<{ own: number; vscode: number; sameChange: number; ownFolders: string[] }>('pkiLens.test.watcherCounts');
+    await waitForDiagnostics(m.root, expected, 90_000);
+    const before = await waitFor('pki/ followed by the own watch', async () => {
+      const now = await counts();
+      return now.ownFolders.includes(abs('pki')) && now;
+    }, 10_000);
+    assert.ok(!before.ownFolders.some(f => f.includes(`${path.sep}node_modules`)), 'only folders with material');
+    let appeared = 0;
+    let gone = 0;
+    const withheld = await withWatcherEventsWithheld(['create', 'change', 'delete'], abs(copy), async () => {
+      fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+      appeared = await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file: copy, range: locate(m, copy).range }], 10_000);
+      fs.rmSync(abs(copy));
+      gone = await waitForDiagnostics(m.root, expected, 10_000);
+    }, ['vscode']);
+    const after = await counts();
+    assert.ok(after.own >= before.own + 2, `the own watch brought the write and the deletion (${before.own} → ${after.own})`);
+    console.log(`      diagnosed after ${appeared} ms, forgotten after ${gone} ms, by the own watch (${withheld} event(s) of VS Code's withheld)`);
+  });
+
+  it('VS Code\'s event for a change the own watch reported is not handed to the index again', async () => {
+    const copy = 'pki/same-change.crt';
+    const counts = () => vscode.commands.executeCommand<{ own: number; vscode: number; sameChange: number; sameChangeUris: string[] }>('pkiLens.test.watcherCounts');
+    const uri = vscode.Uri.file(abs(copy)).toString();
+    try {
+      const before = await counts();
+      fs.writeFileSync(abs(copy), fs.readFileSync(abs('pki/apiserver-kubelet-client.crt')));
+      await waitForDiagnostics(m.root, [...expected, { code: 'cert-expired', file: copy, range: locate(m, copy).range }], 10_000);
+      // VS Code's own event for the write arrives later: taken for the change already read, not read again
+      // (a second read of a changed file would relink it again, and stop a relink still running).
+      const after = await waitFor('VS Code\'s event for the write', async () => {
+        const now = await counts();
+        return now.sameChangeUris.includes(uri) && now;
+      }, 10_000);
+      assert.ok(after.own > before.own, 'the own watch reported the write');
+      assert.strictEqual(after.vscode, before.vscode, 'no event of VS Code\'s went on to the index');
+    } finally {
+      fs.rmSync(abs(copy), { force: true });
+    }
+    await waitForDiagnostics(m.root, expected, 10_000);
+  });
+
   it('a build sends the Problems panel only the files whose findings changed', async () => {
     await waitForDiagnostics(m.root, expected, 90_000);
     const api = await pkiApi();
