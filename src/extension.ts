@@ -125,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
       { name: 'endpoint probe', register: s => registerProbe(context, s, probeResults) },
       { name: 'expiry timeline', register: s => registerTimeline(context, s) },
       // Last: every feature is listening before the first scan ends.
-      { name: 'workspace index', register: s => registerWorkspaceIndex(context, s.index, s.logger, s.settings) },
+      { name: 'workspace index', register: s => probeResults.followDisk(registerWorkspaceIndex(context, s.index, s.logger, s.settings).onDidChangeFile) },
     ],
   });
   // Measured here, in the real extension host (the bench's stand-in `vscode` cannot show what a window's own calls cost).

@@ -10,7 +10,7 @@ import { DEFAULT_SIGN_DAYS } from './core/renew/signDefaults';
 export interface PkiLensSettings {
   expiry: ExpiryThresholds;
   codeLens: { enabled: boolean };
-  scan: { include: string[]; exclude: string[]; maxFileSizeKB: number; extraKubeconfigs: string[] };
+  scan: { include: string[]; exclude: string[]; maxFileSizeKB: number; extraKubeconfigs: string[]; ownWatch: boolean };
   renewal: { key: 'reuse' | 'rotate'; validityDays: number; backupFolder: string };
   /** `pkiLens.rules.<code>`: a rule switched off or given another severity in this folder. */
   rules: RuleSettings;
@@ -131,6 +131,8 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       maxFileSizeKB: c.get('scan.maxFileSizeKB', DEFAULT_MAX_FILE_SIZE_KB),
       // Machine-scoped (a workspace cannot point the scan at other files); read by the desktop index only.
       extraKubeconfigs: c.get<string[]>('scan.extraKubeconfigs', ['~/.kube/config']),
+      // Window-scoped: one watch for the window (workspace/materialFolders.ts).
+      ownWatch: c.get('scan.ownWatch', true),
     },
     renewal: {
       key: c.get('renewal.key', 'reuse'),

@@ -3,15 +3,18 @@ import vscode = require('vscode');
 import { Logger } from '../util/logger';
 import type { WorkspaceIndex } from './index';
 import type { IndexedFile } from './model';
+import { PathFilter } from '../core/pipeline/glob';
+import type { PkiLensConfiguration } from '../settings';
 import { OwnFolderWatch } from './ownWatch';
 import type { WorkspaceWatcher } from './watcher';
 
 /**
- * PKI Lens's own watch of the folders holding material (ownWatch.ts), following each build's files.
- * Linux only: inotify is cheap, and VS Code's watcher draws on the same watches there; elsewhere
- * VS Code's watcher alone (on Windows a folder with an open watch handle cannot be renamed).
+ * PKI Lens's own watch of the folders holding material (ownWatch.ts), following each build's files
+ * and `pkiLens.scan.ownWatch`. Linux only, where it was measured: inotify is cheap, and VS Code's
+ * watcher draws on the same watches there. Elsewhere VS Code's watcher alone: on Windows an open
+ * handle on a folder can keep it and its parents from being renamed; macOS was not measured here.
  */
-export function followMaterialFolders(context: vscode.ExtensionContext, index: WorkspaceIndex, watcher: WorkspaceWatcher, logger: Logger): OwnFolderWatch | undefined {
+export function followMaterialFolders(context: vscode.ExtensionContext, index: WorkspaceIndex, watcher: WorkspaceWatcher, logger: Logger, settings: PkiLensConfiguration): OwnFolderWatch | undefined {
   if (process.platform !== 'linux') {
     return undefined;
   }
@@ -33,16 +36,40 @@ export function followMaterialFolders(context: vscode.ExtensionContext, index: W
       return; // the same files (a relink after a file's material changed hands out a new list of them): the same folders
     }
     followed = files;
-    const { watched, over } = own.watch(materialFolders(files, (vscode.workspace.workspaceFolders ?? []).map(f => f.uri)));
-    const line = `own watch: ${watched} folders with material watched${over ? ` (${over} more left to VS Code's watcher)` : ''}`;
+    const on = settings.get().scan.ownWatch;
+    const roots = (vscode.workspace.workspaceFolders ?? []).map(f => ({ uri: f.uri, excluded: watcherExclude(f.uri) }));
+    const { watched, over } = own.watch(on ? materialFolders(files, roots) : []);
+    const line = on ? `own watch: ${watched} folders with material watched${over ? ` (${over} more left to VS Code's watcher)` : ''}` : 'own watch: off (pkiLens.scan.ownWatch)';
     if (line !== logged) {
       logger.info((logged = line));
     }
   };
+  const again = () => {
+    followed = undefined;
+    timer ??= setTimeout(follow, 0);
+  };
   context.subscriptions.push(own, { dispose: () => clearTimeout(timer) }, index.onDidChange(() => {
     timer ??= setTimeout(follow, 0);
+  }), vscode.workspace.onDidChangeConfiguration(e => {
+    if (e.affectsConfiguration('pkiLens.scan.ownWatch') || e.affectsConfiguration('files.watcherExclude')) {
+      again();
+    }
   }));
   return own;
+}
+
+/**
+ * `files.watcherExclude` of a workspace folder (patterns set to true), as a filter of folder paths
+ * relative to it: what a person told VS Code not to watch, the own watch does not watch either.
+ */
+function watcherExclude(root: vscode.Uri): PathFilter {
+  const patterns = vscode.workspace.getConfiguration('files', root).get<Record<string, boolean>>('watcherExclude') ?? {};
+  return new PathFilter([], Object.keys(patterns).filter(p => patterns[p] === true));
+}
+
+/** A folder (relative to its workspace folder) the exclusions take: itself, or everything below it. */
+function excludedFolder(rel: string, excluded: PathFilter): boolean {
+  return rel !== '' && (excluded.excludes(rel) || excluded.excludesFolder(rel));
 }
 
 /** The same files in the same order, by path: a pass of string comparisons, not a set of folders made again. */
@@ -61,12 +88,18 @@ function sameFiles(a: readonly IndexedFile[], b: readonly IndexedFile[] | undefi
   return true;
 }
 
+/** A workspace folder and what `files.watcherExclude` takes out of it. */
+export interface WatchedRoot {
+  uri: vscode.Uri;
+  excluded: PathFilter;
+}
+
 /**
  * The folders the own watch follows (ownWatch.ts): those holding a file with material read from a
- * local disk inside a workspace folder (an extra kubeconfig outside them has a watcher of its own,
- * extraFiles.ts).
+ * local disk inside a workspace folder and not in its `files.watcherExclude` (an extra kubeconfig
+ * outside every folder has a watcher of its own, extraFiles.ts).
  */
-export function materialFolders(files: readonly IndexedFile[], roots: readonly vscode.Uri[]): string[] {
+export function materialFolders(files: readonly IndexedFile[], roots: readonly WatchedRoot[]): string[] {
   const folders = new Set<string>();
   // Files come in path order, most of them beside the one before: its folder is taken again without a
   // new string (a slice per file for 11,000 files, after every build, was 8–16 ms of the extension host).
@@ -82,6 +115,19 @@ export function materialFolders(files: readonly IndexedFile[], roots: readonly v
       folders.add(last);
     }
   }
-  const bases = roots.filter(r => r.scheme === 'file').map(r => r.path.replace(/\/+$/, ''));
-  return [...folders].filter(f => bases.some(b => f === b || f.startsWith(`${b}/`))).map(f => vscode.Uri.file(f).fsPath);
+  const bases = roots.filter(r => r.uri.scheme === 'file').map(r => ({ base: r.uri.path.replace(/\/+$/, ''), excluded: r.excluded }));
+  const out: string[] = [];
+  for (const folder of folders) {
+    // The innermost workspace folder holding it, as its files' settings go (discovery.ts scopeFor).
+    let root: { base: string; excluded: PathFilter } | undefined;
+    for (const r of bases) {
+      if ((folder === r.base || folder.startsWith(`${r.base}/`)) && (!root || r.base.length > root.base.length)) {
+        root = r;
+      }
+    }
+    if (root && !excludedFolder(folder.slice(root.base.length + 1), root.excluded)) {
+      out.push(vscode.Uri.file(folder).fsPath);
+    }
+  }
+  return out;
 }

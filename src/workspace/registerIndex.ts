@@ -12,13 +12,13 @@ import { registerWatcherCounts, registerWithheldEvents } from './withheldEvents'
  * Start the index: watch the disk and the editors, follow settings and folder changes, and scan
  * in the background. Activation returns at once; the first results arrive through onDidChange.
  */
-export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): void {
+export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: WorkspaceIndex, logger: Logger, settings: PkiLensConfiguration): Pick<WorkspaceWatcher, 'onDidChangeFile'> {
   const overlays = new DocumentOverlays(index, settings);
   const reconciler = new Reconciler(index, logger);
   // Tests withhold watcher events through this seam to show the index converges without them.
   const withhold = context.extensionMode === vscode.ExtensionMode.Test ? registerWithheldEvents(context) : undefined;
   const watcher = new WorkspaceWatcher(index, logger, withhold);
-  const own = followMaterialFolders(context, index, watcher, logger);
+  const own = followMaterialFolders(context, index, watcher, logger, settings);
   if (withhold) {
     registerWatcherCounts(context, () => ({ ...watcher.counts, ownFolders: own?.folders() ?? [] }));
   }
@@ -43,4 +43,5 @@ export function registerWorkspaceIndex(context: vscode.ExtensionContext, index: 
     overlays.pushOpenDocuments();
     reconciler.start();
   });
+  return watcher;
 }

@@ -33,6 +33,13 @@ export class WorkspaceWatcher extends Disposable {
   private watchers: vscode.Disposable[] = [];
   private readonly recent = new RecentChanges();
   readonly counts: WatcherCounts = { vscode: 0, own: 0, sameChange: 0, sameChangeUris: [] };
+  private readonly changedEmitter = this._register(new vscode.EventEmitter<vscode.Uri>());
+  /**
+   * A file or folder of a workspace folder changed on disk (created, written, deleted), by whichever
+   * watch saw it first: each change once, as the index is told of it. For what must follow the disk
+   * beside the index (the probe's reports, which a late second event would clear after a newer probe).
+   */
+  readonly onDidChangeFile = this.changedEmitter.event;
 
   constructor(private readonly index: DiskEventSink, private readonly logger: Logger, private readonly withhold?: WithholdEvent) {
     super();
@@ -60,6 +67,7 @@ export class WorkspaceWatcher extends Disposable {
       }
       this.counts.own++;
       this.recent.note(uri.toString());
+      this.changedEmitter.fire(uri);
       if (!stat) {
         await this.index.diskDeleted(uri).catch(e => this.logger.error('handling a deletion failed', e));
       } else {
@@ -95,6 +103,7 @@ export class WorkspaceWatcher extends Disposable {
       return false;
     }
     this.counts.vscode++;
+    this.changedEmitter.fire(uri);
     return true;
   }
 

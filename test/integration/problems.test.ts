@@ -153,6 +153,32 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     await waitForDiagnostics(m.root, expected, 10_000);
   });
 
+  it('the own watch follows its setting and files.watcherExclude', async () => {
+    const counts = () => vscode.commands.executeCommand<{ ownFolders: string[] }>('pkiLens.test.watcherCounts');
+    const followed = (what: string, ok: (folders: string[]) => boolean) => waitFor(what, async () => {
+      const now = await counts();
+      return ok(now.ownFolders) && now.ownFolders;
+    }, 10_000);
+    const pki = abs('pki');
+    await followed('pki/ followed', f => f.includes(pki));
+    const target = vscode.ConfigurationTarget.Workspace;
+    try {
+      await vscode.workspace.getConfiguration('pkiLens').update('scan.ownWatch', false, target);
+      await followed('nothing followed with pkiLens.scan.ownWatch off', f => f.length === 0);
+      await vscode.workspace.getConfiguration('pkiLens').update('scan.ownWatch', undefined, target);
+      const all = await followed('pki/ followed again', f => f.includes(pki));
+      await vscode.workspace.getConfiguration('files').update('watcherExclude', { 'pki/**': true }, target);
+      const left = await followed('pki/ left out by files.watcherExclude', f => !f.some(x => x === pki || x.startsWith(`${pki}${path.sep}`)));
+      assert.deepStrictEqual(left, all.filter(x => x !== pki && !x.startsWith(`${pki}${path.sep}`)), 'only pki/ and the folders below it are left out');
+      assert.ok(left.length > 0, 'the other folders with material are still followed');
+    } finally {
+      await vscode.workspace.getConfiguration('pkiLens').update('scan.ownWatch', undefined, target);
+      await vscode.workspace.getConfiguration('files').update('watcherExclude', undefined, target);
+    }
+    await followed('pki/ followed once the settings are back', f => f.includes(pki));
+    await waitForDiagnostics(m.root, expected, 30_000);
+  });
+
   it('a build sends the Problems panel only the files whose findings changed', async () => {
     await waitForDiagnostics(m.root, expected, 90_000);
     const api = await pkiApi();

@@ -43,6 +43,17 @@ describe('scan globs', () => {
     assert.ok(!filter.excludesFolder('pki'));
   });
 
+  it('tells what the exclude patterns alone take (files.watcherExclude for the own watch): VS Code\'s defaults and a folder by name', () => {
+    // VS Code's own files.watcherExclude defaults, and a person's folder.
+    const excluded = new PathFilter([], ['**/.git/objects/**', '**/.git/subtree-cache/**', '**/node_modules/*/**', '**/.hg/store/**', 'generated/certs']);
+    assert.ok(excluded.excludesFolder('.git/objects'));
+    assert.ok(excluded.excludesFolder('web/node_modules/pkg'));
+    assert.ok(excluded.excludes('generated/certs'), 'a folder named by its path');
+    assert.ok(!excluded.excludes('pki') && !excluded.excludesFolder('pki'));
+    assert.ok(!excluded.excludes('generated') && !excluded.excludesFolder('generated'));
+    assert.ok(!excluded.matches('pki/ca.crt'), 'no include pattern: matches takes nothing');
+  });
+
   it('a filter\'s faster tests (last segment, folder segments) take exactly what the whole-path RegExp takes', () => {
     const globs = ['**/*.pem', '**/*.{crt,key}', '**/*~', '**/*.bak', '**/*', '**/', '**/node_modules/**', '**/*.bak/**', '**/[ab]?/**',
       '**/.kube/config', '**/kubeconfig', '*.pem', 'pki/**', 'a/**/b.crt', '**/{x,y/z}.pem', '**/**/*.pem'];

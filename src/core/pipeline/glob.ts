@@ -115,6 +115,12 @@ export class PathFilter {
     return this.include.some(g => parts.take(g)) && !this.exclude.some(g => parts.take(g));
   }
 
+  /** Does an exclude pattern take this path (whatever the include patterns say)? */
+  excludes(relativePath: string): boolean {
+    const parts = new PathParts(relativePath);
+    return this.exclude.some(g => parts.take(g));
+  }
+
   /** Is everything below this folder excluded (`**\/node_modules/**`)? Then a walk need not enter it. */
   excludesFolder(relativePath: string): boolean {
     const parts = new PathParts(`${relativePath}/`);

@@ -23,11 +23,17 @@ export class ProbeResults extends Disposable {
         this.fileChanged(e.document.uri);
       }
     }));
-    // Creation too: an atomic write (renewal, a repair) replaces the file by a rename, which the watcher may report as created.
-    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/*', false, false, false));
-    this._register(watcher.onDidCreate(uri => this.fileChanged(uri)));
-    this._register(watcher.onDidChange(uri => this.fileChanged(uri)));
-    this._register(watcher.onDidDelete(uri => this.fileChanged(uri)));
+  }
+
+  /**
+   * Follow the disk through the workspace index's watcher (workspace/watcher.ts): each change once,
+   * from whichever watch saw it first, creations too (an atomic write, as renewal's, is a rename).
+   * Not a watcher of its own: VS Code's comes 0.1–0.5 s after the write, while the index learns it
+   * from its own watch within milliseconds, so a probe run in between lost its fresh reports to a
+   * late event for a change made before it.
+   */
+  followDisk(onDidChangeFile: vscode.Event<vscode.Uri>): void {
+    this._register(onDidChangeFile(uri => this.fileChanged(uri)));
   }
 
   get reports(): readonly EndpointReport[] {
