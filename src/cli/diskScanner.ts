@@ -135,7 +135,15 @@ export class DiskScanner {
         const relativePath = root.directory
           ? (directories > 1 ? `${path.basename(root.path)}/${rootRelative}` : rootRelative)
           : displayPath(abs);
-        const file = await this.load(abs, index, rootRelative, relativePath, stats, !root.directory);
+        // An unchanged file is its held record, without a turn through the async read: a warm rescan
+        // of 27,010 candidates spent about a third of its stat phase awaiting reads it did not make.
+        const stamp = stampOf(abs);
+        const previous = stamp && this.held.get(abs);
+        const file = !stamp
+          ? this.forget(abs)
+          : previous && previous.mtime === stamp.stat.mtimeMs && previous.size === stamp.stat.size
+            ? previous.file && placed(previous.file, index, rootRelative, relativePath)
+            : await this.load(abs, stamp, previous, index, rootRelative, relativePath, stats, !root.directory);
         if (file) {
           kept.push(file);
         }
@@ -185,22 +193,17 @@ export class DiskScanner {
     return (walked ?? []).map(({ rel }) => ({ abs: `${base}${path.sep}${path.sep === '/' ? rel : rel.split('/').join(path.sep)}`, rel }));
   }
 
-  /** `named`: the path was given on the command line, so it is read whatever its size (issue 12: never "No findings" for what was not read). */
-  private async load(abs: string, root: number, rootRelative: string, relativePath: string, stats: ScanStats, named: boolean): Promise<ScannedFile | undefined> {
-    let stat: fs.Stats;
-    let symlink = false;
-    try {
-      const lstat = fs.lstatSync(abs);
-      symlink = lstat.isSymbolicLink();
-      stat = symlink ? fs.statSync(abs) : lstat;
-    } catch {
-      this.held.delete(abs);
-      return undefined;
-    }
-    const previous = this.held.get(abs);
-    if (previous && previous.mtime === stat.mtimeMs && previous.size === stat.size) {
-      return previous.file && withFields(previous.file, { root, rootRelative, relativePath });
-    }
+  /** A file gone (or unreadable) since it was listed: nothing held for it. */
+  private forget(abs: string): undefined {
+    this.held.delete(abs);
+    return undefined;
+  }
+
+  /**
+   * Read and analyse a file whose stamp changed (or that is new). `named`: the path was given on the
+   * command line, so it is read whatever its size (issue 12: never "No findings" for what was not read).
+   */
+  private async load(abs: string, { stat, symlink }: Stamp, previous: Held | undefined, root: number, rootRelative: string, relativePath: string, stats: ScanStats, named: boolean): Promise<ScannedFile | undefined> {
     const held: Held = { mtime: stat.mtimeMs, size: stat.size };
     this.held.set(abs, held);
     if (!named && stat.size > this.settings.maxFileSizeKB * 1024) {
@@ -239,6 +242,27 @@ export class DiskScanner {
     }
     return undefined;
   }
+}
+
+interface Stamp {
+  stat: fs.Stats;
+  symlink: boolean;
+}
+
+/** One lstat (a second stat for a symlink); undefined when the file is gone. */
+function stampOf(abs: string): Stamp | undefined {
+  try {
+    const lstat = fs.lstatSync(abs);
+    const symlink = lstat.isSymbolicLink();
+    return { stat: symlink ? fs.statSync(abs) : lstat, symlink };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A held file at its place in this scan: itself when the place is the same (no copy made per file per rescan). */
+function placed(file: ScannedFile, root: number, rootRelative: string, relativePath: string): ScannedFile {
+  return file.root === root && file.rootRelative === rootRelative && file.relativePath === relativePath ? file : withFields(file, { root, rootRelative, relativePath });
 }
 
 function toSlash(p: string): string {

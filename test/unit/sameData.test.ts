@@ -65,6 +65,11 @@ describe('sameData: the same material, or not', () => {
     const moved = await scanner.scan([root], { now });
     assert.notEqual(moved.inventory, first.inventory, 'a block that moved is linked again');
     assert.deepEqual(at(moved), at(first).map(s => s.replace(/(\d+)-(\d+)$/, (_, a, b) => `${Number(a) + comment.length}-${Number(b) + comment.length}`)));
+    // Nothing changed since: nothing read, and each file is the record the scanner holds, not a copy made per rescan.
+    const again = await scanner.scan([root], { now });
+    assert.equal(again.stats.read, 0, 'nothing read');
+    assert.equal(again.inventory, moved.inventory);
+    assert.ok(again.files.length > 0 && again.files.every((f, i) => f === moved.files[i]), 'the same file records');
   });
 
   it('bytes, dates and class instances are compared by content only where that is safe', () => {
