@@ -17,6 +17,7 @@ import { UsageError } from './command';
 import { withFields } from '../core/collections';
 import { sameData } from '../core/sameData';
 import { walkFolder } from '../workspace/folderWalk';
+import { LocalFile, openLocalFile, statLocalFile } from '../util/localFile';
 
 export interface ScanSettings {
   include: readonly string[];
@@ -137,8 +138,11 @@ export class DiskScanner {
           : displayPath(abs);
         // An unchanged file is its held record, without a turn through the async read: a warm rescan
         // of 27,010 candidates spent about a third of its stat phase awaiting reads it did not make.
-        const stamp = stampOf(abs);
-        const previous = stamp && this.held.get(abs);
+        // A walked file not held yet is about to be read: opened once, its stat taken from the open
+        // file (util/localFile.ts). A path named on the command line may be a pipe: stat, then read.
+        const held = this.held.get(abs);
+        const stamp = held || !root.directory ? statLocalFile(abs) : openLocalFile(abs, this.settings.maxFileSizeKB * 1024);
+        const previous = stamp && held;
         const file = !stamp
           ? this.forget(abs)
           : previous && previous.mtime === stamp.stat.mtimeMs && previous.size === stamp.stat.size
@@ -203,7 +207,7 @@ export class DiskScanner {
    * Read and analyse a file whose stamp changed (or that is new). `named`: the path was given on the
    * command line, so it is read whatever its size (issue 12: never "No findings" for what was not read).
    */
-  private async load(abs: string, { stat, symlink }: Stamp, previous: Held | undefined, root: number, rootRelative: string, relativePath: string, stats: ScanStats, named: boolean): Promise<ScannedFile | undefined> {
+  private async load(abs: string, { stat, symlink, bytes: alreadyRead }: LocalFile, previous: Held | undefined, root: number, rootRelative: string, relativePath: string, stats: ScanStats, named: boolean): Promise<ScannedFile | undefined> {
     const held: Held = { mtime: stat.mtimeMs, size: stat.size };
     this.held.set(abs, held);
     if (!named && stat.size > this.settings.maxFileSizeKB * 1024) {
@@ -212,7 +216,7 @@ export class DiskScanner {
     }
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(abs);
+      bytes = alreadyRead ?? fs.readFileSync(abs);
     } catch {
       this.held.delete(abs);
       stats.unreadable++;
@@ -240,22 +244,6 @@ export class DiskScanner {
       held.file = file;
       return file;
     }
-    return undefined;
-  }
-}
-
-interface Stamp {
-  stat: fs.Stats;
-  symlink: boolean;
-}
-
-/** One lstat (a second stat for a symlink); undefined when the file is gone. */
-function stampOf(abs: string): Stamp | undefined {
-  try {
-    const lstat = fs.lstatSync(abs);
-    const symlink = lstat.isSymbolicLink();
-    return { stat: symlink ? fs.statSync(abs) : lstat, symlink };
-  } catch {
     return undefined;
   }
 }

@@ -1,11 +1,12 @@
 import vscode = require('vscode');
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { type Pause, withRoom } from '../core/slices';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { type FileStamp, type KnownFiles, inodeIdentity, stampOf } from './knownFiles';
+import { openLocalFile, statLocalFile } from '../util/localFile';
 
 /** What a scan learns about one file before parsing it. */
 export interface FileRead {
@@ -67,43 +68,46 @@ export async function readCandidate(uri: vscode.Uri, maxBytes: number, previous?
 }
 
 /**
- * One lstat for an ordinary file (a second stat only for a symlink), and small files read
- * synchronously: a scan makes tens of thousands of these, and each promise-based call is several
- * thread-pool round trips (27,000 files: 11.7 s async against 3.9 s sync, parsing included). A
- * small local read takes microseconds; the scan loop yields every few milliseconds, so the host
- * stays responsive. Larger files are read asynchronously.
+ * Small files read synchronously: a scan makes tens of thousands of these, and each promise-based
+ * call is several thread-pool round trips (27,000 files: 11.7 s async against 3.9 s sync, parsing
+ * included). A small local read takes microseconds; the scan loop yields every few milliseconds, so
+ * the host stays responsive. Larger files are read asynchronously. A file the scan is going to read
+ * is opened once, its stat taken from the open file (util/localFile.ts); a rescan (`previous`) and a
+ * reload's file known to an earlier session decide by the stat alone, so they take one lstat.
  */
 async function readLocal(uri: vscode.Uri, maxBytes: number, previous: { mtime: number; size: number } | undefined, known: KnownFiles | undefined, trust: boolean): Promise<FileRead | 'unchanged' | undefined> {
   const fsPath = uri.fsPath;
-  try {
-    const link = lstatSync(fsPath);
-    const stat = link.isSymbolicLink() ? statSync(fsPath) : link;
-    if (!stat.isFile()) {
-      return undefined;
-    }
-    // lstat follows symlinked folders on the way, so the inode is the real file's in every case.
-    const stamp = stampOf(stat, uri.toString());
-    const { identity, mtime } = stamp;
-    if (previous && previous.mtime === mtime && previous.size === stat.size) {
-      return 'unchanged';
-    }
-    const read: FileRead = { mtime, size: stat.size, symlink: link.isSymbolicLink(), identity, stamp, fsPath };
-    const trusting = trust && !previous;
-    if (trusting && known) {
-      await known.ready;
-    }
-    if (trusting && known?.knownEmpty(uri.toString(), stamp)) {
-      read.knownEmpty = true;
-    } else if (stat.size <= maxBytes) {
-      read.knownKey = trusting ? known?.knownMaterial(uri.toString(), stamp) : undefined;
-      if (read.knownKey === undefined) {
-        read.bytes = await readBytes(fsPath, stat.size);
-      }
-    }
-    return read;
-  } catch {
+  const uriText = uri.toString();
+  const trusting = trust && !previous;
+  if (trusting && known) {
+    await known.ready;
+  }
+  const reading = !previous && !(trusting && known?.mayKnow(uriText));
+  const local = reading ? openLocalFile(fsPath, Math.min(maxBytes, SYNC_READ_BYTES)) : statLocalFile(fsPath);
+  if (!local?.stat.isFile()) {
     return undefined;
   }
+  const { stat, symlink } = local;
+  // The stat follows symlinked folders on the way, so the inode is the real file's in every case.
+  const stamp = stampOf(stat, uriText);
+  const { identity, mtime } = stamp;
+  if (previous && previous.mtime === mtime && previous.size === stat.size) {
+    return 'unchanged';
+  }
+  const read: FileRead = { mtime, size: stat.size, symlink, identity, stamp, fsPath };
+  if (trusting && known?.knownEmpty(uriText, stamp)) {
+    read.knownEmpty = true;
+  } else if (stat.size <= maxBytes) {
+    read.knownKey = trusting ? known?.knownMaterial(uriText, stamp) : undefined;
+    if (read.knownKey === undefined) {
+      try {
+        read.bytes = local.bytes ?? await readBytes(fsPath, stat.size);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return read;
 }
 
 async function readBytes(fsPath: string, size: number): Promise<Uint8Array> {

@@ -107,6 +107,11 @@ export class KnownFiles {
     this.trustedMaterial.clear();
   }
 
+  /** Does an earlier session know anything of this file (whatever its stamp now)? Cheap: no stamp made. */
+  mayKnow(uri: string): boolean {
+    return this.trustedEmpty.has(uri) || this.trustedMaterial.has(uri);
+  }
+
   /** Is this file known to hold nothing, as it stands now? Confirms it for the next session. */
   knownEmpty(uri: string, stamp: FileStamp): boolean {
     const text = stampText(stamp);

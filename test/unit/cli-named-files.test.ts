@@ -4,6 +4,7 @@
 // table says it was not read.
 import 'reflect-metadata';
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -64,5 +65,32 @@ describe('pki-lens check: files over the scan cap', () => {
     assert.match(out, new RegExp(`1 over the ${DEFAULT_MAX_FILE_SIZE_KB} KB cap skipped`));
     const json = JSON.parse((await check('--format', 'json', folder)).out) as { scanned: { tooLarge: number } };
     assert.equal(json.scanned.tooLarge, 1);
+  });
+});
+
+// A path named on the command line may be a pipe (`pki-lens check <(kubectl get secret … | base64 -d)`):
+// no regular file and of size 0, it is still read, as a stream, to its end.
+describe('pki-lens check: a named pipe', () => {
+  it('reads what a writer sends through it and reports the expired certificate in it', () => {
+    const bench = new Workbench();
+    const dir = fs.mkdtempSync(path.join(tmp, 'pipe-'));
+    const pem = path.join(dir, 'expired.pem');
+    const fifo = path.join(dir, 'stdin.pem');
+    try {
+      const now = Date.now();
+      const expired = bench.issue({ subject: '/CN=piped-expired', key: bench.newKey('p256'), notBefore: new Date(now - days(30)), notAfter: new Date(now - days(1)), ext: { ski: true } });
+      fs.writeFileSync(pem, expired.pem);
+    } finally {
+      bench.dispose();
+    }
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', pem, fifo], { stdio: 'ignore' });
+    const cli = path.resolve(__dirname, '../../src/cli/main.js');
+    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', fifo], { encoding: 'utf8', timeout: 20_000 });
+    writer.kill();
+    assert.equal(run.signal, null, `the check did not finish: ${run.stderr}`);
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    const json = JSON.parse(run.stdout) as { findings: { code: string; message: string }[] };
+    assert.ok(json.findings.some(f => f.code === 'cert-expired' && /CN=piped-expired/.test(f.message)), run.stdout.slice(0, 2000));
   });
 });
