@@ -17,6 +17,7 @@ import { UsageError } from './command';
 import { withFields } from '../core/collections';
 import { sameData } from '../core/sameData';
 import { walkFolder } from '../workspace/folderWalk';
+import { FolderListings } from '../workspace/folderListings';
 import { LocalFile, openLocalFile, statLocalFile } from '../util/localFile';
 
 export interface ScanSettings {
@@ -89,6 +90,8 @@ interface Held {
  */
 export class DiskScanner {
   private readonly held = new Map<string, Held>();
+  /** What the walks took from each folder: a rescan reads only the folders that changed (workspace/folderListings.ts). */
+  private readonly listings = new FolderListings();
   /** The last scan's links, reused when nothing was re-read and no file came or went (as the index skips its rebuild). */
   private linked: { files: readonly ScannedFile[]; inventory: Inventory } | undefined;
   private checked: { inventory: Inventory; optionsKey: string | undefined; now: Date; findings: Finding[] } | undefined;
@@ -193,7 +196,7 @@ export class DiskScanner {
    */
   private async walk(root: string, folders?: string[]): Promise<{ abs: string; rel: string }[]> {
     const base = root.replace(/[\\/]+$/, '');
-    const walked = await walkFolder({ base: base || path.sep, include: this.settings.include, exclude: this.settings.exclude, folders });
+    const walked = await walkFolder({ base: base || path.sep, include: this.settings.include, exclude: this.settings.exclude, folders, listings: this.listings });
     return (walked ?? []).map(({ rel }) => ({ abs: `${base}${path.sep}${path.sep === '/' ? rel : rel.split('/').join(path.sep)}`, rel }));
   }
 

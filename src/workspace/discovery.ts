@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { yieldToEventLoop } from './async';
 import { walkFolder } from './folderWalk';
+import { FolderListings } from './folderListings';
 import { maybePause, timeSlices } from '../core/slices';
 import type { PkiLensSettings } from '../settings';
 import { PathFilter, expandBraces } from '../core/pipeline/glob';
@@ -55,9 +56,9 @@ export interface Candidate {
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<Candidate[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, listed?: ListingUse): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
-    const local = await walkLocal(scope, token, sliceMs, turn);
+    const local = await walkLocal(scope, token, sliceMs, turn, listed);
     if (local) {
       return local;
     }
@@ -101,14 +102,14 @@ export interface ListedFile {
  * the listing waits for between its slices (a quiet reconciliation waits for a running build too,
  * see index.ts).
  */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, reread = false): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
   // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
   const { pause } = timeSlices(turn, sliceMs);
   const linked: ListedFile[] = [];
   const unlinked: ListedFile[] = [];
   for (const scope of scopes) {
-    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn)) {
+    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse')) {
       (viaLink ? linked : unlinked).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
       const due = maybePause(pause);
       if (due) {
@@ -128,9 +129,10 @@ function byPath(a: vscode.Uri, b: vscode.Uri): number {
  * hands every match through the search service (≈3–5 s for 27,000 matches in code-server), a walk
  * takes a fraction of that. Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>): Promise<Candidate[] | undefined> {
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>, listed: ListingUse | undefined): Promise<Candidate[] | undefined> {
   const { pause } = timeSlices(turn, sliceMs);
-  const walked = await walkFolder({ base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude }, pause, () => token.isCancellationRequested);
+  const walk = { base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude, listings: listed && listings, readEveryFolder: listed === 'reread' };
+  const walked = await walkFolder(walk, pause, () => token.isCancellationRequested);
   if (!walked) {
     return undefined;
   }
@@ -148,6 +150,13 @@ async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sl
   }
   return out;
 }
+
+/**
+ * What the window's scans took from each folder: a rescan reads only the folders that changed since
+ * (folderListings.ts); a Refresh reads every folder ('reread'). A walk of a folder just created takes none.
+ */
+const listings = new FolderListings();
+export type ListingUse = 'reuse' | 'reread';
 
 /** The excludes as one `{a,b,c}` glob (braces expanded first); null when there are none. */
 function joinGlobs(patterns: readonly string[]): vscode.GlobPattern | null {

@@ -3,6 +3,7 @@
 // read the same files, and a unit test holds it to find(1).
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { PathFilter } from '../core/pipeline/glob';
+import { type FolderListing, FolderListings } from './folderListings';
 
 /** A file the walk found: its `/`-separated path below the folder, and whether a symlink led to it. */
 export interface WalkedFile {
@@ -17,6 +18,10 @@ export interface WalkRequest {
   exclude: readonly string[];
   /** When given, every folder read (absolute, excluded ones never are) is added: for a host that watches them (`pki-lens serve`). */
   folders?: string[];
+  /** What earlier walks took from each folder, for a host that walks the same folders again (folderListings.ts). */
+  listings?: FolderListings;
+  /** Read every folder, taking nothing from `listings` (a Refresh); what is read is kept for the next walk. */
+  readEveryFolder?: boolean;
 }
 
 /**
@@ -25,7 +30,8 @@ export interface WalkRequest {
  * followed once (a loop is cut by the folder's device and inode). Undefined when `base` cannot be
  * read. Synchronous calls in the caller's slices (`pause`, awaited when it asks to), not promises:
  * each awaited readdir is a thread-pool round trip and then a wait for a turn of an extension host
- * that every extension shares. `cancelled` stops the walk early.
+ * that every extension shares. `cancelled` stops the walk early. With `listings`, a folder that
+ * stands as an earlier walk read it is not read again (folderListings.ts).
  */
 export async function walkFolder(request: WalkRequest, pause?: () => Promise<void> | undefined, cancelled?: () => boolean): Promise<WalkedFile[] | undefined> {
   const { base } = request;
@@ -41,48 +47,81 @@ export async function walkFolder(request: WalkRequest, pause?: () => Promise<voi
   } catch {
     return undefined;
   }
+  const listings = request.listings?.begin(JSON.stringify([base, request.include, request.exclude]), request.readEveryFolder);
+  /** A symlink, resolved at every walk (its target may change without its folder changing): a folder to walk once, or a file the filter takes. */
+  const visitLink = (childRel: string) => {
+    let target;
+    try {
+      target = statSync(join(childRel));
+    } catch {
+      return; // dangling link
+    }
+    if (target.isDirectory()) {
+      const key = `${target.dev}:${target.ino}`;
+      if (!seenDirs.has(key)) {
+        seenDirs.add(key);
+        if (!filter.excludesFolder(childRel)) {
+          pending.push({ rel: childRel, linked: true });
+        }
+      }
+    } else if (target.isFile() && filter.matches(childRel)) {
+      out.push({ rel: childRel, linked: true });
+    }
+  };
   while (pending.length && !cancelled?.()) {
     const { rel, linked } = pending.pop()!;
+    const folder = join(rel);
+    // The stamp before the read: a change after it makes the next walk read the folder again.
+    const stamp = listings?.stamp(folder);
+    const kept = stamp === undefined ? undefined : listings!.reuse(rel, stamp);
+    if (kept) {
+      request.folders?.push(folder);
+      for (const childRel of kept.files) {
+        out.push({ rel: childRel, linked });
+      }
+      for (const childRel of kept.folders) {
+        pending.push({ rel: childRel, linked });
+      }
+      for (const childRel of kept.links) {
+        visitLink(childRel);
+      }
+      await pause?.();
+      continue;
+    }
     let entries: Dirent[];
     try {
-      entries = readdirSync(join(rel), { withFileTypes: true });
+      entries = readdirSync(folder, { withFileTypes: true });
     } catch {
       continue; // unreadable folder: skip it, as a search would
     }
-    request.folders?.push(join(rel));
+    request.folders?.push(folder);
+    const listing: FolderListing = { files: [], folders: [], links: [] };
     for (const [i, entry] of entries.entries()) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        try {
-          const target = statSync(join(childRel));
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-          const key = `${target.dev}:${target.ino}`;
-          if (isDir && seenDirs.has(key)) {
-            continue;
-          }
-          if (isDir) {
-            seenDirs.add(key);
-          }
-        } catch {
-          continue; // dangling link
-        }
-      }
-      if (isDir) {
+        listing.links.push(childRel);
+        visitLink(childRel);
+      } else if (entry.isDirectory()) {
         if (!filter.excludesFolder(childRel)) {
-          pending.push({ rel: childRel, linked: linked || entry.isSymbolicLink() });
+          listing.folders.push(childRel);
+          pending.push({ rel: childRel, linked });
         }
-      } else if (isFile && filter.matches(childRel)) {
-        out.push({ rel: childRel, linked: linked || entry.isSymbolicLink() });
+      } else if (entry.isFile() && filter.matches(childRel)) {
+        listing.files.push(childRel);
+        out.push({ rel: childRel, linked });
       }
       // Asked every 64 entries: a folder of 40,000 files must not hold the host either.
       if ((i & 63) === 63) {
         await pause?.();
       }
     }
+    if (stamp !== undefined) {
+      listings!.keep(rel, stamp, listing);
+    }
     await pause?.();
+  }
+  if (!pending.length) {
+    listings?.finish(); // a walk that went through (a cancelled one leaves folders pending)
   }
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }

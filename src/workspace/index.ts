@@ -182,7 +182,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (warm) {
       goFirst(warm.then(() => undefined));
     }
-    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn);
+    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force);
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     const work = [...linked, ...unlinked];
     const listed = Date.now();
@@ -201,7 +201,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const seen = new Set<string>();
     let done = 0;
     let firstRead = 0;
-    await forEachConcurrent(work, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
+    // After the first build, what stands as it was read is not handed to the readers (records.ts toLoad).
+    const toRead = force || !this.rebuilds.current ? work : await this.records.toLoad(work, seen, slices.pause);
+    await forEachConcurrent(toRead, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
       await early?.checking;
       await warm;
       if (!report) {
@@ -212,7 +214,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       firstRead ||= Date.now();
       early?.offer(this.records.get(uri.toString()), linked);
       if (++done % 50 === 0) {
-        report?.(`reading ${done}/${work.length}`);
+        report?.(`reading ${done}/${toRead.length}`);
       }
     }, slices.pause);
     await early?.finish();

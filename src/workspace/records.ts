@@ -4,7 +4,8 @@ import { readRecord } from './files';
 import { IndexedFile } from './model';
 import { sameData } from '../core/sameData';
 import { sortInSteps } from '../core/collections';
-import { Pause, runInSlices } from '../core/slices';
+import { Pause, maybePause, runInSlices } from '../core/slices';
+import { statLocalFile } from '../util/localFile';
 import type { KnownFiles } from './knownFiles';
 
 /**
@@ -164,6 +165,30 @@ export class RecordStore {
     return read !== undefined && !previous;
   }
 
+  /**
+   * Of the files a rescan listed, those it must load: every one not held as a local file that stands
+   * as it was read (size and mtime, as readLocal compares them; an open editor's text is its own).
+   * The others cost one synchronous stat here, not a reader's turns: a rescan of 27,010 unchanged
+   * candidates spent 247–391 ms of the extension host in its readers' awaits. Each listed key is
+   * noted in `seen`.
+   */
+  async toLoad<T extends { uri: vscode.Uri }>(listed: readonly T[], seen: Set<string>, pause: Pause): Promise<T[]> {
+    const changed: T[] = [];
+    for (const item of listed) {
+      const key = item.uri.toString();
+      seen.add(key);
+      const held = this.records.get(key);
+      if (!held || (held.origin === 'disk' && !standsAsRead(held))) {
+        changed.push(item);
+      }
+      const turn = maybePause(pause);
+      if (turn) {
+        await turn;
+      }
+    }
+    return changed;
+  }
+
   /** Only material matters: a changed README or values file without certificates needs no rebuild. */
   affectsResults(previous: IndexedFile | undefined, next: IndexedFile): boolean {
     if (!previous) {
@@ -264,4 +289,13 @@ function compareUris(a: vscode.Uri, b: vscode.Uri): number {
   const x = a.toString();
   const y = b.toString();
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A held local file whose size and mtime are what it was read with (readLocal's test of `previous`). */
+function standsAsRead(held: IndexedFile): boolean {
+  if (held.uri.scheme !== 'file') {
+    return false;
+  }
+  const local = statLocalFile(held.uri.fsPath);
+  return !!local && local.stat.isFile() && Math.floor(local.stat.mtimeMs) === held.mtime && local.stat.size === held.size;
 }

@@ -291,6 +291,34 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     console.log(`      forgotten after ${gone} ms without its delete event (${withheld} event(s) withheld)`);
   });
 
+  // A rescan takes from the disk only what changed since it read it: a folder whose stamp moved is
+  // listed again (workspace/folderListings.ts), a file whose size or mtime moved is read again
+  // (records.ts toLoad); everything else is what it held. Both must still see every change.
+  it('a rescan, every watcher event withheld, finds a file rewritten in place and one added beside it', async () => {
+    const { index } = (await pkiApi()).services;
+    const rewritten = 'extra/rewritten.crt';
+    const added = 'extra/added.crt';
+    fs.mkdirSync(abs('extra'), { recursive: true });
+    fs.writeFileSync(abs(rewritten), 'not a certificate yet\n');
+    await index.rescan();
+    await waitForDiagnostics(m.root, expected, 10_000);
+    const expired = fs.readFileSync(abs('pki/apiserver-kubelet-client.crt'));
+    const found = (file: string) => index.snapshot!.findings.some(f => f.code === 'cert-expired' && f.uri === vscode.Uri.file(abs(file)).toString());
+    const withheld = await withWatcherEventsWithheld(['create', 'change', 'delete'], abs('extra'), async () => {
+      fs.writeFileSync(abs(rewritten), expired);
+      fs.writeFileSync(abs(added), expired);
+      await index.rescan();
+      assert.ok(found(rewritten) && found(added), 'the rescan\'s build holds both');
+      await waitForDiagnostics(m.root, [...expected, ...[rewritten, added].map(file => ({ code: 'cert-expired', file, range: locate(m, file).range }))], 10_000);
+      fs.rmSync(abs(rewritten));
+      fs.rmSync(abs(added));
+      await index.rescan();
+      assert.ok(!found(rewritten) && !found(added), 'the rescan\'s build forgot both');
+      await waitForDiagnostics(m.root, expected, 10_000);
+    });
+    console.log(`      found and forgotten by rescans alone (${withheld} event(s) withheld)`);
+  });
+
   it('a certificate written into a new folder, then deleted, with no watcher event at all, is diagnosed and then forgotten', async () => {
     const file = 'unwatched/deep/expired.crt';
     let appeared = 0;
