@@ -290,7 +290,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     // A read still in flight (the file was created a moment ago) must not bring the record back.
     for (const k of this.records.loadKeys()) {
       if ((k === key || k.startsWith(prefix)) && this.records.get(k)?.origin !== 'editor') {
-        this.records.nextSeq(k);
+        this.records.cancelLoads(k);
       }
     }
     const gone = new Set<string>();
@@ -374,7 +374,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (maxBytes !== undefined) {
       await this.records.loadFromDisk(uri, maxBytes, true);
     } else {
-      this.records.nextSeq(key);
+      this.records.cancelLoads(key);
     }
     this.rebuilds.schedule();
   }

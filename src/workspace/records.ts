@@ -67,6 +67,7 @@ export class RecordStore {
     return [...this.records.keys()];
   }
 
+  /** The keys of the loads in flight. */
   loadKeys(): string[] {
     return [...this.loadSeq.keys()];
   }
@@ -138,8 +139,22 @@ export class RecordStore {
     return seq;
   }
 
+  /** Any load of `key` in flight ends without storing its result (the file was deleted meanwhile). */
+  cancelLoads(key: string): void {
+    this.loadSeq.delete(key);
+  }
+
+  /**
+   * Whether the load `seq` of `key` is the latest one started; a load that ends as the latest is
+   * forgotten, so only loads in flight are held (a deletion looks through them all: at 126,000 files,
+   * every key ever loaded was a map of that size and a pass over it per deleted file).
+   */
   isLatest(key: string, seq: number): boolean {
-    return this.loadSeq.get(key) === seq;
+    if (this.loadSeq.get(key) !== seq) {
+      return false;
+    }
+    this.loadSeq.delete(key);
+    return true;
   }
 
   /** Read a file from disk into the records (or drop it when it is gone); true when it was not held before. */
@@ -154,7 +169,7 @@ export class RecordStore {
     // A forced load (a watcher event, Refresh) reads the file whatever an earlier session knew of it.
     const read = await readRecord(uri, maxBytes, force ? undefined : previous, this.cache, this.known, !force, slices);
     // A newer load, or an editor opened meanwhile, wins.
-    if (read === 'unchanged' || !this.isLatest(key, seq) || this.records.get(key)?.origin === 'editor') {
+    if (!this.isLatest(key, seq) || read === 'unchanged' || this.records.get(key)?.origin === 'editor') {
       return false;
     }
     if (read) {
