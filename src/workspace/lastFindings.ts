@@ -15,7 +15,7 @@
 // The file (lastFindingsFile.ts) is lines of JSON followed by a line with their SHA-256 (a torn or
 // damaged file is recognised, logged and ignored), written to a temporary name and renamed, 0600. It holds
 // messages and positions, no key material (findings never quote a key).
-import { type Stats, readFileSync, stat, statSync } from 'node:fs';
+import { type Stats, readFileSync, statSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import vscode = require('vscode');
@@ -25,6 +25,7 @@ import { nextTurn, yieldToEventLoop } from './async';
 import { SLICE_MS } from './build';
 import { removeAbandonedWrites } from './hashedFile';
 import { RACY_MS, stampOf, stampText } from './knownFiles';
+import { changedFile } from './stampCheck';
 import { Contents, OtherFormat, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
@@ -89,7 +90,7 @@ export class LastFindings {
       return this.refuse('old', `last findings are from ${new Date(contents.written).toISOString()}, more than an hour ago: not shown`);
     }
     const read = Date.now();
-    const changed = await changedFile(contents.files);
+    const changed = await changedFile(contents.files, fsPathOf);
     if (changed) {
       return this.refuse('changed', `last findings not shown: ${vscode.Uri.parse(changed).fsPath} changed since they were computed`);
     }
@@ -213,6 +214,15 @@ async function stampsAsRead(snapshot: IndexSnapshot): Promise<[string, string][]
   return refused === undefined ? stamps as [string, string][] : stamps.includes('moved') ? 'moved' : refused as 'racy';
 }
 
+/** The local path of a URI as this window wrote it; undefined when it does not parse. */
+function fsPathOf(uri: string): string | undefined {
+  try {
+    return vscode.Uri.parse(uri).fsPath;
+  } catch {
+    return undefined;
+  }
+}
+
 function statOrUndefined(fsPath: string): Stats | undefined {
   try {
     return statSync(fsPath);
@@ -234,57 +244,6 @@ async function standsAsRead(record: IndexedFile, fsPath: string, stats: { size: 
  * 100,000 files' take a few, each well under the 50 ms the host may be held.
  */
 const DECODE_SLICE_MS = 20;
-
-/**
- * Slices in which the stamp check asks for its stats: longer than the scan's (8 ms) and still under
- * the 50 ms the host may be held.
- */
-const STAMP_SLICE_MS = 25;
-
-/**
- * A file whose stamp differs from the one recorded (or that is gone), the first the thread pool
- * answers for; undefined when none does. Every stat is asked of the pool at once (in slices, for
- * 100,000-file workspaces) and each answer is judged as it comes. A reload waits on this while the
- * window's start holds the host: synchronous stats in slices (≈35 ms for 1,102 files there) handed
- * over a turn that came back 110 ms later; the pool's answers are taken between the host's tasks.
- */
-function changedFile(files: readonly [string, string][]): Promise<string | undefined> {
-  return new Promise(resolve => {
-    let waiting = files.length;
-    let settled = false;
-    const answer = (changed: string | undefined) => {
-      if (!settled && (changed !== undefined || --waiting === 0)) {
-        settled = true;
-        resolve(changed);
-      }
-    };
-    if (!waiting) {
-      resolve(undefined);
-      return;
-    }
-    const ask = async () => {
-      let slice = Date.now();
-      for (const [uri, recorded] of files) {
-        if (settled) {
-          return;
-        }
-        let fsPath: string;
-        try {
-          fsPath = vscode.Uri.parse(uri).fsPath;
-        } catch {
-          answer(uri);
-          return;
-        }
-        stat(fsPath, (error, stats) => answer(error || stampText(stampOf(stats, uri)) !== recorded ? uri : undefined));
-        if (Date.now() - slice > STAMP_SLICE_MS) {
-          await new Promise(r => setImmediate(r));
-          slice = Date.now();
-        }
-      }
-    };
-    void ask();
-  });
-}
 
 /** How long after a build its findings are written: a burst of builds (a checkout, typing) costs one write. */
 const SAVE_DELAY_MS = 2000;
