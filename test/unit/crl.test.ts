@@ -93,7 +93,7 @@ describe('CRLs in PEM and DER, and crl-stale', () => {
   it('crl-stale hands the host a turn every 512 files it visits', () => {
     // 1,100 files with a CRL that never goes stale (no nextUpdate): the rule visits each, stepping as it goes.
     const files = Array.from({ length: 1100 }, (_, i) => ({ uri: `file:///f${i}`, analysis: { entries: [{ objects: [{ crl: {} }] }] } }));
-    const steps = checkCrlStale({ files, filesWith: { crls: files, errors: [], keystores: [] } } as unknown as Inventory, resolveCheckOptions());
+    const steps = checkCrlStale({ files, filesWith: { crls: files, errors: [], keystores: [], tls: [], kubeconfigs: [] } } as unknown as Inventory, resolveCheckOptions());
     assert.ok(!Array.isArray(steps), 'a stepped rule');
     let turns = 0;
     let step = (steps as RuleSteps).next();

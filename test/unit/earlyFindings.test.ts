@@ -95,7 +95,7 @@ describe('early findings', () => {
         }
       }
     }
-    assert.equal(runChecks({ files: [], certificates: [], records: new Map(), privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [], bundles: [], pairings: [], fileByUri: new Map(), filesWith: { errors: [], keystores: [], crls: [] } } as unknown as Inventory, {}, undefined, FILE_LOCAL_CHECKS).length, 0);
+    assert.equal(runChecks({ files: [], certificates: [], records: new Map(), privateKeys: [], publicKeys: [], kubeconfigs: [], requests: [], bundles: [], pairings: [], fileByUri: new Map(), filesWith: { errors: [], keystores: [], crls: [], tls: [], kubeconfigs: [] } } as unknown as Inventory, {}, undefined, FILE_LOCAL_CHECKS).length, 0);
   });
 });
 

@@ -207,6 +207,46 @@ describe('kubeconfig-server-name: choosing the API server\'s certificate (ChainL
   });
 });
 
+describe('kubeconfig-server-name: the index kept from one build to the next', () => {
+  const lab = new ChainLab();
+  after(() => lab.dispose());
+  const t = Date.now();
+  const validity = { notBefore: new Date(t - DAY), notAfter: new Date(t + 300 * DAY) };
+  const named = new Map<string, Awaited<ReturnType<typeof analyzeText>>>();
+  /** The same analyses in the order given, as a relink of unchanged files builds them. */
+  const build = (order: string[]) => buildInventory(order.map(rel => ({ uri: `mem:/${rel}`, relativePath: rel, analysis: named.get(rel)! })));
+  const chosen = (inventory: Inventory) => predictServerNames(inventory).map(p => p.certificate.certificate.subject.commonName);
+
+  before(async () => {
+    const ca = lab.issue({ subject: '/CN=lab-ca', ...validity, ext: caExt() });
+    // Two API server certificates as new as each other: which one is judged falls to the order met.
+    const one = lab.issue({ subject: '/CN=apiserver-one', issuer: ca, ...validity, ext: leafExt({ eku: ['serverAuth'], san: ['DNS:kubernetes', 'IP:fd00::5'] }) });
+    const two = lab.issue({ subject: '/CN=apiserver-two', issuer: ca, ...validity, ext: leafExt({ eku: ['serverAuth'], san: ['DNS:kubernetes', 'IP:fd00::7'] }) });
+    const later = { notBefore: new Date(t - DAY / 2), notAfter: validity.notAfter };
+    const three = lab.issue({ subject: '/CN=apiserver-three', issuer: ca, ...later, ext: leafExt({ eku: ['serverAuth'], san: ['DNS:kubernetes', 'IP:fd00::9'] }) });
+    const kubeconfig = (server: string) => kubeadmKubeconfig({ user: 'u', server, caData: b64(ca.pem), certData: '', keyData: '' }).replace(/    client-(certificate|key)-data: \n/g, '');
+    for (const [rel, text] of [['ca.crt', ca.pem], ['one.crt', one.pem], ['two.crt', two.pem], ['three.crt', three.pem], ['uncovered.conf', kubeconfig('https://[fd00::6]:6443')], ['covered.conf', kubeconfig('https://kubernetes:6443')]]) {
+      named.set(rel, await analyzeText(text, { fileName: rel }));
+    }
+  });
+
+  it('answers as a new index would when the CA\'s certificates are met in another order, or one more is issued', async () => {
+    const first = await build(['ca.crt', 'one.crt', 'two.crt', 'uncovered.conf', 'covered.conf']);
+    assert.deepEqual(chosen(first), ['apiserver-one', 'apiserver-one'], 'equally new: the first met, for the uncovered and the covered host');
+    assert.ok(serverFindings(first)[0].message.endsWith('valid for fd00::5, not fd00::6'), serverFindings(first)[0].message);
+    // The same analyses (the index is kept with the CA's), the two certificates met the other way round.
+    const swapped = await build(['ca.crt', 'two.crt', 'one.crt', 'uncovered.conf', 'covered.conf']);
+    assert.deepEqual(chosen(swapped), ['apiserver-two', 'apiserver-two']);
+    assert.ok(serverFindings(swapped)[0].message.endsWith('valid for fd00::7, not fd00::6'), serverFindings(swapped)[0].message);
+    const more = await build(['ca.crt', 'two.crt', 'one.crt', 'three.crt', 'uncovered.conf', 'covered.conf']);
+    assert.deepEqual(chosen(more), ['apiserver-three', 'apiserver-three'], 'the newest, once it is issued');
+    const fewer = await build(['ca.crt', 'one.crt', 'uncovered.conf', 'covered.conf']);
+    assert.deepEqual(chosen(fewer), ['apiserver-one', 'apiserver-one']);
+    // The first build's inventory, asked again after the others: its own CA's certificates, not the last build's.
+    assert.deepEqual(chosen(first), ['apiserver-one', 'apiserver-one']);
+  });
+});
+
 describe('render/verification', () => {
   it('prints the verdict, the path leaf first and each check, in Go\'s words', async () => {
     const lab = new ChainLab();

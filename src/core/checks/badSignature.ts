@@ -9,11 +9,12 @@ import { Check, Describe, Finding, ResolvedCheckOptions, finding, relatedTo, rep
  */
 export const checkBadSignature: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     if (node.issuerStatus !== 'bad-signature') {
       continue;
     }

@@ -19,11 +19,12 @@ import { KU_CERT_SIGN, isKubeadmMade, kubeadmRoles } from './hygiene';
 export const checkCaConstraints: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const cert = node.certificate;
     const bc = cert.basicConstraints;
     if (!bc?.ca) {

@@ -1,7 +1,7 @@
 import { CertificateInfo } from '../x509/certificate';
 import { ExpiryThresholds } from '../x509/expiry';
 import { shortName } from '../x509/name';
-import { CertificateNode, Inventory, MaterialNode } from '../inventory/inventory';
+import { CertificateNode, CertificateRecord, Inventory, MaterialNode } from '../inventory/inventory';
 import { TextRange } from '../x509/pem';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -110,7 +110,12 @@ export interface ResolvedCheckOptions {
 export type Check = (inventory: Inventory, options: ResolvedCheckOptions) => Finding[] | RuleSteps;
 export type RuleSteps = Generator<void, Finding[], void>;
 
-/** Items a stepped rule visits between two yields: well under a millisecond of work each. */
+/**
+ * Items a stepped rule visits between two yields: well under a millisecond of work each. A stepped
+ * rule walks its list by index, not with `for…of`: inside a generator V8 makes an iterator result
+ * for every item (0.5 MB of garbage a pass over 10,000 certificates, four times the time of the
+ * indexed loop, for each of a dozen rules at every relink).
+ */
 export const ITEMS_PER_STEP = 512;
 
 export function finding(code: CheckCode, severity: Severity, node: Pick<MaterialNode, 'file' | 'range'>, message: string, related: RelatedLocation[] = []): Finding {
@@ -156,3 +161,15 @@ export function reportedCertificates(inventory: Inventory): CertificateNode[] {
 }
 
 const reported = new WeakMap<Inventory, CertificateNode[]>();
+
+/** Every distinct certificate once, in the order the inventory found them, as an array a stepped rule walks by index (see ITEMS_PER_STEP). */
+export function distinctRecords(inventory: Inventory): CertificateRecord[] {
+  let list = distinct.get(inventory);
+  if (!list) {
+    list = Array.from(inventory.records.values());
+    distinct.set(inventory, list);
+  }
+  return list;
+}
+
+const distinct = new WeakMap<Inventory, CertificateRecord[]>();

@@ -13,11 +13,12 @@ export const checkIssuerExpired: Check = function* (inventory: Inventory, option
   const findings: Finding[] = [];
   const now = options.now.getTime();
   const inDate = (c: { notBefore: Date; notAfter: Date }) => c.notBefore.getTime() <= now && now <= c.notAfter.getTime();
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const record = node.record;
     if (record.issuerStatus !== 'found' || !record.issuer || !inDate(node.certificate) || record.issuers.some(i => inDate(i.certificate))) {
       continue;

@@ -29,11 +29,12 @@ export const checkIssuerNotCa: Check = function* (inventory: Inventory, _options
     return verdicts.get(issuer);
   };
   const mayNotSign = (issuer: CertificateRecord) => whyNot(issuer) !== undefined;
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const record = node.record;
     if (record.issuerStatus !== 'found' || !record.issuer) {
       continue;

@@ -28,11 +28,12 @@ export const checkKeyUsageMismatch: Check = function* (inventory: Inventory, _op
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
   const clients = new Set(inventory.kubeconfigs.flatMap(k => k.users.map(u => u.certificates[0]).filter(c => c !== undefined)));
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const cert = node.certificate;
     const algorithm = cert.publicKey.algorithm;
     const ku = cert.keyUsage;

@@ -76,10 +76,14 @@ function servesTls(cert: CertificateInfo): boolean {
   return !cert.isCa && !!cert.extendedKeyUsage?.some(e => e.oid === SERVER_AUTH || e.oid === ANY_EKU);
 }
 
-/** Looks like an API server's certificate: kubeadm's `pki/apiserver.crt`, or the in-cluster `kubernetes…` names. */
-function apiserverLike(record: CertificateRecord): boolean {
-  return record.occurrences.some(o => kubeadmRoleForPath(o.file.relativePath)?.role.id === 'apiserver')
-    || record.certificate.subjectAltNames.some(s => s.type === 'DNS' && APISERVER_NAME.test(s.value));
+/** Names the in-cluster `kubernetes…` names every API server's certificate carries. */
+function apiserverNamed(cert: CertificateInfo): boolean {
+  return cert.subjectAltNames.some(s => s.type === 'DNS' && APISERVER_NAME.test(s.value));
+}
+
+/** Sits where kubeadm keeps the API server's certificate (`pki/apiserver.crt`): a question for each build, whose paths may differ. */
+function apiserverPlaced(record: CertificateRecord): boolean {
+  return record.occurrences.some(o => kubeadmRoleForPath(o.file.relativePath)?.role.id === 'apiserver');
 }
 
 const newer = (a: CertificateRecord, b: CertificateRecord | undefined) => !b || a.certificate.notBefore.getTime() > b.certificate.notBefore.getTime();
@@ -88,87 +92,168 @@ const newer = (a: CertificateRecord, b: CertificateRecord | undefined) => !b || 
  * A CA's serving certificates indexed by the names they claim, so each cluster costs a few map
  * lookups rather than a match against every certificate the CA issued (a bench CA issues
  * thousands). The index only narrows: every hit is confirmed with Go's own matcher.
+ *
+ * The index is kept with the CA's decoded certificate, which a file that did not change keeps from
+ * build to build: made again at every relink, the index of a CA that issued 10,000 certificates was
+ * 7 ms and 5 MB of garbage of a 100 ms relink (Node). A build uses a kept index only when the CA
+ * issued the same certificates, each verified as before (a lookup each); their order may have
+ * moved (a certificate now first met in another file), so where order decides between two equally
+ * new certificates, this build's order is asked.
  */
 interface ServerIndex {
-  /** Lower-cased DNS SANs that are not wildcards. */
-  exact: Map<string, CertificateRecord[]>;
+  /** Lower-cased DNS SANs that are not wildcards, to positions in `issued`. */
+  exact: Map<string, number[]>;
   /** `*.example.com` under `example.com`; a bare `*` under `''`. */
-  wildcard: Map<string, CertificateRecord[]>;
+  wildcard: Map<string, number[]>;
   /** IP SANs by their 16-byte form (`ipKey`). */
-  ips: Map<string, CertificateRecord[]>;
-  /** The newest certificate that looks like the API server's. */
-  apiserver?: CertificateRecord;
+  ips: Map<string, number[]>;
+  /** The verified serverAuth leaves. */
+  serving: number[];
+  /** The serving certificates that carry an API server's in-cluster names (see `apiserverNamed`). */
+  named: Set<number>;
+  /** What the index was made from: the certificates the CA issued, their positions, and which were verified. */
+  issued: CertificateInfo[];
+  positions: Map<CertificateInfo, number>;
+  verified: boolean[];
 }
 
-const indexes = new WeakMap<CertificateRecord, ServerIndex>();
+/** A build's view of an index: this build's record at each position, and its place in the CA's `issued` list. */
+interface IndexView {
+  index: ServerIndex;
+  records: CertificateRecord[];
+  order: Int32Array;
+  /** The newest serving certificate that looks like the API server's (paths can change while the index holds); null: none. */
+  apiserver?: CertificateRecord | null;
+}
+
+/** Kept across builds, by the CA's decoded certificate. */
+const kept = new WeakMap<CertificateInfo, ServerIndex>();
+/** This build's view of each CA record's index: whether a kept one holds is asked once per build, not once per cluster. */
+const views = new WeakMap<CertificateRecord, IndexView>();
 
 /** An IP's 16 bytes as a map key: one string of 16 characters (a hex spelling made 17 strings and an array per address). */
 const ipKey = (ip: Uint8Array) => bytesKey(ip);
 
-function add(map: Map<string, CertificateRecord[]>, key: string, record: CertificateRecord): void {
+function add(map: Map<string, number[]>, key: string, position: number): void {
   const list = map.get(key);
   if (list) {
-    list.push(record);
+    list.push(position);
   } else {
-    map.set(key, [record]);
+    map.set(key, [position]);
   }
 }
 
-function serverIndex(ca: CertificateRecord): ServerIndex {
+function serverIndex(ca: CertificateRecord): IndexView {
   return runStraight(serverIndexSteps(ca));
 }
 
-/** `serverIndex` made in steps of `ITEMS_PER_STEP` issued certificates: a bench CA issues 10,000 (25–60 ms in one piece). */
-function* serverIndexSteps(ca: CertificateRecord): Generator<void, ServerIndex, void> {
-  const known = indexes.get(ca);
-  if (known) {
-    return known;
+/** `index` seen from this build's `issued` list; undefined when it does not describe it. */
+function viewOf(index: ServerIndex, issued: readonly CertificateRecord[]): IndexView | undefined {
+  if (index.issued.length !== issued.length) {
+    return undefined;
   }
-  const index: ServerIndex = { exact: new Map(), wildcard: new Map(), ips: new Map() };
-  let visited = 0;
-  for (const record of ca.issued) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const records = new Array<CertificateRecord>(issued.length);
+  const order = new Int32Array(issued.length);
+  for (let i = 0; i < issued.length; i++) {
+    const record = issued[i];
+    const position = index.positions.get(record.certificate);
+    if (position === undefined || records[position] !== undefined || index.verified[position] !== record.signatureVerified) {
+      return undefined;
+    }
+    records[position] = record;
+    order[position] = i;
+  }
+  return { index, records, order };
+}
+
+/** `serverIndex` made in steps of `ITEMS_PER_STEP` issued certificates: a bench CA issues 10,000 (25–60 ms in one piece). */
+function* serverIndexSteps(ca: CertificateRecord): Generator<void, IndexView, void> {
+  const current = views.get(ca);
+  if (current) {
+    return current;
+  }
+  const issued = ca.issued;
+  const known = kept.get(ca.certificate);
+  const held = known && viewOf(known, issued);
+  if (held) {
+    views.set(ca, held);
+    return held;
+  }
+  const index: ServerIndex = { exact: new Map(), wildcard: new Map(), ips: new Map(), serving: [], named: new Set(), issued: new Array(issued.length), positions: new Map(), verified: new Array(issued.length) };
+  for (let position = 0; position < issued.length; position++) {
+    if (position % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const record = issued[position];
+    index.issued[position] = record.certificate;
+    index.positions.set(record.certificate, position);
+    index.verified[position] = record.signatureVerified;
     if (!record.signatureVerified || !servesTls(record.certificate)) {
       continue;
+    }
+    index.serving.push(position);
+    if (apiserverNamed(record.certificate)) {
+      index.named.add(position);
     }
     for (const san of record.certificate.subjectAltNames) {
       if (san.type === 'DNS') {
         const name = toLowerCaseAscii(san.value);
         if (name === '*' || name.startsWith('*.')) {
-          add(index.wildcard, name.slice(2), record);
+          add(index.wildcard, name.slice(2), position);
         } else {
-          add(index.exact, name, record);
+          add(index.exact, name, position);
         }
       } else if (san.type === 'IP') {
         const ip = parseIp(san.value);
         if (ip) {
-          add(index.ips, ipKey(ip), record);
+          add(index.ips, ipKey(ip), position);
         }
       }
     }
-    // The cheap comparison first: the path and name tests only for a certificate that would win.
-    if (newer(record, index.apiserver) && apiserverLike(record)) {
-      index.apiserver = record;
-    }
   }
-  indexes.set(ca, index);
-  return index;
+  kept.set(ca.certificate, index);
+  const view: IndexView = { index, records: issued.slice(), order: Int32Array.from(issued.keys()) };
+  views.set(ca, view);
+  return view;
 }
 
-/** Certificates of the index that may cover `host`: a superset of Go's matches, never missing one. */
-function mayCover(index: ServerIndex, host: string): CertificateRecord[] {
+/** The newest of the CA's serving certificates that looks like an API server's (the first in this build's order among equals). */
+function apiserverOf(view: IndexView): CertificateRecord | undefined {
+  if (view.apiserver === undefined) {
+    let best: number | undefined;
+    for (const position of view.index.serving) {
+      const record = view.records[position];
+      // The cheap comparison first: the name (noted in the index) and path tests only for a certificate that would win.
+      if ((best === undefined || precedes(view, position, best)) && (view.index.named.has(position) || apiserverPlaced(record))) {
+        best = position;
+      }
+    }
+    view.apiserver = best === undefined ? null : view.records[best];
+  }
+  return view.apiserver ?? undefined;
+}
+
+/** The certificate at `a` is newer than the one at `b`, or as new and first in this build's order. */
+function precedes(view: IndexView, a: number, b: number): boolean {
+  const x = view.records[a].certificate.notBefore.getTime();
+  const y = view.records[b].certificate.notBefore.getTime();
+  return x > y || (x === y && view.order[a] < view.order[b]);
+}
+
+/** Certificates of the index that may cover `host`, each list in this build's order: a superset of Go's matches, never missing one. */
+function mayCover(view: IndexView, host: string): CertificateRecord[] {
+  const { index } = view;
+  const inOrder = (positions: number[] | undefined) => (positions ?? []).slice().sort((a, b) => view.order[a] - view.order[b]).map(position => view.records[position]);
   const bare = host.length >= 3 && host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const ip = parseIp(bare);
   if (ip) {
-    return index.ips.get(ipKey(ip)) ?? [];
+    return inOrder(index.ips.get(ipKey(ip)));
   }
   const lower = toLowerCaseAscii(host);
   const noDot = lower.endsWith('.') ? lower.slice(0, -1) : lower;
   const dot = noDot.indexOf('.');
   const parent = dot < 0 ? '' : noDot.slice(dot + 1);
-  return [...(index.exact.get(lower) ?? []), ...(index.exact.get(noDot) ?? []), ...(index.wildcard.get(parent) ?? [])];
+  return [...inOrder(index.exact.get(lower)), ...inOrder(index.exact.get(noDot)), ...inOrder(index.wildcard.get(parent))];
 }
 
 /**
@@ -183,8 +268,8 @@ export function serverCertificateFor(cluster: KubeconfigClusterNode, host: strin
   let covering: { record: CertificateRecord; match: HostMatch } | undefined;
   let apiserver: CertificateRecord | undefined;
   for (const ca of new Set(cluster.caCertificates.map(c => c.record))) {
-    const index = serverIndex(ca);
-    for (const record of mayCover(index, host)) {
+    const view = serverIndex(ca);
+    for (const record of mayCover(view, host)) {
       if (covering && !newer(record, covering.record)) {
         continue;
       }
@@ -193,8 +278,9 @@ export function serverCertificateFor(cluster: KubeconfigClusterNode, host: strin
         covering = { record, match };
       }
     }
-    if (index.apiserver && newer(index.apiserver, apiserver)) {
-      apiserver = index.apiserver;
+    const candidate = apiserverOf(view);
+    if (candidate && newer(candidate, apiserver)) {
+      apiserver = candidate;
     }
   }
   if (covering) {

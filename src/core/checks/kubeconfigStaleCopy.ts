@@ -3,7 +3,7 @@ import { formatDate } from '../render/time';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey, shortName } from '../x509/name';
 import { runStraight } from '../slices';
-import { Check, ITEMS_PER_STEP, ResolvedCheckOptions, RuleSteps, relatedTo } from './finding';
+import { Check, ITEMS_PER_STEP, ResolvedCheckOptions, RuleSteps, distinctRecords, relatedTo } from './finding';
 
 /**
  * kubeconfig-stale-copy: a kubeconfig user's client certificate is superseded — the workspace holds
@@ -71,11 +71,12 @@ export function staleCopies(inventory: Inventory): StaleCopy[] {
 /** The same, handing the host a turn every ITEMS_PER_STEP certificates, then kubeconfigs (20–58 ms whole at 10,000). */
 function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], void> {
   const newest = new Map<string, CertificateRecord>();
-  let seen = 0;
-  for (const record of inventory.records.values()) {
-    if (++seen % ITEMS_PER_STEP === 0) {
+  const records = distinctRecords(inventory);
+  for (let seen = 0; seen < records.length; seen++) {
+    if (seen % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const record = records[seen];
     const c = record.certificate;
     const key = clientIdentity(c);
     if (key === null) {
@@ -87,11 +88,12 @@ function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], voi
     }
   }
   const out: StaleCopy[] = [];
-  seen = 0;
-  for (const kubeconfig of inventory.kubeconfigs) {
-    if (++seen % ITEMS_PER_STEP === 0) {
+  const kubeconfigs = inventory.kubeconfigs;
+  for (let seen = 0; seen < kubeconfigs.length; seen++) {
+    if (seen % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const kubeconfig = kubeconfigs[seen];
     for (const user of kubeconfig.users) {
       const client = user.certificates[0];
       const carrier = user.certificateCarrier;

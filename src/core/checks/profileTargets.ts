@@ -46,10 +46,12 @@ const computed = new WeakMap<Inventory, ProfileIndex>();
 
 function* findTargets(inventory: Inventory): Generator<void, ProfileIndex, void> {
   const index: ProfileIndex = { targets: [], kubeadmFiles: new Map(), clusterCaFiles: [] };
-  for (const [i, file] of inventory.files.entries()) {
+  const files = inventory.files;
+  for (let i = 0; i < files.length; i++) {
     if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const file = files[i];
     const byPath = kubeadmRoleForPath(file.relativePath);
     if (byPath) {
       index.kubeadmFiles.set(file.relativePath, file);

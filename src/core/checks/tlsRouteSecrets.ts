@@ -34,18 +34,22 @@ export interface TlsIndex {
 }
 
 /**
- * The TLS index of an inventory, made once for the five rules that read it, a step every
- * ITEMS_PER_STEP files: each rule made it over every file on its own, the same pass five times
- * (about 20 ms of every relink at 10,000 files, in the bench's profile).
+ * The TLS index of an inventory, made once for the five rules that read it, from the files that
+ * hold a Secret's carrier, a TLS route or a cert-manager Certificate (`filesWith.tls`, noted as the
+ * files are collected): each rule made it over every file on its own, the same pass five times
+ * (about 20 ms of every relink at 10,000 files), and then one pass over all 11,000 files cost 4 ms
+ * of every relink of a workspace holding none.
  */
 export function* tlsIndex(inventory: Inventory): Generator<void, TlsIndex, void> {
   let index = computed.get(inventory);
   if (!index) {
     index = { secrets: new Map(), routes: [], specs: [] };
-    for (const [i, file] of inventory.files.entries()) {
+    const files = inventory.filesWith.tls;
+    for (let i = 0; i < files.length; i++) {
       if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
         yield;
       }
+      const file = files[i];
       for (const entry of file.analysis.entries) {
         const owner = entry.carrier?.owner;
         if (owner?.kind !== 'secret') {

@@ -14,11 +14,12 @@ export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
 export const checkValidity: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     // Per file, not per certificate: the same certificate in two folders is judged by each folder's settings.
     const thresholds = options.thresholdsFor(node.file.uri);
     const state = validityState(node.certificate, options.now, thresholds);

@@ -17,11 +17,12 @@ import { X509_EXPIRED } from './validity';
 export const checkValidityNotNested: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const record = node.record;
     const cert = node.certificate;
     if (record.issuerStatus !== 'found' || !record.issuers.length || cert.notAfter.getTime() < now || cert.notBefore > cert.notAfter) {

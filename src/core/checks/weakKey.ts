@@ -19,11 +19,12 @@ export const checkWeakKey: Check = function* (inventory: Inventory, _options: Re
         `${what()} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
     }
   };
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     report(node, node.certificate.publicKey, () => capitalise(describeNode(node)));
   }
   // A key beside its request (apiserver.key + apiserver.csr) is reported once, on the request.

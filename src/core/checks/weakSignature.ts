@@ -17,11 +17,12 @@ const GO_NAMES: Record<string, string> = {
  */
 export const checkWeakSignature: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  let visited = 0;
-  for (const node of reportedCertificates(inventory)) {
-    if (++visited % ITEMS_PER_STEP === 0) {
+  const nodes = reportedCertificates(inventory);
+  for (let visited = 0; visited < nodes.length; visited++) {
+    if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const node = nodes[visited];
     const alg = node.certificate.signatureAlgorithm;
     if (!WEAK_SIGNATURE_ALGORITHMS.has(alg.oid) || node.issuerStatus === 'self-signed') {
       continue;

@@ -25,7 +25,7 @@ export interface CollectedMaterial {
 }
 
 export function emptyCollection(): CollectedMaterial {
-  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), carried: new Map(), filesWith: { errors: [], keystores: [], crls: [] } };
+  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), carried: new Map(), filesWith: { errors: [], keystores: [], crls: [], tls: [], kubeconfigs: [] } };
 }
 
 /** One file's objects into the collection (a pass over many files can yield between them). Plain loops: it runs for every object at every relink. */
@@ -42,12 +42,14 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   let error = false;
   let keystore = false;
   let crl = false;
+  let tls = !!input.analysis.tlsRoutes?.length || !!input.analysis.certificateSpecs?.length;
   const entries = input.analysis.entries;
   for (let entryIndex = 0; entryIndex < entries.length; entryIndex++) {
     const entry = entries[entryIndex];
     error ||= entry.error !== undefined;
     keystore ||= entry.keystore !== undefined;
     const carrier = entry.carrier;
+    tls ||= carrier?.owner?.kind === 'secret';
     const objects = entry.objects;
     for (let objectIndex = 0; objectIndex < objects.length; objectIndex++) {
       const object = objects[objectIndex];
@@ -115,6 +117,12 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   if (crl) {
     filesWith.crls.push(file);
   }
+  if (tls) {
+    filesWith.tls.push(file);
+  }
+  if (input.analysis.kubeconfigs.length) {
+    filesWith.kubeconfigs.push(file);
+  }
 }
 
 /** Every certificate, private key and public key node by its decoded object (the inventory's `nodeOf`). */
@@ -128,7 +136,7 @@ export function nodesByObject({ certificates, privateKeys, publicKeys }: Pick<Co
   return nodes;
 }
 
-/** Files or records looked at between two steps of a pass over all of them. */
+/** Files or records looked at between two steps of a pass over all of them (walked by index: see checks/finding.ts ITEMS_PER_STEP). */
 const ITEMS_PER_STEP = 4096;
 
 /**
@@ -137,10 +145,11 @@ const ITEMS_PER_STEP = 4096;
  */
 export function* groupBundles(files: readonly InventoryFile[]): Generator<void, CertificateBundle[], void> {
   const bundles: CertificateBundle[] = [];
-  for (const [i, file] of files.entries()) {
+  for (let i = 0; i < files.length; i++) {
     if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
+    const file = files[i];
     if (file.certificates.length < 2) {
       continue;
     }
@@ -165,13 +174,16 @@ export function* groupBundles(files: readonly InventoryFile[]): Generator<void, 
 
 /** Preferred occurrence: a file of its own before a carrier, then the first path (in steps, as `groupBundles`). */
 export function* choosePreferredOccurrences(records: Map<string, CertificateRecord>): Generator<void, void, void> {
-  let n = 0;
-  for (const record of records.values()) {
-    if (++n % ITEMS_PER_STEP === 0) {
+  const list = Array.from(records.values());
+  for (let i = 0; i < list.length; i++) {
+    if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;
     }
-    let best = record.occurrences[0];
-    for (const node of record.occurrences) {
+    const record = list[i];
+    const occurrences = record.occurrences;
+    let best = occurrences[0];
+    for (let k = 1; k < occurrences.length; k++) {
+      const node = occurrences[k];
       if ((node.carrier ? 1 : 0) < (best.carrier ? 1 : 0) || ((node.carrier ? 1 : 0) === (best.carrier ? 1 : 0) && node.file.relativePath < best.file.relativePath)) {
         best = node;
       }

@@ -12,7 +12,9 @@ import { Pause, maybePause } from '../slices';
 export async function inventoryInputs<F extends { analysis: DocumentAnalysis }>(files: readonly F[], describe: (file: F) => Omit<InventoryInput, 'analysis'>, pause?: Pause): Promise<InventoryInput[]> {
   const used = new Set<DocumentAnalysis>();
   const inputs: InventoryInput[] = [];
-  for (const file of files) {
+  // By index, as every pass over all files with a turn inside (see checks/finding.ts ITEMS_PER_STEP).
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     const analysis = used.has(file.analysis) ? cloneAnalysis(file.analysis) : file.analysis;
     used.add(file.analysis);
     const { uri, relativePath } = describe(file);
@@ -35,7 +37,8 @@ function cloneAnalysis(analysis: DocumentAnalysis): DocumentAnalysis {
  */
 export async function resolvePathCarriers<F extends { analysis: DocumentAnalysis }>(files: readonly F[], uriOf: (file: F) => string, resolve: (file: F, path: string) => string | undefined, pause?: Pause): Promise<ResolvedPathCarrier[]> {
   const out: ResolvedPathCarrier[] = [];
-  for (const file of files) {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     const turn = maybePause(pause, 'path references');
     if (turn) {
       await turn;

@@ -22,7 +22,10 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   const bySubjectAndSki = new Map<string, Map<string, CertificateRecord[]>>();
   const bySubjectWithoutSki = new Map<string, CertificateRecord[]>();
   const bySki = new Map<string, CertificateRecord[]>();
-  for (const record of records.values()) {
+  // Arrays walked by index: a Map's or an array's iterator across the turns made a result object per item.
+  const list = Array.from(records.values());
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i];
     const subject = nameKey(record.certificate.subject);
     const ski = record.certificate.subjectKeyId;
     push(bySubject, subject, record);
@@ -44,7 +47,8 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   }
   const stats: InventoryStats = { verified: 0, cached: 0, milliseconds: 0 };
   const plans: Plan[] = [];
-  for (const record of records.values()) {
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i];
     const cert = record.certificate;
     const issuer = nameKey(cert.issuer);
     const aki = cert.authorityKeyId;
@@ -77,7 +81,8 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   }
   const check = async (plans: Plan[], selfOnly: boolean) => {
     const jobs: { plan: Plan; index: number }[] = [];
-    for (const plan of plans) {
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i];
       const turn = maybePause(pause, 'signature verdicts');
       if (turn) {
         await turn;
@@ -105,7 +110,8 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   await check(plans, true);
   await check(plans.filter(p => !selfSigned(p)), false);
   const now = Date.now();
-  for (const plan of plans) {
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i];
     const turn = maybePause(pause, 'issuer ranking');
     if (turn) {
       await turn;

@@ -55,7 +55,9 @@ export async function pairKeysByLocation(files: readonly InventoryFile[], kubeco
     }
   }
   const byStem = new Map<string, InventoryFile[]>();
-  for (const file of files) {
+  // By index, as every pass over all files with a turn inside (see checks/finding.ts ITEMS_PER_STEP).
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     if (keyFolders.has(file.folder) && (CERT_FILE.test(file.name) || /\.pub$/i.test(file.name))) {
       push(byStem, file.folder + file.name.replace(/\.[^.]+$/, ''), file);
     }
@@ -64,7 +66,8 @@ export async function pairKeysByLocation(files: readonly InventoryFile[], kubeco
       await turn;
     }
   }
-  for (const file of files) {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     const turn = maybePause(pause, 'keys by location');
     if (turn) {
       await turn;

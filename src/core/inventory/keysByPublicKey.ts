@@ -29,7 +29,10 @@ export async function linkKeysByPublicKey(records: Map<string, CertificateRecord
     push(publicById, pub.publicKey.id, pub);
   }
   const recordsById = new Map<string, CertificateRecord[]>();
-  for (const record of records.values()) {
+  // An array walked by index: a Map's iterator across the turns made a result object per record.
+  const list = Array.from(records.values());
+  for (let i = 0; i < list.length; i++) {
+    const record = list[i];
     const id = record.certificate.publicKey.id;
     push(recordsById, id, record);
     record.privateKeys = keysById.get(id) ?? none();

@@ -8,8 +8,11 @@ import { CollectedMaterial } from './collect';
 import { chainsTo } from './issuers';
 import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, PrivateKeyNode, ResolvedPathCarrier } from './model';
 
-/** `pause` hands the host a turn between files (10,000 kubeconfigs held it 30–60 ms in one piece). */
-export async function linkKubeconfigs({ files, fileByUri, carried }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
+/**
+ * `pause` hands the host a turn between files (10,000 kubeconfigs held it 30–60 ms in one piece).
+ * Only the files holding a kubeconfig are visited (`filesWith.kubeconfigs`, noted as they were collected).
+ */
+export async function linkKubeconfigs({ fileByUri, carried, filesWith }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
   // Path carriers resolved by the workspace layer.
   const resolved = new Map<string, InventoryFile>();
   for (const r of resolvedPaths) {
@@ -35,7 +38,9 @@ export async function linkKubeconfigs({ files, fileByUri, carried }: CollectedMa
 
   // Kubeconfigs.
   const kubeconfigs: KubeconfigNode[] = [];
-  for (const file of files) {
+  const files = filesWith.kubeconfigs;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
     file.analysis.kubeconfigs.forEach((model, i) => {
       const kubeconfig: KubeconfigNode = {
         file, model,

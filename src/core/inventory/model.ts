@@ -236,6 +236,10 @@ export interface FilesWith {
   keystores: InventoryFile[];
   /** A CRL (crl-stale). */
   crls: InventoryFile[];
+  /** A Secret's carrier, an Ingress/Gateway TLS route or a cert-manager Certificate (the TLS index, checks/tlsRouteSecrets.ts). */
+  tls: InventoryFile[];
+  /** A kubeconfig (linking its clusters and users, kubeconfigs.ts). */
+  kubeconfigs: InventoryFile[];
 }
 
 export interface InventoryStats {

@@ -77,6 +77,11 @@ const CERT_EXTENSION = /\.crt$/;
 
 /** The kubeadm role of a certificate file, from its path: `…/pki/apiserver.crt`, `…/pki/etcd/server.crt`. */
 export function kubeadmRoleForPath(relativePath: string): RoleMatch | undefined {
+  // Every role lies under a `pki` folder: most paths say no here, before any copy of them is made
+  // (a build asks for every file's role, and for the API server's certificate every serving one's).
+  if (!relativePath.includes('pki')) {
+    return undefined;
+  }
   const path = relativePath.replace(/\\/g, '/');
   const at = path.lastIndexOf('pki/');
   if (at >= 0 && (at === 0 || path[at - 1] === '/') && CERT_EXTENSION.test(path)) {
