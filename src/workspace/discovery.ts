@@ -5,6 +5,7 @@ import { FolderListings } from './folderListings';
 import { maybePause, timeSlices } from '../core/slices';
 import type { PkiLensSettings } from '../settings';
 import { PathFilter, expandBraces } from '../core/pipeline/glob';
+import { namesMaterial } from '../core/pipeline/scanDefaults';
 
 /** The scan settings of one workspace folder, compiled. */
 export interface FolderScope {
@@ -98,7 +99,8 @@ export interface ListedFile {
 
 /**
  * Every candidate of every folder: those reached through a link, then the rest (a scan reads them
- * in that order, see earlyFindings.ts), each in the folders' order and then by path. `turn`: what
+ * in that order, see earlyFindings.ts), each in the folders' order and then as listed, the rest with
+ * the files whose names say certificate, key or kubeconfig first (`namesMaterial`). `turn`: what
  * the listing waits for between its slices (a quiet reconciliation waits for a running build too,
  * see index.ts).
  */
@@ -107,17 +109,25 @@ export async function listEveryFolder(scopes: readonly FolderScope[], token: vsc
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
   const { pause } = timeSlices(turn, sliceMs);
   const linked: ListedFile[] = [];
-  const unlinked: ListedFile[] = [];
+  const named: ListedFile[] = [];
+  const others: ListedFile[] = [];
   for (const scope of scopes) {
     for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse')) {
-      (viaLink ? linked : unlinked).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
+      (viaLink ? linked : namesMaterial(uri.path) ? named : others).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
       const due = maybePause(pause);
       if (due) {
         await due;
       }
     }
   }
-  return { linked, unlinked };
+  for (const file of others) {
+    named.push(file);
+    const due = maybePause(pause);
+    if (due) {
+      await due;
+    }
+  }
+  return { linked, unlinked: named };
 }
 
 function byPath(a: vscode.Uri, b: vscode.Uri): number {

@@ -6,6 +6,26 @@ import { kubeadmDate, renderExpiryReport, residualTime, shortHumanDuration } fro
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PathFilter, expandBraces, globToRegExp } from '../../src/core/pipeline/glob';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, namesMaterial } from '../../src/core/pipeline/scanDefaults';
+
+describe('the order a scan reads its candidates in', () => {
+  it('names certificates, keys, keystores and kubeconfigs first; the YAML and JSON the default globs also take after', () => {
+    const first = ['/w/pki/ca.crt', '/w/pki/etcd/server.KEY', '/w/admin.conf', '/w/certs/a.pem', '/w/c.der', '/w/r.csr', '/w/sa.pub', '/w/ks.p12', '/w/ks.jks',
+      '/w/b.p7b', '/w/list.crl', '/w/x.kubeconfig', '/w/kubeconfig', '/home/u/.kube/config'];
+    const after = ['/w/deploy/secret.yaml', '/w/values.yml', '/w/package.json', '/w/keys.jwks', '/w/config', '/w/.kube/cache', '/w/pem', '/w/crt.d/notes'];
+    const filter = new PathFilter(DEFAULT_INCLUDE, DEFAULT_EXCLUDE);
+    for (const path of first) {
+      assert.equal(namesMaterial(path), true, path);
+    }
+    for (const path of after) {
+      assert.equal(namesMaterial(path), false, path);
+    }
+    // Every extension read first is one the default globs take: the order never adds a file.
+    for (const path of first) {
+      assert.equal(filter.matches(path.toLowerCase().replace(/^\/(w|home\/u)\//, '')), true, path);
+    }
+  });
+});
 
 describe('scan globs', () => {
   it('match the way VS Code globs do', () => {
