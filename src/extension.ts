@@ -11,7 +11,7 @@ import { AnalysisCache } from './core/pipeline/analysisCache';
 import { registerDecodeToFile } from './features/decode/decodeToFile';
 import { registerServerHover } from './features/decode/serverHover';
 import { registerExpiryReport } from './features/inventory/expiryReport';
-import { registerStatusBar } from './features/inventory/statusBar';
+import { PkiStatusBar, registerStatusBar } from './features/inventory/statusBar';
 import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tree';
 import { registerProbe } from './features/probe/command';
 import { ProbeResults } from './features/probe/results';
@@ -79,12 +79,15 @@ export interface PkiLensApi {
   readonly persistentCache: PersistentAnalysisCache | undefined;
   /** The last build's findings, kept for the next start (undefined without a workspace folder). */
   readonly lastFindings: LastFindings | undefined;
+  /** The status bar's summary (undefined when it failed to start). */
+  readonly statusBar: PkiStatusBar | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): PkiLensApi {
   const activatedAt = Date.now();
   const activationCpu = threadCpu();
   let inventoryTree: InventoryTreeApi | undefined;
+  let statusBar: PkiStatusBar | undefined;
   provideNodeCrypto(); // Triple DES for legacy PKCS#12 keys, which the browser host lacks; a native SHA-256
   let persistentCache: PersistentAnalysisCache | undefined;
   let lastFindings: LastFindings | undefined;
@@ -106,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
     homeDir: () => os.homedir(),
     features: [
       { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s, probeResults); } },
-      { name: 'status bar', register: s => registerStatusBar(context, s) },
+      { name: 'status bar', register: s => { statusBar = registerStatusBar(context, s); } },
       { name: 'expiry report', register: s => registerExpiryReport(context, s) },
       { name: 'decode to file', register: s => registerDecodeToFile(context, s) },
       { name: 'renewal', register: s => registerRenewal(context, s) },
@@ -143,6 +146,9 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
     persistentCache,
     get lastFindings() {
       return lastFindings;
+    },
+    get statusBar() {
+      return statusBar;
     },
     get inventoryTree(): InventoryTreeApi {
       if (!inventoryTree) {

@@ -147,8 +147,12 @@ describe('inventory tree, status bar and expiry report on the seeded kubeadm wor
   });
 
   it('the status bar counts distinct certificates by state', async () => {
-    const snapshot = await (await pkiApi()).services.index.ready();
+    const api = await pkiApi();
+    const snapshot = await api.services.index.ready();
     assert.strictEqual(statusText(countValidity(snapshot)), 'PKI: 2 expired · 1 not yet valid · 1 expiring');
+    // What the bar shows, counted in the host's slices after the build.
+    assert.ok(api.statusBar, 'the status bar started');
+    assert.strictEqual(await api.statusBar.settled(), 'PKI: 2 expired · 1 not yet valid · 1 expiring');
   });
 
   it('the expiry report lists every certificate, kubeadm style', async () => {
