@@ -5,7 +5,7 @@ import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../core/analyze
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { type Pause, withRoom } from '../core/slices';
 import { EMPTY_ANALYSIS, IndexedFile } from './model';
-import { type FileStamp, type KnownFiles, inodeIdentity, stampOf } from './knownFiles';
+import { type FileStamp, type KnownFiles, inodeIdentity, settledStamp, stampOf } from './knownFiles';
 import { openLocalFile, statLocalFile } from '../util/localFile';
 
 /** What a scan learns about one file before parsing it. */
@@ -166,8 +166,13 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   // A text whose analysis the persistent cache keeps needing nothing from it (no private key in it),
   // under a settled stamp, is not held: it is read again when a feature first asks (the ranges of its
   // findings, renewal), checked against the same key, as after a reload. Certificate files' texts
-  // were 8 MB of the extension host's heap at 10,000 certificates, held by nothing else.
-  const held = stamped && kept && read.fsPath ? laterText(read.fsPath, uri.path, kept.key, known!) : text;
+  // were 8 MB of the extension host's heap at 10,000 certificates, held by nothing else. Nor is a
+  // text with private key values under a settled stamp (a kubeconfig's client-key-data, a key file):
+  // its analysis, in memory, holds what was read from it, and 10,000 kubeconfigs' texts were 32 MB.
+  const laterKey = !hasMaterial || text === undefined || !read.fsPath ? undefined
+    : stamped && kept ? kept.key
+      : known?.store && read.stamp && settledStamp(read.stamp) ? known.store.keyFor(text, uri.path) : undefined;
+  const held = laterKey !== undefined ? laterText(read.fsPath!, uri.path, laterKey, known!) : text;
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? held : undefined, analysis);
 }
 

@@ -141,8 +141,7 @@ export class KnownFiles {
    * recently for its stamp to be trusted, see RACY_MS).
    */
   note(uri: string, stamp: FileStamp, content: 'empty' | { key: string } | undefined, now = Date.now()): boolean {
-    const settled = now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS;
-    if (settled && content) {
+    if (settledStamp(stamp, now) && content) {
       if (content === 'empty') {
         this.seeEmpty(uri, stampText(stamp));
       } else {
@@ -216,6 +215,11 @@ export type KnownEmptyFiles = KnownFiles;
 
 /** How far before the recording a file's mtime and ctime must lie to be trusted. */
 export const RACY_MS = 2000;
+
+/** The stamp's file was last written over RACY_MS before `now`: another write would change the stamp. */
+export function settledStamp(stamp: Pick<FileStamp, 'mtime' | 'ctime'>, now = Date.now()): boolean {
+  return now - Math.max(stamp.mtime, stamp.ctime) > RACY_MS;
+}
 
 /** The stamps of files whose analysis is among `keys` (a stamp is worth keeping only with its analysis), in steps. */
 export function* stampsWithAnalysis(known: readonly [string, string, string][], keys: readonly string[]): Generator<void, [string, string, string][], void> {

@@ -319,6 +319,28 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     console.log(`      found and forgotten by rescans alone (${withheld} event(s) withheld)`);
   });
 
+  // A text with private key values (a kubeconfig's client-key-data) is not held once its file's stamp
+  // has settled: the analysis holds what was read from it, and the text is read again when a feature
+  // asks, only while the file is what was read (workspace/files.ts).
+  it('a kubeconfig\'s text, client key and all, is not held: read again when asked, and not once the file changed', async () => {
+    const { index } = (await pkiApi()).services;
+    const original = fs.readFileSync(abs('admin.conf'), 'utf8');
+    assert.ok(/client-key-data: \S/.test(original), 'admin.conf carries its client key');
+    // A forced rescan reads every file again: the fixture's, written when the run began, have settled.
+    await index.rescan(true);
+    const kept = index.file(vscode.Uri.file(abs('controller-manager.conf')));
+    const admin = index.file(vscode.Uri.file(abs('admin.conf')));
+    assert.ok(kept && admin, 'both kubeconfigs are indexed');
+    assert.strictEqual(kept.text, fs.readFileSync(abs('controller-manager.conf'), 'utf8'), 'read again as it stands');
+    try {
+      fs.writeFileSync(abs('admin.conf'), `${original}# changed\n`);
+      assert.strictEqual(admin.text, undefined, 'the text was not held: the file no longer holds what was read');
+    } finally {
+      fs.writeFileSync(abs('admin.conf'), original);
+    }
+    await waitForDiagnostics(m.root, expected, 10_000);
+  });
+
   it('a certificate written into a new folder, then deleted, with no watcher event at all, is diagnosed and then forgotten', async () => {
     const file = 'unwatched/deep/expired.crt';
     let appeared = 0;

@@ -19,25 +19,67 @@ import { Check, ITEMS_PER_STEP, ResolvedCheckOptions, RuleSteps, distinctRecords
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 /**
- * Issuer, subject and the EKU set, by their DER / OIDs: certificates of one identity and purpose.
+ * Issuer, subject and the EKU set: certificates of one identity and purpose. The names by their DER
+ * keys (`nameKey`, one string per name, which linking makes anyway), the EKU set spelled once per
+ * distinct set: a key string of all three per certificate was 15 MB of the extension host's heap at
+ * 100,000 certificates.
+ */
+interface ClientIdentity {
+  issuer: string;
+  subject: string;
+  eku: string;
+}
+
+/**
  * Kept per certificate: a certificate's analysis outlives builds (content-keyed cache), and making
  * 10,000 keys again on every rebuild was this rule's whole cost.
  */
-const identities = new WeakMap<CertificateInfo, string | null>();
+const identities = new WeakMap<CertificateInfo, ClientIdentity | null>();
+/** Each EKU set's one spelling (a few sets among any number of certificates; bounded all the same). */
+const ekuSets = new Map<string, string>();
+const MAX_EKU_SETS = 1024;
 
 /** The certificate's identity when it is a client certificate, else null: one lookup a certificate per build. */
-function clientIdentity(c: CertificateInfo): string | null {
-  let key = identities.get(c);
-  if (key === undefined) {
+function clientIdentity(c: CertificateInfo): ClientIdentity | null {
+  let identity = identities.get(c);
+  if (identity === undefined) {
     if (isClient(c)) {
-      const eku = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
-      key = `${nameKey(c.issuer)}\u0000${nameKey(c.subject)}\u0000${eku}`;
+      const spelled = (c.extendedKeyUsage ?? []).map(e => e.oid).sort().join(',');
+      let eku = ekuSets.get(spelled);
+      if (eku === undefined) {
+        eku = spelled;
+        if (ekuSets.size < MAX_EKU_SETS) {
+          ekuSets.set(eku, eku);
+        }
+      }
+      identity = { issuer: nameKey(c.issuer), subject: nameKey(c.subject), eku };
     } else {
-      key = null;
+      identity = null;
     }
-    identities.set(c, key);
+    identities.set(c, identity);
   }
-  return key;
+  return identity;
+}
+
+/** The newest certificate of each identity, by issuer, subject and EKU set. */
+type Newest = Map<string, Map<string, Map<string, CertificateRecord>>>;
+
+function newestOf(newest: Newest, { issuer, subject, eku }: ClientIdentity): CertificateRecord | undefined {
+  return newest.get(issuer)?.get(subject)?.get(eku);
+}
+
+function setNewest(newest: Newest, { issuer, subject, eku }: ClientIdentity, record: CertificateRecord): void {
+  let bySubject = newest.get(issuer);
+  if (!bySubject) {
+    bySubject = new Map();
+    newest.set(issuer, bySubject);
+  }
+  let byEku = bySubject.get(subject);
+  if (!byEku) {
+    byEku = new Map();
+    bySubject.set(subject, byEku);
+  }
+  byEku.set(eku, record);
 }
 
 const isClient = (c: CertificateInfo) => !c.isCa && (!c.extendedKeyUsage || c.extendedKeyUsage.some(e => e.oid === CLIENT_AUTH));
@@ -70,7 +112,7 @@ export function staleCopies(inventory: Inventory): StaleCopy[] {
 
 /** The same, handing the host a turn every ITEMS_PER_STEP certificates, then kubeconfigs (20–58 ms whole at 10,000). */
 function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], void> {
-  const newest = new Map<string, CertificateRecord>();
+  const newest: Newest = new Map();
   const records = distinctRecords(inventory);
   for (let seen = 0; seen < records.length; seen++) {
     if (seen % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
@@ -78,13 +120,13 @@ function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], voi
     }
     const record = records[seen];
     const c = record.certificate;
-    const key = clientIdentity(c);
-    if (key === null) {
+    const identity = clientIdentity(c);
+    if (identity === null) {
       continue;
     }
-    const best = newest.get(key);
+    const best = newestOf(newest, identity);
     if (!best || newer(c, best.certificate)) {
-      newest.set(key, record);
+      setNewest(newest, identity, record);
     }
   }
   const out: StaleCopy[] = [];
@@ -97,11 +139,11 @@ function* staleCopySteps(inventory: Inventory): Generator<void, StaleCopy[], voi
     for (const user of kubeconfig.users) {
       const client = user.certificates[0];
       const carrier = user.certificateCarrier;
-      const key = client && clientIdentity(client.certificate);
-      if (!key || !carrier || carrier.encoding !== 'base64') {
+      const identity = client && clientIdentity(client.certificate);
+      if (!identity || !carrier || carrier.encoding !== 'base64') {
         continue;
       }
-      const latest = newest.get(key);
+      const latest = newestOf(newest, identity);
       if (latest && latest !== client.record && newer(latest.certificate, client.certificate)) {
         out.push({ kubeconfig, user, client, latest, where: supersedingOccurrence(latest) });
       }
