@@ -168,7 +168,8 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   // findings, renewal), checked against the same key, as after a reload. Certificate files' texts
   // were 8 MB of the extension host's heap at 10,000 certificates, held by nothing else. Nor is a
   // text with private key values under a settled stamp (a kubeconfig's client-key-data, a key file):
-  // its analysis, in memory, holds what was read from it, and 10,000 kubeconfigs' texts were 32 MB.
+  // its analysis, in memory, holds what was read from it (10,000 kubeconfigs' texts were 32 MB, all
+  // but the content cache's last 2,000 held for nothing else).
   const laterKey = !hasMaterial || text === undefined || !read.fsPath ? undefined
     : stamped && kept ? kept.key
       : known?.store && read.stamp && settledStamp(read.stamp) ? known.store.keyFor(text, uri.path) : undefined;
