@@ -2,7 +2,8 @@
 // workspace. What the webview draws is judged against openssl: one bar per distinct certificate
 // (SHA-256 fingerprints from `openssl x509`), each bar's state from openssl's dates, each CA above
 // the certificates `openssl verify` says it signed, and the now line. A click on a bar opens its file
-// at the range; Renew on the expiring bar, confirmed in the preview, moves the bar. The table sorts,
+// at the range; hidden meanwhile, the panel shows on its return a certificate written while it was
+// hidden. Renew on the expiring bar, confirmed in the preview, moves the bar. The table sorts,
 // filters and copies; the tree's lines fit the default sidebar width. Screenshots light and dark.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -153,6 +154,19 @@ describe('journey 6: the expiry timeline and table', () => {
         return t;
       }, { what: 'the certificate selected in the editor' });
       assert.match(selection, /Ln 1, Col 1 \(\d+ selected\)|Ln \d+, Col \d+ \(\d+ selected\)/);
+
+      // Hidden behind the certificate's tab, the panel makes no model; shown again, it draws the
+      // workspace as it is then: a certificate openssl wrote meanwhile has its bar, and loses it when deleted.
+      const added = path.join(m.root, 'added-while-hidden.crt');
+      opensslText(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(wb.dataDir, 'added.key'), '-subj', '/CN=added-while-hidden', '-days', '365', '-out', added], '');
+      const addedId = /Fingerprint=([0-9A-F:]+)/.exec(opensslText(['x509', '-noout', '-fingerprint', '-sha256', '-in', added], ''))[1].replace(/:/g, '').toLowerCase();
+      await page.locator('.tab', { hasText: /Expiry Timeline/ }).click();
+      frame = await webview(page, 'timeline');
+      await waitUntil(async () => Number(await frame.locator('#app').getAttribute('data-total')) === certs.size + 1
+        && (await rowsOf(frame)).some(r => r.id === addedId), { timeout: 60000, what: 'the bar of the certificate written while the panel was hidden' });
+      fs.rmSync(added);
+      await waitUntil(async () => Number(await frame.locator('#app').getAttribute('data-total')) === certs.size
+        && !(await rowsOf(frame)).some(r => r.id === addedId), { timeout: 60000, what: 'that bar gone with its file' });
 
       // Renew on the expiring bar: the preview dialog, confirmed; the bar moves to its new NotAfter.
       const file = path.join(m.root, 'pki', 'apiserver.crt');

@@ -211,3 +211,41 @@ describe('timeline webview messages', () => {
     }
   });
 });
+
+describe('the timeline model in steps', () => {
+  it('hands the host a turn every ROWS_PER_STEP rows at 1,100 certificates, and is the model made straight', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { writeBench } = await import('../fixtures/bench');
+    const { DiskScanner } = await import('../../src/cli/diskScanner');
+    const { ROWS_PER_STEP, timelineSteps } = await import('../../src/core/render/timeline');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-timeline-steps-'));
+    try {
+      // Distinct certificates from `openssl ca` (bench fixture), in 9 folders under 9 CAs.
+      const manifest = await writeBench(dir, { certificates: 1100, kubeconfigs: 0, unrelated: 0 });
+      const { inventory, now } = await new DiskScanner().scan([manifest.root]);
+      const steps = timelineSteps(inventory, now, () => DEFAULT_THRESHOLDS);
+      // Each step that says how many rows are made so far: never more than ROWS_PER_STEP since the last.
+      const made: number[] = [0];
+      let step = steps.next();
+      while (!step.done) {
+        if (typeof step.value === 'number') {
+          made.push(step.value);
+        }
+        step = steps.next();
+      }
+      made.push(step.value.rows.length);
+      const straight = timelineModel(inventory, now, () => DEFAULT_THRESHOLDS);
+      assert.ok(made.length >= 4, `steps with rows: ${made.join(', ')}`);
+      for (let i = 1; i < made.length; i++) {
+        assert.ok(made[i] - made[i - 1] <= ROWS_PER_STEP, `rows between two steps: ${made.join(', ')}`);
+      }
+      assert.equal(step.value.rows.length, inventory.records.size, 'a row per distinct certificate');
+      assert.ok(step.value.rows.length >= manifest.counts.distinctCertificates, `${step.value.rows.length} rows, ${manifest.counts.distinctCertificates} certificate files' certificates`);
+      assert.deepEqual(step.value, straight);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,10 +1,13 @@
 import vscode = require('vscode');
 import { Command } from '../../commands';
 import { reportExport } from '../../core/render/reportTable';
-import { TimelineModel, TimelineRow, timelineModel } from '../../core/render/timeline';
+import { TimelineRow, timelineSteps } from '../../core/render/timeline';
+import { runInSlices, stoppable, timeSlices } from '../../core/slices';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
+import { yieldToEventLoop } from '../../workspace/async';
+import { SLICE_MS } from '../../workspace/build';
 import { rangeIn } from '../inventory/diagnostics';
 import { timelineHtml } from './html';
 import { FromWebview, TimelineView, ToWebview, isFromWebview } from './protocol';
@@ -14,13 +17,16 @@ const VIEW_TYPE = 'pkiLens.timeline';
 const TITLES: Record<TimelineView, string> = { timeline: 'PKI Lens: Expiry Timeline', table: 'PKI Lens: Expiry Table' };
 
 /**
- * The one timeline panel: the model is rebuilt from the index snapshot on every change (live), and
- * sent whole; the webview virtualises what it draws. Actions go back through the existing commands:
+ * The one timeline panel: the model is rebuilt from the index snapshot on every change (live), in
+ * the builds' slices, and sent whole; the webview virtualises what it draws. A hidden panel makes
+ * none: its webview is gone until shown again, and then asks for the model ('ready'). Actions go back through the existing commands:
  * reveal (`pkiLens.revealEntry`), renew (`pkiLens.renewCertificate`, with its preview).
  */
 export class TimelinePanel extends Disposable {
-  private model: TimelineModel | undefined;
   private rows = new Map<string, TimelineRow>();
+  /** The model being made (a newer snapshot's replaces it: the older one stops at its next turn). */
+  private making = 0;
+  /** The snapshot the rows shown were made from. */
   private snapshot: IndexSnapshot | undefined;
   private view: TimelineView;
 
@@ -50,15 +56,36 @@ export class TimelinePanel extends Disposable {
     this.panel.title = TITLES[view];
   }
 
-  private update(snapshot: IndexSnapshot): void {
-    try {
-      this.snapshot = snapshot;
-      this.model = timelineModel(snapshot.inventory, snapshot.now, snapshot.thresholdsFor);
-      this.rows = new Map(this.model.rows.map(r => [r.id, r]));
-      void this.post({ type: 'model', model: this.model, view: this.view });
-    } catch (e) {
-      this.services.logger.error('building the expiry timeline failed', e);
+  /**
+   * `shown`: the webview holds the model last sent, so a republished build (the same links and time:
+   * a save that left the material as it was) is not made again; the settings' thresholds move the
+   * time too (the index rebuilds with a new one).
+   */
+  private update(snapshot: IndexSnapshot, shown = true): void {
+    const last = this.snapshot;
+    if (shown && last && last.inventory === snapshot.inventory && last.now === snapshot.now) {
+      this.snapshot = snapshot; // the same rows, placed on the files as they are now
+      return;
     }
+    if (!this.panel.visible) {
+      this.making++; // a model being made for the panel while it was shown is not sent either
+      return;
+    }
+    const making = ++this.making;
+    const stale = () => making !== this.making;
+    const pause = stoppable(timeSlices(yieldToEventLoop, SLICE_MS).pause, stale, () => new ModelReplaced());
+    void runInSlices(timelineSteps(snapshot.inventory, snapshot.now, snapshot.thresholdsFor), pause).then(model => {
+      if (stale()) {
+        return;
+      }
+      this.snapshot = snapshot;
+      this.rows = new Map(model.rows.map(r => [r.id, r]));
+      void this.post({ type: 'model', model, view: this.view });
+    }, e => {
+      if (!(e instanceof ModelReplaced)) {
+        this.services.logger.error('building the expiry timeline failed', e);
+      }
+    });
   }
 
   private post(message: ToWebview): Thenable<boolean> {
@@ -80,7 +107,7 @@ export class TimelinePanel extends Disposable {
   private async handle(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.update(this.services.index.snapshot ?? (await this.services.index.ready()));
+        this.update(this.services.index.snapshot ?? (await this.services.index.ready()), false);
         return;
       case 'view':
         this.setView(message.view);
@@ -133,6 +160,9 @@ export class TimelinePanel extends Disposable {
     return { uri: file.uri, range: rangeIn(this.snapshot, row.uri, { start: row.start, end: row.end }) };
   }
 }
+
+/** A newer snapshot came while a model was being made: that one is made instead. */
+class ModelReplaced extends Error {}
 
 /** `pkiLens.showTimeline` and `pkiLens.showExpiryTable`: open (or bring forward) the one panel in that view. */
 export function registerTimeline(context: vscode.ExtensionContext, services: Services): void {
