@@ -13,6 +13,7 @@ import { isLegacyEncryptedPem, openLegacyEncryptedPem } from './keystore/legacyP
 import { decodeJwkDocument } from './x509/jwk';
 import { decodeFileText } from './fileText';
 import { trimmed } from './collections';
+import { type Pause, maybePause } from './slices';
 export { decodeFileText };
 
 /** One place in a document that holds material: a PEM block, or a carrier value with everything decoded from it. */
@@ -61,6 +62,12 @@ export const MAX_STRUCTURED_LENGTH = 8 * 1048576;
 
 export interface AnalyzeOptions extends KeystorePasswords {
   fileName?: string;
+  /**
+   * The caller's slices (core/slices.ts), awaited between carriers when used up. A scan's readers
+   * check theirs between files, but a file's carriers ran on in one task once it had started: a
+   * 240 KB ConfigMap of PEM carriers (under the worker's threshold) was one task of 91 ms.
+   */
+  pause?: Pause;
 }
 
 /** Everything PKI in a text document. Never throws; every failure is an entry with a located error. */
@@ -81,6 +88,10 @@ export async function analyzeText(text: string, options: AnalyzeOptions = {}): P
       scan.certificateRequests.length ? { certificateRequests: scan.certificateRequests } : {});
     analysis.syntaxErrors = scan.errors;
     for (const carrier of scan.carriers) {
+      const turn = maybePause(options.pause, 'analysis');
+      if (turn) {
+        await turn;
+      }
       const siblings = carrier.owner.kind === 'secret' ? scan.secretPasswords.get(carrier.owner.document) : undefined;
       const entry = await decodeCarrier(carrier, text, blocks, claimed, siblings ? { passwords: [...(options.passwords ?? []), ...siblings] } : options);
       if (entry) {

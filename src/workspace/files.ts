@@ -159,7 +159,7 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   // a file before any looked at the time again. While V8 ran the decoders deoptimized (mid-scan at
   // 100,000 files: a certificate took about 28 ms instead of 0.3), that was one task of 0.35–0.55 s.
   // Each reader's analysis now starts only where the slice has room, after the others' work.
-  const { text, analysis } = read.bytes ? await withRoom(slices, () => analyse(read.bytes!, uri.path, cache), 'read') : { text: undefined, analysis: EMPTY_ANALYSIS };
+  const { text, analysis } = read.bytes ? await withRoom(slices, () => analyse(read.bytes!, uri.path, cache, slices), 'read') : { text: undefined, analysis: EMPTY_ANALYSIS };
   const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
   const kept = hasMaterial && text !== undefined ? known?.store?.keptFor(text, uri.path) : undefined;
   const stamped = !!(read.bytes && read.stamp && known?.note(uri.toString(), read.stamp, hasMaterial ? kept : 'empty'));
@@ -178,12 +178,12 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
 }
 
 /** A file's bytes as text (or DER) and their analysis. */
-async function analyse(bytes: Uint8Array, fileName: string, cache: AnalysisCache): Promise<{ text: string | undefined; analysis: DocumentAnalysis }> {
+async function analyse(bytes: Uint8Array, fileName: string, cache: AnalysisCache, slices?: Pause): Promise<{ text: string | undefined; analysis: DocumentAnalysis }> {
   const text = decodeFileText(bytes);
   if (text === undefined) {
     return { text, analysis: await analyzeBinary(bytes, { passwords: cache.passwords }) };
   }
-  return { text, analysis: mayHoldMaterial(text) ? await cache.analyze(text, fileName) : EMPTY_ANALYSIS };
+  return { text, analysis: mayHoldMaterial(text) ? await cache.analyze(text, fileName, slices) : EMPTY_ANALYSIS };
 }
 
 /**

@@ -105,11 +105,11 @@ export class PersistentAnalysisCache implements AnalysisStore {
 
   /** The analyzer to hand to AnalysisCache: the disk first, then `inner`. */
   wrap(inner: Analyzer): Analyzer {
-    return async (text, fileName, passwords) => {
+    return async (text, fileName, passwords, pause) => {
       // What a keystore password opened stays in the session (passwords are never stored, nor is
       // what they decrypt): such analyses neither come from nor go to the disk.
       if (passwords?.length) {
-        return inner(text, fileName, passwords);
+        return inner(text, fileName, passwords, pause);
       }
       if (!this.isLoaded) {
         await this.loaded;
@@ -133,7 +133,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
           this.logger.warn(`analysis cache: entry for ${fileName} unreadable (${(e as Error).message}); analysing it again`);
         }
       }
-      const analysis = await inner(text, fileName);
+      const analysis = await inner(text, fileName, undefined, pause);
       this.stats.analysed.push(fileName);
       const secret = secretValues(analysis, text);
       if (secret && !this.used.has(key)) {

@@ -224,10 +224,12 @@ export class RecordStore {
       // Over the records as they are at each step (a Map's iteration sees each key once); any change
       // meanwhile makes the list one not kept, and schedules a newer build.
       const files = await runInSlices(oneFilePerRealFile(this.records.values()), pause, 'reported files');
+      // Each file's place in steps too: 110,000 places made in one piece were one task of 86 ms.
+      const at = await runInSlices(placesIn(files), pause, 'reported files');
       if (this.changes !== changes) {
         return files; // a record changed meanwhile (and scheduled a newer build): this list is not kept
       }
-      this.reportedList = { files, at: new Map(files.map((file, i) => [file, i])), handedOut: false };
+      this.reportedList = { files, at, handedOut: false };
     }
     this.reportedList.handedOut = true;
     return this.reportedList.files;
@@ -304,6 +306,18 @@ function compareUris(a: vscode.Uri, b: vscode.Uri): number {
   const x = a.toString();
   const y = b.toString();
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Each file's index in `files`, a step every FILES_PER_STEP files. */
+function* placesIn(files: readonly IndexedFile[]): Generator<void, Map<IndexedFile, number>, void> {
+  const at = new Map<IndexedFile, number>();
+  for (let i = 0; i < files.length; i++) {
+    at.set(files[i], i);
+    if (i % FILES_PER_STEP === FILES_PER_STEP - 1) {
+      yield;
+    }
+  }
+  return at;
 }
 
 /** A held local file whose size and mtime are what it was read with (readLocal's test of `previous`). */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { DocumentAnalysis, analyzeText } from '../core/analyze';
 import { Logger } from '../util/logger';
+import type { Pause } from '../core/slices';
 import { shareRepeatedIn } from '../core/x509/shared';
 
 /** Below this size analysing inline is faster than the round trip to a worker. */
@@ -24,12 +25,13 @@ export class WorkerAnalyzer {
 
   constructor(private readonly workerFile: string, private readonly logger: Logger) {}
 
-  readonly analyze = (text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> =>
-    text.length < WORKER_THRESHOLD || this.broken ? this.inline(text, fileName, passwords) : this.inWorker(text, fileName, passwords);
+  /** `pause`: the caller's slices, for an analysis in this thread (see core analyzeText). */
+  readonly analyze = (text: string, fileName: string, passwords?: readonly string[], pause?: Pause): Promise<DocumentAnalysis> =>
+    text.length < WORKER_THRESHOLD || this.broken ? this.inline(text, fileName, passwords, pause) : this.inWorker(text, fileName, passwords);
 
-  private inline(text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> {
+  private inline(text: string, fileName: string, passwords?: readonly string[], pause?: Pause): Promise<DocumentAnalysis> {
     this.stats.inline++;
-    return analyzeText(text, { fileName, passwords });
+    return analyzeText(text, { fileName, passwords, pause });
   }
 
   private async inWorker(text: string, fileName: string, passwords?: readonly string[]): Promise<DocumentAnalysis> {

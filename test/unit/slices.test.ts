@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { maybePause, stoppable, timeSlices, withRoom } from '../../src/core/slices';
 import { buildInventory } from '../../src/core/inventory/build';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
-import { ITEMS_PER_STEP } from '../../src/core/checks/finding';
+import { ITEMS_PER_STEP, reportedCertificates } from '../../src/core/checks/finding';
 import { analyzeText } from '../../src/core/analyze';
 import { main } from '../../src/cli/main';
 import { generateKubeadm } from '../fixtures/generate';
@@ -125,6 +125,13 @@ describe('time slices', () => {
       ];
       const now = new Date();
       const inventory = await buildInventory(inputs);
+      // The occurrences the rules report on are listed once an inventory, in steps of their own.
+      const listing = reportedCertificates(inventory);
+      let listingSteps = 0;
+      while (!listing.next().done) {
+        listingSteps++;
+      }
+      assert.equal(listingSteps, Math.floor(inventory.certificates.length / ITEMS_PER_STEP), 'the reported occurrences are listed in steps');
       const steps: string[] = [];
       const sliced = await runChecksSliced(inventory, { now }, undefined, step => { steps.push(step ?? ''); return undefined; });
       const straight = runChecks(inventory, { now });
@@ -242,6 +249,26 @@ describe('time slices', () => {
       assert.equal(straight.filter(f => f.code === 'kubeconfig-server-name').length, copies, 'every copy is reported');
       assert.deepEqual(sliced, straight);
       assert.equal(steps.filter(s => s === 'check checkKubeconfigServerName').length, 1 + Math.floor(copies / ITEMS_PER_STEP));
+    } finally {
+      removeGenerated(root);
+    }
+  });
+});
+
+describe('an analysis in the caller\'s slices', () => {
+  it('awaits the caller\'s turn between carriers, and reads what it reads straight through', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-slices-analysis-'));
+    try {
+      generateKubeadm(root, { seeded: true });
+      const file = path.join(root, 'admin.conf');
+      const text = fs.readFileSync(file, 'utf8');
+      const straight = await analyzeText(text, { fileName: file });
+      let turns = 0;
+      const sliced = await analyzeText(text, { fileName: file, pause: () => { turns++; return Promise.resolve(); } });
+      const carriers = straight.entries.filter(e => e.carrier).length;
+      assert.ok(carriers >= 3, `admin.conf's CA, client certificate and key: ${carriers} carriers`);
+      assert.equal(turns, carriers, 'a turn asked for before each carrier');
+      assert.deepEqual(sliced, straight);
     } finally {
       removeGenerated(root);
     }

@@ -19,7 +19,7 @@ import { KU_CERT_SIGN, isKubeadmMade, kubeadmRoles } from './hygiene';
 export const checkCaConstraints: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -13,7 +13,7 @@ export const checkIssuerExpired: Check = function* (inventory: Inventory, option
   const findings: Finding[] = [];
   const now = options.now.getTime();
   const inDate = (c: { notBefore: Date; notAfter: Date }) => c.notBefore.getTime() <= now && now <= c.notAfter.getTime();
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

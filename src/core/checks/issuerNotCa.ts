@@ -29,7 +29,7 @@ export const checkIssuerNotCa: Check = function* (inventory: Inventory, _options
     return verdicts.get(issuer);
   };
   const mayNotSign = (issuer: CertificateRecord) => whyNot(issuer) !== undefined;
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -28,7 +28,7 @@ export const checkKeyUsageMismatch: Check = function* (inventory: Inventory, _op
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
   const clients = new Set(inventory.kubeconfigs.flatMap(k => k.users.map(u => u.certificates[0]).filter(c => c !== undefined)));
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -17,7 +17,7 @@ const GO_LEGACY_CN = 'x509: certificate relies on legacy Common Name field, use 
 export const checkSanMissing: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const roles = kubeadmRoles(inventory);
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -11,7 +11,7 @@ import { looksPubliclyIssued } from './publicCa';
  */
 export const checkUnknownIssuer: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -14,7 +14,7 @@ export const X509_EXPIRED = 'x509: certificate has expired or is not yet valid';
 export const checkValidity: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -17,7 +17,7 @@ import { X509_EXPIRED } from './validity';
 export const checkValidityNotNested: Check = function* (inventory: Inventory, options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
   const now = options.now.getTime();
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

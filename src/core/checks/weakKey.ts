@@ -19,7 +19,7 @@ export const checkWeakKey: Check = function* (inventory: Inventory, _options: Re
         `${what()} has a ${key.algorithm} ${key.bits}-bit key, below the ${MIN_BITS}-bit minimum (kubeadm's default, NIST's floor since 2013); re-key it with RSA 2048+ or ECDSA P-256`));
     }
   };
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -17,7 +17,7 @@ const GO_NAMES: Record<string, string> = {
  */
 export const checkWeakSignature: Check = function* (inventory: Inventory, _options: ResolvedCheckOptions): RuleSteps {
   const findings: Finding[] = [];
-  const nodes = reportedCertificates(inventory);
+  const nodes = yield* reportedCertificates(inventory);
   for (let visited = 0; visited < nodes.length; visited++) {
     if (visited % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) {
       yield;

@@ -1,14 +1,16 @@
 import { DocumentAnalysis, analyzeBinary, analyzeText, decodeFileText, isStructured } from '../analyze';
 import { contentKey } from '../x509/bytes';
+import type { Pause } from '../slices';
 
 /**
  * Turns text into an analysis; in the Node host large texts go to a worker thread (see
  * workerAnalyzer.ts). `passwords` open keystores held in Secrets (never logged, never stored).
+ * `pause`: the caller's slices, for an analysis in its thread (between carriers, see analyzeText).
  */
-export type Analyzer = (text: string, fileName: string, passwords?: readonly string[]) => Promise<DocumentAnalysis>;
+export type Analyzer = (text: string, fileName: string, passwords?: readonly string[], pause?: Pause) => Promise<DocumentAnalysis>;
 
 /** The analysis step itself, run in the caller's thread, or by the worker thread (workspace/analysisWorker.ts). */
-export const analyzeInline: Analyzer = (text, fileName, passwords) => analyzeText(text, { fileName, passwords });
+export const analyzeInline: Analyzer = (text, fileName, passwords, pause) => analyzeText(text, { fileName, passwords, pause });
 
 interface CacheEntry {
   text: string;
@@ -26,7 +28,8 @@ export class AnalysisCache {
 
   constructor(private readonly capacity = 2000, private readonly analyzer: Analyzer = analyzeInline) {}
 
-  analyze(text: string, fileName: string): Promise<DocumentAnalysis> {
+  /** `pause`: the caller's slices (a scan's), handed to an analysis this call starts. */
+  analyze(text: string, fileName: string, pause?: Pause): Promise<DocumentAnalysis> {
     const key = `${isStructured(fileName, text) ? 's' : 'p'}:${contentKey(text)}`;
     const hit = this.entries.get(key);
     if (hit && hit.text === text) {
@@ -34,7 +37,7 @@ export class AnalysisCache {
       this.entries.set(key, hit);
       return hit.analysis;
     }
-    const analysis = this.analyzer(text, fileName, this.keystorePasswords);
+    const analysis = this.analyzer(text, fileName, this.keystorePasswords, pause);
     this.entries.set(key, { text, analysis });
     if (this.entries.size > this.capacity) {
       this.entries.delete(this.entries.keys().next().value!);
