@@ -28,8 +28,6 @@ const entry = () => entryBuild(common, 'dist');
 const builds = [
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
-  // A start's folder walk too (src/workspace/walkOffThread.ts): a small bundle of its own, quick to start.
-  { ...common, entryPoints: ['src/workspace/walkWorker.ts'], outfile: 'dist/walkWorker.js' },
 ];
 if (fs.existsSync('src/web.ts')) {
   // The browser entry (package.json "browser"): a web-worker bundle; scripts/web/esbuild-web.mjs holds its platform seams.

@@ -109,11 +109,8 @@ const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'n
 const { coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
 await build(coreBuild(common, bundleDir));
 await build(await entryBuild(common, bundleDir));
-// The worker threads' entries, as esbuild.mjs builds them: large documents' analysis, a start's folder walk.
-for (const worker of ['analysisWorker', 'walkWorker']) {
-  if (fs.existsSync(path.join(ROOT, 'src', 'workspace', `${worker}.ts`))) {
-    await build({ ...common, entryPoints: [path.join(ROOT, 'src', 'workspace', `${worker}.ts`)], outfile: path.join(bundleDir, `${worker}.js`) });
-  }
+if (fs.existsSync(path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts'))) {
+  await build({ ...common, entryPoints: [path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts')], outfile: path.join(bundleDir, 'analysisWorker.js') });
 }
 const bundleFiles = Object.fromEntries(fs.readdirSync(bundleDir).filter(f => f.endsWith('.js')).map(f => [f, fs.statSync(path.join(bundleDir, f)).size]));
 const bundleBytes = bundleFiles['extension.js'];

@@ -20,7 +20,6 @@ import { Feature, startFeatures } from './util/features';
 import { LazyOutputLogger, Logger } from './util/logger';
 import { WorkspaceIndex } from './workspace/index';
 import type { KnownEmptyFiles } from './workspace/knownFiles';
-import type { WalkOffThread } from './workspace/walkOffThread';
 
 export type { Feature } from './util/features';
 
@@ -34,8 +33,6 @@ export interface Host {
   knownEmptyFiles?(): KnownEmptyFiles | undefined;
   /** The home folder, where `pkiLens.scan.extraKubeconfigs` starts (`~`); the browser has none and reads no file outside the workspace. */
   homeDir?(): string;
-  /** A start's folder walk in a worker thread (the desktop's, walkOffThread.ts); absent: the index walks in the host. */
-  walkOffThread?(logger: Logger): WalkOffThread;
   /** Started after the shared features, in order; whatever feeds the index comes last, so everyone is listening. */
   features: readonly Feature<Services>[];
 }
@@ -61,7 +58,7 @@ export function activateFeatures(context: vscode.ExtensionContext, host: Host): 
   const settings = new PkiLensConfiguration();
   context.subscriptions.push(logger, settings);
   const cache = host.cache(logger);
-  const index = new WorkspaceIndex(cache, logger, settings, host.knownEmptyFiles?.(), host.homeDir?.(), host.walkOffThread?.(logger));
+  const index = new WorkspaceIndex(cache, logger, settings, host.knownEmptyFiles?.(), host.homeDir?.());
   context.subscriptions.push(index);
   const services: Services = { cache, logger, settings, index: host.indexView?.(index) ?? index };
   startFeatures([...sharedFeatures(context), ...host.features], services, logger);

@@ -27,7 +27,6 @@ import { registerWorkspaceIndex } from './workspace/registerIndex';
 import { PersistentAnalysisCache, registerPersistentCache } from './workspace/persistentCache';
 import { sharedCache } from './core/inventory/signatureCache';
 import { LastFindings, registerLastFindings } from './workspace/lastFindings';
-import { walkerOffThread, walkWorkerFile } from './workspace/walkOffThread';
 
 /** performance.now() at the first statement of dist/extension.js (esbuild.mjs's banner); absent when not bundled. */
 declare const PKI_LENS_LOAD_START: number | undefined;
@@ -108,7 +107,6 @@ export function activate(context: vscode.ExtensionContext): PkiLensApi {
     },
     knownEmptyFiles: () => persistentCache?.knownEmpty,
     homeDir: () => os.homedir(),
-    walkOffThread: logger => walkerOffThread(walkWorkerFile(context.extensionPath), logger),
     features: [
       { name: 'inventory view', register: s => { inventoryTree = registerInventoryTree(context, s, probeResults); } },
       { name: 'status bar', register: s => { statusBar = registerStatusBar(context, s); } },

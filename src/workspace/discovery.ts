@@ -1,14 +1,11 @@
 import vscode = require('vscode');
 import { yieldToEventLoop } from './async';
-import { walkFolder, walkKey } from './folderWalk';
+import { walkFolder } from './folderWalk';
 import { FolderListings } from './folderListings';
 import { maybePause, timeSlices } from '../core/slices';
 import type { PkiLensSettings } from '../settings';
 import { PathFilter, expandBraces } from '../core/pipeline/glob';
 import { namesMaterial } from '../core/pipeline/scanDefaults';
-import type { WalkOffThread } from './walkOffThread';
-
-export type { WalkOffThread } from './walkOffThread';
 
 /** The scan settings of one workspace folder, compiled. */
 export interface FolderScope {
@@ -60,9 +57,9 @@ export interface Candidate {
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, listed?: ListingUse, offThread?: WalkOffThread): Promise<Candidate[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, listed?: ListingUse): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
-    const local = await walkLocal(scope, token, sliceMs, turn, listed, offThread);
+    const local = await walkLocal(scope, token, sliceMs, turn, listed);
     if (local) {
       return local;
     }
@@ -107,7 +104,7 @@ export interface ListedFile {
  * the listing waits for between its slices (a quiet reconciliation waits for a running build too,
  * see index.ts).
  */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, reread = false, offThread?: WalkOffThread): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, reread = false): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
   // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
   const { pause } = timeSlices(turn, sliceMs);
@@ -115,7 +112,7 @@ export async function listEveryFolder(scopes: readonly FolderScope[], token: vsc
   const named: ListedFile[] = [];
   const others: ListedFile[] = [];
   for (const scope of scopes) {
-    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse', offThread)) {
+    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse')) {
       (viaLink ? linked : namesMaterial(uri.path) ? named : others).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
       const due = maybePause(pause);
       if (due) {
@@ -142,16 +139,10 @@ function byPath(a: vscode.Uri, b: vscode.Uri): number {
  * hands every match through the search service (≈3–5 s for 27,000 matches in code-server), a walk
  * takes a fraction of that. Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>, listed: ListingUse | undefined, offThread: WalkOffThread | undefined): Promise<Candidate[] | undefined> {
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>, listed: ListingUse | undefined): Promise<Candidate[] | undefined> {
   const { pause } = timeSlices(turn, sliceMs);
   const walk = { base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude, listings: listed && listings, readEveryFolder: listed === 'reread' };
-  // A start's walk in a worker when the host offers one (walkOffThread.ts): its folders' listings
-  // are kept here as if walked here, so the next walk reads only the folders that changed.
-  const off = offThread && !token.isCancellationRequested ? await offThread({ base: walk.base, include: walk.include, exclude: walk.exclude }, token) : undefined;
-  if (off && walk.listings) {
-    walk.listings.adopt(walkKey(walk), off.kept);
-  }
-  const walked = off?.files ?? await walkFolder(walk, pause, () => token.isCancellationRequested);
+  const walked = await walkFolder(walk, pause, () => token.isCancellationRequested);
   if (!walked) {
     return undefined;
   }

@@ -35,11 +35,6 @@ interface Kept {
   listing: FolderListing;
 }
 
-/** A folder's listing as one walk kept it, to hand from one thread's listings to another's. */
-export interface KeptListing extends Kept {
-  rel: string;
-}
-
 /** One walk's use of the listings: what it may take again, and what it saw (the next walk's listings). */
 export interface ListingsWalk {
   /** The folder's stamp now, or undefined when it cannot be stat'ed (the walk reads it as ever, and keeps nothing). */
@@ -97,20 +92,6 @@ export class FolderListings {
         }
       },
     };
-  }
-
-  /** What the walk `key` kept, for another thread's listings (a start's walk in a worker, walkWorker.ts). */
-  exported(key: string): KeptListing[] {
-    return Array.from(this.walks.get(key) ?? [], ([rel, kept]) => ({ rel, ...kept }));
-  }
-
-  /** What another thread's walk `key` kept (walkOffThread.ts), as if this thread had walked: the next walk takes from it. */
-  adopt(key: string, kept: readonly KeptListing[]): void {
-    this.walks.delete(key);
-    this.walks.set(key, new Map(kept.map(({ rel, stamp, readAt, listing }) => [rel, { stamp, readAt, listing }])));
-    if (this.walks.size > MAX_WALKS) {
-      this.walks.delete(this.walks.keys().next().value!);
-    }
   }
 
   /** How many folders' listings are kept, over every walk (for tests). */

@@ -24,11 +24,6 @@ export interface WalkRequest {
   readEveryFolder?: boolean;
 }
 
-/** The walk's key in `FolderListings`: the same folder walked with another filter keeps other listings. */
-export function walkKey({ base, include, exclude }: Pick<WalkRequest, 'base' | 'include' | 'exclude'>): string {
-  return JSON.stringify([base, include, exclude]);
-}
-
 /**
  * Every file below `base` the filter takes, sorted by path. Excluded folders are never entered;
  * symlinked files are listed (the index counts a link and its target once), symlinked folders are
@@ -52,7 +47,7 @@ export async function walkFolder(request: WalkRequest, pause?: () => Promise<voi
   } catch {
     return undefined;
   }
-  const listings = request.listings?.begin(walkKey(request), request.readEveryFolder);
+  const listings = request.listings?.begin(JSON.stringify([base, request.include, request.exclude]), request.readEveryFolder);
   /** A symlink, resolved at every walk (its target may change without its folder changing): a folder to walk once, or a file the filter takes. */
   const visitLink = (childRel: string) => {
     let target;

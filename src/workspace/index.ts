@@ -6,7 +6,7 @@ import { forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoo
 import { maybePause, timeSlices } from '../core/slices';
 import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
-import { FolderScope, STARTING_SLICE_MS, type WalkOffThread, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { FolderScope, STARTING_SLICE_MS, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
 import { ExtraFiles } from './extraFiles';
 import { currentIdentity } from './files';
 import { warmCore } from './coreWarmUp';
@@ -57,9 +57,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /**
    * `known`: files an earlier session found empty, so a reload need not read them (desktop only).
    * `home`: the home folder, for `pkiLens.scan.extraKubeconfigs`; the browser has none and reads no extra file.
-   * `offThread`: the desktop's walk in a worker thread, for a start's listing (walkOffThread.ts).
    */
-  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration, known?: KnownEmptyFiles, home?: string, private readonly offThread?: WalkOffThread) {
+  constructor(private readonly cache: AnalysisCache, private readonly logger: Logger, private readonly settings: PkiLensConfiguration, known?: KnownEmptyFiles, home?: string) {
     super();
     this.records = new RecordStore(cache, known);
     this.extras = this._register(new ExtraFiles(home, this));
@@ -183,7 +182,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (warm) {
       goFirst(warm.then(() => undefined));
     }
-    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force, this.rebuilds.current ? undefined : this.offThread);
+    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force);
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     const work = [...linked, ...unlinked];
     const listed = Date.now();

@@ -18,9 +18,6 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function tree(): string {
   const base = path.join(tmp, 'ws');
-  if (fs.existsSync(base)) {
-    return base; // made once, for every suite
-  }
   const write = (rel: string, text = 'x') => {
     fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
     fs.writeFileSync(path.join(base, rel), text);
@@ -113,55 +110,5 @@ describe('folder walk (judged by find)', () => {
     assert.equal(await walkFolder({ base: path.join(tmp, 'nowhere'), include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }), undefined);
     const none = await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE }, undefined, () => true);
     assert.deepEqual(none, []);
-  });
-});
-
-describe('a start\'s folder walk in a worker thread (src/workspace/walkOffThread.ts)', () => {
-  const base = tree();
-  const worker = path.join(__dirname, '..', '..', 'src', 'workspace', 'walkWorker.js');
-  const quiet = (warnings: string[]) => ({ info: () => undefined, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) });
-
-  it('lists, in its own thread, exactly what the walk in the host lists, links marked alike', async () => {
-    const { walkerOffThread } = await import('../../src/workspace/walkOffThread');
-    const warnings: string[] = [];
-    const request = { base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE };
-    const offThread = await walkerOffThread(worker, quiet(warnings))(request);
-    const inThread = await walkFolder(request);
-    assert.ok(offThread && offThread.files.length > 600, `walked in the worker: ${offThread?.files.length} files`);
-    assert.deepEqual(offThread.files, inThread);
-    assert.ok(offThread.files.some(w => w.linked) && offThread.files.some(w => !w.linked), 'both kinds of path');
-    assert.deepEqual(warnings, []);
-  });
-
-  it('hands back the folders\' listings it kept, so the host\'s next walk reads no folder that stood still', async () => {
-    // npm's own files: folders that have stood still far longer than the racy window (folderListings.ts).
-    const still = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
-    assert.ok(fs.existsSync(still), `${still} is where npm lives beside node`);
-    const { walkerOffThread } = await import('../../src/workspace/walkOffThread');
-    const { FolderListings } = await import('../../src/workspace/folderListings');
-    const { walkKey } = await import('../../src/workspace/folderWalk');
-    const request = { base: still, include: ['**/*.json'], exclude: [] };
-    const offThread = (await walkerOffThread(worker, quiet([]))(request))!;
-    // The same walk in this thread keeps the same listings (their read times aside).
-    const here = new FolderListings();
-    assert.deepEqual(offThread.files, await walkFolder({ ...request, listings: here }));
-    const strip = (kept: { rel: string; stamp: string; listing: unknown }[]) => kept.map(({ rel, stamp, listing }) => ({ rel, stamp, listing })).sort((x, y) => (x.rel < y.rel ? -1 : 1));
-    assert.ok(offThread.kept.length > 100, `${offThread.kept.length} folders' listings kept`);
-    assert.deepEqual(strip(offThread.kept), strip(here.exported(walkKey(request))));
-    // Adopted, they spare the next walk every folder.
-    const adopted = new FolderListings();
-    adopted.adopt(walkKey(request), offThread.kept);
-    assert.deepEqual(await walkFolder({ ...request, listings: adopted }), offThread.files);
-    assert.deepEqual(adopted.last, { read: 0, reused: offThread.kept.length });
-  });
-
-  it('answers nothing, and says why, when the worker cannot run; nothing when the folder cannot be read', async () => {
-    const { walkerOffThread } = await import('../../src/workspace/walkOffThread');
-    const warnings: string[] = [];
-    const missingWorker = await walkerOffThread(path.join(tmp, 'no-such-worker.js'), quiet(warnings))({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
-    assert.equal(missingWorker, undefined);
-    assert.match(warnings.join('\n'), /walking .* in a worker failed .*; walking it in the extension host/);
-    const noFolder = await walkerOffThread(worker, quiet([]))({ base: path.join(tmp, 'no-such-folder'), include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
-    assert.equal(noFolder, undefined);
   });
 });
