@@ -105,3 +105,49 @@ export function* sortInSteps<T>(items: readonly T[], compare: (a: T, b: T) => nu
   }
   return runs[0] ?? [];
 }
+
+/**
+ * `items` with a sample of every run first: a run is items next to each other that
+ * `sameRun(previous, item)` keeps together. The first `rounds` items of each run come first, a run at
+ * a time, round after round (a1, b1, c1, a2, b2, c2); then what is left of each run, run after run
+ * (the rest of a, of b, of c), each in its order. As steps, every `perStep` items handed out. Linear:
+ * a run leaves the rounds once it is empty, so one long run among many short ones costs its length.
+ */
+export function* sampleRunsFirst<T>(items: readonly T[], sameRun: (previous: T, item: T) => boolean, rounds: number, perStep = 4096): Generator<void, T[], void> {
+  const runs: { from: number; to: number }[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i === 0 || !sameRun(items[i - 1], items[i])) {
+      runs.push({ from: i, to: i + 1 });
+    } else {
+      runs[runs.length - 1].to = i + 1;
+    }
+    if (i % perStep === perStep - 1) {
+      yield;
+    }
+  }
+  const out = new Array<T>(items.length);
+  let k = 0;
+  let active = runs;
+  for (let round = 0; round < rounds && active.length; round++) {
+    const left: { from: number; to: number }[] = [];
+    for (const run of active) {
+      out[k++] = items[run.from++];
+      if (run.from < run.to) {
+        left.push(run);
+      }
+      if (k % perStep === 0) {
+        yield;
+      }
+    }
+    active = left;
+  }
+  for (const run of active) {
+    while (run.from < run.to) {
+      out[k++] = items[run.from++];
+      if (k % perStep === 0) {
+        yield;
+      }
+    }
+  }
+  return out;
+}
