@@ -207,6 +207,26 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
     await waitFor('the cert-expiring finding is gone', () => !diagnosticCodes(uri).includes('cert-expiring') || undefined, 10_000);
   });
 
+  it('renews an open, saved file twice in a row: the second renewal works on the first one\'s certificate', async () => {
+    const ca = workspaceCa(tree, 'pki/ca.crt', 'pki/ca.key', 'rsa2048');
+    tree.write('extra/twice.crt', issueLeaf(bench, ca, 'twice', -355, 10).pem);
+    const uri = tree.uri('extra/twice.crt');
+    await indexed(tree, 'extra/twice.crt');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const first = await renewOk('pkiLens.renewCertificate', uri, {});
+    // VS Code reloads the saved document when its watcher reports the write, a moment (or on a loaded
+    // machine, seconds) later: until then the editor shows the first certificate, the disk the renewed one.
+    const second = await renewOk('pkiLens.renewCertificate', uri, {});
+    const now = tree.read('extra/twice.crt');
+    assert.strictEqual(serialOf(now), second.renewed[0].serialNumber, 'the disk holds the second renewal');
+    assert.notStrictEqual(second.renewed[0].serialNumber, first.renewed[0].serialNumber);
+    assert.ok(verify(bench, tree.read('pki/ca.crt'), now).ok);
+    await waitFor('the editor shows the second renewal', () => doc.getText() === now || undefined);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('renews every expiring certificate whose CA key is in the workspace in one batch, leaving the others', async () => {
     const ca = workspaceCa(tree, 'pki/ca.crt', 'pki/ca.key', 'rsa2048');
     const etcdCa = workspaceCa(tree, 'pki/etcd/ca.crt', 'pki/etcd/ca.key', 'p256');
