@@ -108,6 +108,9 @@ describe('repairs in a real VS Code', function () {
     const result = await vscode.commands.executeCommand<StaleCopyResult>(fix.command!.command, uri, { ...options, confirm: false });
     assert.ok(result?.ok, result?.error);
     const after = tree.read(copyRel);
+    // The document is open (the Quick Fix asked it) and saved: the index has the written text at once,
+    // not when VS Code reloads the document.
+    assert.strictEqual((await pkiApi()).services.index.file(copy)?.text, after, 'the index holds the written text');
     assert.strictEqual(kubeconfigValue(after, 'client-certificate-data'), kubeconfigValue(tree.read('covered.conf'), 'client-certificate-data'));
     assert.deepStrictEqual(after.split('\n').filter((l, i) => l !== before.split('\n')[i]).map(l => l.trim().split(':')[0]), ['client-certificate-data'], 'only that value changed');
     assert.strictEqual(fs.readFileSync(result.files[0].backup!, 'utf8'), before);

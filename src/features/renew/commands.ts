@@ -1,6 +1,5 @@
 import vscode = require('vscode');
 import { Command } from '../../commands';
-import { utf8 } from '../../core/x509/bytes';
 import { CertificateNode } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
 import { DOCUMENTS } from '../../documents';
@@ -10,7 +9,7 @@ import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
 import { WorkspaceCaSource } from './caDiscovery';
 import {
-  RenewCancelled, RenewCommandError, RenewCommandResult, RenewInvocation, RenewedCertificate, WrittenFile, asRenewError, emptyResult,
+  RenewCancelled, RenewCommandError, RenewCommandResult, RenewInvocation, RenewedCertificate, asRenewError, emptyResult,
   parseInvocation,
 } from './model';
 import { filePlans } from './filePlan';
@@ -23,8 +22,9 @@ import { StaleCopyQuickFix, updateStaleCopy } from './staleCopyFix';
 import { signCsrCommand } from './signCsrCommand';
 import { SignCsrLensProvider } from './signCsrLens';
 import { afterRenewal, announce } from './report';
-import { currentSnapshot, expiringTargets, resolveTargets } from './targets';
-import { PreparedFile, commitFiles, prepareFiles } from './writer';
+import { expiringTargets, resolveTargets } from './targets';
+import { afterWrite, currentSnapshot } from './indexSync';
+import { commitFiles, prepareFiles } from './writer';
 
 export type { RenewCommandResult, RenewOptions } from './model';
 
@@ -174,7 +174,7 @@ export class RenewalCommands extends Disposable {
       throw new RenewCancelled();
     }
     const written = await commitFiles(prepared, new Date(), this.services.settings);
-    await this.refreshIndex(prepared, written);
+    await afterWrite(this.services, prepared, written);
     result.files = written;
     result.renewed = jobs.map(j => describeResult(snapshot, j));
     const after = afterRenewal(written);
@@ -216,31 +216,6 @@ export class RenewalCommands extends Disposable {
     };
     // RSA key generation and signing take a moment: say so in the status bar.
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PKI Lens: renewing…' }, run);
-  }
-
-  /** Let the index (and so the Problems panel, the tree, the status bar) see the new content now. */
-  private async refreshIndex(prepared: readonly PreparedFile[], files: readonly WrittenFile[]): Promise<void> {
-    try {
-      for (const f of files) {
-        const uri = vscode.Uri.parse(f.uri);
-        const doc = vscode.workspace.textDocuments.find(d => !d.isClosed && d.uri.toString() === f.uri);
-        if (f.via === 'editor' && doc) {
-          await this.services.index.editorText(doc.uri, doc.getText());
-        } else if (doc) {
-          // An open, saved document reloads from disk on its own a moment later; its new text is known already.
-          const content = prepared.find(p => p.plan.uri.toString() === f.uri)?.newBytes;
-          await this.services.index.editorText(doc.uri, content ? utf8(content) : doc.getText());
-        } else {
-          await this.services.index.diskChanged(uri);
-          if (f.realPath !== f.path && uri.scheme === 'file') {
-            await this.services.index.diskChanged(vscode.Uri.file(f.realPath));
-          }
-        }
-      }
-      await this.services.index.rebuildNow();
-    } catch (e) {
-      this.services.logger.error('refreshing the index after renewal failed', e);
-    }
   }
 }
 

@@ -2,7 +2,8 @@ import vscode = require('vscode');
 import { RenewalError, SanEdit, parseSanName } from '../../core/renew';
 import { Services } from '../../services';
 import { RenewCancelled, RenewCommandResult, emptyResult, parseInvocation } from './model';
-import { currentSnapshot, labelOf, resolveTargets } from './targets';
+import { labelOf, resolveTargets } from './targets';
+import { currentSnapshot } from './indexSync';
 
 /**
  * `pkiLens.editSubjectAltNames`: change a certificate's names and re-issue it. The names are asked

@@ -9,6 +9,7 @@ import { FilePlan } from './filePlan';
 import { RenewCommandError, WrittenFile, asRenewError, reviveUri, toUri } from './model';
 import { inventoryFileOf } from './targets';
 import { commitFiles, prepareFiles } from './writer';
+import { afterWrite, currentSnapshot } from './indexSync';
 import { codeOf } from './diagnosticCode';
 
 /**
@@ -82,7 +83,7 @@ export async function updateStaleCopy(services: Services, target: unknown, optio
     if (!uri || typeof user !== 'string') {
       throw new RenewCommandError('invalid-input', 'PKI Lens: expected (kubeconfig uri, { user })');
     }
-    const snapshot = await services.index.ready();
+    const snapshot = await currentSnapshot(services, [uri]);
     const file = inventoryFileOf(services, snapshot, uri);
     const copy = file && staleCopies(snapshot.inventory).find(c => c.kubeconfig.file === file && c.user.name === user);
     if (!copy) {
@@ -109,8 +110,7 @@ export async function updateStaleCopy(services: Services, target: unknown, optio
       }
     }
     const files = await commitFiles(prepared, new Date(), services.settings);
-    await services.index.diskChanged(plan.uri);
-    await services.index.rebuildNow();
+    await afterWrite(services, prepared, files);
     return { ok: true, files };
   } catch (e) {
     const error = asRenewError(e)?.message ?? (e as Error)?.message ?? String(e);

@@ -1,5 +1,4 @@
 import vscode = require('vscode');
-import { decodeFileText } from '../../core/fileText';
 import { validityState } from '../../core/x509/expiry';
 import { CertificateNode, Inventory, InventoryFile } from '../../core/inventory/inventory';
 import { shortName } from '../../core/x509/name';
@@ -17,41 +16,6 @@ import { coversOffset, offsetIn } from '../decode/targets';
  */
 
 export type TargetKind = 'certificate' | 'ca';
-
-/** A snapshot that has seen the open documents' latest text (a renewal must not work on stale offsets). */
-export async function currentSnapshot(services: Services, uris: readonly (vscode.Uri | undefined)[]): Promise<IndexSnapshot> {
-  let snapshot = await services.index.ready();
-  let stale = false;
-  for (const uri of uris) {
-    const doc = uri && vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
-    if (doc && services.index.inScope(doc.uri) && services.index.file(doc.uri)?.text !== doc.getText() && await isCurrent(doc)) {
-      await services.index.editorText(doc.uri, doc.getText());
-      stale = true;
-    }
-  }
-  if (stale) {
-    snapshot = (await services.index.rebuildNow()) ?? services.index.snapshot ?? snapshot;
-  }
-  return services.index.snapshot ?? snapshot;
-}
-
-/**
- * Whether an open document's text is newer than the disk's: it has unsaved changes, or it is saved
- * and the disk still holds it. VS Code reloads a saved document a moment after its file changes;
- * until then its text is older than the index's, which a renewal wrote (commands.ts refreshIndex).
- * Taking it then put the renewed certificate's predecessor back into the index, and the next
- * renewal was refused as "file-changed" (a loaded machine's CI run).
- */
-async function isCurrent(doc: vscode.TextDocument): Promise<boolean> {
-  if (doc.isDirty) {
-    return true;
-  }
-  try {
-    return decodeFileText(await vscode.workspace.fs.readFile(doc.uri)) === doc.getText();
-  } catch {
-    return true; // no file behind it (deleted, or not readable): the document is all there is
-  }
-}
 
 /** The inventory file behind a URI (a symlink's target and the link are one file). */
 export function inventoryFileOf(services: Services, snapshot: IndexSnapshot, uri: vscode.Uri): InventoryFile | undefined {
