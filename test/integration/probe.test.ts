@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { TreeNodeSnapshot } from '../../src/features/inventory/tree';
 import type { ProbeOutcome } from '../../src/features/probe/command';
 import { afterRenewal, probeAfterRenewal } from '../../src/features/renew/report';
-import { LabCase, ProbeLab, startProbeLab } from '../fixtures/probeLab';
+import { AT_OPEN, LabCase, ProbeLab, startProbeLab } from '../fixtures/probeLab';
 import { waitFor } from './helpers';
 import { pkiApi } from './pkiWorkspace';
 
@@ -30,7 +30,7 @@ const probeDiagnostics = (file: string) => vscode.languages.getDiagnostics(uriOf
 const allProbeDiagnostics = () => vscode.languages.getDiagnostics().flatMap(([, ds]) => ds.filter(d => d.source === SOURCE));
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
 
-function lineOf(c: LabCase): number {
+function lineOf(c: Pick<LabCase, 'file' | 'anchor'>): number {
   const text = fs.readFileSync(path.join(root, c.file), 'utf8');
   return text.slice(0, text.indexOf(c.anchor)).split('\n').length - 1;
 }
@@ -64,6 +64,19 @@ describe('Probe Endpoints', () => {
 
   after(async () => {
     await lab?.close();
+  });
+
+  it('with pkiLens.probe.onOpen set, the window\'s start probed the workspace without a click; deleting the file clears its finding', async function () {
+    this.timeout(90_000);
+    const finding = await waitFor('the probe at open to report the endpoint nothing listens on',
+      () => probeDiagnostics(AT_OPEN.file).find(d => codeOf(d) === 'endpoint-unreachable'), 60_000);
+    assert.match(finding.message, /refused the connection/);
+    assert.strictEqual(finding.range.start.line, lineOf(AT_OPEN), 'on the line naming the endpoint');
+    // Out of the way of the suite's own probes, which name the lab's endpoints only.
+    fs.rmSync(path.join(root, AT_OPEN.file));
+    await waitFor('the deleted file\'s finding to clear', () => probeDiagnostics(AT_OPEN.file).length === 0, 30_000);
+    const api = await pkiApi();
+    await waitFor('the index to drop the deleted file', () => !api.services.index.snapshot?.files.some(f => f.uri.fsPath === uriOf(AT_OPEN.file).fsPath), 30_000);
   });
 
   it('each endpoint has exactly its finding in the Problems panel, at the server: value or the manifest flag', async function () {
