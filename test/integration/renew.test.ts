@@ -244,8 +244,8 @@ describe('renewal in a real VS Code (kubeadm tree)', function () {
     assert.ok(result.skipped.some(s => /external\.crt/.test(s.where)), `external.crt left alone: ${JSON.stringify(result.skipped)}`);
     assert.ok(verify(bench, tree.read('pki/ca.crt'), tree.read('extra/batch-a.crt')).ok);
     assert.ok(verify(bench, tree.read('pki/etcd/ca.crt'), tree.read('extra/batch-b.crt')).ok);
-    assert.deepStrictEqual(diagnosticCodes(tree.uri('extra/batch-a.crt')), []);
-    assert.deepStrictEqual(diagnosticCodes(tree.uri('extra/batch-b.crt')), []);
+    // The panel receives a build's findings in slices (features/inventory/diagnostics.ts): a turn or two after the command on a loaded host.
+    await waitFor('the renewed files\' findings to clear', () => !diagnosticCodes(tree.uri('extra/batch-a.crt')).length && !diagnosticCodes(tree.uri('extra/batch-b.crt')).length || undefined, 10_000);
     assert.ok(diagnosticCodes(tree.uri('extra/external.crt')).includes('cert-expiring'), 'the externally managed one is still flagged');
   });
 
