@@ -23,7 +23,7 @@ import { signCsrCommand } from './signCsrCommand';
 import { SignCsrLensProvider } from './signCsrLens';
 import { afterRenewal, announce } from './report';
 import { expiringTargets, resolveTargets } from './targets';
-import { afterWrite, currentSnapshot } from './indexSync';
+import { afterWrite, currentSnapshot, writtenBy } from './indexSync';
 import { commitFiles, prepareFiles } from './writer';
 
 export type { RenewCommandResult, RenewOptions } from './model';
@@ -174,7 +174,7 @@ export class RenewalCommands extends Disposable {
       throw new RenewCancelled();
     }
     const written = await commitFiles(prepared, new Date(), this.services.settings);
-    await afterWrite(this.services, prepared, written);
+    await afterWrite(this.services, written, writtenBy(prepared));
     result.files = written;
     result.renewed = jobs.map(j => describeResult(snapshot, j));
     const after = afterRenewal(written);

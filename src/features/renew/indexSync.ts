@@ -9,7 +9,7 @@ import type { PreparedFile } from './writer';
 /**
  * The index and the files a repair writes, both ways: before it plans, a snapshot that has seen the
  * open documents' latest text; after it writes, the index told of every file at once. One road for
- * renewal, Change SANs and Update Stale Copy, so none of them leaves the index on older text.
+ * renewal, Change SANs, Update Stale Copy and Sign CSR, so none of them leaves the index on older text.
  */
 
 /** A snapshot that has seen the open documents' latest text (a renewal must not work on stale offsets). */
@@ -50,9 +50,9 @@ async function isCurrent(doc: vscode.TextDocument): Promise<boolean> {
 /**
  * Let the index (and so the Problems panel, the tree, the status bar) see the written content now.
  * An open, saved document keeps its text until VS Code reloads it, and the index holds an open
- * document's text over the disk's: it is given the written text, known already.
+ * document's text over the disk's: it is given the written text, known already (`contentOf`).
  */
-export async function afterWrite(services: Services, prepared: readonly PreparedFile[], files: readonly WrittenFile[]): Promise<void> {
+export async function afterWrite(services: Services, files: readonly WrittenFile[], contentOf: (uri: string) => Uint8Array | undefined): Promise<void> {
   try {
     for (const f of files) {
       const uri = vscode.Uri.parse(f.uri);
@@ -60,7 +60,7 @@ export async function afterWrite(services: Services, prepared: readonly Prepared
       if (f.via === 'editor' && doc) {
         await services.index.editorText(doc.uri, doc.getText());
       } else if (doc) {
-        const content = prepared.find(p => p.plan.uri.toString() === f.uri)?.newBytes;
+        const content = contentOf(f.uri);
         await services.index.editorText(doc.uri, content ? utf8(content) : doc.getText());
       } else {
         await services.index.diskChanged(uri);
@@ -73,4 +73,9 @@ export async function afterWrite(services: Services, prepared: readonly Prepared
   } catch (e) {
     services.logger.error('refreshing the index after a write failed', e);
   }
+}
+
+/** `contentOf` for the files of prepared plans (writer.ts). */
+export function writtenBy(prepared: readonly PreparedFile[]): (uri: string) => Uint8Array | undefined {
+  return uri => prepared.find(p => p.plan.uri.toString() === uri)?.newBytes;
 }

@@ -12,6 +12,7 @@ import { atomicWrite, backupFile } from '../../workspace/fileWriter';
 import { WorkspaceCaSource } from './caDiscovery';
 import { displayPath, readBytes } from './keys';
 import { RenewCancelled, RenewCommandError, asRenewError, reviveUri, toUri } from './model';
+import { afterWrite } from './indexSync';
 
 /**
  * `pkiLens.signCsr`: sign the certificate request in the editor (a PEM CSR, or a Kubernetes
@@ -96,8 +97,9 @@ export async function signCsrCommand(services: Services, target?: unknown, rawOp
     }
     const exists = await vscode.workspace.fs.stat(out).then(() => true, () => false);
     const backup = exists ? await backupFile(out.fsPath) : undefined;
-    await atomicWrite(out.fsPath, utf8Bytes(result.certificatePem));
-    await services.index.diskChanged(out);
+    const bytes = utf8Bytes(result.certificatePem);
+    await atomicWrite(out.fsPath, bytes);
+    await afterWrite(services, [{ uri: out.toString(), path: out.fsPath, realPath: out.fsPath, backup, via: 'disk' }], () => bytes);
     return { ...base, certificateUri: out.toString(), backup };
   } catch (e) {
     if (e instanceof RenewCancelled) {

@@ -9,7 +9,7 @@ import { FilePlan } from './filePlan';
 import { RenewCommandError, WrittenFile, asRenewError, reviveUri, toUri } from './model';
 import { inventoryFileOf } from './targets';
 import { commitFiles, prepareFiles } from './writer';
-import { afterWrite, currentSnapshot } from './indexSync';
+import { afterWrite, currentSnapshot, writtenBy } from './indexSync';
 import { codeOf } from './diagnosticCode';
 
 /**
@@ -110,7 +110,7 @@ export async function updateStaleCopy(services: Services, target: unknown, optio
       }
     }
     const files = await commitFiles(prepared, new Date(), services.settings);
-    await afterWrite(services, prepared, files);
+    await afterWrite(services, files, writtenBy(prepared));
     return { ok: true, files };
   } catch (e) {
     const error = asRenewError(e)?.message ?? (e as Error)?.message ?? String(e);
