@@ -38,6 +38,11 @@ export function goFirst(work: Promise<void>): void {
   });
 }
 
+/** Settles once what goes first now (`goFirst`) has settled; what is added later is not waited for. */
+export function afterFirst(): Promise<void> {
+  return first ?? Promise.resolve();
+}
+
 /**
  * Run `fn` over `items` with at most `limit` in flight (file reads overlap; parsing does not block
  * the host), handing the host a turn whenever the workers together have run for `slices` ms without a

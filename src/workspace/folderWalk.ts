@@ -96,7 +96,9 @@ export async function walkFolder(request: WalkRequest, pause?: () => Promise<voi
     }
     request.folders?.push(folder);
     const listing: FolderListing = { files: [], folders: [], links: [] };
-    for (const [i, entry] of entries.entries()) {
+    // By index: `entries()` made a pair for each of a walk's 51,000 entries.
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
         listing.links.push(childRel);

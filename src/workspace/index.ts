@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
-import { forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoop } from './async';
+import { afterFirst, forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoop } from './async';
 import { maybePause, timeSlices } from '../core/slices';
 import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
@@ -15,6 +15,7 @@ import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
 import { Rebuilds } from './rebuilds';
+import { FirstScanGate } from './scanGate';
 import { RecordStore } from './records';
 import type { KnownEmptyFiles } from './knownFiles';
 import type { RestoredFinding } from './lastFindings';
@@ -41,6 +42,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   private scanCts: vscode.CancellationTokenSource | undefined;
   private readonly rebuilds: Rebuilds;
   private firstScan: Promise<void> | undefined;
+  /** What the first scan waits for: a reload's restore, which the desktop's last findings hand it (scanGate.ts). */
+  readonly firstScanGate = new FirstScanGate();
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange: vscode.Event<IndexSnapshot>;
   private readonly onDidFindEarlyEmitter = this._register(new vscode.EventEmitter<EarlyFindings>());
@@ -138,6 +141,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     this.scanCts?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.scanCts = cts;
+    await this.firstScanGate.pass(); // a build asked for meanwhile waits for this scan (Rebuilds' firstScanReading)
     this.scopes = (vscode.workspace.workspaceFolders ?? []).map(folder => folderScope(folder, this.settings.get(folder.uri).scan));
     this.extras.update(this.settings.get().scan, this.scopes);
     const changesBefore = this.records.changes;
@@ -152,11 +156,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     if (quiet) {
       this.noteUnreported('the workspace', changesBefore);
     }
-    // Even a cancelled scan publishes what it read. A rescan that changed nothing keeps the current
-    // snapshot (the hourly clock re-judges validity), one that changed only text around the same
-    // material republishes it (Rebuilds.rebuild); a forced refresh always rebuilds.
+    // Even a cancelled scan publishes what it read. A rescan that changed nothing keeps the current snapshot (the hourly
+    // clock re-judges validity), one that changed only text around the same material republishes it (Rebuilds.rebuild).
     if (force || !this.rebuilds.current) {
-      await this.rebuildNow();
+      await this.rebuildNow(); // a forced refresh always rebuilds
     } else if (this.records.dirty) {
       await this.rebuilds.rebuild(true);
     }
@@ -174,11 +177,11 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     // first (its walk of 126,000 candidates ran beside a relink at 100,000 files: 0.5 s of it).
     const turn = report ? yieldToEventLoop : () => this.rebuilds.idle().then(yieldToEventLoop);
     const slices = timeSlices(turn, sliceMs);
-    // The first scan's readers wait for the core's code, loaded a step per turn (coreWarmUp.ts),
-    // rather than the first of them loading it all in one task; loaded in any case, the first file
-    // read or editor opened analyses with it. Each step goes before the listing's next slice (goFirst):
+    // The first scan's readers wait for the core's code, loaded a step per turn (coreWarmUp.ts), once what goes
+    // first already (a reload's restored findings on their way to the panel) is done; loaded in any case, the first
+    // file read or editor opened analyses with it. Each step goes before the listing's next slice (goFirst):
     // a step and a slice run by setImmediate in the same turn of the loop were one task of 50–90 ms.
-    const warm = !this.rebuilds.current && this.scopes.length ? warmCore(nextTurn).catch(e => this.logger.error('loading the core failed', e)) : undefined;
+    const warm = !this.rebuilds.current && this.scopes.length ? afterFirst().then(() => warmCore(nextTurn)).catch(e => this.logger.error('loading the core failed', e)) : undefined;
     if (warm) {
       goFirst(warm.then(() => undefined));
     }
@@ -196,8 +199,6 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       this.onDidFindEarlyEmitter.fire(batch);
     });
     // Filled as files are read (in slices): formatting 27,000 URIs at once held the host for a third of a second.
-    // The walk's slices (discovery.ts): while a window starts 25 ms, fewer turns handed over
-    // (two cold starts each: complete 6.5–7.5 s against 7.0–7.6 s with 8 ms, the gaps no longer).
     const seen = new Set<string>();
     let done = 0;
     let firstRead = 0;

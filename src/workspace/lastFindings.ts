@@ -29,6 +29,7 @@ import { changedFile } from './stampCheck';
 import { Contents, OtherFormat, RestoredFinding, Span, decodeLastFindings, writeLastFindings } from './lastFindingsFile';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
+import type { FirstScanGate } from './scanGate';
 import type { PkiLensConfiguration, PkiLensSettings } from '../settings';
 
 export const LAST_FINDINGS_FILE = 'last-findings.json';
@@ -52,6 +53,12 @@ export class LastFindings {
   readonly file: string;
   readonly stats: LastFindingsStats = { state: 'pending', restored: 0 };
   private saving: Promise<SaveOutcome> | undefined;
+  private decide: () => void = () => undefined;
+  /**
+   * Settles once the start's restore is decided and, when it holds, handed to the index (whose
+   * Problems panel then sends it first): the first scan starts after it (scanGate.ts).
+   */
+  readonly decided = new Promise<void>(resolve => (this.decide = resolve));
 
   constructor(folder: string, private readonly version: string, readonly logger: Logger) {
     this.file = path.join(folder, LAST_FINDINGS_FILE);
@@ -109,6 +116,11 @@ export class LastFindings {
       this.saving = undefined;
     });
     return this.saving;
+  }
+
+  /** The restore is decided (see `decided`). */
+  markDecided(): void {
+    this.decide();
   }
 
   private refuse(state: LastFindingsStats['state'], message: string): undefined {
@@ -253,6 +265,7 @@ export interface RestoringIndex {
   readonly onDidChange: vscode.Event<IndexSnapshot>;
   readonly snapshot: IndexSnapshot | undefined;
   showRestored(findings: readonly RestoredFinding[]): void;
+  readonly firstScanGate: Pick<FirstScanGate, 'after'>;
 }
 
 /**
@@ -261,11 +274,13 @@ export interface RestoringIndex {
  */
 export function registerLastFindings(store: LastFindings, index: RestoringIndex, settings: PkiLensConfiguration): vscode.Disposable {
   const key = () => settingsKey((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.toString()), folder => settings.get(folder));
+  // The first scan starts once the restore is decided (scanGate.ts).
+  index.firstScanGate.after(store.decided);
   // As soon as activation returns (it stays short), in the same turn: an immediate waited 150–250 ms
   // while a window starts, behind the other extensions activating, for work of a few tens of milliseconds.
   queueMicrotask(() => void store.restore(key()).then(
     findings => findings && index.showRestored(findings),
-    e => store.logger.error('restoring the last findings failed', e)));
+    e => store.logger.error('restoring the last findings failed', e)).finally(() => store.markDecided()));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   const save = async () => {

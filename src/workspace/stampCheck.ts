@@ -11,25 +11,26 @@ import { stampOf, stampText } from './knownFiles';
 const STAMP_SLICE_MS = 25;
 
 /**
- * How long the stamp check stats synchronously, in the task that decoded the file's last slice
- * (lastFindings.ts DECODE_SLICE_MS; the two together under the 50 ms the host may be held), before it
- * hands the rest to the thread pool: the 1,102 files of 10,000 certificates' findings took 14 ms
- * this way in a starting window, where the pool took 95–124 ms (its answers wait for the turns of a
- * host the window's start holds). At 100,000 files the first thousands are stat'ed this way, the
- * rest by the pool.
+ * How many files the stamp check stats synchronously, in the task that decoded the file's last slice
+ * (lastFindings.ts), before it hands the rest to the thread pool: the 1,102 files of 10,000
+ * certificates' findings took 14 ms this way in a starting window, where the pool took 95–124 ms
+ * (its answers wait for the turns of a host the window's start holds). Counted in files, not
+ * milliseconds: with 30 ms of the clock, a reload whose window kept the host's CPU busy (VS Code's
+ * JSON and TypeScript features starting beside it) stat'ed only part of them here, and waited
+ * 578 ms for the pool's answers to the rest. 2,048 stats are 10–25 ms of work; at 100,000 files
+ * the rest go to the pool.
  */
-export const SYNC_STAMP_MS = 30;
+export const SYNC_STAMPS = 2048;
 
 /**
  * A file whose stamp differs from the one recorded (or that is gone, or whose URI `fsPathOf` cannot
- * read), or undefined when none does. First synchronously, for up to `syncMs`; what is left is asked
+ * read), or undefined when none does. The first `syncFiles` synchronously; what is left is asked
  * of the thread pool at once (in slices, for 100,000-file workspaces) and each answer is judged as
  * it comes.
  */
-export function changedFile(files: readonly [string, string][], fsPathOf: (uri: string) => string | undefined, syncMs = SYNC_STAMP_MS): Promise<string | undefined> {
-  const started = Date.now();
-  let i = 0;
-  for (; i < files.length && Date.now() - started < syncMs; i++) {
+export function changedFile(files: readonly [string, string][], fsPathOf: (uri: string) => string | undefined, syncFiles = SYNC_STAMPS): Promise<string | undefined> {
+  const sync = Math.min(files.length, syncFiles);
+  for (let i = 0; i < sync; i++) {
     const [uri, recorded] = files[i];
     const fsPath = fsPathOf(uri);
     let stamp: string | undefined;
@@ -42,7 +43,7 @@ export function changedFile(files: readonly [string, string][], fsPathOf: (uri: 
       return Promise.resolve(uri);
     }
   }
-  return changedInPool(files.slice(i), fsPathOf);
+  return changedInPool(files.slice(sync), fsPathOf);
 }
 
 /** `changedFile` for what is left, by the thread pool. */

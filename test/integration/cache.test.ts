@@ -121,6 +121,10 @@ describe(`persistent analysis cache: ${phase}`, () => {
         })).sort();
         assert.ok(restored.length > 5, `restored ${restored.length}`);
         assert.deepStrictEqual(restored, built);
+        // The first scan started once the restore was handed over (workspace/scanGate.ts), not beside it.
+        assert.ok(index.firstScanGate.held, 'the first scan had the restore to wait for');
+        const passedAt = index.firstScanGate.passedAt;
+        assert.ok(passedAt !== undefined && passedAt >= index.restored.at, `first scan at ${passedAt}, restored at ${index.restored.at}`);
         break;
       }
       case 'changed':

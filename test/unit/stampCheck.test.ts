@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { stampOf, stampText } from '../../src/workspace/knownFiles';
-import { SYNC_STAMP_MS, changedFile } from '../../src/workspace/stampCheck';
+import { SYNC_STAMPS, changedFile } from '../../src/workspace/stampCheck';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-stamps-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -27,25 +27,25 @@ function recorded(name: string, count: number): { files: [string, string][]; pat
   return { files, paths };
 }
 
-/** Synchronously (the whole budget) and by the thread pool alone (no budget). */
-const BOTH = [['synchronously', SYNC_STAMP_MS], ['by the thread pool', 0]] as const;
+/** Synchronously (the whole budget), by the thread pool alone (no budget), and a part each way. */
+const BOTH = [['synchronously', SYNC_STAMPS], ['by the thread pool', 0], ['the first 120 synchronously, the rest by the pool', 120]] as const;
 
 describe('the stamp check of a restore', () => {
-  for (const [how, syncMs] of BOTH) {
+  for (const [how, syncFiles] of BOTH) {
     it(`finds every file as recorded, ${how}`, async () => {
-      const { files } = recorded(`same-${syncMs}`, 300);
-      assert.equal(await changedFile(files, fsPathOf, syncMs), undefined);
-      assert.equal(await changedFile([], fsPathOf, syncMs), undefined);
+      const { files } = recorded(`same-${syncFiles}`, 300);
+      assert.equal(await changedFile(files, fsPathOf, syncFiles), undefined);
+      assert.equal(await changedFile([], fsPathOf, syncFiles), undefined);
     });
 
     it(`names a file written again, one deleted and one it cannot name, ${how}`, async () => {
-      const { files, paths } = recorded(`moved-${syncMs}`, 300);
+      const { files, paths } = recorded(`moved-${syncFiles}`, 300);
       fs.writeFileSync(paths[299], 'another certificate, longer than the first\n');
-      assert.equal(await changedFile(files, fsPathOf, syncMs), files[299][0]);
+      assert.equal(await changedFile(files, fsPathOf, syncFiles), files[299][0]);
       fs.rmSync(paths[150]);
-      assert.equal(await changedFile(files.slice(0, 299), fsPathOf, syncMs), files[150][0]);
+      assert.equal(await changedFile(files.slice(0, 299), fsPathOf, syncFiles), files[150][0]);
       const unnamed: [string, string] = ['untitled:Untitled-1', 'x'];
-      assert.equal(await changedFile([...files.slice(0, 100), unnamed], fsPathOf, syncMs), unnamed[0]);
+      assert.equal(await changedFile([...files.slice(0, 100), unnamed], fsPathOf, syncFiles), unnamed[0]);
     });
   }
 });

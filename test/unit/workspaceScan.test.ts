@@ -90,6 +90,27 @@ describe('scan globs', () => {
         assert.equal(excluding.excludesFolder(p), re.test(`${p}/`), `folder ${glob} ~ ${JSON.stringify(p)}/`);
       }
     }
+    // Several in one list, as settings give them: the globs of a shape are tried as one RegExp. In
+    // groups without a glob that takes everything (`**\/*`), which would hide what the others take.
+    const groups = [globs, ['**/*.pem', '**/*.{crt,key}', '**/*~', '**/*.bak'], ['**/node_modules/**', '**/*.bak/**', '**/[ab]?/**', '**/b/**'],
+      ['**/kubeconfig', '**/.kube/config', 'pki/**', '**/*.pem', '**/x/**', '**/{x,y/z}.pem']];
+    for (const group of groups) {
+      const all = new PathFilter(group, []);
+      const allExcluding = new PathFilter(['**'], group);
+      const res = group.map(globToRegExp);
+      for (const p of [...paths, 'pki/etcd/node_modules.bak/x', 'ab/x.bak/y~', 'deep/a/b/c/d/e.pem', 'a/b/c.crt', 'x/ca.pem.bak', 'q/x/y', 'y/x', 'a//b/c']) {
+        const taken = res.some(re => re.test(p));
+        assert.equal(all.matches(p), taken, `include ${group} ~ ${JSON.stringify(p)}`);
+        assert.equal(allExcluding.matches(p), !taken, `exclude ${group} ~ ${JSON.stringify(p)}`);
+        assert.equal(allExcluding.excludesFolder(p), res.some(re => re.test(`${p}/`)), `folder ${group} ~ ${JSON.stringify(p)}/`);
+      }
+    }
+    // And the default settings over every path of the bench's shape (folders of a scan's walk).
+    const defaults = new PathFilter(DEFAULT_INCLUDE, DEFAULT_EXCLUDE);
+    const [inc, exc] = [DEFAULT_INCLUDE.map(globToRegExp), DEFAULT_EXCLUDE.map(globToRegExp)];
+    for (const p of [...paths, 'certs/007/leaf-3.crt', 'src/pkg/node_modules/x/ca.pem', 'build.bak/kubeconfig', 'a/.kube/config', 'x/y/values.yaml', 'notes/x.md']) {
+      assert.equal(defaults.matches(p), inc.some(re => re.test(p)) && !exc.some(re => re.test(p)), `defaults ~ ${JSON.stringify(p)}`);
+    }
   });
 
   it('expand braces, nested ones too, so several globs join into one search', () => {

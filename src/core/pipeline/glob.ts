@@ -80,51 +80,85 @@ function compileGlob(glob: string): CompiledGlob {
   return { test: 'path', re: globToRegExp(glob) };
 }
 
-/** A path taken apart once for every glob tested on it. */
-class PathParts {
-  private nameOf: string | undefined;
-  private foldersOf: string[] | undefined;
-  constructor(readonly path: string) {}
+/**
+ * One list of globs (the include or the exclude patterns), the globs of each shape merged into one
+ * RegExp: the default excludes are five folder names and three name patterns, and a walk of 51,000
+ * files tested each folder segment of every path against the five one by one (and split every path
+ * into an array to do so): 55 ms of the walk, most of its time after the readdir calls.
+ */
+interface CompiledList {
+  /** The `**\/<name>` globs, tried on the last segment; undefined when the list has none. */
+  name: RegExp | undefined;
+  /** The `**\/<folder>/**` globs, tried on every segment before the last. */
+  folder: RegExp | undefined;
+  /** The other globs, each tried on the whole path. */
+  paths: RegExp[];
+}
 
-  get name(): string {
-    return (this.nameOf ??= this.path.slice(this.path.lastIndexOf('/') + 1));
+function compileList(globs: readonly string[]): CompiledList {
+  const names: string[] = [];
+  const folders: string[] = [];
+  const paths: RegExp[] = [];
+  for (const glob of globs) {
+    const compiled = compileGlob(glob);
+    // globToRegExp writes `^…$` around the glob's body, which has no top-level `|`: an alternation of bodies takes what any one of them takes.
+    const body = `(?:${compiled.re.source.slice(1, -1)})`;
+    if (compiled.test === 'name') {
+      names.push(body);
+    } else if (compiled.test === 'folder') {
+      folders.push(body);
+    } else {
+      paths.push(compiled.re);
+    }
   }
+  const merged = (bodies: string[]) => (bodies.length ? new RegExp(`^(?:${bodies.join('|')})$`, CASE_INSENSITIVE_FS ? 'i' : '') : undefined);
+  return { name: merged(names), folder: merged(folders), paths };
+}
 
-  /** Every segment before the last. */
-  get folders(): string[] {
-    return (this.foldersOf ??= this.path.split('/').slice(0, -1));
+/** Does a glob of `list` take `path`? Plain loops and one slice per segment tried: it runs for every file a walk passes. */
+function takes(list: CompiledList, path: string): boolean {
+  const slash = path.lastIndexOf('/');
+  if (list.name?.test(slash < 0 ? path : path.slice(slash + 1))) {
+    return true;
   }
-
-  take(glob: CompiledGlob): boolean {
-    return glob.test === 'name' ? glob.re.test(this.name) : glob.test === 'folder' ? this.folders.some(f => glob.re.test(f)) : glob.re.test(this.path);
+  if (list.folder) {
+    // Every `/` ends a segment that is not the last.
+    for (let from = 0, end = path.indexOf('/'); end >= 0; from = end + 1, end = path.indexOf('/', from)) {
+      if (list.folder.test(path.slice(from, end))) {
+        return true;
+      }
+    }
   }
+  for (let i = 0; i < list.paths.length; i++) {
+    if (list.paths[i].test(path)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Include/exclude globs compiled once; `matches` takes a `/`-separated path relative to its workspace folder. */
 export class PathFilter {
-  private readonly include: CompiledGlob[];
-  private readonly exclude: CompiledGlob[];
+  private readonly include: CompiledList;
+  private readonly exclude: CompiledList;
 
   constructor(include: readonly string[], exclude: readonly string[]) {
-    this.include = include.map(compileGlob);
-    this.exclude = exclude.map(compileGlob);
+    this.include = compileList(include);
+    this.exclude = compileList(exclude);
   }
 
   matches(relativePath: string): boolean {
-    const parts = new PathParts(relativePath);
-    return this.include.some(g => parts.take(g)) && !this.exclude.some(g => parts.take(g));
+    return takes(this.include, relativePath) && !takes(this.exclude, relativePath);
   }
 
   /** Does an exclude pattern take this path (whatever the include patterns say)? */
   excludes(relativePath: string): boolean {
-    const parts = new PathParts(relativePath);
-    return this.exclude.some(g => parts.take(g));
+    return takes(this.exclude, relativePath);
   }
 
   /** Is everything below this folder excluded (`**\/node_modules/**`)? Then a walk need not enter it. */
   excludesFolder(relativePath: string): boolean {
-    const parts = new PathParts(`${relativePath}/`);
-    return this.exclude.some(g => parts.take(g));
+    return takes(this.exclude, `${relativePath}/`);
   }
 }
 

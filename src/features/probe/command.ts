@@ -156,9 +156,11 @@ export function registerProbe(context: vscode.ExtensionContext, services: Servic
   registerProbeLens(context, services);
 
   // pkiLens.probe.onOpen: the one probe not asked for by a click, and only when the user set it.
-  // Its settings are read once the first scan is done, not in activate(): the first read of a
+  // Its settings are read once the first build is done, not in activate(): the first read of a
   // folder's settings took 1.6–9.8 ms of the host's CPU there, for a setting that is off by default.
-  void services.index.ready().then(() => {
+  // Waited for, not asked for: `ready()` here started the first scan inside activate(), before the
+  // turn the index's registration gives it (registerIndex.ts) and before a reload's restore.
+  void (services.index.snapshot ? Promise.resolve() : services.index.waitForChange()).then(() => {
     const onOpen = (vscode.workspace.workspaceFolders ?? []).some(f => services.settings.get(f.uri).probe.onOpen);
     return onOpen && vscode.workspace.isTrusted ? run({ show: false }) : undefined;
   }).catch(e => services.logger.error('probe on open failed', e));
