@@ -1,7 +1,7 @@
 // Bundles the extension (Node host) and the CLI. Type-checking is a separate `tsc --noEmit` step.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
-import { coreBuild, entryBuild } from './scripts/build/lazyCore.mjs';
+import { bootstrapBuild, coreBuild, entryBuild } from './scripts/build/lazyCore.mjs';
 import { yamlBrowserBuild } from './scripts/build/yamlBrowserBuild.mjs';
 
 const production = process.argv.includes('--production');
@@ -21,11 +21,13 @@ const common = {
   plugins: [yamlBrowserBuild],
 };
 
-// The desktop extension is two files, the entry and the core it loads at first use (scripts/build/lazyCore.mjs);
-// the entry's stand-ins list the export names of the core's modules.
+// The desktop extension is three files: the file VS Code requires, which loads the other two with their
+// code cache; the extension; the core it loads at first use (scripts/build/lazyCore.mjs). The
+// extension's stand-ins list the export names of the core's modules.
 const core = coreBuild(common, 'dist');
 const entry = () => entryBuild(common, 'dist');
 const builds = [
+  bootstrapBuild(common, 'dist'),
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
@@ -53,7 +55,7 @@ if (watch) {
   }
 } else {
   await Promise.all([esbuild.build(core), entry().then(e => esbuild.build(e)), ...builds.map(b => esbuild.build(b))]);
-  for (const b of [{ outfile: 'dist/extension.js' }, core, ...builds]) {
+  for (const b of [{ outfile: 'dist/main.js' }, core, ...builds]) {
     console.log(`${b.outfile}: ${(fs.statSync(b.outfile).size / 1024).toFixed(0)} KB`);
   }
 }

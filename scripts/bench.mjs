@@ -106,14 +106,16 @@ fs.mkdirSync(bundleDir, { recursive: true });
 // With PKI_LENS_BENCH_PROFILE the names stay (the profiles read as the sources do; the bundle-size lines then read larger).
 const keepNames = !!process.env.PKI_LENS_BENCH_PROFILE;
 const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: false, minify: !keepNames, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', mainFields: ['module', 'main'], plugins: [yamlBrowserBuild] };
-const { coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
+const { bootstrapBuild, coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
 await build(coreBuild(common, bundleDir));
 await build(await entryBuild(common, bundleDir));
+await build(bootstrapBuild(common, bundleDir));
 if (fs.existsSync(path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts'))) {
   await build({ ...common, entryPoints: [path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts')], outfile: path.join(bundleDir, 'analysisWorker.js') });
 }
 const bundleFiles = Object.fromEntries(fs.readdirSync(bundleDir).filter(f => f.endsWith('.js')).map(f => [f, fs.statSync(path.join(bundleDir, f)).size]));
-const bundleBytes = bundleFiles['extension.js'];
+// What every start loads: the file VS Code requires and the extension it loads (src/bootstrap.ts).
+const bundleBytes = bundleFiles['extension.js'] + bundleFiles['main.js'];
 const bundleTotalBytes = Object.values(bundleFiles).reduce((a, b) => a + b, 0);
 // Baseline: the same sources as one file (the layout before the split), activated in turn with the
 // entry so both see the same machine load.
@@ -193,7 +195,7 @@ if (!onlyLoad && !large) rows.push(
 const mb = bytes => `${(bytes / 1048576).toFixed(2)} MB`;
 rows.push(
   // The entry is what activation compiles; the total is what the desktop extension ships and loads once it scans.
-  ['bundle dist/extension.js (production entry)', mb(bundleBytes), '', '', '≤ 0.6 MB', bundleBytes <= 0.6 * 1048576 ? 'yes' : 'NO'],
+  ['bundle dist/extension.js + dist/main.js (production entry)', mb(bundleBytes), '', '', '≤ 0.6 MB', bundleBytes <= 0.6 * 1048576 ? 'yes' : 'NO'],
   [`  all desktop bundles (${Object.entries(bundleFiles).map(([f, b]) => `${f} ${mb(b)}`).join(', ')})`, mb(bundleTotalBytes), '', '', '', ''],
   [`activation (require + activate, median of ${activations.length}; required: ${activationLoaded.length ? activationLoaded.join(', ') : 'the entry only'})`,
     activationError ? `failed: ${activationError.split('\n')[0]}` : `${fmt(activationMs)} (${fmt(requireMs)} + ${fmt(activateMs)})`,

@@ -6,6 +6,8 @@
 //   rewritten  pki/apiserver.crt rewritten with the same size and its mtime set back (one signature
 //            character changed, `touch -r` style) → still read again: the ctime moved (knownFiles.ts)
 //   version  another extension version    → the cache refused (logged), a cold scan
+// The V8 code cache of the bundles (src/util/codeCache.ts): written at 'cold', used after, refused
+// once at 'changed' (main.js's damaged before it) and written again.
 //   corrupt  the cache file damaged        → refused (logged), a cold scan
 // The last session's findings (lastFindings.ts) are restored on 'reload' only: every other phase
 // changed a file they point into, the version, or damaged their file (refused, logged).
@@ -30,8 +32,16 @@ const CACHE_FILE = 'analysis-cache.bin';
 const FINDINGS_FILE = 'last-findings.json';
 const tests = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 
+/** The V8 code cache of the extension's bundles (src/util/codeCache.ts), in its global storage. */
+const codeCacheDir = path.join(dataDir, 'user-data', 'User', 'globalStorage', 'pki-lens.pki-lens', 'code-cache');
 const before = {
   changed: () => {
+    // main.js's code cache damaged: refused (our digest), compiled, written again.
+    const cache = fs.readdirSync(codeCacheDir).find(f => f.startsWith('main.js.'));
+    if (!cache) { throw new Error(`no code cache of main.js in ${codeCacheDir}`); }
+    const bytes = fs.readFileSync(path.join(codeCacheDir, cache));
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    fs.writeFileSync(path.join(codeCacheDir, cache), bytes);
     const file = path.join(root, 'pki', 'apiserver.crt');
     fs.appendFileSync(file, '\n');
     // A whole-second mtime a minute back: 'rewritten' must restore it exactly, and a Date or a

@@ -1,6 +1,8 @@
 // The desktop extension in two files, so activation compiles only what it runs (issue 18):
 //
-//   dist/extension.js  the entry VS Code requires: activation, settings, the features' registrations,
+//   dist/extension.js  the file VS Code requires (src/bootstrap.ts): loads the two below with V8's code
+//                      cache (src/util/codeCache.ts)
+//   dist/main.js       the extension: activation, settings, the features' registrations,
 //                      the workspace bridge (everything in src/ outside src/core) and the few core
 //                      modules activation itself runs (EAGER below)
 //   dist/core.js       the rest of src/core and every library it uses (yaml, @peculiar/*, asn1js,
@@ -118,16 +120,23 @@ export function coreBuild(options, outdir) {
 }
 
 /** The export names of every lazy core module, from esbuild's metafile (exports are listed for ES module outputs). */
-/**
- * The desktop entry (src/extension.ts → <outdir>/extension.js), the core left to load at first use.
- * The banner is the bundle's first statement: activate() reports how long the bundle's modules took
- * to run before it, and how much of it on the thread's CPU (src/extension.ts `moduleLoadMs`). Used by esbuild.mjs and the bench alike.
- */
+/** The extension (src/extension.ts → <outdir>/main.js), the core left to load at first use. Used by esbuild.mjs and the bench alike. */
 export async function entryBuild(options, outdir) {
   return {
-    ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'extension.ts')], outfile: path.join(outdir, 'extension.js'), external: ['vscode'],
-    banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now(), PKI_LENS_LOAD_CPU = process.threadCpuUsage && process.threadCpuUsage();' },
+    ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'extension.ts')], outfile: path.join(outdir, 'main.js'), external: ['vscode'],
     plugins: [lazyCorePlugin(await coreExports(options))],
+  };
+}
+
+/**
+ * The file VS Code requires (src/bootstrap.ts → <outdir>/extension.js). The banner is its first
+ * statement: activate() reports how long the bundles took to load, and how much of it on the thread's
+ * CPU (src/bootstrap.ts `moduleLoadMs`).
+ */
+export function bootstrapBuild(options, outdir) {
+  return {
+    ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'bootstrap.ts')], outfile: path.join(outdir, 'extension.js'), external: ['vscode'],
+    banner: { js: '"use strict"; var PKI_LENS_LOAD_START = performance.now(), PKI_LENS_LOAD_CPU = process.threadCpuUsage && process.threadCpuUsage();' },
   };
 }
 
@@ -151,7 +160,7 @@ export function lazyCorePlugin(exportsByKey) {
   return {
     name: 'pki-lens-lazy-core',
     setup(build) {
-      build.onResolve({ filter: /^\.\/core\.js$/, namespace: LAZY }, args => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /^\.\/(core|extension)\.js$/, namespace: LAZY }, args => ({ path: args.path, external: true }));
       build.onResolve({ filter: /^(loader|eager)$/, namespace: LAZY }, args => ({ path: args.path, namespace: LAZY }));
       routeCoreImports(build, LAZY, key => !EAGER.includes(key));
       build.onResolve({ filter: /^[^./]/ }, args => {
@@ -181,7 +190,8 @@ export function lazyCorePlugin(exportsByKey) {
  */
 const LOADER = [
   'let modules;',
-  `const core = () => modules ??= require('./${CORE_BUNDLE}').load(require('eager').modules);`,
+  // Through the code cache of dist/extension.js (src/bootstrap.ts), which required this bundle.
+  `const core = () => modules ??= require('./extension.js').loadBundle('./${CORE_BUNDLE}').load(require('eager').modules);`,
   'exports.lazyExports = function lazyExports(target, key, names) {',
   "  Object.defineProperty(target, '__esModule', { value: true });",
   '  for (const name of names) {',

@@ -94,6 +94,22 @@ describe(`persistent analysis cache: ${phase}`, () => {
     }
   });
 
+  it('the bundles\' code cache was used, or written, as this phase requires', async function () {
+    this.timeout(90_000);
+    const api = await pkiApi();
+    await api.services.index.ready(); // the scan has loaded the core
+    const reports = api.codeCache();
+    const atLoad = Object.fromEntries(Object.entries(reports).map(([file, r]) => [file, r.atLoad]));
+    // scripts/test-cache.mjs damages main.js's cache before 'changed'; every other start after 'cold' finds both.
+    const expected = phase === 'cold' ? { 'main.js': 'absent', 'core.js': 'absent' } : phase === 'changed' ? { 'main.js': 'corrupt', 'core.js': 'used' } : { 'main.js': 'used', 'core.js': 'used' };
+    assert.deepStrictEqual(atLoad, expected);
+    for (const [file, state] of Object.entries(expected)) {
+      if (state !== 'used') {
+        await waitFor(`${file}'s code cache to be written`, () => api.codeCache()[file]?.written === true, 60_000);
+      }
+    }
+  });
+
   it('the last session\'s findings were restored, or refused, as this phase requires', async function () {
     this.timeout(90_000);
     const api = await pkiApi();
