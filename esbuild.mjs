@@ -55,6 +55,13 @@ if (watch) {
   }
 } else {
   await Promise.all([esbuild.build(core), entry().then(e => esbuild.build(e)), ...builds.map(b => esbuild.build(b))]);
+  // The bundles src/bootstrap.ts loads through the code cache may hold no import() (src/util/codeCache.ts).
+  for (const file of ['dist/main.js', 'dist/core.js']) {
+    const found = fs.readFileSync(file, 'utf8').match(/\bimport\(\s*["'`][^"'`]*["'`]\s*\)/);
+    if (found) {
+      throw new Error(`${file} holds ${found[0]}: write a require at first use instead (src/util/codeCache.ts loads it with vm.Script)`);
+    }
+  }
   for (const b of [{ outfile: 'dist/main.js' }, core, ...builds]) {
     console.log(`${b.outfile}: ${(fs.statSync(b.outfile).size / 1024).toFixed(0)} KB`);
   }

@@ -4,6 +4,8 @@
 // compile 10–14 → 3 ms). Written by hand on `vm.Script`, not Node's `module.enableCompileCache()`:
 // that one is process-wide, and would cache every other extension of the same extension host in our
 // folder too. Only bytecode of our own code is stored (no key, no text of the workspace).
+// A bundle loaded here holds no `import()` (esbuild.mjs refuses one): vm.Script's needs a callback,
+// Node's own is experimental, and Node 20 drops it from a script compiled with a code cache.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import Module = require('node:module');

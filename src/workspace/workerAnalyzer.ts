@@ -51,8 +51,9 @@ export class WorkerAnalyzer {
   private async ensureWorker(): Promise<Worker | undefined> {
     if (!this.worker) {
       // node:worker_threads is loaded at the first large text, not with the extension: requiring it
-      // cost about 5 ms of activation in a fresh host.
-      const { Worker } = await import('node:worker_threads');
+      // cost about 5 ms of activation in a fresh host. A require, not import(): see util/codeCache.ts.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
       // Another first large text may have started the worker meanwhile; a disposed analyzer starts none.
       if (!this.worker && !this.broken && !this.disposed) {
         this.start(Worker);

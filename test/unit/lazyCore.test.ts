@@ -23,14 +23,15 @@ import { warmCore } from './workspace/coreWarmUp';
 export { analyzeText, parseSanName, AnalysisCache, RenewalError, warmCore };
 `;
 
-/** Builds `contents` (an entry under src/) and the core into `out` with the plugin esbuild.mjs uses; returns esbuild's errors. */
+/** Builds `contents` (an entry under src/), the core and the bootstrap into `out` with the plugin esbuild.mjs uses; returns esbuild's errors. */
 function build(out: string, contents: string): string {
   const script = `
     import * as esbuild from 'esbuild';
-    import { coreBuild, coreExports, lazyCorePlugin } from './scripts/build/lazyCore.mjs';
+    import { bootstrapBuild, coreBuild, coreExports, lazyCorePlugin } from './scripts/build/lazyCore.mjs';
     const out = process.env.LAZY_OUT;
     const common = { absWorkingDir: process.cwd(), bundle: true, platform: 'node', target: 'node18', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'silent' };
     await esbuild.build(coreBuild(common, out));
+    await esbuild.build(bootstrapBuild(common, out)); // extension.js: the entry's lazy core loads the core through it
     await esbuild.build({ ...common, stdin: { contents: process.env.LAZY_ENTRY, resolveDir: 'src', loader: 'ts' }, outfile: out + '/entry.js',
       external: ['vscode'], plugins: [lazyCorePlugin(await coreExports(common))] });`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
