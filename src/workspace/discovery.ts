@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import { yieldToEventLoop } from './async';
-import { walkFolder } from './folderWalk';
+import { type WalkedFile, walkFolder } from './folderWalk';
 import { FolderListings } from './folderListings';
 import { maybePause, runInSlices, timeSlices } from '../core/slices';
 import { sampleRunsFirst } from '../core/collections';
@@ -58,9 +58,9 @@ export interface Candidate {
  * folder. Excludes go to the search itself so node_modules is never walked, and are applied again
  * here in case a pattern could not be passed down.
  */
-export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, listed?: ListingUse): Promise<Candidate[]> {
+export async function listCandidates(scope: FolderScope, token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, listed?: ListingUse, sample?: FolderSample): Promise<Candidate[]> {
   if (scope.folder.uri.scheme === 'file') {
-    const local = await walkLocal(scope, token, sliceMs, turn, listed);
+    const local = await walkLocal(scope, token, sliceMs, turn, listed, sample);
     if (local) {
       return local;
     }
@@ -99,13 +99,22 @@ export interface ListedFile {
 }
 
 /**
+ * What a scan may read while the listing goes on (headStart.ts): as the walk lists a folder, the
+ * first `SAMPLE_ROUNDS` of its files whose names say material, in path order (the sample the complete
+ * listing puts first, see `sameFolder`), and whether a link led to any file of the folder (then the
+ * sample is empty). A folder searched through VS Code (not a local one) gives none.
+ */
+export type FolderSample = (sample: readonly ListedFile[], viaLink: boolean) => void;
+
+/**
  * Every candidate of every folder: those reached through a link, in the folders' order and then as
  * listed; then the rest (a scan reads them in that order, see earlyFindings.ts), the files whose
  * names say certificate, key or kubeconfig first (`namesMaterial`), each of the two with the first
  * files of every folder first (`sameFolder`). `turn`: what the listing waits for between its slices
- * (a quiet reconciliation waits for a running build too, see index.ts).
+ * (a quiet reconciliation waits for a running build too, see index.ts). `sample`: each folder's
+ * sample as it is listed (`FolderSample`).
  */
-export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, reread = false): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
+export async function listEveryFolder(scopes: readonly FolderScope[], token: vscode.CancellationToken, sliceMs = STARTING_SLICE_MS, turn = yieldToEventLoop, reread = false, sample?: FolderSample): Promise<{ linked: ListedFile[]; unlinked: ListedFile[] }> {
   // In slices too: 126,000 candidates made into the work list were one task of 35 ms, and the
   // collection it set off was the rest of a 121 ms gap (a profiled cold start at 100,000 files).
   const { pause } = timeSlices(turn, sliceMs);
@@ -113,7 +122,7 @@ export async function listEveryFolder(scopes: readonly FolderScope[], token: vsc
   const named: ListedFile[] = [];
   const others: ListedFile[] = [];
   for (const scope of scopes) {
-    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse')) {
+    for (const { uri, linked: viaLink } of await listCandidates(scope, token, sliceMs, turn, reread ? 'reread' : 'reuse', sample)) {
       (viaLink ? linked : namesMaterial(uri.path) ? named : others).push({ uri, maxBytes: scope.maxBytes, linked: viaLink });
       const due = maybePause(pause);
       if (due) {
@@ -173,26 +182,45 @@ function byPath(a: vscode.Uri, b: vscode.Uri): number {
  * hands every match through the search service (≈3–5 s for 27,000 matches in code-server), a walk
  * takes a fraction of that. Undefined when the walk cannot start (then findFiles does the job).
  */
-async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>, listed: ListingUse | undefined): Promise<Candidate[] | undefined> {
+async function walkLocal(scope: FolderScope, token: vscode.CancellationToken, sliceMs: number, turn: () => Promise<void>, listed: ListingUse | undefined, sample: FolderSample | undefined): Promise<Candidate[] | undefined> {
   const { pause } = timeSlices(turn, sliceMs);
-  const walk = { base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude, listings: listed && listings, readEveryFolder: listed === 'reread' };
-  const walked = await walkFolder(walk, pause, () => token.isCancellationRequested);
-  if (!walked) {
-    return undefined;
-  }
   // The folder's URI with the path below it, not joinPath: the walk's paths are already normal (names
   // from readdir, never `.` or `..`), and joinPath's normalising took 34–326 ms of the host for 27,010
   // files where this takes 4–48 ms (the same URIs, string and fsPath, in the same start).
   const base = scope.folder.uri.path.endsWith('/') ? scope.folder.uri.path : `${scope.folder.uri.path}/`;
+  const uriOf = (rel: string) => scope.folder.uri.with({ path: base + rel });
+  const onFolder = sample && ((files: readonly WalkedFile[]) => sample(...folderSample(files, base, uriOf, scope.maxBytes)));
+  const walk = { base: scope.folder.uri.fsPath, include: scope.include, exclude: scope.exclude, listings: listed && listings, readEveryFolder: listed === 'reread', onFolder };
+  const walked = await walkFolder(walk, pause, () => token.isCancellationRequested);
+  if (!walked) {
+    return undefined;
+  }
   const out: Candidate[] = [];
   for (const { rel, linked } of walked) {
-    out.push({ uri: scope.folder.uri.with({ path: base + rel }), linked });
+    out.push({ uri: uriOf(rel), linked });
     const due = maybePause(pause);
     if (due) {
       await due;
     }
   }
   return out;
+}
+
+/** A folder's sample and whether a link led to it (see `FolderSample`), from its files as the walk listed them. */
+function folderSample(files: readonly WalkedFile[], base: string, uriOf: (rel: string) => vscode.Uri, maxBytes: number): [ListedFile[], boolean] {
+  if (files.some(f => f.linked)) {
+    return [[], true];
+  }
+  // The first few in path order, picked in one pass: a folder may hold 40,000 files.
+  const first: string[] = [];
+  for (const { rel } of files) {
+    if (namesMaterial(base + rel) && (first.length < SAMPLE_ROUNDS || rel < first[SAMPLE_ROUNDS - 1])) {
+      const at = first.findIndex(r => rel < r);
+      first.splice(at < 0 ? first.length : at, 0, rel);
+      first.length = Math.min(first.length, SAMPLE_ROUNDS);
+    }
+  }
+  return [first.map(rel => ({ uri: uriOf(rel), maxBytes, linked: false })), false];
 }
 
 /**

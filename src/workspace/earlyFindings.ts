@@ -40,6 +40,8 @@ export class EarlyFindingsStream {
   private readonly linkedIdentities = new Set<string>();
   private readonly identities = new Set<string>();
   private linkedLeft: number;
+  /** The listing met a link (see `hold`). */
+  private held = false;
   private lastBatch = 0;
   /** A batch has shown findings (then batches gather for BATCH_MS). */
   private shown = false;
@@ -59,6 +61,21 @@ export class EarlyFindingsStream {
     this.linkedLeft = linked;
   }
 
+  /**
+   * The listing met a link while files were read meanwhile (headStart.ts): no batch goes out until
+   * the listing has said how many files reached through a link are to be read (`expectLinked`) and
+   * they are in.
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** The listing is done: `count` more files reached through a link are read next, before any batch goes out. */
+  expectLinked(count: number): void {
+    this.linkedLeft += count;
+    this.held = false;
+  }
+
   /** A candidate was read (`file` is what the index holds for it now, if anything). */
   offer(file: IndexedFile | undefined, linked: boolean): void {
     this.offered++;
@@ -70,7 +87,7 @@ export class EarlyFindingsStream {
     } else if (file?.hasMaterial && file.origin === 'disk') {
       this.pending.push(file);
     }
-    if (!this.running && this.linkedLeft <= 0 && this.pending.length && this.clock() - this.lastBatch >= (this.shown ? BATCH_MS : SEARCHING_BATCH_MS)) {
+    if (!this.running && !this.held && this.linkedLeft <= 0 && this.pending.length && this.clock() - this.lastBatch >= (this.shown ? BATCH_MS : SEARCHING_BATCH_MS)) {
       this.running = this.send().finally(() => (this.running = undefined));
     }
   }

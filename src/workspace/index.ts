@@ -3,10 +3,11 @@ import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
 import { afterFirst, forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoop } from './async';
-import { maybePause, timeSlices } from '../core/slices';
+import { timeSlices } from '../core/slices';
 import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
-import { FolderScope, STARTING_SLICE_MS, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { FolderScope, ListedFile, STARTING_SLICE_MS, folderScope, listCandidates, listEveryFolder, relativeTo, scopeFor } from './discovery';
+import { HeadStart } from './headStart';
 import { ExtraFiles } from './extraFiles';
 import { currentIdentity } from './files';
 import { warmCore } from './coreWarmUp';
@@ -181,16 +182,13 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     // first already (a reload's restored findings on their way to the panel) is done; loaded in any case, the first
     // file read or editor opened analyses with it. Each step goes before the listing's next slice (goFirst):
     // a step and a slice run by setImmediate in the same turn of the loop were one task of 50–90 ms.
-    const warm = !this.rebuilds.current && this.scopes.length ? afterFirst().then(() => warmCore(nextTurn)).catch(e => this.logger.error('loading the core failed', e)) : undefined;
+    let warmAt = 0;
+    const warm = !this.rebuilds.current && this.scopes.length ? afterFirst().then(() => warmCore(nextTurn)).then(() => void (warmAt = Date.now()), e => this.logger.error('loading the core failed', e)) : undefined;
     if (warm) {
       goFirst(warm.then(() => undefined));
     }
-    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force);
-    linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
-    const work = [...linked, ...unlinked];
-    const listed = Date.now();
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
-    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(linked.length, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
+    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(0, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
       this.logger.error('early findings failed (the complete build still comes)', e);
       return [];
     }), batch => {
@@ -202,9 +200,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const seen = new Set<string>();
     let done = 0;
     let firstRead = 0;
-    // After the first build, what stands as it was read is not handed to the readers (records.ts toLoad).
-    const toRead = force || !this.rebuilds.current ? work : await this.records.toLoad(work, seen, slices.pause);
-    await forEachConcurrent(toRead, READ_CONCURRENCY, () => token.isCancellationRequested, async ({ uri, maxBytes, linked }) => {
+    const read = async ({ uri, maxBytes, linked }: ListedFile) => {
       await early?.checking;
       await warm;
       if (!report) {
@@ -214,34 +210,32 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       await this.records.loadFromDisk(uri, maxBytes, force, slices.pause);
       firstRead ||= Date.now();
       early?.offer(this.records.get(uri.toString()), linked);
+    };
+    // The first scan reads each folder's first files as the walk lists them (headStart.ts).
+    const head = early && new HeadStart(file => read(file).catch(e => this.logger.error('reading a file failed', e)), () => early.hold(), () => token.isCancellationRequested);
+    const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force, head?.sample);
+    linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
+    early?.expectLinked(linked.length);
+    const work = [...linked, ...unlinked];
+    const listed = Date.now();
+    // After the first build, what stands as it was read is not handed to the readers (records.ts toLoad).
+    const toRead = force || !this.rebuilds.current ? work : await this.records.toLoad(work, seen, slices.pause);
+    await forEachConcurrent(toRead, READ_CONCURRENCY, () => token.isCancellationRequested, async file => {
+      if (!head?.taken.has(file.uri.toString())) {
+        await read(file);
+      }
       if (++done % 50 === 0) {
         report?.(`reading ${done}/${toRead.length}`);
       }
     }, slices.pause);
+    await head?.finish();
     await early?.finish();
     if (!token.isCancellationRequested) {
-      // What the walk did not list is gone (deleted, now excluded, folder removed), unless it was
-      // created after the listing: the disk decides for what is still in scope. Open editors leave through editorClosed.
-      for (const key of this.records.keys()) {
-        const due = maybePause(slices.pause);
-        if (due) {
-          await due;
-        }
-        const file = this.records.get(key);
-        if (!file) {
-          continue; // gone meanwhile
-        }
-        const maxBytes = seen.has(key) || file.origin === 'editor' ? undefined : this.readLimit(file.uri);
-        if (maxBytes !== undefined) {
-          await this.records.loadFromDisk(file.uri, maxBytes, false);
-        } else if (!seen.has(key) && file.origin !== 'editor') {
-          this.records.delete(key);
-        }
-      }
+      await this.records.sweep(seen, uri => this.readLimit(uri), slices.pause);
     }
     if (report) {
       const firstFound = early && this.earlyFindings[0]?.at;
-      const firsts = firstRead ? `; the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
+      const firsts = firstRead ? `; the core loaded ${warmAt - started} ms, ${head?.taken.size ?? 0} files read while listing, the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
       this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialCount} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
     }
   }

@@ -119,6 +119,30 @@ export class RecordStore {
     }
   }
 
+  /**
+   * After a walk that went through: what it did not list (`listed`, keys) is gone (deleted, now
+   * excluded, folder removed), unless it was created after the listing: the disk decides for what
+   * is still in scope (`readLimit`). Open editors leave through the index's editorClosed.
+   */
+  async sweep(listed: ReadonlySet<string>, readLimit: (uri: vscode.Uri) => number | undefined, pause: Pause): Promise<void> {
+    for (const key of this.keys()) {
+      const due = maybePause(pause);
+      if (due) {
+        await due;
+      }
+      const file = this.records.get(key);
+      if (!file || listed.has(key) || file.origin === 'editor') {
+        continue; // gone meanwhile, listed, or an editor's
+      }
+      const maxBytes = readLimit(file.uri);
+      if (maxBytes !== undefined) {
+        await this.loadFromDisk(file.uri, maxBytes, false);
+      } else {
+        this.delete(key);
+      }
+    }
+  }
+
   private unindex(key: string): void {
     const identity = this.records.get(key)?.identity;
     const keys = identity === undefined ? undefined : this.keysByIdentity.get(identity);

@@ -188,6 +188,27 @@ describe('early findings stream', () => {
     assert.equal(s.checking, undefined, 'nothing to wait for once it is sent');
   });
 
+  it('once the listing met a link, holds every batch until the linked files it then names are read', async () => {
+    const clock = { now: 1000 };
+    const { s, checked } = stream(0, clock);
+    s.offer(file('first.crt', 'inode:1'), false);
+    await settled();
+    assert.deepEqual(checked, [['first.crt']], 'before any link, a file read while the listing goes on goes out');
+    s.hold();
+    clock.now += 300;
+    s.offer(file('second.crt', 'inode:2'), false);
+    await settled();
+    assert.deepEqual(checked, [['first.crt']], 'nothing goes out once a link was met, while the listing goes on');
+    s.expectLinked(1);
+    clock.now += 300;
+    s.offer(file('third.crt', 'inode:3'), false);
+    await settled();
+    assert.equal(checked.length, 1, 'nor while the listing\'s linked file is unread');
+    s.offer(file('link.pem', 'inode:2'), true);
+    await settled();
+    assert.deepEqual(checked, [['first.crt'], ['third.crt']], 'then the rest, without the file the link names');
+  });
+
   it('waits for every linked file, then holds back what another path may name', async () => {
     const clock = { now: 1000 };
     const { s, checked } = stream(2, clock);

@@ -80,6 +80,36 @@ describe('folder walk (judged by find)', () => {
     assert.equal(linked.get('linked-pki/ca.crt'), true, 'a file in a symlinked folder');
   });
 
+  it('hands over each folder\'s files as it lists them: every file once, in the folder listed with it, a link\'s with its mark', async () => {
+    const handed: { rel: string; linked: boolean }[][] = [];
+    const walked = (await walkFolder({ base, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, onFolder: files => handed.push(files.map(f => ({ ...f }))) }))!;
+    const all = handed.flat();
+    assert.deepEqual(all.map(f => f.rel).sort(), walked.map(w => w.rel), 'the same files as the walk returns, each once');
+    assert.deepEqual(new Map(all.map(f => [f.rel, f.linked])), new Map(walked.map(w => [w.rel, w.linked])), 'with the same marks');
+    const folderOf = (rel: string) => rel.slice(0, rel.lastIndexOf('/') + 1);
+    const many = handed.find(files => files.some(f => f.rel.startsWith('many/')))!;
+    assert.equal(many.length, 600, 'a folder\'s 600 files in one hand-over, though the walk took turns inside it');
+    // A folder's hand-over holds its own files, and files a link in it led to (kube/ca-link.crt is in kube/).
+    for (const files of handed.filter(files => files.length && !files.some(f => f.linked))) {
+      assert.equal(new Set(files.map(f => folderOf(f.rel))).size, 1, `one folder: ${files.map(f => f.rel).join(', ')}`);
+    }
+    assert.ok(handed.some(files => files.some(f => f.rel === 'kube/ca-link.crt' && f.linked) && files.some(f => f.rel === 'kube/admin.conf')), 'a linked file comes with its folder\'s, marked');
+  });
+
+  it('goes through the folders in path order, whatever order the file system lists them in', async () => {
+    const ordered = path.join(tmp, 'ordered');
+    const names = Array.from({ length: 30 }, (_, i) => `f${String(i).padStart(2, '0')}`);
+    // Made in neither order nor its reverse (a listing may come in creation order; Node's on Linux comes sorted).
+    for (const name of names.map((_, i) => names[(i * 7) % names.length])) {
+      fs.mkdirSync(path.join(ordered, name, 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(ordered, name, 'a.crt'), 'x');
+      fs.writeFileSync(path.join(ordered, name, 'sub', 'b.crt'), 'x');
+    }
+    const folders: string[] = [];
+    await walkFolder({ base: ordered, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE, onFolder: files => files.length && folders.push(files[0].rel.slice(0, files[0].rel.lastIndexOf('/'))) });
+    assert.deepEqual(folders, names.flatMap(name => [name, `${name}/sub`]), 'each folder, then its subfolders, in name order');
+  });
+
   it('never enters an excluded folder', async () => {
     const small = path.join(tmp, 'small');
     for (const rel of ['a/x.crt', 'b/y.pem', 'node_modules/pkg/deep/z.pem', '.git/objects/w.pem']) {
