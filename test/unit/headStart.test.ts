@@ -1,5 +1,5 @@
 // The first scan's head start (src/workspace/headStart.ts): the files of each folder's sample are
-// read as the listing hands them over, each once, by at most four readers at a time; a folder a link
+// read as the listing hands them over, each once, by at most sixteen readers at a time; a folder a link
 // led to ends it, and a cancelled scan stops its readers.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -32,12 +32,15 @@ function gated(cancelled = () => false) {
 }
 
 describe('head start', () => {
-  it('reads every sampled file once, four at a time, and finishes when all are read', async () => {
+  it('reads every sampled file once, sixteen at a time, and finishes when all are read', async () => {
     const { head, started, releaseAll, most } = gated();
-    head.sample([listed('a/1.crt'), listed('a/2.crt')], false);
-    head.sample([listed('b/1.crt'), listed('b/2.crt'), listed('a/1.crt')], false);
-    head.sample([listed('c/1.crt')], false);
-    assert.deepEqual(started, ['a/1.crt', 'a/2.crt', 'b/1.crt', 'b/2.crt'], 'four readers start at once, in the order handed over');
+    const folders = Array.from({ length: 8 }, (_, i) => `f${i}`);
+    for (const folder of folders) {
+      head.sample([listed(`${folder}/1.crt`), listed(`${folder}/2.crt`)], false);
+    }
+    head.sample([listed('b/1.crt'), listed('f0/1.crt')], false);
+    const first16 = folders.flatMap(folder => [`${folder}/1.crt`, `${folder}/2.crt`]);
+    assert.deepEqual(started, first16, 'sixteen readers start at once, in the order handed over');
     let finished = false;
     const done = head.finish().then(() => (finished = true));
     await turn();
@@ -45,9 +48,9 @@ describe('head start', () => {
     head.sample([listed('d/1.crt')], false);
     await releaseAll();
     await done;
-    assert.deepEqual(started, ['a/1.crt', 'a/2.crt', 'b/1.crt', 'b/2.crt', 'c/1.crt'], 'each file once; nothing taken after finish');
-    assert.equal(most(), 4);
-    assert.deepEqual([...head.taken].sort(), ['a/1.crt', 'a/2.crt', 'b/1.crt', 'b/2.crt', 'c/1.crt'].map(rel => `file:///w/${rel}`));
+    assert.deepEqual(started, [...first16, 'b/1.crt'], 'each file once; nothing taken after finish');
+    assert.equal(most(), 16);
+    assert.deepEqual([...head.taken].sort(), [...first16, 'b/1.crt'].sort().map(rel => `file:///w/${rel}`));
   });
 
   it('ends at the first folder a link led to: told once, nothing taken from then on', async () => {
@@ -66,10 +69,10 @@ describe('head start', () => {
   it('stops reading when the scan is cancelled', async () => {
     let cancelled = false;
     const { head, started, releaseAll } = gated(() => cancelled);
-    head.sample(['1', '2', '3', '4', '5', '6'].map(n => listed(`a/${n}.crt`)), false);
+    head.sample(Array.from({ length: 20 }, (_, n) => listed(`a/${n}.crt`)), false);
     cancelled = true;
     await releaseAll();
     await head.finish();
-    assert.equal(started.length, 4, 'the reads in flight end; the queued ones are not started');
+    assert.equal(started.length, 16, 'the reads in flight end; the queued ones are not started');
   });
 });
