@@ -211,8 +211,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       firstRead ||= Date.now();
       early?.offer(this.records.get(uri.toString()), linked);
     };
-    // The first scan reads each folder's first files as the walk lists them (headStart.ts).
-    const head = early && new HeadStart(file => read(file).catch(e => this.logger.error('reading a file failed', e)), () => early.hold(), () => token.isCancellationRequested);
+    // The first scan reads each folder's first files as the walk lists them (headStart.ts), unless the last session's
+    // findings were restored: those are the first findings, and reads during the listing only shared its turns.
+    const head = early && !this.restored ? new HeadStart(file => read(file).catch(e => this.logger.error('reading a file failed', e)), () => early.hold(), () => token.isCancellationRequested) : undefined;
     const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force, head?.sample);
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     early?.expectLinked(linked.length);
