@@ -57,6 +57,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   readonly onDidRestore = this.onDidRestoreEmitter.event;
   /** What this start restored, and when (Date.now()): for the tests and the bench. */
   restored: { at: number; findings: readonly RestoredFinding[] } | undefined;
+  /** How many files the first scan took to read while it listed (headStart.ts), once it listed: for the tests. */
+  headStartFiles: number | undefined;
 
   /**
    * `known`: files an earlier session found empty, so a reload need not read them (desktop only).
@@ -217,6 +219,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     const { linked, unlinked } = await listEveryFolder(this.scopes, token, sliceMs, turn, force, head?.sample);
     linked.push(...this.extras.list().map(e => ({ ...e, linked: true })));
     early?.expectLinked(linked.length);
+    this.headStartFiles ??= head?.taken.size ?? 0;
     const work = [...linked, ...unlinked];
     const listed = Date.now();
     // After the first build, what stands as it was read is not handed to the readers (records.ts toLoad).

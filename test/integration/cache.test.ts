@@ -122,6 +122,8 @@ describe(`persistent analysis cache: ${phase}`, () => {
       case 'cold':
         assert.strictEqual(stats.state, 'absent');
         assert.strictEqual(index.restored, undefined);
+        // The first folder's sample (admin.conf, controller-manager.conf) was read while the walk went on; kubelet/pki's link ended it.
+        assert.strictEqual(index.headStartFiles, 2, 'the first scan read the folders\' samples while it listed, up to the first link');
         break;
       case 'reload': {
         // Nothing changed: every finding of the last build came back before this start's build, placed where the build places it.
@@ -141,6 +143,8 @@ describe(`persistent analysis cache: ${phase}`, () => {
         assert.ok(index.firstScanGate.held, 'the first scan had the restore to wait for');
         const passedAt = index.firstScanGate.passedAt;
         assert.ok(passedAt !== undefined && passedAt >= index.restored.at, `first scan at ${passedAt}, restored at ${index.restored.at}`);
+        // The restored findings are this start's first: its scan read nothing while it listed (headStart.ts).
+        assert.strictEqual(index.headStartFiles, 0);
         break;
       }
       case 'changed':
