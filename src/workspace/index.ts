@@ -239,7 +239,8 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     }
     if (report) {
       const firstFound = early && this.earlyFindings[0]?.at;
-      const firsts = firstRead ? `; the core loaded ${warmAt - started} ms, ${head?.taken.size ?? 0} files read while listing, the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
+      const ahead = `${warmAt ? `the core loaded ${warmAt - started} ms, ` : ''}${head ? `${head.taken.size} files read while listing, ` : ''}`;
+      const firsts = firstRead ? `; ${ahead}the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
       this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialCount} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
     }
   }
