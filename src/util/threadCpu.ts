@@ -1,5 +1,9 @@
 /** The extension host thread's CPU usage now (Node 23.9 and later; undefined before). */
 export function threadCpu(): NodeJS.CpuUsage | undefined {
+  // No `process` in the browser's extension host (the web entry builds the same index).
+  if (typeof process === 'undefined') {
+    return undefined;
+  }
   return (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
 }
 
@@ -9,7 +13,7 @@ export function threadCpu(): NodeJS.CpuUsage | undefined {
  * and a synchronous activate() of 13 ms on the CPU has taken 105 ms of wall time.
  */
 export function threadCpuMsSince(start: NodeJS.CpuUsage | undefined): number | undefined {
-  const usage = (process as { threadCpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage }).threadCpuUsage;
+  const usage = typeof process === 'undefined' ? undefined : (process as { threadCpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage }).threadCpuUsage;
   if (!usage || !start) {
     return undefined;
   }

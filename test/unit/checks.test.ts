@@ -376,6 +376,20 @@ describe('rules on small openssl-made cases', () => {
     assert.match(findings.find(f => f.severity === 'warning')!.message, /certificate 1 of 2 in this bundle\).*still trusts 1 CA certificate in date/);
   });
 
+  it("a chain appended to the issuer's file changes no finding of the certificates it issued", async () => {
+    const root = ca('root');
+    const intermediate = ca('intermediate', 'p256', { issuer: root });
+    const expiring = leaf('/CN=soon', intermediate, ['serverAuth'], ['DNS:soon.test'], 'p256', { notBefore: at(-days(300)), notAfter: at(days(3)) });
+    const before = runChecks(await inventoryOf({ 'ca/intermediate.crt': intermediate.pem, 'ca/root.crt': root.pem, 'soon.crt': expiring.pem }));
+    const after = runChecks(await inventoryOf({ 'ca/intermediate.crt': intermediate.pem + root.pem, 'ca/root.crt': root.pem, 'soon.crt': expiring.pem }));
+    const on = (findings: Finding[]) => findings.filter(f => f.uri === 'mem:/soon.crt');
+    assert.deepEqual(on(before).map(f => f.code), ['cert-expiring']);
+    assert.equal(on(before)[0].related[0].uri, 'mem:/ca/intermediate.crt');
+    // The issuer's place is the related location's, shown beside its message: the words name the issuer only.
+    assert.equal(on(before)[0].related[0].message, 'issued by CA certificate CN=intermediate');
+    assert.deepEqual(on(after), on(before));
+  });
+
   it('profile-front-proxy-ca: the front-proxy CA is the cluster CA', async () => {
     const root = ca('kubernetes');
     const inv = await inventoryOf({ 'pki/ca.crt': root.pem, 'pki/front-proxy-ca.crt': root.pem });
