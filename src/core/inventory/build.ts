@@ -1,4 +1,4 @@
-import { Pause, maybePause, runInSlices } from '../slices';
+import { Pause, maybePause, pauseEvery, runInSlices } from '../slices';
 import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles, nodesByObject } from './collect';
 import { linkIssuers } from './issuers';
 import { pairKeysByLocation } from './keysByLocation';
@@ -17,9 +17,9 @@ import { sharedCache } from './signatureCache';
 export async function buildInventory(inputs: InventoryInput[], options: BuildInventoryOptions = {}, pause?: Pause): Promise<Inventory> {
   const started = Date.now();
   const collected = emptyCollection();
-  for (const input of inputs) {
-    collectFile(collected, input);
-    const turn = maybePause(pause, 'inputs and collect');
+  for (let i = 0; i < inputs.length; i++) {
+    collectFile(collected, inputs[i]);
+    const turn = pauseEvery(pause, i, 'inputs and collect');
     if (turn) {
       await turn;
     }

@@ -2,7 +2,7 @@
 import { DocumentAnalysis } from '../analyze';
 import { InventoryInput, ResolvedPathCarrier } from './model';
 import { withFields } from '../collections';
-import { Pause, maybePause } from '../slices';
+import { Pause, pauseEvery } from '../slices';
 
 
 /**
@@ -19,7 +19,7 @@ export async function inventoryInputs<F extends { analysis: DocumentAnalysis }>(
     used.add(file.analysis);
     const { uri, relativePath } = describe(file);
     inputs.push({ uri, relativePath, analysis }); // a literal: one hidden class for every input (see withFields)
-    const turn = maybePause(pause, 'inputs');
+    const turn = pauseEvery(pause, i, 'inputs');
     if (turn) {
       await turn;
     }
@@ -39,7 +39,7 @@ export async function resolvePathCarriers<F extends { analysis: DocumentAnalysis
   const out: ResolvedPathCarrier[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const turn = maybePause(pause, 'path references');
+    const turn = pauseEvery(pause, i, 'path references');
     if (turn) {
       await turn;
     }

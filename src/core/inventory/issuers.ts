@@ -1,7 +1,7 @@
 // Phase 3 of linking: each certificate's issuer, found by subject DER and key identifier among the
 // workspace's certificates and confirmed by its signature (self-signed certificates first).
 import { appended, none, orNone, push, trimmed } from '../collections';
-import { Pause, maybePause } from '../slices';
+import { Pause, pauseEvery } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey } from '../x509/name';
 import { CertificateNode, CertificateRecord, InventoryStats } from './model';
@@ -40,7 +40,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     } else {
       push(bySubjectWithoutSki, subject, record);
     }
-    const turn = maybePause(pause, 'issuer tables');
+    const turn = pauseEvery(pause, i, 'issuer tables');
     if (turn) {
       await turn;
     }
@@ -74,7 +74,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
       candidates = boundedCandidates(record, self, bySubject.get(issuer));
     }
     plans.push({ record, candidates, results: new Array(candidates.length) });
-    const turn = maybePause(pause, 'issuer candidates');
+    const turn = pauseEvery(pause, i, 'issuer candidates');
     if (turn) {
       await turn;
     }
@@ -83,7 +83,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
     const jobs: { plan: Plan; index: number }[] = [];
     for (let i = 0; i < plans.length; i++) {
       const plan = plans[i];
-      const turn = maybePause(pause, 'signature verdicts');
+      const turn = pauseEvery(pause, i, 'signature verdicts');
       if (turn) {
         await turn;
       }
@@ -112,7 +112,7 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   const now = Date.now();
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i];
-    const turn = maybePause(pause, 'issuer ranking');
+    const turn = pauseEvery(pause, i, 'issuer ranking');
     if (turn) {
       await turn;
     }

@@ -2,7 +2,7 @@
 // kubeconfig user, Secret or sibling fields, the same file, or the same name beside it
 // (`apiserver.key` / `apiserver.crt`, cfssl's `admin-key.pem` / `admin.pem`).
 import { push } from '../collections';
-import { Pause, maybePause } from '../slices';
+import { Pause, pauseEvery } from '../slices';
 import { CarrierLocation } from '../kube/carriers';
 import { CertificateNode, InventoryFile, KeyPairing, KubeconfigNode, PairingReason, PrivateKeyNode, PublicKeyNode } from './model';
 
@@ -61,14 +61,14 @@ export async function pairKeysByLocation(files: readonly InventoryFile[], kubeco
     if (keyFolders.has(file.folder) && (CERT_FILE.test(file.name) || /\.pub$/i.test(file.name))) {
       push(byStem, file.folder + file.name.replace(/\.[^.]+$/, ''), file);
     }
-    const turn = maybePause(pause, 'keys by location');
+    const turn = pauseEvery(pause, i, 'keys by location');
     if (turn) {
       await turn;
     }
   }
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const turn = maybePause(pause, 'keys by location');
+    const turn = pauseEvery(pause, i, 'keys by location');
     if (turn) {
       await turn;
     }

@@ -1,6 +1,6 @@
 // Phase 2 of linking: private keys, public keys and certificates that hold the same public key.
 import { none, push } from '../collections';
-import { Pause, maybePause } from '../slices';
+import { Pause, maybePause, pauseEvery } from '../slices';
 import { CertificateRecord, PrivateKeyNode, PublicKeyNode } from './model';
 
 /**
@@ -37,7 +37,7 @@ export async function linkKeysByPublicKey(records: Map<string, CertificateRecord
     push(recordsById, id, record);
     record.privateKeys = keysById.get(id) ?? none();
     record.hasKeyInWorkspace = record.privateKeys.length > 0;
-    const turn = maybePause(pause, 'certificates by public key');
+    const turn = pauseEvery(pause, i, 'certificates by public key');
     if (turn) {
       await turn;
     }
