@@ -128,7 +128,10 @@ export class PkiLensConfiguration extends Disposable {
 }
 
 function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
-  const c = vscode.workspace.getConfiguration('pkiLens', scope);
+  // `null`, not undefined, for the workspace's own settings: the same values, but VS Code logs a
+  // warning in the Extension Host channel for every resource-scoped key read without a resource
+  // (12 lines a read, at every start).
+  const c = vscode.workspace.getConfiguration('pkiLens', scope ?? null);
   return {
     expiry: {
       warningDays: c.get('expiry.warningDays', 30),
@@ -142,8 +145,9 @@ function readSettings(scope?: vscode.ConfigurationScope): PkiLensSettings {
       maxFileSizeKB: c.get('scan.maxFileSizeKB', DEFAULT_MAX_FILE_SIZE_KB),
       // Machine-scoped (a workspace cannot point the scan at other files); read by the desktop index only.
       extraKubeconfigs: c.get<string[]>('scan.extraKubeconfigs', ['~/.kube/config']),
-      // Window-scoped: one watch for the window (workspace/materialFolders.ts).
-      ownWatch: c.get('scan.ownWatch', true),
+      // Window-scoped: one watch for the window (workspace/materialFolders.ts). Read without the
+      // resource: VS Code warns of a window-scoped key read for one (at every document's settings).
+      ownWatch: (scope ? vscode.workspace.getConfiguration('pkiLens', null) : c).get('scan.ownWatch', true),
     },
     renewal: {
       key: c.get('renewal.key', 'reuse'),

@@ -11,6 +11,7 @@ import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, ensureRuntime } from './runtime.mjs';
 import { log, interrupted, startCodeServer, launchChromium, workbenchUrl } from './workbench.mjs';
+import { hostLogComplaints, hostLogFolders } from './hostLog.mjs';
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
@@ -26,6 +27,7 @@ const NOISE = new RegExp([
  * env reaches the extension host (process.env there) through code-server's environment.
  * settings: extra user settings. label: names the screenshot and the kept data dir.
  * A failed run's data dir (code-server.log, vscode-logs/, …) is kept under test-results/; a passing one is deleted.
+ * Passing tests fail the run when the extension host logged a warning or an error of PKI Lens's (hostLog.mjs).
  * reuseDataDir: a data dir to start in and keep; with the same `port` as before this is a window reload
  * (the web workbench names a workspace's storage after its URI, which holds the server's port).
  */
@@ -36,13 +38,14 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
   label = label.replace(/[^\w.-]+/g, '_').slice(0, 40);
   const t0 = Date.now();
   let exitCode = 2;
-  let server, ctx, dataDir, tResult;
+  let server, ctx, dataDir, tResult, logsBefore;
   try {
     if (!extensionDevelopmentPath || !extensionTestsPath) { throw new Error('extensionDevelopmentPath and extensionTestsPath are required'); }
     await ensureRuntime();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = reuseDataDir ?? fs.mkdtempSync(path.join(RESULTS_DIR, `it-${label}-`));
     fs.mkdirSync(dataDir, { recursive: true });
+    logsBefore = hostLogFolders(dataDir);
     server = await startCodeServer({ dataDir, folder, env, settings, port });
     const serverExited = new Promise(r => server.child.once('exit', c => r(`code-server exited (code ${c})`)));
     ctx = await launchChromium(path.join(dataDir, 'chromium-profile'));
@@ -91,6 +94,13 @@ export async function runIntegrationTests({ extensionDevelopmentPath, extensionT
   } finally {
     await ctx?.close().catch(() => {});
     await server?.stop();
+  }
+  if (dataDir && exitCode === 0) {
+    const complaints = hostLogComplaints(dataDir, logsBefore);
+    if (complaints.length) {
+      log(`the extension host logged ${complaints.length} warning(s) or error(s) of PKI Lens:\n${complaints.join('\n')}`);
+      exitCode = 1;
+    }
   }
   if (dataDir) {
     if (reuseDataDir) { /* the caller's */ } else if (exitCode === 0 && !process.env.PKI_LENS_KEEP_RUNS) { fs.rmSync(dataDir, { recursive: true, force: true }); } else { log(`run data kept in ${dataDir}`); }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, ensureRuntime } from './runtime.mjs';
 import { log, startCodeServer, launchChromium, workbenchUrl, installVsix } from './workbench.mjs';
+import { hostLogComplaints } from './hostLog.mjs';
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 export const SCREENSHOTS = path.join(RESULTS_DIR, 'screenshots');
@@ -27,7 +28,8 @@ export async function waitUntil(fn, { timeout = 15000, interval = 100, what = 'c
  * (extensionDevelopmentPath; needs the smoke-test driver, which hides notification toasts) or installed
  * from a .vsix (vsix; a normal production workbench). env reaches the extension host.
  * Resolves { page, context, server, dataDir, close({ keep }) }; close() deletes the data dir unless keep
- * (or PKI_LENS_KEEP_RUNS) is set — pass keep: true when the journey failed.
+ * (or PKI_LENS_KEEP_RUNS) is set — pass keep: true when the journey failed. Without keep, close()
+ * throws when the extension host logged a warning or an error of PKI Lens's.
  */
 export async function openWorkbench({ folder, extensionDevelopmentPath, vsix, env = {}, settings = {}, label = 'ui' } = {}) {
   if (!!extensionDevelopmentPath === !!vsix) { throw new Error('openWorkbench needs exactly one of extensionDevelopmentPath or vsix'); }
@@ -38,7 +40,12 @@ export async function openWorkbench({ folder, extensionDevelopmentPath, vsix, en
   const close = async ({ keep = false } = {}) => {
     await context?.close().catch(() => {});
     await server?.stop();
-    if (keep || process.env.PKI_LENS_KEEP_RUNS) { log(`UI run data kept in ${dataDir}`); } else { fs.rmSync(dataDir, { recursive: true, force: true }); }
+    // A journey that passed fails here when the extension host logged PKI Lens's warnings or errors (hostLog.mjs).
+    const complaints = keep ? [] : hostLogComplaints(dataDir);
+    if (keep || complaints.length || process.env.PKI_LENS_KEEP_RUNS) { log(`UI run data kept in ${dataDir}`); } else { fs.rmSync(dataDir, { recursive: true, force: true }); }
+    if (complaints.length) {
+      throw new Error(`the extension host logged ${complaints.length} warning(s) or error(s) of PKI Lens:\n${complaints.join('\n')}`);
+    }
   };
   try {
     if (vsix) { log(await installVsix(vsix, dataDir)); }
