@@ -3,7 +3,7 @@
 // with V8's code cache of both from the extension's global storage (util/codeCache.ts). Small on
 // purpose: it is the one file compiled at every start.
 import type * as vscode from 'vscode';
-import * as path from 'node:path';
+import path = require('node:path');
 import { BundleLoader, CodeCacheReport } from './util/codeCache';
 import { threadCpu, threadCpuMsSince } from './util/threadCpu';
 

@@ -4,8 +4,8 @@
 // The build splits src/core off into dist/core.js, required at its first use (scripts/build/lazyCore.mjs),
 // which also brings the Reflect polyfill @peculiar/x509 needs: activation itself never loads a parser.
 import vscode = require('vscode');
-import * as os from 'node:os';
-import * as path from 'node:path';
+import os = require('node:os');
+import path = require('node:path');
 import { activateFeatures } from './activation';
 import { AnalysisCache } from './core/pipeline/analysisCache';
 import { registerDecodeToFile } from './features/decode/decodeToFile';

@@ -1,7 +1,7 @@
 // `pki-lens check`: the command line, options and exit status. Scanning is diskScanner.ts over the
 // core pipeline; each output format is a file of formats/.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { Finding, RuleSettings, Severity } from '../core/checks';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_SIZE_KB } from '../core/pipeline/scanDefaults';

@@ -4,8 +4,8 @@
  * the content-keyed `AnalysisCache`, keep files with material (one per real file), follow kubeconfig
  * path references, then link and check through the pipeline as the workspace index does.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { DocumentAnalysis } from '../core/analyze';
 import { CheckOptions, Finding } from '../core/checks';

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { analyzeBinary, analyzeText } from '../core/analyze';
 import { CarrierRole } from '../core/kube/carriers';
 import { CertificateInfo } from '../core/x509/certificate';

@@ -4,8 +4,8 @@
  * the `pkiLens.*` entries of `.vscode/settings.json` (JSON with comments, read with Microsoft's
  * jsonc-parser, the parser VS Code itself uses). Today: `pkiLens.rules.<code>`.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { CHECK_CODES, RuleSettings } from '../core/checks';
 import { ruleSettingsFrom } from '../core/checks/ruleSettings';

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { analyzeBinary, analyzeText, decodeFileText } from '../core/analyze';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';
 import { inspectJson } from './formats/inspectJson';

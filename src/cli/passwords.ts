@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { UsageError } from './command';
 
 /** The option every command that opens keystores takes; the empty password is always tried first. */

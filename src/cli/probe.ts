@@ -1,7 +1,7 @@
 // `pki-lens probe`: what the endpoints named in kubeconfigs, static pod manifests and URLs actually
 // serve, judged against the workspace (core/probe) after a handshake by the Node host (net/).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_EXCLUDE } from '../core/pipeline/scanDefaults';
 import { PathFilter } from '../core/pipeline/glob';

@@ -1,8 +1,8 @@
 // `pki-lens renew`: the extension's renewal on the command line — the same core (core/renew), the
 // same minimal edits (core/kube/kubeconfigEdit), the same backups and atomic writes
 // (workspace/fileWriter), like `kubeadm certs renew` for a file, a kubeconfig or a whole tree.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { formatDate } from '../core/render/time';
 import { validityState } from '../core/x509/expiry';
 import { CliIo, Command, EXIT_FAILED, EXIT_OK, UsageError, oneOf, parseCommandLine } from './command';

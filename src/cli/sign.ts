@@ -1,8 +1,8 @@
 // `pki-lens sign`: sign certificate requests with a local CA (kubeadm's external-CA mode:
 // `kubeadm certs generate-csr` on the node, signing where the CA key is kept). The core decides
 // (core/renew/signCsr.ts, profiles from core/kube/signingProfile.ts); the writes are renew's.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { RenewalError, SignedCertificate, signCsr } from '../core/renew';
 import { findCsrObjects } from '../core/kube/csrObject';
 import { SIGNING_PROFILES, SigningProfileName } from '../core/kube/signingProfile';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import * as tls from 'node:tls';
+import tls = require('node:tls');
 import { Observation } from '../core/probe/types';
 
 /**

@@ -6,11 +6,11 @@
 // folder too. Only bytecode of our own code is stored (no key, no text of the workspace).
 // A bundle loaded here holds no `import()` (esbuild.mjs refuses one): vm.Script's needs a callback,
 // Node's own is experimental, and Node 20 drops it from a script compiled with a code cache.
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
+import crypto = require('node:crypto');
+import fs = require('node:fs');
 import Module = require('node:module');
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import path = require('node:path');
+import vm = require('node:vm');
 
 /** What became of a bundle's cache at its load. */
 export type CodeCacheState = 'used' | 'absent' | 'rejected' | 'corrupt' | 'off';

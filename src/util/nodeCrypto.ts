@@ -1,4 +1,4 @@
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto = require('node:crypto');
 import { createDecipheriv, createHash } from 'node:crypto';
 import { provideLegacyCipher, provideLegacyDigest } from '../core/keystore/legacyCipher';
 import { provideSha256 } from '../core/x509/hostHash';

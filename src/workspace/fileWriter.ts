@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import fs = require('node:fs/promises');
+import path = require('node:path');
 
 /**
  * Replacing files without losing anything: a backup of the old bytes first, then an atomic

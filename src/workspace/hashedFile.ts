@@ -4,7 +4,7 @@
 // torn or damaged one by its SHA-256.
 import { createHash } from 'node:crypto';
 import { FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 
 /** Written in pieces of about this much (and hashed this much at a time when read back). */
 export const CHUNK_BYTES = 4 * 1048576;

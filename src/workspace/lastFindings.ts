@@ -17,7 +17,7 @@
 // messages and positions, no key material (findings never quote a key).
 import { type Stats, readFileSync, statSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { maybePause, timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';

@@ -11,7 +11,7 @@
 // written as a stream (hashedFile.ts).
 import { createHash } from 'node:crypto';
 import { mkdir, rename, unlink } from 'node:fs/promises';
-import * as path from 'node:path';
+import path = require('node:path');
 import type { CheckCode, Severity } from '../core/checks/finding';
 import { Pause, maybePause } from '../core/slices';
 import { HashedFileWriter, temporaryName } from './hashedFile';

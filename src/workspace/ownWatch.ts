@@ -12,7 +12,7 @@
 //
 // Nothing of VS Code here (a unit test drives it on a real folder).
 import { type FSWatcher, watch } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 
 /**
  * At most this many folders are watched (the bench workspace's material sits in 112, a kubeadm node's

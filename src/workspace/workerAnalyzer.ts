@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Worker } from 'node:worker_threads';
 import { DocumentAnalysis, analyzeText } from '../core/analyze';
 import { Logger } from '../util/logger';

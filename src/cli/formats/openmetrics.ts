@@ -10,7 +10,7 @@
  * agree on every TYPE line; the closing `# EOF` is a comment to the older parser). Hand-written
  * because the whole format is a few escaping rules; prom-client would add a registry and global state.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { profileTargets } from '../../core/checks/profileTargets';
 import { CertificateNode } from '../../core/inventory/inventory';
 import type { ScanResult } from '../diskScanner';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { pathToFileURL } from 'node:url';
 import { CHECK_CODES, CheckCode, RULES_URL, Severity } from '../../core/checks';
 import { TextRange } from '../../core/x509/pem';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { Severity } from '../../core/checks';
 import { renderExpiryReport } from '../../core/render/report';
 import { expiryReportFromInventory } from '../../core/render/reportInput';

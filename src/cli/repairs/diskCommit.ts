@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import fs = require('node:fs/promises');
 import { bytesEqual } from '../../core/x509/bytes';
 import { atomicWrite, backupFile } from '../../workspace/fileWriter';
 

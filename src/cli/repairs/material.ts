@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { bytesEqual } from '../../core/x509/bytes';
 import { CertificateInfo, decodeCertificate } from '../../core/x509/certificate';
 import { PrivateKeyMaterial } from '../../core/x509/keygen';

@@ -5,8 +5,8 @@
  * the last good scan. A scan that fails (a root vanished, an I/O error) keeps the previous
  * metrics and is counted, never fatal: a bad file is a finding, not a crash.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { DiskScanner } from '../diskScanner';
 import { PreparedMetrics, prepareMetrics, renderMetrics } from '../formats/openmetrics';
 

@@ -1,9 +1,9 @@
 // `pki-lens serve`: the command line, the HTTP endpoints and the signals. What is scanned and when
 // is exporter.ts; the metric text is formats/openmetrics.ts, the same as `check --format openmetrics`.
-import * as fs from 'node:fs';
-import * as http from 'node:http';
+import fs = require('node:fs');
+import http = require('node:http');
 import { AddressInfo } from 'node:net';
-import * as path from 'node:path';
+import path = require('node:path');
 import { CliIo, Command, EXIT_OK, UsageError, parseCommandLine } from '../command';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE } from '../formats/openmetrics';
 import { parseDuration } from './duration';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import vscode = require('vscode');
 import { bytesEqual, decodeBase64, encodeBase64, utf8, utf8Bytes } from '../../core/x509/bytes';
 import { CarrierLocation, findCarriers } from '../../core/kube/carriers';
