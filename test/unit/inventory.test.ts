@@ -17,6 +17,7 @@ import { Inventory, InventoryInput, ResolvedPathCarrier, SignatureCache, buildIn
 import { Issued, KeyAlg, Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
 import { generateBench } from '../fixtures/generate';
 import { b64, kubeconfigYaml } from '../fixtures/kubeconfig';
+import { name, oid, seq, signedCertificate, str, tlv } from '../fixtures/der';
 import { openssl, opensslBuffer, opensslStatus } from '../fixtures/openssl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-inventory-'));
@@ -108,6 +109,35 @@ describe('issuer links', () => {
     assert.deepEqual(node.record.sameNameOtherKey.map(r => r.fingerprint), [current.facts.sha256]);
     const finding = runChecks(inv).find(f => f.code === 'chain-unknown-issuer')!;
     assert.match(finding.message, /with another key/);
+  });
+
+  it('an issuer whose name the leaf spells in another string type and case is found by the key identifier, as openssl finds it', async () => {
+    // Built byte by byte (test/fixtures/der.ts; both signed with the one P-256 key it holds): the CA's
+    // subject a UTF8String "Fallback CA", the leaf's issuer a PrintableString "FALLBACK CA", the
+    // leaf's authority key identifier the CA's subject key identifier. The names' DER differ, so only
+    // the tables by key identifier lead to the CA; among the other certificates here, none names it.
+    const keyId = Buffer.from('5a17c0de5a17c0de5a17c0de5a17c0de5a17c0de', 'hex');
+    const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+    const caPem = pemOf(signedCertificate({
+      subject: name([['2.5.4.3', str(0x0c, 'Fallback CA')]]),
+      extensions: [
+        seq(oid('2.5.29.19'), tlv(0x01, [0xff]), tlv(0x04, seq(tlv(0x01, [0xff])))),
+        seq(oid('2.5.29.14'), tlv(0x04, tlv(0x04, keyId))),
+      ],
+    }));
+    const leafPem = pemOf(signedCertificate({
+      subject: name([['2.5.4.3', str(0x0c, 'fallback leaf')]]),
+      issuer: name([['2.5.4.3', str(0x13, 'FALLBACK CA')]]),
+      extensions: [seq(oid('2.5.29.35'), tlv(0x04, seq(tlv(0x80, keyId))))],
+    }));
+    assert.ok(opensslSays(caPem, leafPem), 'openssl verify finds the CA for the leaf');
+    const other = ca('other root');
+    const inv = await inventoryOf({ 'ca.crt': caPem, 'leaf.crt': leafPem, 'other.crt': other.pem, 'other-leaf.crt': leaf('other leaf', other).pem });
+    const node = certOf(inv, 'leaf.crt');
+    assert.equal(node.issuerStatus, 'found');
+    assert.equal(node.issuer?.file.relativePath, 'ca.crt');
+    assert.equal(node.record.signatureVerified, true);
+    assert.equal(certOf(inv, 'other-leaf.crt').issuer?.file.relativePath, 'other.crt');
   });
 
   it('a CA renewed with its key and subject: both copies verify the leaf, the one in date is preferred', async () => {

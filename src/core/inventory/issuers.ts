@@ -24,21 +24,42 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
   const bySki = new Map<string, CertificateRecord[]>();
   // Arrays walked by index: a Map's or an array's iterator across the turns made a result object per item.
   const list = Array.from(records.values());
+  // The tables are only ever asked for a certificate's issuer name or authority key identifier: a
+  // record whose subject names no certificate's issuer and whose key identifier none names stays
+  // out (most leaves; the order of those kept is the records' order, as before). A table of every
+  // record was a list, and a map, for each of 10,000 leaves at every relink.
+  const issuerNames = new Set<string>();
+  const authorityKeyIds = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const cert = list[i].certificate;
+    issuerNames.add(nameKey(cert.issuer));
+    if (cert.authorityKeyId) {
+      authorityKeyIds.add(cert.authorityKeyId);
+    }
+    const turn = pauseEvery(pause, i, 'issuer names');
+    if (turn) {
+      await turn;
+    }
+  }
   for (let i = 0; i < list.length; i++) {
     const record = list[i];
     const subject = nameKey(record.certificate.subject);
     const ski = record.certificate.subjectKeyId;
-    push(bySubject, subject, record);
-    if (ski) {
-      let byKey = bySubjectAndSki.get(subject);
-      if (!byKey) {
-        byKey = new Map();
-        bySubjectAndSki.set(subject, byKey);
-      }
-      push(byKey, ski, record);
+    if (ski && authorityKeyIds.has(ski)) {
       push(bySki, ski, record);
-    } else {
-      push(bySubjectWithoutSki, subject, record);
+    }
+    if (issuerNames.has(subject)) {
+      push(bySubject, subject, record);
+      if (ski) {
+        let byKey = bySubjectAndSki.get(subject);
+        if (!byKey) {
+          byKey = new Map();
+          bySubjectAndSki.set(subject, byKey);
+        }
+        push(byKey, ski, record);
+      } else {
+        push(bySubjectWithoutSki, subject, record);
+      }
     }
     const turn = pauseEvery(pause, i, 'issuer tables');
     if (turn) {
