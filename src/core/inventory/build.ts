@@ -1,10 +1,10 @@
 import { Pause, maybePause, pauseEvery, runInSlices } from '../slices';
-import { choosePreferredOccurrences, collectFile, emptyCollection, groupBundles, nodesByObject } from './collect';
+import { choosePreferredOccurrences, collectFile, emptyCollection, filesByUri, groupBundles, nodesByObject } from './collect';
 import { linkIssuers } from './issuers';
 import { pairKeysByLocation } from './keysByLocation';
 import { linkKeysByPublicKey } from './keysByPublicKey';
 import { linkKubeconfigs } from './kubeconfigs';
-import { BuildInventoryOptions, Inventory, InventoryInput } from './model';
+import { BuildInventoryOptions, Inventory, InventoryFile, InventoryInput } from './model';
 import { linkRequests } from './requests';
 import { sharedCache } from './signatureCache';
 
@@ -24,20 +24,25 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
       await turn;
     }
   }
-  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, filesWith } = collected;
+  const { files, certificates, privateKeys, publicKeys, requests, records, filesWith } = collected;
   const bundles = await runInSlices(groupBundles(files), pause, 'bundles');
   await runInSlices(choosePreferredOccurrences(records), pause, 'preferred occurrences');
   await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
   await maybePause(pause, 'keys by public key');
   const stats = options.linkIssuers === false ? { verified: 0, cached: 0, milliseconds: 0 } : await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
-  const kubeconfigs = await linkKubeconfigs(collected, options.resolvedPaths ?? [], pause);
+  let byUri: Map<string, InventoryFile> | undefined;
+  const fileByUri = () => (byUri ??= filesByUri(files));
+  const kubeconfigs = await linkKubeconfigs(collected, fileByUri, options.resolvedPaths ?? [], pause);
   const pairings = await pairKeysByLocation(files, kubeconfigs, pause);
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   let nodes: ReturnType<typeof nodesByObject> | undefined;
   return {
-    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, fileByUri, filesWith,
+    files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, filesWith,
+    get fileByUri() {
+      return fileByUri();
+    },
     nodeOf: object => (nodes ??= nodesByObject(collected)).get(object),
     stats,
   };

@@ -9,7 +9,6 @@ import { CertificateBundle, CertificateNode, CertificateRecord, FilesWith, Inven
 /** The nodes of every file, before any link between them. */
 export interface CollectedMaterial {
   files: InventoryFile[];
-  fileByUri: Map<string, InventoryFile>;
   certificates: CertificateNode[];
   privateKeys: PrivateKeyNode[];
   publicKeys: PublicKeyNode[];
@@ -25,12 +24,12 @@ export interface CollectedMaterial {
 }
 
 export function emptyCollection(): CollectedMaterial {
-  return { files: [], fileByUri: new Map(), certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), carried: new Map(), filesWith: { errors: [], keystores: [], crls: [], tls: [], kubeconfigs: [] } };
+  return { files: [], certificates: [], privateKeys: [], publicKeys: [], requests: [], records: new Map(), carried: new Map(), filesWith: { errors: [], keystores: [], crls: [], tls: [], kubeconfigs: [] } };
 }
 
 /** One file's objects into the collection (a pass over many files can yield between them). Plain loops: it runs for every object at every relink. */
 export function collectFile(collected: CollectedMaterial, input: InventoryInput): void {
-  const { files, fileByUri, certificates, privateKeys, publicKeys, requests, records, carried } = collected;
+  const { files, certificates, privateKeys, publicKeys, requests, records, carried } = collected;
   const relativePath = input.relativePath.replace(/\\/g, '/');
   const slash = relativePath.lastIndexOf('/');
   const file: InventoryFile = {
@@ -38,7 +37,6 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
     certificates: none(), privateKeys: none(), publicKeys: none(), kubeconfigs: none(), requests: none(),
   };
   files.push(file);
-  fileByUri.set(file.uri, file);
   let error = false;
   let keystore = false;
   let crl = false;
@@ -63,25 +61,30 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
       if (object.certificate) {
         const certificate = object.certificate;
         const fingerprint = certificate.fingerprints.sha256;
-        const node = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint, issuerStatus: 'unknown' } as CertificateNode;
         let record = records.get(fingerprint);
+        // Every field the node and the record will ever have, set here: a field added later (by linking)
+        // gives V8 another shape, and each rule reading nodes of several shapes pays for it.
+        const node: CertificateNode = {
+          file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint,
+          record: record as CertificateRecord, issuerStatus: 'unknown', issuer: undefined, bundle: undefined, bundleIndex: undefined,
+        };
         if (!record) {
           record = {
-            fingerprint, certificate, occurrences: [node], preferred: node, issuerStatus: 'unknown', issuers: none(),
+            fingerprint, certificate, occurrences: [node], preferred: node, issuerStatus: 'unknown', issuers: none(), issuer: undefined,
             badSignatureIssuers: none(), sameNameOtherKey: none(), signatureVerified: false, issued: none(), privateKeys: none(), hasKeyInWorkspace: false,
           };
           records.set(fingerprint, record);
+          node.record = record;
         } else {
           record.occurrences.push(node);
         }
-        node.record = record;
         certificates.push(node);
         file.certificates = appended(file.certificates, node);
         if (carrier) {
           carried.set(object, node);
         }
       } else if (object.privateKey) {
-        const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: none(), publicKeys: none() };
+        const node: PrivateKeyNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'private-key', key: object.privateKey, certificates: none(), publicKeys: none(), pairing: undefined };
         privateKeys.push(node);
         file.privateKeys = appended(file.privateKeys, node);
         if (carrier) {
@@ -97,7 +100,7 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
       } else if (object.csr) {
         const owner = carrier?.owner;
         const spec = owner?.kind === 'other' && carrier?.path === 'spec.request' ? input.analysis.certificateRequests?.find(s => s.document === owner.document) : undefined;
-        const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: none() };
+        const node: RequestNode = { file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'csr', csr: object.csr, spec, keys: none(), signature: undefined };
         requests.push(node);
         file.requests = appended(file.requests, node);
       }
@@ -123,6 +126,19 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
   if (input.analysis.kubeconfigs.length) {
     filesWith.kubeconfigs.push(file);
   }
+}
+
+/**
+ * The files by URI (the inventory's `fileByUri`), made at its first use: features ask it for one
+ * file, linking only for a kubeconfig's path reference. Made at every relink it was 11,000 inserts
+ * into a growing map, the largest line of collecting.
+ */
+export function filesByUri(files: readonly InventoryFile[]): Map<string, InventoryFile> {
+  const byUri = new Map<string, InventoryFile>();
+  for (let i = 0; i < files.length; i++) {
+    byUri.set(files[i].uri, files[i]);
+  }
+  return byUri;
 }
 
 /** Every certificate, private key and public key node by its decoded object (the inventory's `nodeOf`). */

@@ -12,11 +12,11 @@ import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, 
  * `pause` hands the host a turn between files (10,000 kubeconfigs held it 30–60 ms in one piece).
  * Only the files holding a kubeconfig are visited (`filesWith.kubeconfigs`, noted as they were collected).
  */
-export async function linkKubeconfigs({ fileByUri, carried, filesWith }: CollectedMaterial, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
-  // Path carriers resolved by the workspace layer.
+export async function linkKubeconfigs({ carried, filesWith }: CollectedMaterial, fileByUri: () => ReadonlyMap<string, InventoryFile>, resolvedPaths: readonly ResolvedPathCarrier[], pause?: Pause): Promise<KubeconfigNode[]> {
+  // Path carriers resolved by the workspace layer (the files by URI made only when there are some).
   const resolved = new Map<string, InventoryFile>();
   for (const r of resolvedPaths) {
-    const target = fileByUri.get(r.targetUri);
+    const target = fileByUri().get(r.targetUri);
     if (target) {
       resolved.set(`${r.uri}\n${r.carrierPath}`, target);
     }

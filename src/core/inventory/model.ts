@@ -216,7 +216,8 @@ export interface Inventory {
   requests: RequestNode[];
   bundles: CertificateBundle[];
   pairings: KeyPairing[];
-  fileByUri: Map<string, InventoryFile>;
+  /** The files by URI, made at the first use (features ask it for one file at a time). */
+  readonly fileByUri: Map<string, InventoryFile>;
   /** The files, in file order, that hold what only a few rules judge (see `FilesWith`). */
   filesWith: FilesWith;
   /** The node of a decoded object, for features that start from a document position. */
