@@ -78,6 +78,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     return this.rebuilds.current;
   }
 
+  /** The relink's rehearsal after the first build (rehearsal.ts), once started: for the tests and the bench. */
+  get rehearsal(): Rebuilds['rehearsal'] { return this.rebuilds.rehearsal; }
+
   /** The last session's findings, shown until the first build replaces them; ignored once a build is done (it is newer). */
   showRestored(findings: readonly RestoredFinding[]): void {
     if (!this.rebuilds.current) {
@@ -100,10 +103,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** Resolves with the next snapshot that is built. */
   waitForChange(): Promise<IndexSnapshot> {
     return new Promise(resolve => {
-      const sub = this.onDidChange(s => {
-        sub.dispose();
-        resolve(s);
-      });
+      const sub = this.onDidChange(s => (sub.dispose(), resolve(s)));
     });
   }
 

@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import { Disposable } from '../util/dispose';
-import { Logger } from '../util/logger';
+import { Logger, nullLogger } from '../util/logger';
 import { threadCpu, threadCpuMsSince } from '../util/threadCpu';
 import { yieldToEventLoop } from './async';
 import { BuildOptions, BuildSuperseded, SLICE_MS, buildWorkspace, filesByUri } from './build';
@@ -8,6 +8,7 @@ import { Pause, stoppable, timeSlices } from '../core/slices';
 import type { IndexedFile } from './model';
 import type { IndexSnapshot } from './ports';
 import { RecordStore } from './records';
+import { REHEARSAL_MIN_FILES, RehearsalResult, rehearse } from './rehearsal';
 
 /**
  * Coalesces bursts of changes (a `git checkout`, a renewal writing four files) into one rebuild.
@@ -33,6 +34,9 @@ export class Rebuilds extends Disposable {
   private running: Promise<IndexSnapshot | undefined> | undefined;
   /** The latest snapshot, or undefined before the first build finished. */
   current: IndexSnapshot | undefined;
+  /** The relink's one rehearsal after the first build (rehearsal.ts): started, then its result (for the log, the tests and the bench). */
+  rehearsal: Promise<RehearsalResult> | undefined;
+  private ended = false;
   private readonly onDidChangeEmitter = this._register(new vscode.EventEmitter<IndexSnapshot>());
   /** Fires after each (re)build that was not superseded by a newer one. */
   readonly onDidChange = this.onDidChangeEmitter.event;
@@ -50,7 +54,7 @@ export class Rebuilds extends Disposable {
     private readonly firstScanReading: () => Promise<IndexSnapshot> | undefined,
   ) {
     super();
-    this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register({ dispose: () => { clearTimeout(this.timer); this.ended = true; } });
   }
 
   /**
@@ -101,8 +105,20 @@ export class Rebuilds extends Disposable {
         reported ??= new Map(files.map(f => [f.identity, f] as const));
         return record && reported.get(record.identity);
       };
-      return this.build(generation, files, resolve);
+      const snapshot = await this.build(generation, files, resolve);
+      if (!this.rehearsal && files.length >= REHEARSAL_MIN_FILES) {
+        // After this build is published (run's then), at the host's next turn.
+        this.rehearsal = yieldToEventLoop().then(() => this.rehearse(generation, files, resolve));
+      }
+      return snapshot;
     });
+  }
+
+  /** Build generation `generation`'s files once more, thrown away; stopped by any newer build that links. */
+  private rehearse(generation: number, files: readonly IndexedFile[], resolve: BuildOptions['resolve']): Promise<RehearsalResult> {
+    const superseded = () => this.ended || this.linking !== generation;
+    // Rule failures were logged by the build itself: the rehearsal's own stay quiet.
+    return rehearse(files, { ...this.buildOptions(new Date(), resolve), logger: nullLogger, superseded }, this.logger);
   }
 
   /**
