@@ -75,11 +75,13 @@ export function pauseEvery(pause: Pause | undefined, index: number, step: string
  * that share the slices and are let go by the same turn, around its heavy step. Each checks the time
  * only after the work of those before it, and starts its own in the same microtask as the check, so
  * a turn holds one slice however many were waiting (a check awaited before the work would let all
- * of them through before any worked). Only for a pause that asks to yield when its time is up.
+ * of them through before any worked). Only for a pause that asks to yield when its time is up,
+ * unless `waitsLeft` bounds the turns waited (the work then starts anyway): a pipeline's caller may
+ * hand a pause that yields at every call.
  */
-export function withRoom<T>(pause: Pause | undefined, work: () => T, step?: string): T | Promise<T> {
-  const turn = pause?.(step);
-  return turn ? turn.then(() => withRoom(pause, work, step)) : work();
+export function withRoom<T>(pause: Pause | undefined, work: () => T, step?: string, waitsLeft = Number.POSITIVE_INFINITY): T | Promise<T> {
+  const turn = waitsLeft > 0 ? pause?.(step) : undefined;
+  return turn ? turn.then(() => withRoom(pause, work, step, waitsLeft - 1)) : work();
 }
 
 /**

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maybePause, stoppable, timeSlices, withRoom } from '../../src/core/slices';
 import { buildInventory } from '../../src/core/inventory/build';
+import { runLimited } from '../../src/core/inventory/signatureCache';
 import { runChecks, runChecksSliced } from '../../src/core/checks';
 import { ITEMS_PER_STEP, reportedCertificates } from '../../src/core/checks/finding';
 import { analyzeText } from '../../src/core/analyze';
@@ -54,6 +55,28 @@ describe('time slices', () => {
     assert.deepEqual(await run((pause, work) => withRoom(pause, work) as Promise<void>), ['A in turn 1', 'B in turn 1', 'C in turn 2'], 'C saw the 12 ms A and B took');
     assert.deepEqual(await run(async (pause, work) => { await maybePause(pause); work(); }), ['A in turn 1', 'B in turn 1', 'C in turn 1'], 'a check before the work let all three work in one turn');
     assert.equal(withRoom(undefined, () => 7), 7, 'no pause: straight through, no promise');
+  });
+
+  it('signature checks in flight start each when the slice has room, not all at once in one turn', async () => {
+    // runLimited (core/inventory/signatureCache.ts): 8 jobs, 4 in flight, each taking 3 ms of the
+    // host's thread to start (a WebCrypto job's set-up), in slices of 8 ms: at most three start per turn.
+    let now = 0;
+    let turns = 0;
+    const { pause } = timeSlices(async () => { turns++; }, 8, () => now);
+    const startedIn: number[] = [];
+    await runLimited([1, 2, 3, 4, 5, 6, 7, 8], 4, async () => {
+      now += 3;
+      startedIn.push(turns);
+      await Promise.resolve();
+    }, pause);
+    assert.equal(startedIn.length, 8, 'every job ran');
+    const perTurn = new Map<number, number>();
+    startedIn.forEach(t => perTurn.set(t, (perTurn.get(t) ?? 0) + 1));
+    assert.ok([...perTurn.values()].every(n => n <= 3), `jobs started per turn: ${JSON.stringify([...perTurn])}`);
+    assert.ok(turns >= 2, `the host was handed turns: ${turns}`);
+    let ran = 0;
+    await runLimited([1, 2, 3], 2, async () => void ran++);
+    assert.equal(ran, 3, 'no pause: every job, straight through');
   });
 
   it('concurrent passes share one turn, so they never take a slice each within one turn of the loop', async () => {

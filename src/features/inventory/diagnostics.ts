@@ -41,6 +41,14 @@ export class DiagnosticsPublisher extends Disposable {
    * panel redraw everything; after a reload, the build that confirms the restored findings sends nothing.
    */
   private readonly shown = new Map<string, string>();
+  /**
+   * Per file, the findings its diagnostics were last made from, the files they were placed in (the
+   * file's own and each related location's, whose texts give the lines) and the diagnostics'
+   * signature. A build whose findings for a file are equal, placed in the same texts, while the panel
+   * still shows that signature, makes no diagnostics for it: a relink of the bench workspace made all
+   * 1,101 again (a range, a location and a related entry each, then a JSON signature per file) to send two.
+   */
+  private readonly placed = new Map<string, { findings: readonly Finding[]; files: readonly (IndexedFile | undefined)[]; signature: string }>();
   /** The build whose diagnostics were last queued, to tell a republished build (the same findings, see workspace/rebuilds.ts). */
   private queued: IndexSnapshot | undefined;
   private readonly queue = new PanelQueue<vscode.Uri, vscode.Diagnostic>(items => this.send(items), nextTurn);
@@ -89,15 +97,7 @@ export class DiagnosticsPublisher extends Disposable {
       return;
     }
     try {
-      const byUri = new Map<string, RestoredFinding[]>();
-      for (const finding of findings) {
-        const list = byUri.get(finding.uri);
-        if (list) {
-          list.push(finding);
-        } else {
-          byUri.set(finding.uri, [finding]);
-        }
-      }
+      const byUri = runStraight(findingsByUri(findings));
       byUri.forEach((_, uri) => this.restored.add(uri));
       const uris = new Map<string, vscode.Uri>();
       const uriOf = (uri: string) => uris.get(uri) ?? uris.set(uri, vscode.Uri.parse(uri)).get(uri)!;
@@ -156,12 +156,17 @@ export class DiagnosticsPublisher extends Disposable {
       }
       findings.push(...snapshot.findings.filter(f => files.has(f.uri)));
     }
-    const byUri = await runInSlices(diagnosticsByUri(snapshot.byUri, moved ? findings : snapshot.findings), pause);
+    const byUri = await runInSlices(findingsByUri(moved ? findings : snapshot.findings), pause);
     const changed: PanelItem<vscode.Uri, vscode.Diagnostic>[] = [];
-    for (const [uri, diagnostics] of byUri) {
-      const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), diagnostics);
-      if (this.shown.get(uri) !== item.signature) {
-        changed.push(item);
+    for (const [uri, list] of byUri) {
+      const files = placedIn(snapshot.byUri, list);
+      const last = this.placed.get(uri);
+      if (!last || this.shown.get(uri) !== last.signature || !sameFindings(last.findings, list) || !sameItems(last.files, files)) {
+        const item = panelItem(uri, snapshot.byUri.get(uri)?.uri ?? vscode.Uri.parse(uri), list.map(f => toDiagnostic(snapshot.byUri, f)));
+        this.placed.set(uri, { findings: list, files, signature: item.signature! });
+        if (this.shown.get(uri) !== item.signature) {
+          changed.push(item);
+        }
       }
       const turn = maybePause(pause);
       if (turn) {
@@ -189,6 +194,7 @@ export class DiagnosticsPublisher extends Disposable {
     stale.forEach(uri => {
       this.collection.delete(uri);
       this.shown.delete(uri.toString());
+      this.placed.delete(uri.toString());
     });
     // Whatever earlier sends still wait for is older than this complete build: compared with what the panel holds, replaced.
     this.enqueue(changed, 'replace');
@@ -237,6 +243,59 @@ const CODE_TARGETS = new Map<string, vscode.Uri>();
 
 /** Slices in which a build's findings are placed: a turn between them for the host's other work. */
 const PLACE_SLICE_MS = 8;
+
+/** The findings by the URI they are in, in their order: a step after each (see core/slices.ts). */
+function* findingsByUri<F extends { uri: string }>(findings: readonly F[]): Generator<void, Map<string, F[]>, void> {
+  const byUri = new Map<string, F[]>();
+  for (const finding of findings) {
+    const list = byUri.get(finding.uri);
+    if (list) {
+      list.push(finding);
+    } else {
+      byUri.set(finding.uri, [finding]);
+    }
+    yield;
+  }
+  return byUri;
+}
+
+/** The files whose texts place `findings` (each finding's own, then its related locations'), in order. */
+function placedIn(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): (IndexedFile | undefined)[] {
+  const out: (IndexedFile | undefined)[] = [];
+  for (const f of findings) {
+    out.push(files.get(f.uri));
+    for (const r of f.related) {
+      out.push(files.get(r.uri));
+    }
+  }
+  return out;
+}
+
+/** Equal in everything a diagnostic is made of (see `toDiagnostic`): code, severity, message, range, related locations. */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.code !== y.code || x.severity !== y.severity || x.message !== y.message || x.uri !== y.uri || x.range.start !== y.range.start || x.range.end !== y.range.end || x.related.length !== y.related.length) {
+      return false;
+    }
+    for (let k = 0; k < x.related.length; k++) {
+      const r = x.related[k];
+      const q = y.related[k];
+      if (r.uri !== q.uri || r.message !== q.message || r.range.start !== q.range.start || r.range.end !== q.range.end) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** The findings as diagnostics, by the URI they are in: a step after each finding (see core/slices.ts). */
 function* diagnosticsByUri(files: ReadonlyMap<string, IndexedFile>, findings: readonly Finding[]): Generator<void, Map<string, vscode.Diagnostic[]>, void> {
