@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 import type { ServerNameManifest } from '../fixtures/serverName';
+import { pemOf } from '../fixtures/der';
 import { openssl } from '../fixtures/openssl';
 import type { TreeNodeSnapshot } from '../../src/features/inventory/tree';
 import type { ProbeOutcome } from '../../src/features/probe/command';
@@ -49,7 +50,7 @@ describe('CSR repairs in a real VS Code', function () {
     const pem = req('csr/tampered.csr', 'csr/tampered.key', '/CN=tampered-client');
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
     der[der.indexOf(Buffer.from('tampered-client')) + 1] ^= 0x01;
-    tree.write('csr/tampered.csr', `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`);
+    tree.write('csr/tampered.csr', pemOf('CERTIFICATE REQUEST', der));
     req('csr/front-proxy-client.csr', 'csr/scratch.key', '/CN=front-proxy-client');
     req('csr/scratch.csr', 'csr/front-proxy-client.key', '/CN=front-proxy-client');
     fs.rmSync(tree.path('csr/scratch.csr'));

@@ -12,6 +12,7 @@ import { CHECK_CODES, Finding, runChecks } from '../../src/core/checks';
 import { Inventory, InventoryInput, buildInventory } from '../../src/core/inventory/inventory';
 import { findPemBlocks } from '../../src/core/x509/pem';
 import { Issued, KeyAlg, Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
+import { pemOf } from '../fixtures/der';
 import { Manifest, SeededProblem, generateKubeadm } from '../fixtures/generate';
 import { b64, kubeadmKubeconfig, kubeconfigYaml } from '../fixtures/kubeconfig';
 
@@ -226,7 +227,7 @@ describe('rules on small openssl-made cases', () => {
     const cert = leaf('/CN=tampered', root);
     const der = Buffer.from(cert.pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
     der[der.length - 10] ^= 0x01;
-    const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+    const pem = pemOf('CERTIFICATE', der);
     const inv = await inventoryOf({ 'root.crt': root.pem, 'tampered.crt': pem });
     const findings = runChecks(inv);
     assert.deepEqual(codes(findings), ['chain-bad-signature']);

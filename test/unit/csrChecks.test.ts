@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import { RenewalError, signCsr } from '../../src/core/renew';
 import { findCsrObjects } from '../../src/core/kube/csrObject';
+import { pemOf } from '../fixtures/der';
 import { openssl } from '../fixtures/openssl';
 import { certDerOf, keyMaterialOf, pemMaterial } from '../fixtures/renewal';
 
@@ -77,7 +78,7 @@ describe('CSR rules on requests made by openssl req', () => {
     const pem = req('bad/pki/tampered.csr', '/CN=tampered-client');
     const der = Buffer.from(pemMaterial(pem).der);
     der[der.indexOf(Buffer.from('tampered-client')) + 1] ^= 0x01;
-    const altered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+    const altered = pemOf('CERTIFICATE REQUEST', der);
     fs.writeFileSync(at('bad/pki/tampered.csr'), altered);
     const verdict = spawnSync('openssl', ['req', '-noout', '-verify'], { input: altered, encoding: 'utf8' });
     assert.match(`${verdict.stdout}${verdict.stderr}`, /verify failure/i, 'openssl says the signature fails');

@@ -17,7 +17,7 @@ import { Inventory, InventoryInput, ResolvedPathCarrier, SignatureCache, buildIn
 import { Issued, KeyAlg, Workbench, days, kubeadmCaExt, kubeadmLeafExt, minutes } from '../fixtures/ca';
 import { generateBench } from '../fixtures/generate';
 import { b64, kubeconfigYaml } from '../fixtures/kubeconfig';
-import { name, oid, seq, signedCertificate, str, tlv } from '../fixtures/der';
+import { name, oid, pemOf, seq, signedCertificate, str, tlv } from '../fixtures/der';
 import { openssl, opensslBuffer, opensslStatus } from '../fixtures/openssl';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-inventory-'));
@@ -117,15 +117,14 @@ describe('issuer links', () => {
     // leaf's authority key identifier the CA's subject key identifier. The names' DER differ, so only
     // the tables by key identifier lead to the CA; among the other certificates here, none names it.
     const keyId = Buffer.from('5a17c0de5a17c0de5a17c0de5a17c0de5a17c0de', 'hex');
-    const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
-    const caPem = pemOf(signedCertificate({
+    const caPem = pemOf('CERTIFICATE', signedCertificate({
       subject: name([['2.5.4.3', str(0x0c, 'Fallback CA')]]),
       extensions: [
         seq(oid('2.5.29.19'), tlv(0x01, [0xff]), tlv(0x04, seq(tlv(0x01, [0xff])))),
         seq(oid('2.5.29.14'), tlv(0x04, tlv(0x04, keyId))),
       ],
     }));
-    const leafPem = pemOf(signedCertificate({
+    const leafPem = pemOf('CERTIFICATE', signedCertificate({
       subject: name([['2.5.4.3', str(0x0c, 'fallback leaf')]]),
       issuer: name([['2.5.4.3', str(0x13, 'FALLBACK CA')]]),
       extensions: [seq(oid('2.5.29.35'), tlv(0x04, seq(tlv(0x80, keyId))))],

@@ -14,7 +14,7 @@ import { decodeCertificateFast } from '../../src/core/x509/fastCertificate';
 import { formatName } from '../../src/core/x509/name';
 import { SIGNATURES, SIGNATURE_ALGORITHMS, WEAK_SIGNATURE_ALGORITHMS, goSignatureAlgorithm, signatureAlgorithmName } from '../../src/core/x509/oids';
 import { DAY, goRefusesTime, parseAsn1Time } from '../../src/core/x509/time';
-import { name, oid, seq, signedCertificate, str, subjectAltName, tlv } from '../fixtures/der';
+import { name, oid, pemOf, seq, signedCertificate, str, subjectAltName, tlv } from '../fixtures/der';
 import { opensslBuffer } from '../fixtures/openssl';
 
 /** openssl's view of a DER certificate: the lines of `-subject -dates -ext subjectAltName`, raw bytes kept. */
@@ -256,7 +256,7 @@ describe('EKU: openssl -ext extendedKeyUsage', () => {
 
 describe('files: UTF-16 and NUL bytes are read or named, never silently skipped', () => {
   const der = signedCertificate({ subject: cn('utf16') });
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = pemOf('CERTIFICATE', der);
   const swap = (b: Buffer) => {
     const out = Buffer.from(b);
     out.swap16();
