@@ -379,6 +379,20 @@ export async function run(): Promise<void> {
     result.cacheEntriesSaved = store?.stats.savedEntries;
     result.lastFindingsSaved = last?.savedFindings;
   }
+  if (phase === 'reload' && store?.stats.state === 'loaded') {
+    // The loaded cache file's bytes are let go once the first save has looked (two seconds after the
+    // builds settle, see workspace/persistentCache.ts letGoOfLoadedFile): the memory after that.
+    const heldAtComplete = store.stats.loadedBytesHeld;
+    const deadline = Date.now() + 60_000;
+    while (store.stats.loadedBytesHeld > 0 && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    const after = await liveMemory();
+    result.cacheBytesHeldAtCompleteMB = Math.round(heldAtComplete / 1048576);
+    result.cacheBytesHeldAfterSaveMB = Math.round(store.stats.loadedBytesHeld / 1048576);
+    result.liveHeapAfterSaveMB = Math.round(after.heapUsed / 1048576);
+    result.liveExternalAfterSaveMB = Math.round(after.external / 1048576);
+  }
   clearInterval(ticker);
   profiler?.disconnect();
   fs.writeFileSync(process.env.PKI_LENS_BENCH_OUT!, JSON.stringify(result));

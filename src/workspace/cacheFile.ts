@@ -10,7 +10,7 @@
 // writing or reading the file hands the extension host a turn between parts (one 7 MB JSON.parse held
 // it for a tenth of a second and more), as the checksum is checked in slices.
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { CHUNK_BYTES, HashedFileWriter } from './hashedFile';
 import type { SignatureCheck } from '../core/inventory/signatureCache';
 
@@ -115,6 +115,58 @@ export class CacheFileWriter {
  * Analyses taken back from a file this window wrote, by region, in ascending order: read about 4 MB
  * at a time, so 56,000 analyses cost a few dozen reads rather than 56,000.
  */
+/**
+ * One version of the cache file: every write renames a new file into place (a new inode); size and
+ * mtime catch anything else.
+ */
+export interface FileVersion {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The file's bytes and the version they are, read through one handle so the two agree while another window renames its file into place. */
+export async function readVersion(file: string): Promise<{ bytes: Buffer; version: FileVersion }> {
+  const handle = await open(file, 'r');
+  try {
+    const { ino, size, mtimeMs } = await handle.stat();
+    return { bytes: await handle.readFile(), version: { ino, size, mtimeMs } };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A version of the file open for copying analyses out of it by region, counting them. */
+export interface VersionReader {
+  read(at: Region): Promise<Buffer | undefined>;
+  copied: number;
+  close(): Promise<void>;
+}
+
+/** `version` of the file, open for copying from, while it is still the one in place (no other window replaced it); else undefined. */
+export async function openVersion(file: string, version: FileVersion | undefined): Promise<VersionReader | undefined> {
+  const handle = version && await open(file, 'r').catch(() => undefined);
+  if (!version || !handle) {
+    return undefined;
+  }
+  const { ino, size, mtimeMs } = await handle.stat();
+  if (ino !== version.ino || size !== version.size || mtimeMs !== version.mtimeMs) {
+    await handle.close();
+    return undefined;
+  }
+  const regions = new RegionReader(handle);
+  const reader: VersionReader = {
+    copied: 0,
+    read: async at => {
+      const bytes = await regions.read(at);
+      reader.copied += bytes ? 1 : 0;
+      return bytes;
+    },
+    close: () => handle.close(),
+  };
+  return reader;
+}
+
 export class RegionReader {
   private chunk = Buffer.alloc(0);
   private chunkStart = 0;

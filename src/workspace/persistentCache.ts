@@ -22,7 +22,7 @@
 // written blank and taken back from the file's own text when it is read (it stands there verbatim), or,
 // when it cannot be taken back so (quoted or folded YAML), the analysis is not stored at all.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path = require('node:path');
 import { DocumentAnalysis, isStructured } from '../core/analyze';
 import type { Analyzer } from '../core/pipeline/analysisCache';
@@ -30,14 +30,9 @@ import { SignatureCache } from '../core/inventory/signatureCache';
 import { timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
 import { AnalysisStore, ENTRIES_PER_STEP, KnownFiles, stampsWithAnalysis } from './knownFiles';
-import { CacheFileWriter, Region, RegionReader, decodeCacheFile, nextTurn } from './cacheFile';
+import { CacheFileWriter, FileVersion, Region, decodeCacheFile, nextTurn, openVersion, readVersion } from './cacheFile';
 import { removeAbandonedWrites, temporaryName } from './hashedFile';
-import { Storable, StoredAnalysis, readBack, restore, secretValues, stored } from './cacheEntries';
-
-/** node:v8, required at the first entry read or written: 1.4 ms of every activation in plain Node 20 (a require: see util/codeCache.ts). */
-let v8: typeof import('node:v8') | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const serializer = (): typeof import('node:v8') => (v8 ??= require('node:v8') as typeof import('node:v8'));
+import { Storable, deserializeEntry, readBack, restore, secretValues, serializeEntry } from './cacheEntries';
 
 /** The cache never grows past this; what does not fit is analysed again next time. */
 export const MAX_CACHE_BYTES = 192 * 1048576;
@@ -59,8 +54,10 @@ export interface PersistentCacheStats {
   /** When the file was last written by this window (ms since the epoch), and how many entries it held. */
   savedAt?: number;
   savedEntries?: number;
-  /** Of them, how many the last write copied from the file this window wrote before (not serialized again). */
+  /** Of them, how many the last write copied from the file this window wrote or loaded before (not serialized again). */
   copied?: number;
+  /** Bytes of the loaded file still held (views into them answer hits and await the next write): 0 once the first save has looked. */
+  loadedBytesHeld: number;
   file: string;
 }
 
@@ -78,8 +75,10 @@ export class PersistentAnalysisCache implements AnalysisStore {
    * an analysis made here, or where this window's last write put it (`at`, in `ownFile`).
    */
   private readonly used = new Map<string, Buffer | Storable | { at: Region }>();
-  /** The file this window wrote last, as it stood then: while it is still in place, its analyses are copied from it. */
-  private ownFile: { ino: number; size: number; mtimeMs: number } | undefined;
+  /** The file `used`'s regions are in (this window's last, or the one loaded): copied from while it is still in place. */
+  private ownFile: FileVersion | undefined;
+  /** The loaded file, while `onDisk` and `used` hold views into its bytes (until `letGoOfLoadedFile`). */
+  private loadedFile: { bytes: Buffer; version: FileVersion } | undefined;
   private readonly loaded: Promise<void>;
   private dirty = false;
   private emptyOnDisk = 0;
@@ -93,7 +92,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
   readonly knownEmpty = new KnownFiles(this);
 
   constructor(private readonly folder: string, private readonly version: string, private readonly signatures: SignatureCache, private readonly logger: Logger) {
-    this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], file: path.join(folder, CACHE_FILE_NAME) };
+    this.stats = { state: 'pending', entriesOnDisk: 0, verdictsOnDisk: 0, hits: 0, analysed: [], loadedBytesHeld: 0, file: path.join(folder, CACHE_FILE_NAME) };
     this.loaded = this.load();
     void this.loaded.then(() => (this.isLoaded = true), () => (this.isLoaded = true));
     this.knownEmpty.ready = this.loaded;
@@ -125,7 +124,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
       const stored = this.onDisk.get(key);
       if (stored && this.stats.state === 'loaded') {
         try {
-          const entry = serializer().deserialize(stored) as StoredAnalysis;
+          const entry = deserializeEntry(stored);
           const analysis = restore(entry, text);
           this.used.set(key, stored);
           if (!entry.s.length) {
@@ -162,7 +161,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
       return undefined;
     }
     try {
-      const entry = serializer().deserialize(stored) as StoredAnalysis;
+      const entry = deserializeEntry(stored);
       if (entry.s.length) {
         return undefined; // its private key values stand only in the text: read the file
       }
@@ -207,15 +206,15 @@ export class PersistentAnalysisCache implements AnalysisStore {
 
   private async load(): Promise<void> {
     void removeAbandonedWrites(this.stats.file);
-    let bytes: Buffer;
+    let loaded: { bytes: Buffer; version: FileVersion };
     try {
-      bytes = await readFile(this.stats.file);
+      loaded = await readVersion(this.stats.file);
     } catch {
       this.stats.state = 'absent';
       return;
     }
     try {
-      const header = await decodeCacheFile(bytes);
+      const header = await decodeCacheFile(loaded.bytes);
       const { entries } = header;
       if (header.version !== this.version) {
         this.stats.state = 'version';
@@ -231,12 +230,14 @@ export class PersistentAnalysisCache implements AnalysisStore {
         await nextTurn();
       }
       this.onDisk = entries;
+      this.loadedFile = loaded;
+      this.stats.loadedBytesHeld = loaded.bytes.length;
       this.stats.state = 'loaded';
       this.stats.entriesOnDisk = entries.size;
       this.stats.verdictsOnDisk = header.verdicts.length;
       this.emptyOnDisk = header.empty.length;
       this.materialOnDisk = header.material.length;
-      this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
+      this.logger.info(`analysis cache: ${entries.size} analyses and ${header.verdicts.length} signature verdicts from ${this.stats.file} (${(loaded.bytes.length / 1048576).toFixed(1)} MB, written ${new Date(header.written).toISOString()})`);
     } catch (e) {
       this.stats.state = 'corrupt';
       this.stats.message = `analysis cache ${this.stats.file} is damaged (${(e as Error).message}): ignored, cold scan`;
@@ -264,8 +265,9 @@ export class PersistentAnalysisCache implements AnalysisStore {
     const now = { used: this.used.size, verdicts: verdicts.length, known: knownVersion };
     if (!this.dirty && (this.written
       ? now.used === this.written.used && now.verdicts === this.written.verdicts && now.known === this.written.known
-      : this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.onDisk.size && empty.length === this.emptyOnDisk && known.length === this.materialOnDisk)) {
-      return; // the file already says all this session knows (it wrote it, or loaded it so)
+      : this.stats.state === 'loaded' && verdicts.length === this.stats.verdictsOnDisk && this.used.size === this.stats.entriesOnDisk && empty.length === this.emptyOnDisk && known.length === this.materialOnDisk)) {
+      await this.stepped(this.letGoOfLoadedFile()); // the file already says all this session knows (it wrote it, or loaded it so)
+      return;
     }
     // Anything analysed from here on is new to the file being written, and makes the next save write again.
     this.dirty = false;
@@ -276,13 +278,13 @@ export class PersistentAnalysisCache implements AnalysisStore {
     let slice = Date.now();
     const turn = () => this.turn();
     const temporary = temporaryName(this.stats.file);
-    const own = await this.openOwnFile();
+    const own = await openVersion(this.stats.file, this.ownFile);
     let writer: CacheFileWriter | undefined;
     try {
       await mkdir(this.folder, { recursive: true });
       writer = await CacheFileWriter.create(temporary);
       for (const [key, value] of this.used) {
-        const part = Buffer.isBuffer(value) ? value : 'at' in value ? await own?.read(value.at) : serializer().serialize(stored(value));
+        const part = Buffer.isBuffer(value) ? value : 'at' in value ? await own?.read(value.at) : serializeEntry(value);
         if (!part) {
           lost.push(key); // written by this window into a file another window has replaced since: analysed again next start
           continue;
@@ -306,6 +308,7 @@ export class PersistentAnalysisCache implements AnalysisStore {
       this.ownFile = { ino, size, mtimeMs };
       await this.stepped(this.pointIntoOwnFile(keys, regions));
       lost.forEach(key => this.used.delete(key));
+      await this.stepped(this.letGoOfLoadedFile());
       this.stats.savedAt = Date.now();
       this.stats.savedEntries = keys.length;
       this.stats.copied = own?.copied ?? 0;
@@ -321,13 +324,13 @@ export class PersistentAnalysisCache implements AnalysisStore {
   }
 
   /**
-   * What this window analysed is now in its own file: the next write copies those bytes rather than
-   * serializing again. In steps (56,000 analyses at 100,000 files were one task of 50 ms).
+   * What this window wrote is now in its own file, the analyses it loaded as well: the next write
+   * copies those bytes rather than serializing again. In steps (56,000 analyses at 100,000 files
+   * were one task of 50 ms).
    */
   private *pointIntoOwnFile(keys: readonly string[], regions: readonly Region[]): Generator<void, void, void> {
     for (const [i, key] of keys.entries()) {
-      const value = this.used.get(key);
-      if (value && !Buffer.isBuffer(value)) {
+      if (this.used.has(key)) {
         this.used.set(key, { at: regions[i] });
       }
       if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) {
@@ -336,29 +339,32 @@ export class PersistentAnalysisCache implements AnalysisStore {
     }
   }
 
-  /** The file this window wrote last, if it is still the one in place (no other window replaced it). */
-  private async openOwnFile(): Promise<OwnFile | undefined> {
-    const mine = this.ownFile;
-    const handle = mine && await open(this.stats.file, 'r').catch(() => undefined);
-    if (!mine || !handle) {
-      return undefined;
+  /**
+   * The loaded file's bytes let go once the first save has looked (written or not): `onDisk` and the
+   * analyses used from it were views into them, and after every reload the whole file (46 MB at
+   * 10,000 certificates, up to 192 MB) stayed in the extension host. What was used is now its place in
+   * that file, copied by a later write while no other window replaced it, or a copy of its own when
+   * this window wrote since; what was not is analysed again if its content comes back.
+   */
+  private *letGoOfLoadedFile(): Generator<void, void, void> {
+    const loaded = this.loadedFile;
+    if (!loaded) {
+      return;
     }
-    const { ino, size, mtimeMs } = await handle.stat();
-    if (ino !== mine.ino || size !== mine.size || mtimeMs !== mine.mtimeMs) {
-      await handle.close();
-      return undefined;
+    this.loadedFile = undefined;
+    this.stats.loadedBytesHeld = 0;
+    this.onDisk = new Map(); // first: no hit may add a view while the views are being replaced
+    this.ownFile ??= loaded.version;
+    const inPlace = this.ownFile === loaded.version;
+    let i = 0;
+    for (const [key, value] of this.used) {
+      if (Buffer.isBuffer(value) && value.buffer === loaded.bytes.buffer) {
+        this.used.set(key, inPlace ? { at: [value.byteOffset - loaded.bytes.byteOffset, value.length] } : Buffer.from(value));
+      }
+      if (++i % ENTRIES_PER_STEP === 0) {
+        yield;
+      }
     }
-    const reader = new RegionReader(handle);
-    const file: OwnFile = {
-      copied: 0,
-      read: async at => {
-        const bytes = await reader.read(at);
-        file.copied += bytes ? 1 : 0;
-        return bytes;
-      },
-      close: () => handle.close(),
-    };
-    return file;
   }
 
   /** A turn of the event loop, then none while a build runs. */
@@ -367,34 +373,3 @@ export class PersistentAnalysisCache implements AnalysisStore {
     await this.behind();
   }
 }
-
-/** This window's last file, open for copying the analyses it holds (see RegionReader). */
-interface OwnFile {
-  read(at: Region): Promise<Buffer | undefined>;
-  copied: number;
-  close(): Promise<void>;
-}
-
-/** How long after a build the file is written: a burst of builds (a checkout, typing) costs one write. */
-const SAVE_DELAY_MS = 2000;
-
-/** Write the cache after builds settle, and once more when the window closes. */
-export function registerPersistentCache(store: PersistentAnalysisCache, onDidBuild: (listener: () => void) => { dispose(): void }, buildsSettled: () => Promise<void>): { dispose(): void } {
-  store.writeBehind(buildsSettled);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const subscription = onDidBuild(() => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void store.save(), SAVE_DELAY_MS);
-  });
-  return {
-    dispose: () => {
-      subscription.dispose();
-      store.writeBehind(() => Promise.resolve()); // the window closes: its last write waits for nothing
-      if (timer) {
-        clearTimeout(timer);
-        void store.save();
-      }
-    },
-  };
-}
-

@@ -5,6 +5,9 @@
 //   10,000-certificate scan held 294,000 such nodes.
 // - Lists must hold no room to grow (core/collections.ts `trimmed`): a list grown by push keeps 16
 //   spare slots, 11 MB in seven lists a certificate in the same snapshot.
+// - Strings an analysis keeps must be no view into the text they were cut from (core/flatString.ts
+//   `ownCopy`): a kubeconfig's current-context, names and carrier values kept its whole text alive,
+//   client-key-data included, after the index had let go of it.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateKubeadm } from '../fixtures/generate';
+import { openssl } from '../fixtures/openssl';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-flat-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -105,6 +109,64 @@ describe('lists kept per file or per certificate hold no room to grow', () => {
       const capacity = Number(/- elements: [^\n]*?\[(\d+)\]>/.exec(text)?.[1]);
       assert.ok(length > 0, `${name}: a list with items (${text.slice(0, 400)})`);
       assert.equal(capacity, length, `${name}: room for ${capacity} items, ${length} held`);
+    }
+  });
+});
+
+describe('strings an analysis keeps are its own, not views into the text it was read from', () => {
+  it('a kubeconfig, a Secret, an Ingress, a Gateway, a cert-manager Certificate and a CertificateSigningRequest: analysed, and read back from the persistent cache', () => {
+    const dir = path.join(root, 'texts');
+    generateKubeadm(dir, { seeded: false });
+    const pki = path.join(dir, 'pki');
+    const b64 = (file: string) => fs.readFileSync(path.join(pki, file)).toString('base64');
+    const csr = openssl(['req', '-new', '-key', path.join(pki, 'apiserver.key'), '-subj', '/CN=system:node:worker-node-one/O=system:nodes']);
+    // Names of 13 characters or more: shorter cuts V8 copies anyway.
+    const manifests = [
+      ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: apiserver-serving-tls', '  namespace: kube-system-extra', 'type: kubernetes.io/tls', 'data:', `  tls.crt: ${b64('apiserver.crt')}`, `  tls.key: ${b64('apiserver.key')}`],
+      ['apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', '  name: frontend-ingress-main', 'spec:', '  tls:', '  - hosts:', '    - shop.frontend.example.com', '    secretName: apiserver-serving-tls'],
+      ['apiVersion: gateway.networking.k8s.io/v1', 'kind: Gateway', 'metadata:', '  name: frontend-gateway-main', 'spec:', '  gatewayClassName: example', '  listeners:', '  - name: https', '    hostname: api.frontend.example.com', '    tls:', '      certificateRefs:', '      - kind: Secret', '        name: apiserver-serving-tls'],
+      ['apiVersion: cert-manager.io/v1', 'kind: Certificate', 'metadata:', '  name: frontend-certificate', 'spec:', '  secretName: apiserver-serving-tls', '  dnsNames:', '  - www.frontend.example.com', '  usages:', '  - digital signature', '  issuerRef:', '    name: cluster-ca-issuer', '    kind: ClusterIssuer'],
+      ['apiVersion: certificates.k8s.io/v1', 'kind: CertificateSigningRequest', 'metadata:', '  name: node-csr-worker-node-one', 'spec:', '  signerName: kubernetes.io/kubelet-serving', `  request: ${Buffer.from(csr).toString('base64')}`, '  usages:', '  - digital signature', '  - key encipherment'],
+    ].map(lines => lines.join('\n')).join('\n---\n') + '\n';
+    fs.writeFileSync(path.join(dir, 'manifests.yaml'), manifests);
+    const types = stringTypes(`
+      const fs = require('node:fs');
+      const v8 = require('node:v8');
+      const { analyzeText } = require(src + '/core/analyze.js');
+      const { restore, secretValues, stored } = require(src + '/workspace/cacheEntries.js');
+      // Every string of 13 characters or more reachable from the analysis, by where it stands.
+      const strings = (root, name) => {
+        const out = [];
+        const seen = new Set();
+        const stack = [[root, name]];
+        while (stack.length) {
+          const [value, at] = stack.pop();
+          if (typeof value === 'string') {
+            if (value.length >= 13) out.push([at, value]);
+          } else if (value && typeof value === 'object' && !seen.has(value) && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+            seen.add(value);
+            for (const key of Object.keys(value)) stack.push([value[key], at + '.' + key]);
+          }
+        }
+        return out;
+      };
+      for (const file of ['admin.conf', 'manifests.yaml']) {
+        // Read as the index reads a file: a text of its own, not a literal of this script.
+        const text = fs.readFileSync(${JSON.stringify(dir)} + '/' + file, 'utf8');
+        const analysis = await analyzeText(text, { fileName: file });
+        const back = restore(v8.deserialize(v8.serialize(stored({ analysis, secret: secretValues(analysis, text).indices }))), text);
+        for (const [at, value] of [...strings(analysis, file), ...strings(back, file + ' read back')]) {
+          show(at, value);
+        }
+      }
+    `);
+    const seen = [...types.keys()];
+    for (const expected of ['admin.conf.kubeconfigs.0.currentContext', 'admin.conf.kubeconfigs.0.clusters.0.server', 'admin.conf read back.entries.2.carrier.value',
+      'manifests.yaml.tlsRoutes.0.hosts.0.name', 'manifests.yaml.tlsRoutes.1.name', 'manifests.yaml.certificateSpecs.0.dnsNames.0.value', 'manifests.yaml.certificateRequests.0.signerName']) {
+      assert.ok(seen.includes(expected), `${expected} was looked at (${seen.filter(k => !k.includes('.objects.')).join(', ')})`);
+    }
+    for (const [at, type] of types) {
+      assert.doesNotMatch(type, /SLICED|CONS/, `${at} is ${type}: it keeps (a part of) the text it was cut from alive`);
     }
   });
 });

@@ -219,17 +219,7 @@ describe('when the persistent cache writes', () => {
     const storage = path.join(tmp, 'replaced-storage');
     const a = await start(root, storage);
     await a.store.save();
-    const b = await start(root, storage);
-    await b.store.wrap(analyzeInline)('# nothing here\n', 'b.txt');
-    await b.store.save(); // b's file replaces a's
-    const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
-    await a.store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
-    await a.store.save();
-    assert.equal(a.store.stats.copied, 0);
-    assert.equal(a.store.stats.savedEntries, 1, 'only the analysis made since its last write');
-    const c = await start(root, storage);
-    assert.equal(c.store.stats.state, 'loaded');
-    assert.deepEqual(c.findings, a.findings, 'a start from it lists what a cold scan lists');
+    await afterAnotherWindowReplaced(root, storage, a, a.findings);
   });
 
   it('waits at its turns while a build runs, and writes once the build has settled', async () => {
@@ -254,6 +244,25 @@ describe('when the persistent cache writes', () => {
     assert.ok(fs.existsSync(path.join(storage, CACHE_FILE_NAME)));
   });
 });
+
+/**
+ * Another window replaces the file `a` copies its analyses from (the one it wrote or loaded), then `a`
+ * writes one new analysis: it leaves out what stood in that file (made again at the next start) rather
+ * than copy from a file not its own, and a start from what it wrote lists `findings`.
+ */
+async function afterAnotherWindowReplaced(root: string, storage: string, a: Awaited<ReturnType<typeof start>>, findings: string[]): Promise<void> {
+  const b = await start(root, storage);
+  await b.store.wrap(analyzeInline)('# nothing here\n', 'b.txt');
+  await b.store.save(); // b's file replaces a's
+  const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+  await a.store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
+  await a.store.save();
+  assert.equal(a.store.stats.copied, 0);
+  assert.equal(a.store.stats.savedEntries, 1, 'only the analysis made since');
+  const c = await start(root, storage);
+  assert.equal(c.store.stats.state, 'loaded');
+  assert.deepEqual(c.findings, findings, 'a start from it lists what a cold scan lists');
+}
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -321,7 +330,7 @@ describe('the persistent cache as a store of analyses by content key', () => {
     await cold.store.save();
 
     const reloaded = new PersistentAnalysisCache(storage, '1.0.0', sharedCache, logger);
-    await reloaded.save(); // waits for the load
+    await reloaded.knownEmpty.ready; // the file loaded
     assert.equal(reloaded.knownEmpty.knownMaterial(`file://${certFile}`, { ...stamp, ctime: settled + 1 }), undefined, 'a stamp that differs gives no key');
     const key = reloaded.knownEmpty.knownMaterial(`file://${certFile}`, stamp);
     assert.equal(key, reloaded.keyFor(certText, certFile), 'the stamp of the certificate file came back with its content key');
@@ -330,6 +339,70 @@ describe('the persistent cache as a store of analyses by content key', () => {
     assert.equal(analysis.entries[0].objects[0].certificate?.fingerprints.sha256, (await analyzeInline(certText, certFile)).entries[0].objects[0].certificate?.fingerprints.sha256);
     assert.equal(reloaded.storedAnalysis(reloaded.keyFor(confText, kubeconfig)), undefined, 'the kubeconfig is read, never answered by key');
     assert.equal(reloaded.storedAnalysis('p:not-there'), undefined);
+  });
+
+  it('lets go of the file it loaded once its first save has looked; a later write still copies what it used from that file', async () => {
+    const root = path.join(tmp, 'let-go');
+    generateKubeadm(root, { seeded: true });
+    const storage = path.join(tmp, 'let-go-storage');
+    const file = path.join(storage, CACHE_FILE_NAME);
+    const cold = await start(root, storage);
+    await cold.store.save();
+    const reloaded = await start(root, storage);
+    const { store } = reloaded;
+    assert.equal(store.stats.state, 'loaded');
+    assert.equal(store.stats.analysed.length, 0, 'the start answered every analysis from the file');
+    assert.equal(store.stats.loadedBytesHeld, fs.statSync(file).size, 'the file\'s bytes are held while the start answers from them');
+    const inode = fs.statSync(file).ino;
+    await store.save();
+    assert.equal(fs.statSync(file).ino, inode, 'the file already says all this start knows: not written');
+    assert.equal(store.stats.loadedBytesHeld, 0, 'and the bytes are let go');
+    const ca = walk(root).find(f => f.endsWith(path.join('pki', 'ca.crt')))!;
+    await store.wrap(analyzeInline)(`# a copy\n${fs.readFileSync(ca, 'utf8')}`, 'copy.crt');
+    await store.save();
+    assert.notEqual(fs.statSync(file).ino, inode, 'a new analysis is written');
+    assert.equal(store.stats.savedEntries, store.stats.entriesOnDisk + 1);
+    assert.equal(store.stats.copied, store.stats.entriesOnDisk, 'what it used from the loaded file is copied from there by its place, not held or serialized again');
+    const next = await start(root, storage);
+    assert.equal(next.store.stats.analysed.length, 0, `every analysis came back from the copied bytes (${next.store.stats.analysed.join(', ')})`);
+    assert.deepEqual(next.findings, cold.findings, 'a start from it lists what a cold scan lists');
+  });
+
+  it('gives back analyses whose byte arrays are their own, not views into the file it loaded', async () => {
+    const root = path.join(tmp, 'own-bytes');
+    generateKubeadm(root, { seeded: false });
+    const storage = path.join(tmp, 'own-bytes-storage');
+    await (await start(root, storage)).store.save();
+    const reloaded = new PersistentAnalysisCache(storage, '1.0.0', sharedCache, logger);
+    await reloaded.knownEmpty.ready;
+    const views: ArrayBufferView[] = [];
+    const collect = (value: unknown, seen: Set<object>) => {
+      if (ArrayBuffer.isView(value)) {
+        views.push(value);
+      } else if (value && typeof value === 'object' && !seen.has(value)) {
+        seen.add(value);
+        Object.values(value).forEach(v => collect(v, seen));
+      }
+    };
+    for (const file of walk(root).filter(f => /\.(crt|conf)$/.test(f))) {
+      collect(await reloaded.wrap(analyzeInline)(fs.readFileSync(file, 'utf8'), file), new Set());
+    }
+    assert.ok(reloaded.stats.hits > 10, `the analyses came from the file (${reloaded.stats.hits} hits)`);
+    assert.ok(views.length > 10, `byte arrays were read back (${views.length})`);
+    const fileSize = fs.statSync(path.join(storage, CACHE_FILE_NAME)).size;
+    const inFile = views.filter(v => v.buffer.byteLength >= fileSize);
+    assert.equal(inFile.length, 0, `${inFile.length} of ${views.length} byte arrays are views into a buffer of the file's size (${fileSize} bytes) or more`);
+  });
+
+  it('once another window replaced the file it loaded, leaves out what it used from there rather than copy from a file not its own', async () => {
+    const root = path.join(tmp, 'let-go-replaced');
+    generateKubeadm(root, { seeded: true });
+    const storage = path.join(tmp, 'let-go-replaced-storage');
+    const cold = await start(root, storage);
+    await cold.store.save();
+    const a = await start(root, storage);
+    await a.store.save(); // nothing new: a lets go of the file it loaded
+    await afterAnotherWindowReplaced(root, storage, a, cold.findings);
   });
 });
 

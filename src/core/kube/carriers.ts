@@ -1,6 +1,7 @@
 import { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { TextRange } from '../x509/pem';
 import { decodeBase64, utf8 } from '../x509/bytes';
+import { ownCopy } from '../flatString';
 import { TlsRoute, tlsRoutesOf } from './tlsRoutes';
 import { CertificateSpec, certificateSpecOf } from './certificateSpecs';
 import { CsrSpec, csrSpecOf } from './csrObject';
@@ -121,14 +122,14 @@ export function findCarriers(text: string): StructuredScan {
     if (context.kubeconfig) {
       scan.kubeconfigs.push(context.kubeconfig);
     }
-    scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, str, range));
+    scan.tlsRoutes.push(...tlsRoutesOf(doc.contents, index, context.kind, get, kept, range));
     if (context.kind === 'Secret') {
       const passwords = secretPasswords(doc.contents);
       if (passwords.length) {
         scan.secretPasswords.set(index, passwords);
       }
     }
-    const certificateSpec = certificateSpecOf(doc.contents, index, context.kind, get, str, range);
+    const certificateSpec = certificateSpecOf(doc.contents, index, context.kind, get, kept, range);
     if (certificateSpec) {
       scan.certificateSpecs.push(certificateSpec);
     }
@@ -150,8 +151,9 @@ function csrSpecIn(doc: Document.Parsed, index: number, fallbackName: string): C
     if (!spec) {
       return undefined;
     }
-    const { request: _request, ...kept } = spec;
-    return kept;
+    const { request: _request, ...rest } = spec;
+    // Its strings are the document's values: copies of their own, as every string kept (see `kept`).
+    return { ...rest, name: ownCopy(rest.name), signerName: rest.signerName === undefined ? undefined : ownCopy(rest.signerName), usages: rest.usages?.map(ownCopy) };
   } catch {
     return undefined;
   }
@@ -186,6 +188,12 @@ function str(node: unknown): string | undefined {
   return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
 }
 
+/** `str`, for a value the analysis keeps: a copy of its own, never a view into the text (see flatString.ts `ownCopy`). */
+function kept(node: unknown): string | undefined {
+  const value = str(node);
+  return value === undefined ? undefined : ownCopy(value);
+}
+
 function get(map: unknown, key: string): unknown {
   return isMap(map) ? map.items.find(p => str(p.key) === key)?.value : undefined;
 }
@@ -196,7 +204,7 @@ function range(node: Node | null | undefined): TextRange {
 }
 
 function documentContext(root: Node, document: number): DocumentContext {
-  const ctx: DocumentContext = { document, kind: str(get(root, 'kind')), name: str(get(get(root, 'metadata'), 'name')), namespace: str(get(get(root, 'metadata'), 'namespace')) };
+  const ctx: DocumentContext = { document, kind: kept(get(root, 'kind')), name: kept(get(get(root, 'metadata'), 'name')), namespace: kept(get(get(root, 'metadata'), 'namespace')) };
   const clusters = get(root, 'clusters');
   const users = get(root, 'users');
   if (isSeq(clusters) || isSeq(users) || ctx.kind === 'Config') {
@@ -206,14 +214,14 @@ function documentContext(root: Node, document: number): DocumentContext {
       clusters: seqItems(clusters).map((c, index) => {
         const cluster = get(c, 'cluster');
         const server = get(cluster, 'server');
-        return { name: str(get(c, 'name')) ?? `#${index}`, index, server: str(server), serverRange: isScalar(server) ? range(server) : undefined, tlsServerName: str(get(cluster, 'tls-server-name')) };
+        return { name: kept(get(c, 'name')) ?? `#${index}`, index, server: kept(server), serverRange: isScalar(server) ? range(server) : undefined, tlsServerName: kept(get(cluster, 'tls-server-name')) };
       }),
-      users: seqItems(users).map((u, index) => ({ name: str(get(u, 'name')) ?? `#${index}`, index })),
+      users: seqItems(users).map((u, index) => ({ name: kept(get(u, 'name')) ?? `#${index}`, index })),
       contexts: seqItems(get(root, 'contexts')).map(c => {
         const context = get(c, 'context');
-        return { name: str(get(c, 'name')) ?? '', cluster: str(get(context, 'cluster')), user: str(get(context, 'user')) };
+        return { name: kept(get(c, 'name')) ?? '', cluster: kept(get(context, 'cluster')), user: kept(get(context, 'user')) };
       }),
-      currentContext: str(get(root, 'current-context')),
+      currentContext: kept(get(root, 'current-context')),
     };
   }
   return ctx;
@@ -267,11 +275,11 @@ function visitPair(pair: Pair, path: string, depth: number, ctx: DocumentContext
   const carrier = classify(key, value as Scalar<string>, ctx);
   if (carrier) {
     out.push({
-      path: childPath,
-      key,
+      path: ownCopy(childPath),
+      key: ownCopy(key),
       keyRange: range(pair.key as Node),
       valueRange: range(value),
-      value: value.value,
+      value: ownCopy(value.value),
       verbatim: value.type === 'PLAIN' ? !value.value.includes('\n') : (value.type === 'QUOTE_SINGLE' || value.type === 'QUOTE_DOUBLE') && !/[\\'\n]/.test(value.value),
       owner: ownerFor(childPath, ctx),
       ...carrier,

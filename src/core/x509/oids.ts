@@ -3,6 +3,8 @@
  * `openssl x509 -text` spells them so output reads like the reference tool.
  */
 
+import { flat } from '../flatString';
+
 /**
  * Subject/issuer attribute names as `openssl -nameopt RFC2253` prints them: the short name (or the
  * long one where there is none) of every attribute-type arc in OpenSSL's object table
@@ -105,7 +107,7 @@ export function extendedKeyUsageInfo(oid: string): { oid: string; short: string;
   let info = ekuInfos.get(oid);
   if (!info) {
     const known = EXTENDED_KEY_USAGES[oid];
-    info = known ? { oid, short: known.short, label: `${known.long} (${known.short})` } : { oid, short: oid, label: oid };
+    info = known ? { oid, short: known.short, label: flat(known.long, ' (', known.short, ')') } : { oid, short: oid, label: oid };
     if (ekuInfos.size < 1024) {
       ekuInfos.set(oid, info); // hostile input may name endless made-up OIDs: those are not kept
     }
