@@ -5,6 +5,7 @@
  */
 import { Node, isScalar, isSeq } from 'yaml';
 import { TextRange } from '../x509/pem';
+import { flat } from '../flatString';
 
 export interface SpecItem {
   value: string;
@@ -43,6 +44,7 @@ export function certificateSpecOf(root: Node, document: number, kind: string | u
   const items = (n: unknown): SpecItem[] => (isSeq(n) ? n.items.map(item).filter((i): i is SpecItem => !!i) : []);
   const metadata = get(root, 'metadata');
   const issuerRef = get(spec, 'issuerRef');
+  const issuerName = str(get(issuerRef, 'name'));
   return {
     name: str(get(metadata, 'name')) ?? '',
     namespace: str(get(metadata, 'namespace')) ?? 'default',
@@ -55,7 +57,8 @@ export function certificateSpecOf(root: Node, document: number, kind: string | u
     duration: item(get(spec, 'duration')),
     renewBefore: item(get(spec, 'renewBefore')),
     usages: isSeq(get(spec, 'usages')) ? items(get(spec, 'usages')) : undefined,
-    issuer: str(get(issuerRef, 'name')) && `${str(get(issuerRef, 'kind')) ?? 'Issuer'}/${str(get(issuerRef, 'name'))}`,
+    // One flat string: a template literal would keep a tree of its parts (core/flatString.ts).
+    issuer: issuerName && flat(str(get(issuerRef, 'kind')) ?? 'Issuer', '/', issuerName),
   };
 }
 

@@ -12,6 +12,7 @@
  */
 import { bytesEqual, toHex } from './bytes';
 import { trimmed } from '../collections';
+import { flat } from '../flatString';
 import type { CertificateInfo, ExtendedKeyUsageInfo } from './types';
 import { decodeGeneralNames } from './generalNames';
 import { Tlv, asciiString, children, content, oidString, readTlv, timeValue, utf8String } from './der';
@@ -346,20 +347,22 @@ function basicConstraints(bytes: Uint8Array): { ca: boolean; pathLength?: number
 
 /** INTEGER bytes to openssl's serial spelling: minimal uppercase hex, negative serials with a leading '-'. */
 export function serialHex(bytes: Uint8Array): string {
+  let magnitude = bytes;
   if (bytes.length && bytes[0] & 0x80) {
-    const neg = new Uint8Array(bytes.length);
+    magnitude = new Uint8Array(bytes.length);
     let carry = 1;
     for (let i = bytes.length - 1; i >= 0; i--) {
       const v = (~bytes[i] & 0xff) + carry;
-      neg[i] = v & 0xff;
+      magnitude[i] = v & 0xff;
       carry = v >> 8;
     }
-    return '-' + stripZeros(toHex(neg).toUpperCase());
   }
-  return stripZeros(toHex(bytes).toUpperCase());
-}
-
-function stripZeros(hex: string): string {
-  const s = hex.replace(/^(00)+/, '');
-  return s === '' ? '00' : s;
+  // Leading zero bytes go before the hex is written: a cut of the hex string would be a view into
+  // it (V8's sliced string), and a sign prepended a tree of two parts, both kept per certificate.
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) {
+    start++;
+  }
+  const hex = magnitude.length ? toHex(magnitude.subarray(start)).toUpperCase() : '00';
+  return magnitude === bytes ? hex : flat('-', hex);
 }
