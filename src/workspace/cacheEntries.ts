@@ -3,7 +3,7 @@
 // tls.key): it is written blank and taken back from the file's own text when read.
 import { DocumentAnalysis } from '../core/analyze';
 import { ownCopy } from '../core/flatString';
-import { shareRepeatedIn } from '../core/x509/shared';
+import { shareDecodedIn } from '../core/x509/material';
 
 /** node:v8, required at the first entry read or written: 1.4 ms of every activation in plain Node 20 (a require: see util/codeCache.ts). */
 let v8: typeof import('node:v8') | undefined;
@@ -89,10 +89,11 @@ export function restore(entry: StoredAnalysis, text: string): DocumentAnalysis {
 }
 
 /**
- * An entry just deserialized, its certificates sharing what they repeat as the decoders' do
- * (core/x509/shared.ts): deserialized apart, every leaf held its own copy of its issuer's name.
+ * An entry just deserialized, its certificates shared as the decoders' are (core/x509/material.ts
+ * `shareDecodedIn`): deserialized apart, every leaf held its own copy of its issuer's name, and
+ * every bundle its own copy of the CA.
  */
 export function readBack(entry: StoredAnalysis): StoredAnalysis {
-  shareRepeatedIn(entry.a.entries);
+  shareDecodedIn(entry.a.entries);
   return entry;
 }

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { DocumentAnalysis, analyzeText } from '../core/analyze';
 import { Logger } from '../util/logger';
 import type { Pause } from '../core/slices';
-import { shareRepeatedIn } from '../core/x509/shared';
+import { shareDecodedIn } from '../core/x509/material';
 
 /** Below this size analysing inline is faster than the round trip to a worker. */
 const WORKER_THRESHOLD = 256 * 1024;
@@ -67,8 +67,8 @@ export class WorkerAnalyzer {
       const worker = new WorkerClass(this.workerFile);
       worker.unref(); // an idle worker must never keep the extension host alive
       worker.on('message', (m: { id: number; analysis: DocumentAnalysis }) => {
-        // Copied across threads: its certificates share what they repeat again, as the decoders' do.
-        shareRepeatedIn(m.analysis.entries);
+        // Copied across threads: its certificates are shared again, as the decoders' are.
+        shareDecodedIn(m.analysis.entries);
         this.pending.get(m.id)?.resolve(m.analysis);
         this.pending.delete(m.id);
       });

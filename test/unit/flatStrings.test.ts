@@ -16,6 +16,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateKubeadm } from '../fixtures/generate';
 import { openssl } from '../fixtures/openssl';
+import { analyzeText } from '../../src/core/analyze';
+import { secretValues, serializeEntry } from '../../src/workspace/cacheEntries';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-flat-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -167,6 +169,42 @@ describe('strings an analysis keeps are its own, not views into the text it was 
     }
     for (const [at, type] of types) {
       assert.doesNotMatch(type, /SLICED|CONS/, `${at} is ${type}: it keeps (a part of) the text it was cut from alive`);
+    }
+  });
+});
+
+describe('words certificates copied across a serialization boundary name are one string each', () => {
+  it('two leaves read back from the persistent cache in a new process: their extensions\' names and OIDs, key algorithm and description, kind and label', async () => {
+    const dir = path.join(root, 'words');
+    generateKubeadm(dir, { seeded: false });
+    // Written here, read back in the child, as a reload does: nothing of the child's decoder is shared with them.
+    const written = path.join(dir, 'entries.json');
+    const entries: string[] = [];
+    for (const name of ['apiserver-kubelet-client.crt', 'apiserver-etcd-client.crt']) { // two ECDSA keys
+      const text = fs.readFileSync(path.join(dir, 'pki', name), 'utf8');
+      const analysis = await analyzeText(text, { fileName: name });
+      entries.push(serializeEntry({ analysis, secret: secretValues(analysis, text)!.indices }).toString('base64'));
+    }
+    fs.writeFileSync(written, JSON.stringify(entries));
+    const prints = debugPrints(`
+      const { deserializeEntry, restore } = require(src + '/workspace/cacheEntries.js');
+      const leaves = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(written)}, 'utf8'))
+        .map(entry => restore(deserializeEntry(Buffer.from(entry, 'base64')), '').entries[0].objects[0]);
+      const ski = object => object.certificate.extensions.find(e => e.oid === '2.5.29.14');
+      const pairs = [];
+      for (const word of [o => ski(o).name, o => ski(o).oid, o => o.certificate.publicKey.algorithm, o => o.certificate.publicKey.description, o => o.kind, o => o.label]) {
+        pairs.push(word(leaves[0]), word(leaves[1]));
+      }
+      show('pairs', pairs);
+    `);
+    const text = prints.get('pairs') ?? '';
+    // V8 prints the array's elements one a line, a run of one value as one (`8-9: 0x… <String[11]: "certificate">`).
+    const elements = [...text.matchAll(/^\s+(\d+)(?:-(\d+))?: (0x[0-9a-f]+) <String\[\d+\]: [#>]?"?([^"<>]*)"?>/gm)]
+      .flatMap(m => Array.from({ length: Number(m[2] ?? m[1]) - Number(m[1]) + 1 }, () => ({ address: m[3], value: m[4] })));
+    assert.equal(elements.length, 12, `V8 described every word (${text.slice(0, 1200)})`);
+    for (let i = 0; i < elements.length; i += 2) {
+      assert.ok(elements[i].value.length > 1 && elements[i].value === elements[i + 1].value, `the same word: ${elements[i].value}, ${elements[i + 1].value}`);
+      assert.equal(elements[i].address, elements[i + 1].address, `"${elements[i].value}" is one string, not a copy a certificate`);
     }
   });
 });

@@ -309,6 +309,24 @@ describe('files known from an earlier start', () => {
     next.note('file:///ca.crt', stamp(4, 1300, now - 10), { key: 'p:xyz' }, now);
     assert.deepEqual(next.materialEntries(), [], 'read again while racy: forgotten');
   });
+
+  it('holds each file once: what this start confirms moves from the earlier start\'s entries to its own, and still answers', () => {
+    const first = new KnownFiles();
+    first.note('file:///a.yaml', stamp(1, 10, now - 60_000), 'empty', now);
+    first.note('file:///ca.crt', stamp(4, 1200, now - 60_000), { key: 'p:abc' }, now);
+    const next = new KnownFiles();
+    next.adopt(first.entries(), first.materialEntries());
+    assert.equal(next.entriesHeld, 2);
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 10, now - 60_000)), true);
+    next.confirmMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000), 'p:abc');
+    assert.equal(next.entriesHeld, 2, 'a confirmed file is not held twice');
+    assert.equal(next.mayKnow('file:///a.yaml') && next.mayKnow('file:///ca.crt'), true);
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 10, now - 60_000)), true, 'asked again (the file left the scan and came back)');
+    assert.equal(next.knownEmpty('file:///a.yaml', stamp(1, 11, now - 60_000)), false, 'changed since');
+    assert.equal(next.knownMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000)), 'p:abc');
+    assert.equal(next.knownMaterial('file:///ca.crt', stamp(4, 1200, now - 60_000, now - 10)), undefined, 'written again since');
+    assert.deepEqual([next.entries(), next.materialEntries()], [first.entries(), first.materialEntries()], 'the next start gets the same entries');
+  });
 });
 
 describe('the persistent cache as a store of analyses by content key', () => {
@@ -366,6 +384,29 @@ describe('the persistent cache as a store of analyses by content key', () => {
     const next = await start(root, storage);
     assert.equal(next.store.stats.analysed.length, 0, `every analysis came back from the copied bytes (${next.store.stats.analysed.join(', ')})`);
     assert.deepEqual(next.findings, cold.findings, 'a start from it lists what a cold scan lists');
+  });
+
+  it('gives back one certificate object for a certificate many files hold, the one this session decoded', async () => {
+    const root = path.join(tmp, 'shared-ca');
+    generateKubeadm(root, { seeded: false });
+    const pki = path.join(root, 'pki');
+    const ca = fs.readFileSync(path.join(pki, 'ca.crt'), 'utf8');
+    const bundles = ['apiserver', 'apiserver-kubelet-client'].map(leaf => fs.readFileSync(path.join(pki, `${leaf}.crt`), 'utf8') + ca);
+    bundles.forEach((text, i) => fs.writeFileSync(path.join(root, `bundle-${i}.pem`), text));
+    const storage = path.join(tmp, 'shared-ca-storage');
+    await (await start(root, storage)).store.save();
+    const reloaded = new PersistentAnalysisCache(storage, '1.0.0', sharedCache, logger);
+    await reloaded.knownEmpty.ready;
+    const analyse = reloaded.wrap(analyzeInline);
+    const [first, second] = [await analyse(bundles[0], 'bundle-0.pem'), await analyse(bundles[1], 'bundle-1.pem')];
+    assert.equal(reloaded.stats.hits, 2, 'both came back from the file');
+    const certificates = (analysis: typeof first) => analysis.entries.map(e => e.objects[0].certificate!);
+    const fresh = await analyzeInline(`# the CA, decoded in this session\n${ca}`, 'fresh.pem');
+    assert.equal(certificates(first)[1], certificates(second)[1], 'the CA in two bundles read back is one object');
+    assert.equal(certificates(first)[1], certificates(fresh)[0], 'and the one this session decoded');
+    assert.equal(certificates(first)[1].subject.text, certificates(fresh)[0].subject.text);
+    assert.notEqual(certificates(first)[0], certificates(second)[0], 'two leaves stay two');
+    assert.equal(first.entries[1].objects[0].der, certificates(first)[1].der, 'with its bytes');
   });
 
   it('gives back analyses whose byte arrays are their own, not views into the file it loaded', async () => {

@@ -58,16 +58,28 @@ describe('values certificates repeat are shared', () => {
     }
   });
 
-  it('a certificate read back from the persistent cache shares them with the decoded ones', async () => {
+  it('a certificate read back from the persistent cache is the one this session decoded from the same bytes', async () => {
     const analysis = await analyzeText(two.pem, { fileName: 'two.crt' });
     const copy = readBack(deserialize(serialize({ a: analysis, s: [] }))).a;
-    const decoded = analysis.entries[0].objects[0].certificate!;
-    const restored = copy.entries[0].objects[0].certificate!;
-    assert.notEqual(restored, decoded, 'a copy, as the cache file gives it');
+    assert.equal(copy.entries[0].objects[0].certificate, analysis.entries[0].objects[0].certificate);
+    assert.equal(copy.entries[0].objects[0].der, analysis.entries[0].objects[0].der);
+  });
+
+  it('one this session has not decoded shares what it repeats with the decoded ones', async () => {
+    await certificatesIn(two.pem);
+    // Decoded apart from any analysis, so the session's cache of decoded blocks never saw it.
+    const three = leaf('three.shared.test');
+    const unseen = await decodeCertificate(new Uint8Array(Buffer.from(three.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')));
+    const object = { kind: 'certificate', label: 'CERTIFICATE', range: { start: 0, end: 0 }, certificate: unseen, der: unseen.der };
+    const restored = readBack(deserialize(serialize({ a: { entries: [{ objects: [object] }] }, s: [] }))).a.entries[0].objects[0].certificate!;
+    const [decoded] = await certificatesIn(two.pem);
+    assert.notEqual(restored, unseen, 'a copy, as the cache file gives it');
     assert.equal(restored.issuer, decoded.issuer);
     assert.equal(restored.extendedKeyUsage, decoded.extendedKeyUsage);
     assert.equal(restored.notBefore, decoded.notBefore);
-    assert.deepEqual(restored, decoded);
+    assert.deepEqual(restored, unseen);
+    const again = readBack(deserialize(serialize({ a: { entries: [{ objects: [object] }] }, s: [] }))).a.entries[0].objects[0].certificate!;
+    assert.equal(again, restored, 'read back again: the same object');
   });
 
   it('a public key\'s identity is a digest: a certificate and its private key match, two keys do not', async () => {

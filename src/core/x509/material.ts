@@ -10,6 +10,7 @@ import { PemBlock, TextRange } from './pem';
 import { PrivateKeyInfo, PublicKeyInfo, completePublicKey, describePrivateKey, describePublicKey, describeRsaPublicKey, publicKeyFromAsn } from './keys';
 import { signatureAlgorithmName } from './oids';
 import { sha256 } from './sha';
+import { shareCopied, sharedWord } from './shared';
 
 export type MaterialKind = 'certificate' | 'private-key' | 'public-key' | 'csr' | 'crl' | 'parameters' | 'unknown';
 
@@ -114,10 +115,57 @@ type Decoded = Omit<DecodedObject, 'kind' | 'label' | 'range'>;
 const decodeCache = new Map<string, Decoded>();
 const DECODE_CACHE_SIZE = 20_000;
 
+/** decodeCache's key: what was decoded, and the SHA-256 of its bytes in lowercase hex. */
+function decodeKey(kind: MaterialKind, label: string, digestHex: string, ecParameters?: ArrayBuffer): string {
+  return `${kind}|${label}|${digestHex}|${ecParameters ? toHex(ecParameters) : ''}`;
+}
+
+/**
+ * The objects of entries that crossed a serialization boundary (read back from the persistent
+ * cache, or copied from the analysis worker), sharing what the decoder shares within a session:
+ * one decoded certificate for the same bytes (decodeCache: an earlier file's, or this one's from
+ * now on), what certificates repeat (shared.ts), and the words every certificate names. Copied
+ * apart, a reload of the bench workspace held the cluster CA of 1,500 bundles as 1,500 objects,
+ * and every certificate its own "X509v3 Subject Alternative Name", "ECDSA P-256", "CERTIFICATE"
+ * (heap snapshots after a cold start and a reload: 10.6 against 22.5 MB of repeated strings).
+ * Only plain certificate blocks are looked up: their DER is the block's, and their SHA-256
+ * fingerprint its digest (certificate.ts).
+ */
+export function shareDecodedIn(entries: readonly { objects: DecodedObject[] }[]): void {
+  for (const entry of entries) {
+    for (const object of entry.objects) {
+      object.kind = sharedWord(object.kind) as MaterialKind;
+      object.label = sharedWord(object.label);
+      const certificate = object.certificate;
+      if (!certificate || !object.der) {
+        continue;
+      }
+      const key = object.label === 'CERTIFICATE' ? decodeKey('certificate', 'CERTIFICATE', certificate.fingerprints.sha256.replaceAll(':', '').toLowerCase()) : undefined;
+      const hit = key !== undefined ? decodeCache.get(key) : undefined;
+      if (hit?.certificate && hit.der) {
+        object.certificate = hit.certificate;
+        object.der = hit.der;
+        continue;
+      }
+      shareCopied(certificate);
+      if (key !== undefined) {
+        remember(key, { certificate, der: object.der });
+      }
+    }
+  }
+}
+
+function remember(key: string, decoded: Decoded): void {
+  if (decodeCache.size >= DECODE_CACHE_SIZE) {
+    decodeCache.delete(decodeCache.keys().next().value!);
+  }
+  decodeCache.set(key, decoded);
+}
+
 export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Array, range: TextRange, headers: Record<string, string> = {}, ecParameters?: ArrayBuffer): Promise<DecodedObject> {
   const cacheable = (kind === 'certificate' || kind === 'private-key' || kind === 'public-key') && !Object.keys(headers).length;
   const digest = cacheable ? sha256(der) : undefined;
-  const key = digest ? `${kind}|${label}|${toHex(digest)}|${ecParameters ? toHex(ecParameters) : ''}` : undefined;
+  const key = digest ? decodeKey(kind, label, toHex(digest), ecParameters) : undefined;
   const hit = key !== undefined ? decodeCache.get(key) : undefined;
   if (hit) {
     return Object.assign({ kind, label, range }, hit);
@@ -125,10 +173,7 @@ export async function decodeDer(kind: MaterialKind, label: string, der: Uint8Arr
   const decoded = await decodeUncached(kind, label, der, range, headers, ecParameters, label === 'TRUSTED CERTIFICATE' ? undefined : digest);
   if (key !== undefined) {
     const { kind: _k, label: _l, range: _r, ...rest } = decoded;
-    if (decodeCache.size >= DECODE_CACHE_SIZE) {
-      decodeCache.delete(decodeCache.keys().next().value!);
-    }
-    decodeCache.set(key, rest);
+    remember(key, rest);
   }
   return decoded;
 }

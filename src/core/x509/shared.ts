@@ -75,13 +75,37 @@ function hasRepeatedField(list: readonly ExtensionInfo[]): boolean {
   return false;
 }
 
-/** Every certificate of a list of entries read back from the persistent cache, shared. */
-export function shareRepeatedIn(entries: readonly { objects: readonly { certificate?: CertificateInfo }[] }[]): void {
-  for (const entry of entries) {
-    for (const object of entry.objects) {
-      if (object.certificate) {
-        shareRepeated(object.certificate);
-      }
+const words = new Interned<string>(1024);
+
+/**
+ * One string for a word many values name (a kind, a PEM label, an extension's name, a key's
+ * algorithm). The decoders take theirs from tables; a copy across a serialization boundary makes
+ * each its own (core/x509/material.ts `shareDecodedIn`).
+ */
+export function sharedWord(word: string): string {
+  return words.get(word, () => word);
+}
+
+/** A certificate copied across a serialization boundary (not yet shared): `shareRepeated`, and the words it names shared too (see sharedWord). */
+export function shareCopied(info: CertificateInfo): CertificateInfo {
+  shareWords(info);
+  return shareRepeated(info);
+}
+
+function shareWords(info: CertificateInfo): void {
+  for (const ext of info.extensions) {
+    if (!REPEATING.has(ext.oid)) {
+      ext.oid = sharedWord(ext.oid);
+      ext.name = sharedWord(ext.name);
     }
+  }
+  for (const name of info.subjectAltNames) {
+    name.type = sharedWord(name.type) as typeof name.type;
+  }
+  const key = info.publicKey;
+  key.algorithm = sharedWord(key.algorithm) as typeof key.algorithm;
+  key.description = sharedWord(key.description);
+  if (key.curve !== undefined) {
+    key.curve = sharedWord(key.curve);
   }
 }
