@@ -37,7 +37,7 @@ export const CORE_BUNDLE = 'core.js';
 const EAGER = [
   'pipeline/analysisCache', // the services' cache is made at activation
   'pipeline/scanDefaults', 'pipeline/glob', // the settings and the scan's folder scopes
-  'keystore/legacyCipher', 'x509/hostHash', // the desktop hands the core Triple DES, MD5 and SHA-256 at activation
+  'keystore/legacyCipher', 'x509/hostHash', 'x509/hostVerify', // the desktop hands the core Triple DES, MD5, SHA-256 and signature checks at activation
   'renew/errors', // features/renew extends RenewalError
   'renew/signDefaults', // the settings' default validity for signing
   'inventory/signatureCache', // the persistent cache is handed the shared signature verdicts at activation

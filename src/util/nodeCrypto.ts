@@ -2,11 +2,13 @@ import nodeCrypto = require('node:crypto');
 import { createDecipheriv, createHash } from 'node:crypto';
 import { provideLegacyCipher, provideLegacyDigest } from '../core/keystore/legacyCipher';
 import { provideSha256 } from '../core/x509/hostHash';
+import { provideVerify } from '../core/x509/hostVerify';
 
 /**
  * Gives the core what Node's crypto does that the browser's lacks or does slower: Triple DES for
  * legacy PKCS#12 key bags and legacy PEM keys, MD5 for the latter's EVP_BytesToKey (see
- * core/keystore/legacyCipher.ts), and a native SHA-256 for fingerprints and key ids (core/x509/hostHash.ts).
+ * core/keystore/legacyCipher.ts), a native SHA-256 for fingerprints and key ids (core/x509/hostHash.ts),
+ * and signature checks with less work on the calling thread than WebCrypto's (core/x509/hostVerify.ts).
  * Called once by each Node host: the CLI, the desktop extension host and its analysis worker.
  */
 export function provideNodeCrypto(): void {
@@ -27,4 +29,19 @@ export function provideNodeCrypto(): void {
     const digest = oneShot ? oneShot('sha256', bytes, 'buffer') : createHash('sha256').update(bytes).digest();
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.length);
   });
+  // The key WebCrypto imported, as Node's KeyObject: one a key (an issuer signs many certificates).
+  const keyObjects = new WeakMap<CryptoKey, nodeCrypto.KeyObject>();
+  provideVerify((hash, key, signature, data) => new Promise(resolve => {
+    try {
+      let keyObject = keyObjects.get(key);
+      if (!keyObject) {
+        keyObject = nodeCrypto.KeyObject.from(key);
+        keyObjects.set(key, keyObject);
+      }
+      // ECDSA signatures come as WebCrypto takes them (r‖s), hence 'ieee-p1363'; RSA keys use PKCS#1 v1.5, as the algorithm WebCrypto imported them for.
+      nodeCrypto.verify(hash ? hash.replace('-', '').toLowerCase() : null, data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => resolve(!error && ok));
+    } catch {
+      resolve(false);
+    }
+  }));
 }

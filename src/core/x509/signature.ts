@@ -7,6 +7,7 @@
  */
 import { toArrayBuffer } from './bytes';
 import { Tlv, readTlv } from './der';
+import { nativeVerify } from './hostVerify';
 import { PublicKeyInfo } from './keys';
 import { SIGNATURES } from './oids';
 
@@ -166,6 +167,10 @@ export async function verifySignedData(signed: SignedData, key: PublicKeyInfo, o
   const imported = options.cache ? await options.cache.import(options.owner ?? '', key.spki, algorithm) : await importVerifyKey(key.spki, algorithm);
   if (!imported) {
     return key.algorithm === 'Ed25519' ? 'unsupported' : 'invalid';
+  }
+  const native = fast && nativeVerify();
+  if (native) {
+    return (await native(fast.hash, imported, signature!, parts.tbs)) ? 'valid' : 'invalid';
   }
   try {
     const ok = await globalThis.crypto.subtle.verify(verifyAlgorithm, imported, toArrayBuffer(signature!), toArrayBuffer(parts.tbs));
