@@ -34,8 +34,12 @@ export class VerifyKeyCache {
   }
 }
 
+/**
+ * Imported extractable: a public key holds nothing secret, and a Node host hands the key itself to
+ * `crypto.verify` (hostVerify.ts), which from Node 24 warns of a key that is not (DEP0204).
+ */
 function importVerifyKey(spki: Uint8Array, algorithm: ImportParams): Promise<CryptoKey | undefined> {
-  return globalThis.crypto.subtle.importKey('spki', toArrayBuffer(spki), algorithm, false, ['verify']).catch(() => undefined);
+  return globalThis.crypto.subtle.importKey('spki', toArrayBuffer(spki), algorithm, true, ['verify']).catch(() => undefined);
 }
 
 export interface SignedData {
