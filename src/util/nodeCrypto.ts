@@ -38,8 +38,9 @@ export function provideNodeCrypto(): void {
         keyObject = nodeCrypto.KeyObject.from(key);
         keyObjects.set(key, keyObject);
       }
-      // ECDSA signatures come as WebCrypto takes them (r‖s), hence 'ieee-p1363'; RSA keys use PKCS#1 v1.5, as the algorithm WebCrypto imported them for.
-      nodeCrypto.verify(hash ? hash.replace('-', '').toLowerCase() : null, data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature, (error, ok) => resolve(!error && ok));
+      // The key alone, no options object (see hostVerify.ts): ECDSA signatures come as DER, Node's default;
+      // RSA keys use PKCS#1 v1.5, as the algorithm WebCrypto imported them for.
+      nodeCrypto.verify(hash ? hash.replace('-', '').toLowerCase() : null, data, keyObject, signature, (error, ok) => resolve(!error && ok));
     } catch {
       resolve(false);
     }

@@ -16,6 +16,7 @@ import { EMPTY_ANALYSIS, IndexedFile } from './model';
 import { PkiLensConfiguration } from '../settings';
 import type { DiskEventSink, EditorTextSink, IndexSnapshot, Reconcilable } from './ports';
 import { Rebuilds } from './rebuilds';
+import { threadCpu, threadCpuMsSince } from '../util/threadCpu';
 import { FirstScanGate } from './scanGate';
 import { RecordStore } from './records';
 import type { KnownEmptyFiles } from './knownFiles';
@@ -96,9 +97,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   }
 
   /** Settles once no build is running: what background work waits for (see Rebuilds.idle). */
-  buildsSettled(): Promise<void> {
-    return this.rebuilds.idle();
-  }
+  buildsSettled(): Promise<void> { return this.rebuilds.idle(); }
 
   /** Resolves with the next snapshot that is built. */
   waitForChange(): Promise<IndexSnapshot> {
@@ -108,14 +107,10 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   }
 
   /** What the index holds for a URI now (newer than the snapshot while a rebuild is pending). */
-  file(uri: vscode.Uri): IndexedFile | undefined {
-    return this.records.get(uri.toString());
-  }
+  file(uri: vscode.Uri): IndexedFile | undefined { return this.records.get(uri.toString()); }
 
   /** Would a scan read this URI? (in a workspace folder, passes include/exclude) */
-  inScope(uri: vscode.Uri): boolean {
-    return this.readLimit(uri) !== undefined;
-  }
+  inScope(uri: vscode.Uri): boolean { return this.readLimit(uri) !== undefined; }
 
   /** The size limit a scan reads `uri` with: its folder's, or the workspace's for an extra kubeconfig; undefined when out of scope. */
   private readLimit(uri: vscode.Uri): number | undefined {
@@ -171,6 +166,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
   /** List every folder's candidates and read them; `report` (progress) is absent for a quiet reconciliation, which does not log. */
   private async walkAndRead(token: vscode.CancellationToken, force: boolean, report?: (message: string) => void): Promise<void> {
     const started = Date.now();
+    const cpu = threadCpu();
     report?.('finding certificates…');
     // The extra kubeconfigs join the listing as they are: a missing one is simply not read.
     // Files reached through a link are read first (earlyFindings.ts); the extra kubeconfigs, outside every folder, count as such.
@@ -222,6 +218,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
     this.headStartFiles ??= head?.taken.size ?? 0;
     const work = [...linked, ...unlinked];
     const listed = Date.now();
+    const listedCpuMs = threadCpuMsSince(cpu);
     // After the first build, what stands as it was read is not handed to the readers (records.ts toLoad).
     const toRead = force || !this.rebuilds.current ? work : await this.records.toLoad(work, seen, slices.pause);
     await forEachConcurrent(toRead, READ_CONCURRENCY, () => token.isCancellationRequested, async file => {
@@ -241,7 +238,9 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       const firstFound = early && this.earlyFindings[0]?.at;
       const ahead = `${warmAt ? `the core loaded ${warmAt - started} ms, ` : ''}${head ? `${head.taken.size} files read while listing, ` : ''}`;
       const firsts = firstRead ? `; ${ahead}the first file read ${firstRead - started} ms${firstFound ? `, the first finding shown ${firstFound - started} ms` : ''} after the scan started` : '';
-      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${firsts}), ${this.records.materialCount} with material, read in ${Date.now() - listed} ms${token.isCancellationRequested ? ' (cancelled)' : ''}`);
+      // The thread's share beside the wall times: while a window starts, the host waits for a core behind the workbench.
+      const ran = (ms: number | undefined) => (ms === undefined ? '' : `, the host's thread ran ${Math.round(ms)} ms of it`);
+      this.logger.info(`scan: ${work.length} candidate files (listed in ${listed - started} ms${ran(listedCpuMs)}${firsts}), ${this.records.materialCount} with material, read in ${Date.now() - listed} ms${ran(listedCpuMs === undefined ? undefined : threadCpuMsSince(cpu)! - listedCpuMs)}${token.isCancellationRequested ? ' (cancelled)' : ''}`);
     }
   }
 

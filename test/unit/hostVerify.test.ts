@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CertificateInfo, decodeCertificate } from '../../src/core/x509/certificate';
+import { children, readTlv } from '../../src/core/x509/der';
+import { concat, tlv } from '../../src/core/x509/derWriter';
 import { nativeVerify, provideVerify } from '../../src/core/x509/hostVerify';
 import { SignatureCheck, verifyCertificateSignature } from '../../src/core/x509/signature';
 import { provideNodeCrypto } from '../../src/util/nodeCrypto';
@@ -59,6 +61,18 @@ async function verdictsOf(cases: readonly Case[]): Promise<{ web: SignatureCheck
   }
 }
 
+/**
+ * The certificate with its ECDSA signature's r written with one more leading zero byte than DER
+ * allows: the same r and s in another encoding. The host is handed r and s in their minimal DER
+ * (signature.ts), so it must say what WebCrypto says of the same numbers.
+ */
+function paddedEcdsaSignature(der: Uint8Array): Uint8Array {
+  const [tbs, algorithm, bits] = children(der, readTlv(der, 0)!)!;
+  const [r, s] = children(der, readTlv(der, bits.contentStart + 1)!)!;
+  const padded = tlv(0x30, tlv(0x02, new Uint8Array([0]), der.subarray(r.contentStart, r.end)), der.subarray(s.start, s.end));
+  return tlv(0x30, der.subarray(tbs.start, tbs.end), der.subarray(algorithm.start, algorithm.end), tlv(0x03, concat([new Uint8Array([0]), padded])));
+}
+
 const derOf = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
 
 describe('signature checks by the host', () => {
@@ -69,6 +83,7 @@ describe('signature checks by the host', () => {
     const notBefore = new Date(Date.now() - days(1));
     const notAfter = new Date(Date.now() + days(30));
     const cases: Case[] = [];
+    const padded: Case[] = [];
     const expected: SignatureCheck[] = [];
     const kinds: [KeyAlg, string][] = [['rsa2048', 'sha256'], ['rsa2048', 'sha1'], ['rsa2048', 'sha512'], ['p256', 'sha256'], ['p256', 'sha384'], ['p384', 'sha384'], ['p521', 'sha512'], ['ed25519', 'default']];
     for (const [alg, md] of kinds) {
@@ -90,10 +105,15 @@ describe('signature checks by the host', () => {
         { name: `${name}: another key`, der: info.der, oid: info.signatureAlgorithm.oid, key: info.publicKey },
       );
       expected.push('valid', 'invalid', 'invalid', 'invalid');
+      if (alg.startsWith('p')) {
+        padded.push({ name: `${name}: r padded with a zero byte`, der: paddedEcdsaSignature(info.der), oid: info.signatureAlgorithm.oid, key: caInfo.publicKey });
+      }
     }
-    const { web, host, hostChecks } = await bothVerdicts(cases);
-    assert.deepEqual(web.map((v, i) => `${cases[i].name}: ${v}`), expected.map((v, i) => `${cases[i].name}: ${v}`), 'WebCrypto');
-    assert.deepEqual(host.map((v, i) => `${cases[i].name}: ${v}`), web.map((v, i) => `${cases[i].name}: ${v}`), 'the host');
+    const { web, host, hostChecks } = await bothVerdicts([...cases, ...padded]);
+    const named = (verdicts: SignatureCheck[]) => verdicts.map((v, i) => `${[...cases, ...padded][i].name}: ${v}`);
+    assert.deepEqual(named(web).slice(0, cases.length), expected.map((v, i) => `${cases[i].name}: ${v}`), 'WebCrypto');
+    assert.deepEqual(named(host), named(web), 'the host');
+    assert.equal(padded.length, 4, 'a padded case for each ECDSA kind');
     assert.ok(hostChecks >= cases.length - kinds.length, `the host checked the signatures itself (${hostChecks} of ${cases.length})`);
   });
 

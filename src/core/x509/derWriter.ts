@@ -15,13 +15,33 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Tag, minimal definite length, then the contents in order. */
+/** Tag, minimal definite length, then the contents in order: written into one array (the host's ECDSA checks make three for each of 10,000 signatures). */
 export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
-  const body = concat(content);
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat([new Uint8Array([tag, ...len]), body]);
+  let n = 0;
+  for (const part of content) {
+    n += part.length;
+  }
+  const head = n < 0x80 ? 2 : n < 0x100 ? 3 : n < 0x10000 ? 4 : 5;
+  const out = new Uint8Array(head + n);
+  out[0] = tag;
+  if (head === 2) {
+    out[1] = n;
+  } else {
+    out[1] = 0x80 | (head - 2);
+    for (let i = head - 1, rest = n; i >= 2; i--, rest >>= 8) {
+      out[i] = rest & 0xff;
+    }
+  }
+  let o = head;
+  for (const part of content) {
+    out.set(part, o);
+    o += part.length;
+  }
+  return out;
 }
+
+/** The zero byte before an INTEGER whose first bit is set (it would read as negative). */
+const SIGN_BYTE = new Uint8Array([0]);
 
 /** INTEGER from unsigned big-endian bytes, minimal. */
 export function unsignedInteger(bytes: Uint8Array): Uint8Array {
@@ -30,7 +50,7 @@ export function unsignedInteger(bytes: Uint8Array): Uint8Array {
     i++;
   }
   const v = bytes.subarray(i);
-  return tlv(0x02, v[0] & 0x80 ? concat([new Uint8Array([0]), v]) : v);
+  return v[0] & 0x80 ? tlv(0x02, SIGN_BYTE, v) : tlv(0x02, v);
 }
 
 /** OBJECT IDENTIFIER from its dotted form, arcs up to 2^53 (der.ts's `oidString` reads it back). */

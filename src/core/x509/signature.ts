@@ -7,6 +7,7 @@
  */
 import { toArrayBuffer } from './bytes';
 import { Tlv, readTlv } from './der';
+import { tlv, unsignedInteger } from './derWriter';
 import { nativeVerify } from './hostVerify';
 import { PublicKeyInfo } from './keys';
 import { SIGNATURES } from './oids';
@@ -113,6 +114,16 @@ function ecdsaRaw(signature: Uint8Array, size: number): Uint8Array | undefined {
   return out;
 }
 
+/**
+ * r‖s (as `ecdsaRaw` made it) back to an ECDSA-Sig-Value, in its one minimal encoding: the host's
+ * check takes DER (hostVerify.ts), and a signature WebCrypto would take, padded or not, is handed
+ * over as the same r and s.
+ */
+function ecdsaDer(raw: Uint8Array): Uint8Array {
+  const size = raw.length / 2;
+  return tlv(0x30, unsignedInteger(raw.subarray(0, size)), unsignedInteger(raw.subarray(size)));
+}
+
 /** Does `key` verify the signature of a DER certificate? */
 export function verifyCertificateSignature(der: Uint8Array, oid: string, key: PublicKeyInfo, options: VerifyKeyOptions = {}): Promise<SignatureCheck> {
   return verifySignedData({ oid, parts: certificateParts(der), certificate: der }, key, options);
@@ -174,7 +185,8 @@ export async function verifySignedData(signed: SignedData, key: PublicKeyInfo, o
   }
   const native = fast && nativeVerify();
   if (native) {
-    return (await native(fast.hash, imported, signature!, parts.tbs)) ? 'valid' : 'invalid';
+    const hostSignature = algorithm.name === 'ECDSA' ? ecdsaDer(signature!) : signature!;
+    return (await native(fast.hash, imported, hostSignature, parts.tbs)) ? 'valid' : 'invalid';
   }
   try {
     const ok = await globalThis.crypto.subtle.verify(verifyAlgorithm, imported, toArrayBuffer(signature!), toArrayBuffer(parts.tbs));
