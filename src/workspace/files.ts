@@ -161,7 +161,7 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   // Each reader's analysis now starts only where the slice has room, after the others' work.
   const { text, analysis } = read.bytes ? await withRoom(slices, () => analyse(read.bytes!, uri.path, cache, slices), 'read') : { text: undefined, analysis: EMPTY_ANALYSIS };
   const hasMaterial = analysis.entries.length > 0 || analysis.kubeconfigs.length > 0 || !!analysis.tlsRoutes?.length || !!analysis.certificateSpecs?.length;
-  const kept = hasMaterial && text !== undefined ? known?.store?.keptFor(text, uri.path) : undefined;
+  const kept = hasMaterial && text !== undefined ? known?.store?.keptFor(text, uri.path, analysis) : undefined;
   const stamped = !!(read.bytes && read.stamp && known?.note(uri.toString(), read.stamp, hasMaterial ? kept : 'empty'));
   // A text whose analysis the persistent cache keeps needing nothing from it (no private key in it),
   // under a settled stamp, is not held: it is read again when a feature first asks (the ranges of its
@@ -172,7 +172,7 @@ export async function readRecord(uri: vscode.Uri, maxBytes: number, previous: { 
   // but the content cache's last 2,000 held for nothing else).
   const laterKey = !hasMaterial || text === undefined || !read.fsPath ? undefined
     : stamped && kept ? kept.key
-      : known?.store && read.stamp && settledStamp(read.stamp) ? known.store.keyFor(text, uri.path) : undefined;
+      : known?.store && read.stamp && settledStamp(read.stamp) ? known.store.keyFor(text, uri.path, analysis) : undefined;
   const held = laterKey !== undefined ? laterText(read.fsPath!, uri.path, laterKey, known!) : text;
   return new IndexedFile(uri, read.identity, read.symlink, read.mtime, read.size, 'disk', hasMaterial ? held : undefined, analysis);
 }

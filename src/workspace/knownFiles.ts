@@ -50,12 +50,12 @@ export function inodeIdentity(stat: { dev: number; ino: number }): string {
 
 /** Where the analyses of known files are kept: the persistent cache (persistentCache.ts). */
 export interface AnalysisStore {
-  /** The key the store files a text's analysis under (its content). */
-  keyFor(text: string, fileName: string): string;
+  /** The key the store files a text's analysis under (its content); `analysis`, that text's, spares hashing it again. */
+  keyFor(text: string, fileName: string, analysis?: DocumentAnalysis): string;
   /** The stored analysis under `key`, when it needs nothing from the text (no private key blanked out). */
   storedAnalysis(key: string): DocumentAnalysis | undefined;
   /** The key of this text's analysis when the store keeps it needing nothing from the text; undefined otherwise. */
-  keptFor(text: string, fileName: string): { key: string } | undefined;
+  keptFor(text: string, fileName: string, analysis?: DocumentAnalysis): { key: string } | undefined;
 }
 
 export class KnownFiles {

@@ -7,10 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { DiskScanner } from '../../src/cli/diskScanner';
 import { DEFAULT_SCAN_SETTINGS } from '../../src/cli/diskScanner';
-import { AnalysisCache, analyzeInline } from '../../src/core/pipeline/analysisCache';
+import { AnalysisCache, NO_MATERIAL, analyzeInline } from '../../src/core/pipeline/analysisCache';
 import { sharedCache } from '../../src/core/inventory/signatureCache';
 import { CACHE_FILE_NAME, PersistentAnalysisCache } from '../../src/workspace/persistentCache';
 import { FileStamp, KnownFiles } from '../../src/workspace/knownFiles';
@@ -105,6 +106,35 @@ describe('persistent analysis cache', () => {
     const back = await second.wrap(() => assert.fail('analysed again instead of read back'))(text, admin);
     assert.equal(second.stats.hits, 1);
     assert.deepEqual(back, analysis);
+  });
+
+  it('files a text under the key of its content, whether the caller hands the analysis or not', async () => {
+    const root = path.join(tmp, 'keys');
+    generateKubeadm(root, { seeded: false });
+    const files = walk(root).filter(f => /\.(crt|conf)$/.test(f)).slice(0, 6);
+    const storage = path.join(tmp, 'keys-storage');
+    const first = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    const analyses = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const analysis = await first.wrap(analyzeInline)(text, file);
+      analyses.push(analysis);
+      // Each key, as a reload finds it: the content's digest, the same with the analysis handed or not.
+      assert.equal(first.keyFor(text, file, analysis), first.keyFor(text, file), path.basename(file));
+      assert.ok(first.keyFor(text, file).endsWith(`:${createHash('sha256').update(text).digest('base64')}`), `${path.basename(file)}: the digest of its content`);
+      assert.deepEqual(first.keptFor(text, file, analysis), first.keptFor(text, file), `what is kept of ${path.basename(file)}`);
+    }
+    // The one analysis every text without material shares never stands for one text's key.
+    const other = fs.readFileSync(files[1], 'utf8');
+    assert.equal(first.keyFor(other, files[1], NO_MATERIAL), first.keyFor(other, files[1]), 'a shared analysis (no material) names no key');
+    await first.save();
+    const second = new PersistentAnalysisCache(storage, '1', sharedCache, logger);
+    for (const [i, file] of files.entries()) {
+      const text = fs.readFileSync(file, 'utf8');
+      const back = await second.wrap(() => assert.fail('analysed again instead of read back'))(text, file);
+      assert.deepEqual(back, analyses[i]);
+      assert.equal(second.keyFor(text, file, back), first.keyFor(text, file), `${path.basename(file)} read back`);
+    }
   });
 
   it('ignores a file written by another version, and a damaged or truncated one, with a log line each', async () => {
