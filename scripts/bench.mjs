@@ -27,7 +27,9 @@
 // Options: --fresh (regenerate the workspace even if a recent one exists), --quick (smaller sample counts),
 // --no-vscode (skip the in-editor lines), --only-load (only the bundle and activation lines: seconds, not minutes).
 // PKI_LENS_BENCH_PROFILE=<dir>: a CPU profile of the extension host from the probe's start to the first build,
-// per start (<dir>/cold.cpuprofile, reload.cpuprofile; open them in Chrome DevTools): what held the host.
+// per start (<dir>/cold.cpuprofile, reload.cpuprofile; open them in Chrome DevTools): what held the host; and one
+// from the extension's first line for 15 s (<dir>/start-cold.cpuprofile, start-reload.cpuprofile;
+// PKI_LENS_BENCH_START_PROFILE_MS another length): the cold start's reading, which the probe, loaded later, misses.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
