@@ -31,17 +31,16 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   await maybePause(pause, 'keys by public key');
   const stats = options.linkIssuers === false ? { verified: 0, cached: 0, milliseconds: 0 } : await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
-  let byUri: Map<string, InventoryFile> | undefined;
-  const fileByUri = () => (byUri ??= filesByUri(files));
-  const kubeconfigs = await linkKubeconfigs(collected, fileByUri, options.resolvedPaths ?? [], pause);
+  const kubeconfigs = await linkKubeconfigs(collected, options.resolvedPaths ?? [], pause);
   const pairings = await pairKeysByLocation(files, kubeconfigs, pause);
   await linkRequests(requests, files, options.signatureCache ?? sharedCache);
   stats.milliseconds = Date.now() - started;
   let nodes: ReturnType<typeof nodesByObject> | undefined;
+  let byUri: Map<string, InventoryFile> | undefined;
   return {
     files, certificates, records, privateKeys, publicKeys, kubeconfigs, requests, bundles, pairings, filesWith,
     get fileByUri() {
-      return fileByUri();
+      return (byUri ??= filesByUri(files));
     },
     nodeOf: object => (nodes ??= nodesByObject(collected)).get(object),
     stats,

@@ -130,8 +130,8 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
 
 /**
  * The files by URI (the inventory's `fileByUri`), made at its first use: features ask it for one
- * file, linking only for a kubeconfig's path reference. Made at every relink it was 11,000 inserts
- * into a growing map, the largest line of collecting.
+ * file; linking never does (a kubeconfig's path reference finds its target in kubeconfigs.ts). Made
+ * at every relink it was 11,000 inserts into a growing map, the largest line of collecting.
  */
 export function filesByUri(files: readonly InventoryFile[]): Map<string, InventoryFile> {
   const byUri = new Map<string, InventoryFile>();
