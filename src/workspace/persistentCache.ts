@@ -370,7 +370,6 @@ export class PersistentAnalysisCache implements AnalysisStore {
       return;
     }
     this.loadedFile = undefined;
-    this.stats.loadedBytesHeld = 0;
     this.onDisk = new Map(); // first: no hit may add a view while the views are being replaced
     this.ownFile ??= loaded.version;
     const inPlace = this.ownFile === loaded.version;
@@ -383,6 +382,10 @@ export class PersistentAnalysisCache implements AnalysisStore {
         yield;
       }
     }
+    // Only now: until every view is replaced the bytes are still held (through them, and through
+    // `loaded` here). Said at the start, the flag fell while they were: in one of two runs at
+    // 100,000 files the bench then read 306 MB outside the heap, the 228 MB file included.
+    this.stats.loadedBytesHeld = 0;
   }
 
   /** A turn of the event loop, then none while a build runs. */
