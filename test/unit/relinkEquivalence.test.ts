@@ -1,0 +1,195 @@
+// A relink equals a build from nothing. A long-lived scan (`pki-lens serve`'s, and the extension's
+// index on the same core) keeps what it can from build to build: the analyses of unchanged files,
+// the folder listings, the last links when no file changed, signature verdicts, the API server's
+// name index kept with its CA. Over real openssl- and keytool-made workspaces, every file with
+// material is changed (another file's bytes written over it), removed or added beside itself (a
+// copy), in turn, and the file then put back; after each step the long-lived scan's links (node for
+// node, in order) and findings must equal those of a build in a worker thread of its own, whose
+// caches all start empty, of a copy of the folder at that moment. This is the proof an incremental
+// relink must pass (docs/PERFORMANCE.md, "The incremental relink: what it takes").
+import 'reflect-metadata';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { after, describe, it } from 'node:test';
+import { DiskScanner } from '../../src/cli/diskScanner';
+import { provideNodeCrypto } from '../../src/util/nodeCrypto';
+import { generateCarriers, generateKeys, generateKubeadm } from '../fixtures/generate';
+import { generateKeystores } from '../fixtures/keystores';
+import { generateServerName } from '../fixtures/serverName';
+import type { ColdBuildRequest } from './coldBuild';
+import { describeFindings, describeLinks } from './relinkLinks';
+
+provideNodeCrypto();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-relink-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Each tree's generator, returning the folder to scan (the keystores tree holds the ingress trees too). */
+const trees: { name: string; make: (dir: string) => string }[] = [
+  { name: 'kubeadm (seeded)', make: dir => generateKubeadm(dir, { seeded: true }).root },
+  { name: 'carriers', make: dir => generateCarriers(dir).root },
+  { name: 'keys', make: dir => generateKeys(dir).root },
+  { name: 'server-name', make: dir => generateServerName(dir).root },
+  { name: 'keystores and ingress', make: dir => (generateKeystores(dir), dir) },
+];
+
+type Described = { links: ReturnType<typeof describeLinks>; findings: ReturnType<typeof describeFindings> };
+
+/** Cold builds run beside the long-lived scan, as many at once as the machine has CPUs. */
+const slots = { free: Math.max(1, os.availableParallelism()), waiting: [] as (() => void)[] };
+
+async function coldBuild(request: ColdBuildRequest): Promise<Described> {
+  if (slots.free === 0) {
+    await new Promise<void>(resolve => slots.waiting.push(resolve));
+  } else {
+    slots.free--;
+  }
+  try {
+    return await new Promise<Described>((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'coldBuild.js'), { workerData: request });
+      worker.once('message', (m: Described & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+      worker.once('error', reject);
+      worker.once('exit', code => reject(new Error(`the cold build's worker exited (${code}) without an answer`)));
+    });
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) {
+      next();
+    } else {
+      slots.free++;
+    }
+  }
+}
+
+/** The first place two described builds differ, as a path and both values (a whole diff of two inventories says little). */
+function firstDifference(a: unknown, b: unknown, at = ''): string | undefined {
+  if (a === b) {
+    return undefined;
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return `${at || '(top)'}: relinked ${JSON.stringify(a)}, cold ${JSON.stringify(b)}`;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}${Array.isArray(a) ? `[${key}]` : `.${key}`}`);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** One change to the folder, and how to undo it. */
+interface Step {
+  label: string;
+  undo(): void;
+}
+
+/** A write the long-lived scan must see as a change: a new mtime, whatever the file system's clock grain. */
+let clock = Date.now() / 1000;
+function write(file: string, bytes: Buffer): void {
+  fs.writeFileSync(file, bytes);
+  clock += 2;
+  fs.utimesSync(file, clock, clock);
+}
+
+/** `rel` holding another file's bytes: the first donor whose material the scan sees as a change (two files may hold the same). */
+async function change(root: string, rel: string, donors: readonly string[], moved: () => Promise<boolean>): Promise<Step> {
+  const file = path.join(root, rel);
+  const original = fs.readFileSync(file);
+  for (const donor of donors) {
+    write(file, fs.readFileSync(path.join(root, donor)));
+    if (await moved()) {
+      return { label: `${rel} holding ${donor}'s bytes`, undo: () => write(file, original) };
+    }
+  }
+  throw new Error(`no file's bytes change what ${rel} holds`);
+}
+
+function remove(root: string, rel: string): Step {
+  const file = path.join(root, rel);
+  const link = fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : undefined;
+  const original = link === undefined ? fs.readFileSync(file) : undefined;
+  const mode = fs.statSync(file).mode & 0o777;
+  fs.unlinkSync(file);
+  return {
+    label: `${rel} removed`,
+    undo: () => {
+      if (link !== undefined) {
+        fs.symlinkSync(link, file);
+      } else {
+        write(file, original!);
+        fs.chmodSync(file, mode);
+      }
+    },
+  };
+}
+
+function add(root: string, rel: string): Step {
+  const copy = path.join(root, path.dirname(rel), `copy-${path.basename(rel)}`);
+  write(copy, fs.readFileSync(path.join(root, rel)));
+  return { label: `a copy of ${rel} added beside it`, undo: () => fs.unlinkSync(copy) };
+}
+
+/**
+ * The files a tree's steps visit: every one up to STEPS_PER_TREE, else that many spread over the
+ * sorted list (each cold build starts a worker and loads the core: about 0.2 s).
+ */
+const STEPS_PER_TREE = 12;
+function chosen(material: readonly string[]): string[] {
+  if (material.length <= STEPS_PER_TREE) {
+    return [...material];
+  }
+  return Array.from({ length: STEPS_PER_TREE }, (_, k) => material[Math.floor((k * material.length) / STEPS_PER_TREE)]);
+}
+
+describe('a relink equals a build from nothing', () => {
+  for (const tree of trees) {
+    it(`every file with material changed, removed or added, then put back: ${tree.name}`, async () => {
+      const slug = tree.name.replace(/\W+/g, '-');
+      const root = tree.make(path.join(tmp, 'trees', slug));
+      const rootUri = `${pathToFileURL(root).href}/`;
+      const now = Date.now();
+      const scanner = new DiskScanner();
+      const relink = async (): Promise<Described> => {
+        const result = await scanner.scan([root], { now: new Date(now) });
+        return { links: describeLinks(result.inventory), findings: describeFindings(result.findings, rootUri) };
+      };
+      let copies = 0;
+      const coldOfNow = (): Promise<Described> => {
+        const copy = path.join(tmp, 'cold', `${slug}-${copies++}`);
+        fs.cpSync(root, copy, { recursive: true, verbatimSymlinks: true });
+        return coldBuild({ root: copy, now }).finally(() => fs.rmSync(copy, { recursive: true, force: true }));
+      };
+
+      const first = await relink();
+      const base = coldOfNow();
+      const material = first.links.files.slice().sort();
+      assert.ok(material.length >= 5, `${tree.name}: ${material.length} files with material`);
+      const comparisons: Promise<string | undefined>[] = [];
+      const compare = (label: string, mine: Described, theirs: Promise<Described>) =>
+        comparisons.push(theirs.then(cold => {
+          const difference = firstDifference(mine, cold);
+          return difference && `${label}: ${difference}`;
+        }));
+      compare('the first scan', first, base);
+      let last = first;
+      const moved = async () => !!firstDifference((last = await relink()), first);
+      for (const [i, rel] of chosen(material).entries()) {
+        const step = i % 3 === 0 ? await change(root, rel, material.filter(d => d !== rel), moved)
+          : i % 3 === 1 ? remove(root, rel)
+          : add(root, rel);
+        // Every step moves something (a file comes, goes, or holds other material): else it proves nothing.
+        assert.ok(i % 3 === 0 || (await moved()), `${step.label}: the scan saw no change`);
+        compare(step.label, last, coldOfNow());
+        step.undo();
+        compare(`${step.label}, then put back`, await relink(), base);
+      }
+      const differences = (await Promise.all(comparisons)).filter(d => d !== undefined);
+      assert.deepEqual(differences, [], `${differences.length} of ${comparisons.length} relinks differ from a cold build`);
+    });
+  }
+});
