@@ -185,7 +185,7 @@ describe('checks on the kubeadm trees', () => {
   it('links the healthy tree completely', () => {
     const inv = healthyTree.inventory;
     for (const c of inv.certificates) {
-      assert.ok(c.issuerStatus === 'found' || c.issuerStatus === 'self-signed', `${c.where}: ${c.issuerStatus}`);
+      assert.ok(c.record.issuerStatus === 'found' || c.record.issuerStatus === 'self-signed', `${c.where}: ${c.record.issuerStatus}`);
     }
     assert.equal(inv.pairings.filter(p => p.matches === false).length, 0);
     const sa = inv.pairings.find(p => p.key.file.relativePath === 'pki/sa.key');

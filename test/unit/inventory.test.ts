@@ -77,8 +77,8 @@ describe('issuer links', () => {
     assert.equal(record.issuerStatus, 'self-signed');
     assert.equal(record.hasKeyInWorkspace, true);
     const leafNode = certOf(inv, 'pki/server.crt');
-    assert.equal(leafNode.issuerStatus, 'found');
-    assert.equal(leafNode.issuer?.file.relativePath, 'pki/ca.crt');
+    assert.equal(leafNode.record.issuerStatus, 'found');
+    assert.equal(leafNode.record.issuer?.preferred.file.relativePath, 'pki/ca.crt');
     assert.equal(leafNode.record.signatureVerified, true);
     assert.equal(leafNode.record.hasKeyInWorkspace, false);
     assert.deepEqual(record.issued.map(r => r.fingerprint).sort(), [server.facts.sha256]);
@@ -105,7 +105,7 @@ describe('issuer links', () => {
     const orphan = leaf('orphan', old);
     const inv = await inventoryOf({ 'ca.crt': current.pem, 'orphan.crt': orphan.pem });
     const node = certOf(inv, 'orphan.crt');
-    assert.equal(node.issuerStatus, 'unknown');
+    assert.equal(node.record.issuerStatus, 'unknown');
     assert.deepEqual(node.record.sameNameOtherKey.map(r => r.fingerprint), [current.facts.sha256]);
     const finding = runChecks(inv).find(f => f.code === 'chain-unknown-issuer')!;
     assert.match(finding.message, /with another key/);
@@ -133,10 +133,10 @@ describe('issuer links', () => {
     const other = ca('other root');
     const inv = await inventoryOf({ 'ca.crt': caPem, 'leaf.crt': leafPem, 'other.crt': other.pem, 'other-leaf.crt': leaf('other leaf', other).pem });
     const node = certOf(inv, 'leaf.crt');
-    assert.equal(node.issuerStatus, 'found');
-    assert.equal(node.issuer?.file.relativePath, 'ca.crt');
+    assert.equal(node.record.issuerStatus, 'found');
+    assert.equal(node.record.issuer?.preferred.file.relativePath, 'ca.crt');
     assert.equal(node.record.signatureVerified, true);
-    assert.equal(certOf(inv, 'other-leaf.crt').issuer?.file.relativePath, 'other.crt');
+    assert.equal(certOf(inv, 'other-leaf.crt').record.issuer?.preferred.file.relativePath, 'other.crt');
   });
 
   it('a CA renewed with its key and subject: both copies verify the leaf, the one in date is preferred', async () => {
@@ -147,7 +147,7 @@ describe('issuer links', () => {
     const inv = await inventoryOf({ 'old.crt': expired.pem, 'new.crt': renewed.pem, 'child.crt': child.pem });
     const node = certOf(inv, 'child.crt');
     assert.equal(node.record.issuers.length, 2);
-    assert.equal(node.issuer?.file.relativePath, 'new.crt');
+    assert.equal(node.record.issuer?.preferred.file.relativePath, 'new.crt');
     assert.deepEqual(runChecks(inv).map(f => f.code), ['cert-expired'], 'only the old copy is reported; the leaf still verifies');
   });
 
@@ -163,8 +163,8 @@ describe('issuer links', () => {
     assert.equal(chain.certificates[1].where, 'chain.pem (certificate 2 of 2)');
     const carried = inv.bundles.find(b => b.carrier)!;
     assert.equal(carried.carrier?.path, 'data.ca.crt');
-    assert.equal(certOf(inv, 'chain.pem').issuer?.record.fingerprint, inter.facts.sha256);
-    assert.equal(certOf(inv, 'chain.pem', 1).issuer?.file.relativePath, 'root.crt');
+    assert.equal(certOf(inv, 'chain.pem').record.issuer?.preferred.record.fingerprint, inter.facts.sha256);
+    assert.equal(certOf(inv, 'chain.pem', 1).record.issuer?.preferred.file.relativePath, 'root.crt');
     assert.deepEqual(runChecks(inv), []);
   });
 
@@ -262,7 +262,7 @@ describe('signature verification', () => {
     const md5 = leaf('md5', root, 'p256', { md: 'md5' });
     const inv = await inventoryOf({ 'root.crt': root.pem, 'md5.crt': md5.pem });
     const node = certOf(inv, 'md5.crt');
-    assert.equal(node.issuerStatus, 'found');
+    assert.equal(node.record.issuerStatus, 'found');
     assert.equal(node.record.signatureVerified, false);
     assert.deepEqual(runChecks(inv).map(f => f.code), ['weak-signature']);
   });
@@ -274,13 +274,13 @@ describe('signature verification', () => {
     const unlinked = await inventoryOf(files, { signatureCache: cache, linkIssuers: false });
     assert.equal(unlinked.stats.verified, 0);
     assert.equal(cache.size, 0);
-    assert.equal(certOf(unlinked, 'leaf.crt').issuerStatus, 'unknown');
-    assert.equal(certOf(unlinked, 'leaf.crt').issuer, undefined);
+    assert.equal(certOf(unlinked, 'leaf.crt').record.issuerStatus, 'unknown');
+    assert.equal(certOf(unlinked, 'leaf.crt').record.issuer?.preferred, undefined);
     const linked = await inventoryOf(files, { signatureCache: cache });
     assert.equal(linked.stats.verified, 2, 'the leaf by the root, the root by itself');
     assert.equal(cache.size, 2);
-    assert.equal(certOf(linked, 'leaf.crt').issuerStatus, 'found');
-    assert.equal(certOf(linked, 'leaf.crt').issuer, certOf(linked, 'root.crt'));
+    assert.equal(certOf(linked, 'leaf.crt').record.issuerStatus, 'found');
+    assert.equal(certOf(linked, 'leaf.crt').record.issuer?.preferred, certOf(linked, 'root.crt'));
   });
 
   it('verdicts leave and come back as certificate|issuer pairs, counted once each', async () => {
@@ -511,7 +511,7 @@ describe('scale', () => {
     console.log(`# ${inv.certificates.length} certificate occurrences (${distinct} distinct), ${inv.kubeconfigs.length} kubeconfigs: build ${built.toFixed(0)} ms (${inv.stats.verified} signatures), checks ${checked.toFixed(0)} ms, rebuild ${rebuilt.toFixed(0)} ms (${again.stats.cached} cached)`);
     assert.ok(distinct >= certificates, 'every generated certificate is a record');
     for (const node of inv.certificates) {
-      assert.ok(node.issuerStatus === 'found' || node.issuerStatus === 'self-signed', `${node.where}: ${node.issuerStatus}`);
+      assert.ok(node.record.issuerStatus === 'found' || node.record.issuerStatus === 'self-signed', `${node.where}: ${node.record.issuerStatus}`);
     }
     assert.equal(findings.filter(f => !['cert-expired', 'cert-expiring'].includes(f.code)).length, 0, findings.filter(f => !f.code.startsWith('cert-')).slice(0, 3).map(f => f.message).join('\n'));
     assert.equal(again.stats.verified, 0);

@@ -25,8 +25,7 @@ export function describeLinks(inventory: Inventory) {
     files: files(inventory.files),
     filesWith: Object.fromEntries(Object.entries(inventory.filesWith).map(([kind, list]) => [kind, files(list)])),
     certificates: inventory.certificates.map(n => ({
-      node: nodeId(n), where: n.where, record: recordId(n.record), issuerStatus: n.issuerStatus,
-      issuer: n.issuer && nodeId(n.issuer), bundle: n.bundle && n.bundle.certificates.map(nodeId), bundleIndex: n.bundleIndex,
+      node: nodeId(n), where: n.where, record: recordId(n.record), bundle: n.bundle && n.bundle.certificates.map(nodeId), bundleIndex: n.bundleIndex,
     })),
     records: [...inventory.records.values()].map(r => ({
       record: recordId(r), preferred: nodeId(r.preferred), occurrences: r.occurrences.map(nodeId), issuerStatus: r.issuerStatus,

@@ -15,7 +15,7 @@ export const checkBadSignature: Check = function* (inventory: Inventory, _option
       yield;
     }
     const node = nodes[visited];
-    if (node.issuerStatus !== 'bad-signature') {
+    if (node.record.issuerStatus !== 'bad-signature') {
       continue;
     }
     const cert = node.certificate;

@@ -32,11 +32,11 @@ export const checkKubeconfigCa: Check = (inventory: Inventory, _options: Resolve
         if (cluster.caRange) {
           related.push({ uri: kubeconfig.file.uri, range: cluster.caRange, message: `cluster "${cluster.name}" trusts ${caNames}` });
         }
-        const issuer = client.issuer;
-        if (issuer && client.issuerStatus === 'found') {
+        const issuer = client.record.issuer?.preferred;
+        if (issuer && client.record.issuerStatus === 'found') {
           related.push(relatedTo(issuer, `the client certificate's actual issuer, ${shortName(issuer.certificate.subject)}`));
         }
-        const signedBy = client.issuerStatus === 'found' && issuer ? `it was issued by ${shortName(issuer.certificate.subject)}` : `its issuer is ${shortName(client.certificate.issuer)}`;
+        const signedBy = client.record.issuerStatus === 'found' && issuer ? `it was issued by ${shortName(issuer.certificate.subject)}` : `its issuer is ${shortName(client.certificate.issuer)}`;
         findings.push({
           code: 'kubeconfig-ca-mismatch',
           severity: 'error',

@@ -35,12 +35,12 @@ export const checkProfileIssuer: Check = function* (inventory: Inventory, _optio
   const clusterCas = clusterCaFiles.flatMap(caCertificates);
   for (const target of targets) {
     const { node, role, root } = target;
-    if (role.signer === 'self' || node.issuerStatus === 'unknown' || node.issuerStatus === 'bad-signature' || refusedByOwnCluster(target)) {
+    if (role.signer === 'self' || node.record.issuerStatus === 'unknown' || node.record.issuerStatus === 'bad-signature' || refusedByOwnCluster(target)) {
       continue;
     }
     const expected = role.place === 'kubelet' ? clusterCas : caCertificates(kubeadmFiles.get(kubeadmCertificatePath(root, role.signer)));
     const record = node.record;
-    if (node.issuerStatus === 'found' && !wrongIssuer(target, record, expected)) {
+    if (node.record.issuerStatus === 'found' && !wrongIssuer(target, record, expected)) {
       continue;
     }
     findings.push(report(target, expected));
@@ -87,7 +87,7 @@ function report({ node, role, root }: ProfileTarget, expected: CertificateNode[]
   const caPlace = expected.length ? expected[0].where : role.place === 'kubelet' ? 'not in the workspace' : `${kubeadmCertificatePath(root, role.signer)}, not in the workspace`;
   const related: RelatedLocation[] = expected.length ? [relatedTo(expected[0], `${caName}, ${shortName(expected[0].certificate.subject)}, which should have issued it`)] : [];
   let what: string;
-  if (node.issuerStatus === 'self-signed') {
+  if (node.record.issuerStatus === 'self-signed') {
     what = 'is self-signed';
   } else {
     const issuer = node.record.issuer!.preferred;

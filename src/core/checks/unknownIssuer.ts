@@ -17,7 +17,7 @@ export const checkUnknownIssuer: Check = function* (inventory: Inventory, _optio
       yield;
     }
     const node = nodes[visited];
-    if (node.issuerStatus !== 'unknown') {
+    if (node.record.issuerStatus !== 'unknown') {
       continue;
     }
     const cert = node.certificate;

@@ -70,5 +70,6 @@ export const checkValidity: Check = function* (inventory: Inventory, options: Re
  * such change, 50–60 ms of the host's thread for their serialisation, compression and write).
  */
 function issuerRelated(node: CertificateNode) {
-  return node.issuer && node.issuerStatus === 'found' ? [relatedTo(node.issuer, `issued by ${describeCertificate(node.issuer.certificate)}`)] : [];
+  const issuer = node.record.issuerStatus === 'found' ? node.record.issuer?.preferred : undefined;
+  return issuer ? [relatedTo(issuer, `issued by ${describeCertificate(issuer.certificate)}`)] : [];
 }

@@ -24,7 +24,7 @@ export const checkWeakSignature: Check = function* (inventory: Inventory, _optio
     }
     const node = nodes[visited];
     const alg = node.certificate.signatureAlgorithm;
-    if (!WEAK_SIGNATURE_ALGORITHMS.has(alg.oid) || node.issuerStatus === 'self-signed') {
+    if (!WEAK_SIGNATURE_ALGORITHMS.has(alg.oid) || node.record.issuerStatus === 'self-signed') {
       continue;
     }
     findings.push(finding('weak-signature', 'warning', node,

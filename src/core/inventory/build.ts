@@ -29,7 +29,7 @@ export async function buildInventory(inputs: InventoryInput[], options: BuildInv
   await runInSlices(choosePreferredOccurrences(records), pause, 'preferred occurrences');
   await linkKeysByPublicKey(records, privateKeys, publicKeys, pause);
   await maybePause(pause, 'keys by public key');
-  const stats = options.linkIssuers === false ? { verified: 0, cached: 0, milliseconds: 0 } : await linkIssuers(records, certificates, options.signatureCache ?? sharedCache, pause);
+  const stats = options.linkIssuers === false ? { verified: 0, cached: 0, milliseconds: 0 } : await linkIssuers(records, options.signatureCache ?? sharedCache, pause);
   await maybePause(pause, 'issuers');
   const kubeconfigs = await linkKubeconfigs(collected, options.resolvedPaths ?? [], pause);
   const pairings = await pairKeysByLocation(files, kubeconfigs, pause);

@@ -66,7 +66,7 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
         // gives V8 another shape, and each rule reading nodes of several shapes pays for it.
         const node: CertificateNode = {
           file, entryIndex, objectIndex, entry, object, range, carrier, where, kind: 'certificate', certificate, fingerprint,
-          record: record as CertificateRecord, issuerStatus: 'unknown', issuer: undefined, bundle: undefined, bundleIndex: undefined,
+          record: record as CertificateRecord, bundle: undefined, bundleIndex: undefined,
         };
         if (!record) {
           record = {
@@ -106,8 +106,9 @@ export function collectFile(collected: CollectedMaterial, input: InventoryInput)
       }
     }
   }
-  // Most files hold one certificate: its list without room to grow (see trimmed).
-  if (file.certificates.length) {
+  // A list of two or more grew by push: without its room to grow (see trimmed). A list of one is
+  // `appended`'s literal, already its exact size: copying it was 11,000 lists of garbage a relink.
+  if (file.certificates.length > 1) {
     file.certificates = trimmed(file.certificates);
   }
   const { filesWith } = collected;

@@ -4,7 +4,7 @@ import { appended, none, orNone, push, trimmed } from '../collections';
 import { Pause, pauseEvery } from '../slices';
 import { CertificateInfo } from '../x509/certificate';
 import { nameKey } from '../x509/name';
-import { CertificateNode, CertificateRecord, InventoryStats } from './model';
+import { CertificateRecord, InventoryStats } from './model';
 import { SignatureCache, SignatureCheck, runLimited, verifySignature } from './signatureCache';
 
 /** More same-named issuers than any real rollover produces; bounds the work on hostile input. */
@@ -16,7 +16,7 @@ const MAX_CANDIDATES = 16;
  * key string, spread or filtered copy per certificate (a relink of 10,000 certificates left 23 MB
  * of them behind), the tables two-level where a key had two parts.
  */
-export async function linkIssuers(records: Map<string, CertificateRecord>, certificates: readonly CertificateNode[], cache: SignatureCache, pause?: Pause): Promise<InventoryStats> {
+export async function linkIssuers(records: Map<string, CertificateRecord>, cache: SignatureCache, pause?: Pause): Promise<InventoryStats> {
   const bySubject = new Map<string, CertificateRecord[]>();
   /** By subject, then subject key identifier. */
   const bySubjectAndSki = new Map<string, Map<string, CertificateRecord[]>>();
@@ -138,10 +138,6 @@ export async function linkIssuers(records: Map<string, CertificateRecord>, certi
       await turn;
     }
     rank(plan, now);
-  }
-  for (const node of certificates) {
-    node.issuerStatus = node.record.issuerStatus;
-    node.issuer = node.record.issuer?.preferred;
   }
   return stats;
 }

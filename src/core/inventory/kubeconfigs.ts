@@ -3,7 +3,7 @@
 // chains to each of its clusters' CAs.
 import { MaterialEntry } from '../analyze';
 import { Pause, maybePause, pauseEvery } from '../slices';
-import { appended, push } from '../collections';
+import { appended, none, push } from '../collections';
 import { CollectedMaterial } from './collect';
 import { chainsTo } from './issuers';
 import { CertificateNode, InventoryFile, KubeconfigClusterNode, KubeconfigNode, PrivateKeyNode, ResolvedPathCarrier } from './model';
@@ -35,10 +35,12 @@ export async function linkKubeconfigs({ carried, filesWith, files: allFiles }: C
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     file.analysis.kubeconfigs.forEach((model, i) => {
+      // Lists not carried stay the one shared empty list (none()); the rest are set below. Five lists a
+      // user made only to be replaced were a fifth of the kubeconfigs' garbage at every relink.
       const kubeconfig: KubeconfigNode = {
         file, model,
-        clusters: model.clusters.map(c => ({ name: c.name, index: c.index, server: c.server, caCertificates: [] })),
-        users: model.users.map(u => ({ name: u.name, index: u.index, certificates: [], keys: [], clusters: [], contexts: [], caVerdicts: [] })),
+        clusters: model.clusters.map(c => ({ name: c.name, index: c.index, server: c.server, caCertificates: none() })),
+        users: model.users.map(u => ({ name: u.name, index: u.index, certificates: none(), keys: none(), clusters: none(), contexts: none(), caVerdicts: none() })),
       };
       // Carriers carry no document index for kubeconfig owners: they belong to the file's first kubeconfig.
       if (i === 0) {
@@ -63,18 +65,22 @@ export async function linkKubeconfigs({ carried, filesWith, files: allFiles }: C
           }
         }
       }
-      const clusterByName = new Map(kubeconfig.clusters.map(c => [c.name, c] as const));
+      let clusterByName: Map<string, KubeconfigClusterNode> | undefined;
       for (const user of kubeconfig.users) {
         const contexts = model.contexts.filter(c => c.user === user.name);
-        user.contexts = contexts.map(c => c.name);
-        user.clusters = contexts.length
-          ? [...new Set(contexts.map(c => (c.cluster !== undefined ? clusterByName.get(c.cluster) : undefined)).filter((c): c is KubeconfigClusterNode => !!c))]
-          : kubeconfig.clusters;
+        user.contexts = contexts.length ? contexts.map(c => c.name) : none();
+        if (contexts.length) {
+          clusterByName ??= new Map(kubeconfig.clusters.map(c => [c.name, c] as const));
+          const byName = clusterByName;
+          user.clusters = [...new Set(contexts.map(c => (c.cluster !== undefined ? byName.get(c.cluster) : undefined)).filter((c): c is KubeconfigClusterNode => !!c))];
+        } else {
+          user.clusters = kubeconfig.clusters;
+        }
         const client = user.certificates[0];
-        user.caVerdicts = user.clusters.map(cluster => ({
+        user.caVerdicts = user.clusters.length ? user.clusters.map(cluster => ({
           cluster,
           signed: client && cluster.caCertificates.length ? chainsTo(client.record, new Set(cluster.caCertificates.map(c => c.record))) : undefined,
-        }));
+        })) : none();
       }
       file.kubeconfigs = appended(file.kubeconfigs, kubeconfig);
       kubeconfigs.push(kubeconfig);

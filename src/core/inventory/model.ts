@@ -77,10 +77,11 @@ export interface CertificateNode extends MaterialNode {
   certificate: CertificateInfo;
   /** SHA-256 fingerprint, `AA:BB:…`. */
   fingerprint: string;
+  /**
+   * The distinct certificate: every occurrence shares its record, and with it its issuer
+   * (`issuerStatusOf`, `issuerOf` in links.ts): a certificate's issuer does not depend on where it sits.
+   */
   record: CertificateRecord;
-  issuerStatus: IssuerStatus;
-  /** The occurrence of the best confirmed issuer (see `CertificateRecord.issuers`). */
-  issuer?: CertificateNode;
   /** The bundle (several certificates in one carrier or file) this occurrence belongs to. */
   bundle?: CertificateBundle;
   /** Position in its bundle, from 0. */
