@@ -13,7 +13,7 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit decode` runs just 
 /** Integration suites: which mocha files run, in which generated workspace. */
 const SUITES = [
   { name: 'decode', suites: ['parity', 'hover', 'decode'], folder: 'carriers', manifests: ['carriers', 'keys'] },
-  { name: 'problems', suites: ['parity', 'problems', 'tree', 'rehearsal'], folder: 'kubeadm', manifests: ['kubeadm'] },
+  { name: 'problems', suites: ['parity', 'problems', 'tree', 'rehearsal', 'relink'], folder: 'kubeadm', manifests: ['kubeadm'] },
   { name: 'healthy', suites: ['parity', 'healthy'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'] },
   { name: 'multiroot', suites: ['multiroot'], folder: 'kubeadm-healthy', manifests: ['kubeadm-healthy'], workspace: multiRootWorkspace },
   // Renewal writes files: each suite gets a fresh tree of its own.

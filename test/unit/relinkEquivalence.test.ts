@@ -22,6 +22,7 @@ import { generateKeystores } from '../fixtures/keystores';
 import { generateServerName } from '../fixtures/serverName';
 import type { ColdBuildRequest } from './coldBuild';
 import { describeFindings, describeLinks } from './relinkLinks';
+import { addCopy, changeTo, remove, spreadOver } from '../diskSteps';
 
 provideNodeCrypto();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pki-lens-relink-'));
@@ -82,69 +83,8 @@ function firstDifference(a: unknown, b: unknown, at = ''): string | undefined {
   return undefined;
 }
 
-/** One change to the folder, and how to undo it. */
-interface Step {
-  label: string;
-  undo(): void;
-}
-
-/** A write the long-lived scan must see as a change: a new mtime, whatever the file system's clock grain. */
-let clock = Date.now() / 1000;
-function write(file: string, bytes: Buffer): void {
-  fs.writeFileSync(file, bytes);
-  clock += 2;
-  fs.utimesSync(file, clock, clock);
-}
-
-/** `rel` holding another file's bytes: the first donor whose material the scan sees as a change (two files may hold the same). */
-async function change(root: string, rel: string, donors: readonly string[], moved: () => Promise<boolean>): Promise<Step> {
-  const file = path.join(root, rel);
-  const original = fs.readFileSync(file);
-  for (const donor of donors) {
-    write(file, fs.readFileSync(path.join(root, donor)));
-    if (await moved()) {
-      return { label: `${rel} holding ${donor}'s bytes`, undo: () => write(file, original) };
-    }
-  }
-  throw new Error(`no file's bytes change what ${rel} holds`);
-}
-
-function remove(root: string, rel: string): Step {
-  const file = path.join(root, rel);
-  const link = fs.lstatSync(file).isSymbolicLink() ? fs.readlinkSync(file) : undefined;
-  const original = link === undefined ? fs.readFileSync(file) : undefined;
-  const mode = fs.statSync(file).mode & 0o777;
-  fs.unlinkSync(file);
-  return {
-    label: `${rel} removed`,
-    undo: () => {
-      if (link !== undefined) {
-        fs.symlinkSync(link, file);
-      } else {
-        write(file, original!);
-        fs.chmodSync(file, mode);
-      }
-    },
-  };
-}
-
-function add(root: string, rel: string): Step {
-  const copy = path.join(root, path.dirname(rel), `copy-${path.basename(rel)}`);
-  write(copy, fs.readFileSync(path.join(root, rel)));
-  return { label: `a copy of ${rel} added beside it`, undo: () => fs.unlinkSync(copy) };
-}
-
-/**
- * The files a tree's steps visit: every one up to STEPS_PER_TREE, else that many spread over the
- * sorted list (each cold build starts a worker and loads the core: about 0.2 s).
- */
+/** The files a tree's steps visit: every one up to this many, else this many spread over the sorted list (each cold build is about 0.2 s). */
 const STEPS_PER_TREE = 12;
-function chosen(material: readonly string[]): string[] {
-  if (material.length <= STEPS_PER_TREE) {
-    return [...material];
-  }
-  return Array.from({ length: STEPS_PER_TREE }, (_, k) => material[Math.floor((k * material.length) / STEPS_PER_TREE)]);
-}
 
 describe('a relink equals a build from nothing', () => {
   for (const tree of trees) {
@@ -178,10 +118,11 @@ describe('a relink equals a build from nothing', () => {
       compare('the first scan', first, base);
       let last = first;
       const moved = async () => !!firstDifference((last = await relink()), first);
-      for (const [i, rel] of chosen(material).entries()) {
-        const step = i % 3 === 0 ? await change(root, rel, material.filter(d => d !== rel), moved)
-          : i % 3 === 1 ? remove(root, rel)
-          : add(root, rel);
+      for (const [i, rel] of spreadOver(material, STEPS_PER_TREE).entries()) {
+        // Donors from the next file on, so each change writes other material in.
+        const at = material.indexOf(rel);
+        const others = [...material.slice(at + 1), ...material.slice(0, at)];
+        const step = i % 3 === 0 ? await changeTo(root, rel, others, moved) : i % 3 === 1 ? remove(root, rel) : addCopy(root, rel);
         // Every step moves something (a file comes, goes, or holds other material): else it proves nothing.
         assert.ok(i % 3 === 0 || (await moved()), `${step.label}: the scan saw no change`);
         compare(step.label, last, coldOfNow());
