@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import { bootstrapBuild, coreBuild, entryBuild } from './scripts/build/lazyCore.mjs';
+import { commandsBuild } from './scripts/build/lazyCommands.mjs';
 import { yamlBrowserBuild } from './scripts/build/yamlBrowserBuild.mjs';
 
 const production = process.argv.includes('--production');
@@ -21,13 +22,15 @@ const common = {
   plugins: [yamlBrowserBuild],
 };
 
-// The desktop extension is three files: the file VS Code requires, which loads the other two with their
-// code cache; the extension; the core it loads at first use (scripts/build/lazyCore.mjs). The
-// extension's stand-ins list the export names of the core's modules.
+// The desktop extension is four files: the file VS Code requires, which loads the others with their
+// code cache; the extension; the core it loads at first use (scripts/build/lazyCore.mjs); the code
+// behind the commands that write, loaded at the first (scripts/build/lazyCommands.mjs). The
+// extension's stand-ins list the export names of the core's and the commands' modules.
 const core = coreBuild(common, 'dist');
 const entry = () => entryBuild(common, 'dist');
 const builds = [
   bootstrapBuild(common, 'dist'),
+  commandsBuild(common, 'dist'),
   // Large documents are analysed off the extension host's thread (src/workspace/workerAnalyzer.ts).
   { ...common, entryPoints: ['src/workspace/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
@@ -56,7 +59,7 @@ if (watch) {
 } else {
   await Promise.all([esbuild.build(core), entry().then(e => esbuild.build(e)), ...builds.map(b => esbuild.build(b))]);
   // The bundles src/bootstrap.ts loads through the code cache may hold no import() (src/util/codeCache.ts).
-  for (const file of ['dist/main.js', 'dist/core.js']) {
+  for (const file of ['dist/main.js', 'dist/core.js', 'dist/commands.js']) {
     const found = fs.readFileSync(file, 'utf8').match(/\bimport\(\s*["'`][^"'`]*["'`]\s*\)/);
     if (found) {
       throw new Error(`${file} holds ${found[0]}: write a require at first use instead (src/util/codeCache.ts loads it with vm.Script)`);

@@ -102,7 +102,8 @@ keystore = task('keystore', [path.join(OUT, 'keystore')]);
 
 // ---------------------------------------------------------------- bundle and activation
 // The options of esbuild.mjs with --production (what `npm run package` ships), into our own folder:
-// the entry, the core it loads at first use (scripts/build/lazyCore.mjs) and the analysis worker.
+// the entry, the core it loads at first use (scripts/build/lazyCore.mjs), the commands' code it loads at
+// the first command (scripts/build/lazyCommands.mjs) and the analysis worker.
 const bundleDir = path.join(OUT, 'dist');
 fs.rmSync(bundleDir, { recursive: true, force: true });
 fs.mkdirSync(bundleDir, { recursive: true });
@@ -111,7 +112,9 @@ fs.mkdirSync(bundleDir, { recursive: true });
 const keepNames = !!process.env.PKI_LENS_BENCH_PROFILE;
 const common = { absWorkingDir: ROOT, bundle: true, platform: 'node', target: 'node18', format: 'cjs', sourcemap: false, minify: !keepNames, minifyWhitespace: !keepNames, minifySyntax: true, logLevel: 'warning', mainFields: ['module', 'main'], plugins: [yamlBrowserBuild] };
 const { bootstrapBuild, coreBuild, entryBuild } = await import('./build/lazyCore.mjs');
+const { commandsBuild } = await import('./build/lazyCommands.mjs');
 await build(coreBuild(common, bundleDir));
+await build(commandsBuild(common, bundleDir));
 await build(await entryBuild(common, bundleDir));
 await build(bootstrapBuild(common, bundleDir));
 if (fs.existsSync(path.join(ROOT, 'src', 'workspace', 'analysisWorker.ts'))) {

@@ -3,6 +3,8 @@
 // view and report, writing files (decode to file, renewal) and chain verification.
 // The build splits src/core off into dist/core.js, required at its first use (scripts/build/lazyCore.mjs),
 // which also brings the Reflect polyfill @peculiar/x509 needs: activation itself never loads a parser.
+// The code behind the commands a person runs is dist/commands.js, required at the first of them
+// (scripts/build/lazyCommands.mjs): activation registers the commands and compiles none of it.
 import vscode = require('vscode');
 import os = require('node:os');
 import path = require('node:path');
@@ -16,8 +18,8 @@ import { InventoryTreeApi, registerInventoryTree } from './features/inventory/tr
 import { registerProbe } from './features/probe/command';
 import { ProbeResults } from './features/probe/results';
 import { registerRenewal } from './features/renew/commands';
-import { registerTimeline } from './features/timeline/panel';
-import { registerVerifyChain } from './features/verify/verifyChain';
+import { registerTimeline } from './features/timeline/register';
+import { registerVerifyChain } from './features/verify/register';
 import { registerUnlockKeystore } from './features/decode/unlockKeystore';
 import { registerCertificateSpecHover } from './features/decode/certificateSpecHover';
 import { Services } from './services';
@@ -55,6 +57,8 @@ export interface PkiLensApi {
    * first scan's start once cost 114–357 ms of activation in a window with a folder.
    */
   readonly coreLoadedByActivation: boolean;
+  /** Whether activate() compiled the commands' bundle (`dist/commands.js`, scripts/build/lazyCommands.mjs): it loads at the first command that needs it. */
+  readonly commandsLoadedByActivation: boolean;
   /** What became of each bundle's V8 code cache at its load (util/codeCache.ts); empty when not bundled. */
   readonly codeCache: () => Record<string, CodeCacheReport>;
   /** The analysis cache kept across reloads (undefined without a workspace folder). */
@@ -117,6 +121,7 @@ export function activate(context: vscode.ExtensionContext, bootstrap?: Bootstrap
   const activationMs = Date.now() - activatedAt;
   const activationCpuMs = threadCpuMsSince(activationCpu);
   const coreLoadedByActivation = require.cache[path.join(__dirname, 'core.js')] !== undefined;
+  const commandsLoadedByActivation = require.cache[path.join(__dirname, 'commands.js')] !== undefined;
   if (bootstrap) {
     // The code cache holds what was compiled when it is made: made once the first build has run every rule.
     const first = services.index.onDidChange(() => {
@@ -135,6 +140,7 @@ export function activate(context: vscode.ExtensionContext, bootstrap?: Bootstrap
     activationCpuMs,
     moduleLoadCpuMs: bootstrap?.moduleLoadCpuMs,
     coreLoadedByActivation,
+    commandsLoadedByActivation,
     codeCache: () => bootstrap?.codeCache() ?? {},
     persistentCache,
     get lastFindings() {

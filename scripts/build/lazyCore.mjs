@@ -64,18 +64,24 @@ const moduleKey = file => path.relative(CORE, file).replace(/\\/g, '/').replace(
 const coreFileOf = key => path.join(CORE, `${key}.ts`);
 const importPath = file => `./${path.relative(ROOT, file).replace(/\\/g, '/')}`;
 
-/** Resolves relative imports of core modules matching `pick` into `namespace` (key as path); others resolve as usual. */
-function routeCoreImports(build, namespace, pick) {
+/**
+ * Resolves relative imports into `namespace` where `keyOf(the file they resolve to)` names a key (the
+ * key as the path); the others resolve as usual. Shared by both lazy bundles (and lazyCommands.mjs).
+ */
+export function routeImports(build, namespace, keyOf) {
   build.onResolve({ filter: /^\.\.?\// }, async args => {
     if (args.pluginData === 'inner' || args.namespace === namespace) {
       return undefined;
     }
     const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'inner' });
-    if (resolved.errors.length || !resolved.path.startsWith(CORE + path.sep) || !pick(moduleKey(resolved.path))) {
-      return undefined;
-    }
-    return { path: moduleKey(resolved.path), namespace };
+    const key = resolved.errors.length ? undefined : keyOf(resolved.path);
+    return key === undefined ? undefined : { path: key, namespace };
   });
+}
+
+/** Resolves relative imports of core modules matching `pick` into `namespace` (key as path); others resolve as usual. */
+function routeCoreImports(build, namespace, pick) {
+  routeImports(build, namespace, file => (file.startsWith(CORE + path.sep) && pick(moduleKey(file)) ? moduleKey(file) : undefined));
 }
 
 /**
@@ -85,23 +91,7 @@ function routeCoreImports(build, namespace, pick) {
  */
 export function coreBuild(options, outdir) {
   const lazy = [...coreFiles()].filter(f => !EAGER.includes(moduleKey(f)));
-  const contents = [
-    `const link = require(${JSON.stringify(LINK)});`,
-    'exports.load = function load(eagerModules) {',
-    '  link.modules = eagerModules;',
-    "  require('reflect-metadata'); // before @peculiar/x509, which needs Reflect metadata",
-    '  const modules = {};',
-    // Each module's body (and its imports') runs at the first read of its key, not all at the first
-    // read of any: a hover runs the parsers' modules, the scan's build the rules' in a later turn.
-    '  const lazily = (key, init) => Object.defineProperty(modules, key, { enumerable: true, configurable: true, get() {',
-    '    const value = init();',
-    '    Object.defineProperty(modules, key, { enumerable: true, value });',
-    '    return value;',
-    '  } });',
-    ...lazy.map(f => `  lazily(${JSON.stringify(moduleKey(f))}, () => require(${JSON.stringify(importPath(f))}));`),
-    '  return modules;',
-    '};',
-  ].join('\n');
+  const contents = lazyBundleSource(LINK, lazy.map(f => [moduleKey(f), importPath(f)]), ["  require('reflect-metadata'); // before @peculiar/x509, which needs Reflect metadata"]);
   const plugin = {
     name: 'pki-lens-core-bundle',
     setup(build) {
@@ -119,12 +109,58 @@ export function coreBuild(options, outdir) {
   };
 }
 
+/**
+ * The entry of a bundle loaded at first use: `load(linked)` hands the bundle the modules it reads
+ * from the entry (through `link`) and returns each of its own modules' exports by key. Each module's
+ * body (and its imports') runs at the first read of its key, not all at the first read of any: a
+ * hover runs the parsers' modules, the scan's build the rules' in a later turn.
+ */
+export function lazyBundleSource(link, modules, prelude = []) {
+  return [
+    `const link = require(${JSON.stringify(link)});`,
+    'exports.load = function load(linked) {',
+    '  link.modules = linked;',
+    ...prelude,
+    '  const modules = {};',
+    '  const lazily = (key, init) => Object.defineProperty(modules, key, { enumerable: true, configurable: true, get() {',
+    '    const value = init();',
+    '    Object.defineProperty(modules, key, { enumerable: true, value });',
+    '    return value;',
+    '  } });',
+    ...modules.map(([key, file]) => `  lazily(${JSON.stringify(key)}, () => require(${JSON.stringify(file)}));`),
+    '  return modules;',
+    '};',
+  ].join('\n');
+}
+
+/**
+ * The entry's loader of a bundle loaded at first use: its stand-ins' getters require `bundle` (once,
+ * through the code cache of dist/extension.js, src/bootstrap.ts) at the first read of an export, and
+ * hand it the entry's modules it links to (`links`, a module of its own required only then: the modules
+ * it imports import stand-ins themselves, and a stand-in must be complete before anyone imports it).
+ */
+export function loaderSource(bundle, links) {
+  return [
+    'let modules;',
+    `const load = () => modules ??= require('./extension.js').loadBundle('./${bundle}').load(require(${JSON.stringify(links)}).modules);`,
+    'exports.lazyExports = function lazyExports(target, key, names) {',
+    "  Object.defineProperty(target, '__esModule', { value: true });",
+    '  for (const name of names) {',
+    '    Object.defineProperty(target, name, { enumerable: true, get: () => load()[key][name] });',
+    '  }',
+    '};',
+  ].join('\n');
+}
+
 /** The export names of every lazy core module, from esbuild's metafile (exports are listed for ES module outputs). */
 /** The extension (src/extension.ts → <outdir>/main.js), the core left to load at first use. Used by esbuild.mjs and the bench alike. */
 export async function entryBuild(options, outdir) {
+  // The commands' stand-ins go first: the core's plugin refuses any other bare import it meets.
+  const { commandsShape, lazyCommandsPlugin } = await import('./lazyCommands.mjs');
+  const [core, commands] = await Promise.all([coreExports(options), commandsShape(options)]);
   return {
     ...options, entryPoints: [path.join(options.absWorkingDir ?? '.', 'src', 'extension.ts')], outfile: path.join(outdir, 'main.js'), external: ['vscode'],
-    plugins: [lazyCorePlugin(await coreExports(options))],
+    plugins: [lazyCommandsPlugin(commands), lazyCorePlugin(core)],
   };
 }
 
@@ -183,24 +219,15 @@ export function lazyCorePlugin(exportsByKey) {
   };
 }
 
-/**
- * Runs in the entry: requires the core bundle at the first read of a lazy export. The EAGER modules
- * it hands the core are a module of their own, required only then: they import stand-ins themselves,
- * and a stand-in must be complete before anyone imports it.
- */
-const LOADER = [
-  'let modules;',
-  // Through the code cache of dist/extension.js (src/bootstrap.ts), which required this bundle.
-  `const core = () => modules ??= require('./extension.js').loadBundle('./${CORE_BUNDLE}').load(require('eager').modules);`,
-  'exports.lazyExports = function lazyExports(target, key, names) {',
-  "  Object.defineProperty(target, '__esModule', { value: true });",
-  '  for (const name of names) {',
-  '    Object.defineProperty(target, name, { enumerable: true, get: () => core()[key][name] });',
-  '  }',
-  '};',
-].join('\n');
+/** Runs in the entry: requires the core bundle at the first read of a lazy export, handing it the EAGER modules. */
+const LOADER = loaderSource(CORE_BUNDLE, 'eager');
 
-const EAGER_MODULES = [
-  ...EAGER.map((key, i) => `import * as eager${i} from ${JSON.stringify(importPath(coreFileOf(key)))};`),
-  `export const modules = {${EAGER.map((key, i) => `${JSON.stringify(key)}: eager${i}`).join(', ')}};`,
-].join('\n');
+const EAGER_MODULES = linksSource(EAGER.map(key => [key, importPath(coreFileOf(key))]));
+
+/** A module of the entry that hands a lazy bundle the entry's modules it reads: `modules[key]` is the module at `file`. */
+export function linksSource(links) {
+  return [
+    ...links.map(([, file], i) => `import * as linked${i} from ${JSON.stringify(file)};`),
+    `export const modules = {${links.map(([key], i) => `${JSON.stringify(key)}: linked${i}`).join(', ')}};`,
+  ].join('\n');
+}

@@ -34,6 +34,8 @@ describe('Problems panel on a seeded kubeadm workspace', () => {
     const api = await pkiApi();
     assert.ok(vscode.workspace.workspaceFolders?.length, 'a folder is open');
     assert.strictEqual(api.coreLoadedByActivation, false, 'activate() required dist/core.js');
+    // Nor the commands' code (scripts/build/lazyCommands.mjs): registering a command reads none of it.
+    assert.strictEqual(api.commandsLoadedByActivation, false, 'activate() required dist/commands.js');
   });
 
   it('reports activation\'s time on the host thread\'s CPU beside its wall time (the bench prints both)', async () => {

@@ -18,12 +18,13 @@ describe('the packaged extension', () => {
     assert.ok(size < 2 * 1024 * 1024, `vsix is ${size} bytes`);
     const list = spawnSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     const files = list.filter(f => f.startsWith('extension/')).map(f => f.slice('extension/'.length));
-    const allowed = /^(package\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/extension\.js|dist\/main\.js|dist\/core\.js|dist\/analysisWorker\.js|dist\/web\/extension\.js|media\/.+|syntaxes\/.+)$/i;
+    const allowed = /^(package\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/extension\.js|dist\/main\.js|dist\/core\.js|dist\/commands\.js|dist\/analysisWorker\.js|dist\/web\/extension\.js|media\/.+|syntaxes\/.+)$/i;
     const stray = files.filter(f => !allowed.test(f));
     assert.deepEqual(stray, [], 'nothing but the allowed files');
     assert.ok(files.includes('dist/extension.js'));
     assert.ok(files.includes('dist/main.js'), 'the extension the entry loads with its code cache (src/bootstrap.ts)');
     assert.ok(files.includes('dist/core.js'), 'the core the entry requires at first use (scripts/build/lazyCore.mjs)');
+    assert.ok(files.includes('dist/commands.js'), 'the commands\' code the entry requires at the first command (scripts/build/lazyCommands.mjs)');
     assert.ok(!files.some(f => f.startsWith('node_modules/') || f.startsWith('src/') || f.startsWith('test/')));
     console.log(`vsix: ${(size / 1024).toFixed(0)} KB, ${files.length} files`);
   });

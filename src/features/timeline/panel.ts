@@ -13,8 +13,7 @@ import { timelineHtml } from './html';
 import { FromWebview, TimelineView, ToWebview, isFromWebview } from './protocol';
 import { saveReport } from './save';
 
-const VIEW_TYPE = 'pkiLens.timeline';
-const TITLES: Record<TimelineView, string> = { timeline: 'PKI Lens: Expiry Timeline', table: 'PKI Lens: Expiry Table' };
+export const TITLES: Record<TimelineView, string> = { timeline: 'PKI Lens: Expiry Timeline', table: 'PKI Lens: Expiry Table' };
 
 /**
  * The one timeline panel: the model is rebuilt from the index snapshot on every change (live), in
@@ -163,32 +162,3 @@ export class TimelinePanel extends Disposable {
 
 /** A newer snapshot came while a model was being made: that one is made instead. */
 class ModelReplaced extends Error {}
-
-/** `pkiLens.showTimeline` and `pkiLens.showExpiryTable`: open (or bring forward) the one panel in that view. */
-export function registerTimeline(context: vscode.ExtensionContext, services: Services): void {
-  const mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media', 'timeline');
-  let current: TimelinePanel | undefined;
-  const show = (view: TimelineView) => {
-    try {
-      if (current) {
-        current.reveal(view);
-        return;
-      }
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, TITLES[view], vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: [mediaRoot],
-      });
-      current = new TimelinePanel(panel, services, mediaRoot, view, () => {
-        panel.dispose();
-        current = undefined;
-      });
-    } catch (e) {
-      services.logger.error('opening the expiry timeline failed', e);
-    }
-  };
-  context.subscriptions.push(
-    { dispose: () => current?.dispose() },
-    vscode.commands.registerCommand(Command.ShowTimeline, () => show('timeline')),
-    vscode.commands.registerCommand(Command.ShowExpiryTable, () => show('table')),
-  );
-}

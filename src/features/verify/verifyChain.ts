@@ -1,5 +1,4 @@
 import vscode = require('vscode');
-import { Command } from '../../commands';
 import { DocumentAnalysis, analyzeBinary, decodeFileText } from '../../core/analyze';
 import { CertificateInfo } from '../../core/x509/certificate';
 import { httpsHost } from '../../core/checks/kubeconfigServerName';
@@ -8,6 +7,7 @@ import { shortName } from '../../core/x509/name';
 import { renderVerificationText } from '../../core/render/verification';
 import { VerificationResult, VerifyPurpose, verifyChain } from '../../core/verify';
 import { Services } from '../../services';
+import type { VerifyDocuments } from './documents';
 
 /**
  * `pkiLens.verifyChain`: what a Go client would say about one certificate — picked from the
@@ -17,9 +17,8 @@ import { Services } from '../../services';
  *
  * Arguments: `(uri | { fingerprint } | tree node, { index?, host?, purpose?, at?, caBundle?, show? })`.
  * With an options object nothing is asked; without, the missing choices are asked for.
+ * Registered by register.ts; this module is in dist/commands.js, loaded at the first verification.
  */
-
-const SCHEME = 'pki-lens-verify';
 
 export interface VerifyChainOptions {
   /** Which certificate of the file, in document order (default: the one under the cursor, else the first). */
@@ -56,23 +55,6 @@ interface DocCertificate {
   following: CertificateInfo[];
 }
 
-class VerifyDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private seq = 0;
-
-  add(label: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${label.replace(/[/\\]/g, '∕')} (verify).txt`, query: String(++this.seq) });
-    this.texts.set(uri.toString(), text);
-    if (this.texts.size > 50) {
-      this.texts.delete(this.texts.keys().next().value!); // bounded: old verdicts are not worth keeping
-    }
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This verification is no longer available: run PKI Lens: Verify Chain… again.\n';
-  }
-}
 
 function asUri(value: unknown): vscode.Uri | undefined {
   if (value instanceof vscode.Uri) {
@@ -293,13 +275,4 @@ export class VerifyChainCommand {
     const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Trust these CAs', filters: { Certificates: ['crt', 'pem', 'cer', 'der', 'conf', 'yaml', 'yml', 'kubeconfig'], All: ['*'] } });
     return files?.[0] && bundleTrust(this.services, files[0]);
   }
-}
-
-export function registerVerifyChain(context: vscode.ExtensionContext, services: Services): void {
-  const documents = new VerifyDocuments();
-  const command = new VerifyChainCommand(services, documents);
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    vscode.commands.registerCommand(Command.VerifyChain, (target?: unknown, options?: VerifyChainOptions) => command.run(target, options)),
-  );
 }
