@@ -4,7 +4,7 @@ import { Inventory } from '../core/inventory/inventory';
 import { Finding, RuleSettings } from '../core/checks';
 import { PipelineHost, localFindings, runPipeline } from '../core/pipeline/pipeline';
 import { Pause, maybePause, stoppable, timeSlices } from '../core/slices';
-import { yieldToEventLoop } from './async';
+import { yieldToEventLoop } from './turns';
 import { Logger } from '../util/logger';
 import { IndexedFile } from './model';
 
@@ -76,9 +76,10 @@ export async function filesByUri(files: readonly IndexedFile[], pause: Pause): P
 /**
  * The findings the pipeline can give for some files before the rest are read (`localFindings`,
  * the rules that judge a file by itself), with their line indexes made: the first findings of a cold start.
+ * `turn`: how its slices hand the host a turn (earlyFindings.ts: the first batches go first).
  */
-export async function buildLocalFindings(files: readonly IndexedFile[], options: BuildOptions): Promise<readonly Finding[]> {
-  const slices = timeSlices(yieldToEventLoop, SLICE_MS);
+export async function buildLocalFindings(files: readonly IndexedFile[], options: BuildOptions, turn = yieldToEventLoop): Promise<readonly Finding[]> {
+  const slices = timeSlices(turn, SLICE_MS);
   const findings = await localFindings(files, pipelineHost(options, slices.pause), { now: options.now, thresholdsFor: options.thresholdsFor, rulesFor: options.rulesFor });
   await indexLines(await filesByUri(files, slices.pause), findings, slices.pause);
   return findings;

@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { yieldToEventLoop } from './async';
+import { yieldToEventLoop } from './turns';
 import { type WalkedFile, walkFolder } from './folderWalk';
 import { FolderListings } from './folderListings';
 import { maybePause, runInSlices, timeSlices } from '../core/slices';

@@ -2,7 +2,8 @@ import vscode = require('vscode');
 import { Logger } from '../util/logger';
 import { Disposable } from '../util/dispose';
 import { AnalysisCache, mayHoldMaterial } from '../core/pipeline/analysisCache';
-import { afterFirst, forEachConcurrent, goFirst, nextTurn, withScanProgress, yieldToEventLoop } from './async';
+import { forEachConcurrent, withScanProgress } from './async';
+import { afterFirst, goFirst, nextTurn, yieldToEventLoop } from './turns';
 import { timeSlices } from '../core/slices';
 import { BuildOptions, Finding, SLICE_MS, buildLocalFindings } from './build';
 import { EarlyFindings, EarlyFindingsStream } from './earlyFindings';
@@ -186,7 +187,7 @@ export class WorkspaceIndex extends Disposable implements DiskEventSink, EditorT
       goFirst(warm.then(() => undefined));
     }
     // Before the first build only: afterwards the Problems panel is complete and changes once, at the end.
-    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(0, files => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri))).catch(e => {
+    const early = this.rebuilds.current ? undefined : new EarlyFindingsStream(0, (files, turn) => buildLocalFindings(files, this.buildOptions(new Date(), uri => this.records.get(uri)), turn).catch(e => {
       this.logger.error('early findings failed (the complete build still comes)', e);
       return [];
     }), batch => {

@@ -21,7 +21,7 @@ import path = require('node:path');
 import vscode = require('vscode');
 import { maybePause, pauseEvery, timeSlices } from '../core/slices';
 import type { Logger } from '../util/logger';
-import { nextTurn, yieldToEventLoop } from './async';
+import { nextTurn, yieldToEventLoop } from './turns';
 import { SLICE_MS } from './build';
 import { removeAbandonedWrites } from './hashedFile';
 import { RACY_MS, stampOf, stampText } from './knownFiles';

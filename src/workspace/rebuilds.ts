@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { Disposable } from '../util/dispose';
 import { Logger, nullLogger } from '../util/logger';
 import { threadCpu, threadCpuMsSince } from '../util/threadCpu';
-import { yieldToEventLoop } from './async';
+import { yieldToEventLoop } from './turns';
 import { BuildOptions, BuildSuperseded, SLICE_MS, buildWorkspace, filesByUri } from './build';
 import { Pause, stoppable, timeSlices } from '../core/slices';
 import type { IndexedFile } from './model';

@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import { Logger } from '../util/logger';
-import { nextTurn } from './async';
+import { nextTurn } from './turns';
 import { PkiLensConfiguration } from '../settings';
 import type { WorkspaceIndex } from './index';
 import { DocumentOverlays } from './overlays';

@@ -14,6 +14,7 @@ import { FILE_LOCAL_CHECKS, Finding, runChecks } from '../../src/core/checks';
 import { Inventory } from '../../src/core/inventory/inventory';
 import { PipelineHost, localFindings } from '../../src/core/pipeline/pipeline';
 import { EarlyFindings, EarlyFindingsStream } from '../../src/workspace/earlyFindings';
+import { yieldToEventLoop } from '../../src/workspace/turns';
 import type { IndexedFile } from '../../src/workspace/model';
 import { generateCarriers, generateDemo, generateKeys, generateKubeadm } from '../fixtures/generate';
 import { generateKeystores } from '../fixtures/keystores';
@@ -186,6 +187,43 @@ describe('early findings stream', () => {
     assert.deepEqual(checked, ['a.crt']);
     await settled();
     assert.equal(s.checking, undefined, 'nothing to wait for once it is sent');
+  });
+
+  it('checks each batch ahead of the listing\'s slices until one has shown a finding, then shares the turns', async () => {
+    const clock = { now: 1000 };
+    // A listing as the scan's: a slice, then a turn handed to the host (yieldToEventLoop), until stopped.
+    let slices = 0;
+    let listing = true;
+    const list = (async () => {
+      while (listing) {
+        await yieldToEventLoop();
+        slices++;
+      }
+    })();
+    // Each check takes three turns the way the stream hands them to it, and notes the listing's slices run meanwhile.
+    const ranMeanwhile: number[][] = [];
+    const s = new EarlyFindingsStream(0, async (files, turn) => {
+      const ran: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const before = slices;
+        await turn();
+        ran.push(slices - before);
+      }
+      ranMeanwhile.push(ran);
+      return files.filter(f => f.name.endsWith('.crt')).map(finding);
+    }, () => undefined, () => clock.now);
+    s.offer(file('healthy.pem'), false);
+    await s.checking;
+    clock.now += 25;
+    s.offer(file('expired.crt'), false);
+    await s.checking;
+    clock.now += 300;
+    s.offer(file('later.crt'), false);
+    await s.checking;
+    listing = false;
+    await list;
+    assert.deepEqual(ranMeanwhile.slice(0, 2), [[0, 0, 0], [0, 0, 0]], 'no slice of the listing ran while a batch was checked before any finding was shown');
+    assert.ok(ranMeanwhile[2].some(n => n > 0), `once a finding is shown, the listing runs between a check's turns (${JSON.stringify(ranMeanwhile[2])})`);
   });
 
   it('once the listing met a link, holds every batch until the linked files it then names are read', async () => {

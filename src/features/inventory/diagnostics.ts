@@ -8,7 +8,7 @@ import type { EarlyFindings, IndexSnapshot, RestoredFinding } from '../../worksp
 import type { Span } from '../../workspace/lastFindings';
 import type { IndexedFile } from '../../workspace/model';
 import { EMPTY_LINE_INDEX } from '../../workspace/lineIndex';
-import { goFirst, nextTurn } from '../../workspace/async';
+import { goFirst, nextTurn } from '../../workspace/turns';
 import { maybePause, runInSlices, runStraight, timeSlices } from '../../core/slices';
 import { PanelItem, PanelQueue } from './panelQueue';
 

@@ -5,7 +5,7 @@ import { runInSlices, runStraight, timeSlices } from '../../core/slices';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
-import { yieldToEventLoop } from '../../workspace/async';
+import { yieldToEventLoop } from '../../workspace/turns';
 import { SLICE_MS } from '../../workspace/build';
 
 const URGENCY: readonly ValidityState[] = ['expired', 'not-yet-valid', 'expiring'];

@@ -6,7 +6,7 @@ import { runInSlices, stoppable, timeSlices } from '../../core/slices';
 import { Services } from '../../services';
 import { Disposable } from '../../util/dispose';
 import type { IndexSnapshot } from '../../workspace/index';
-import { yieldToEventLoop } from '../../workspace/async';
+import { yieldToEventLoop } from '../../workspace/turns';
 import { SLICE_MS } from '../../workspace/build';
 import { rangeIn } from '../inventory/diagnostics';
 import { timelineHtml } from './html';
